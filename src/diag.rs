@@ -1,0 +1,281 @@
+//! Diagnostics shared by every stage: a code, a severity, a message, a primary
+//! span in a named file, secondary labels, help and a suggestion.
+//!
+//! Style (kept by every stage): messages are lowercase without a final period,
+//! user input is in backticks, extra sentences go to `help`.
+
+use crate::syntax::ast::Span;
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+pub type FileId = usize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code: `E0102`, `W0101`, …
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub file: FileId,
+    pub span: Span,
+    /// Text under the primary span (may be empty).
+    pub label: String,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    /// A replacement for the text under the primary span, when one is known.
+    pub suggestion: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            file,
+            span,
+            label: String::new(),
+            secondary: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+
+    pub fn warning(
+        code: &'static str,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, file, span, message)
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_secondary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// A "did you mean" replacement; also sets the help text.
+    pub fn with_suggestion(mut self, replacement: impl Into<String>) -> Self {
+        let replacement = replacement.into();
+        self.help = Some(format!("did you mean `{replacement}`?"));
+        self.suggestion = Some(replacement);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The source files of one run, by id; names are shown as given (relative paths).
+#[derive(Default)]
+pub struct SourceMap {
+    files: SimpleFiles<String, String>,
+    count: usize,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.count += 1;
+        self.files.add(name.into(), text.into())
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        self.files
+            .get(id)
+            .map(|f| f.name().as_str())
+            .unwrap_or("<unknown>")
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        self.files
+            .get(id)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
+        let text = self.text(id);
+        let offset = clamp_to_char_boundary(text, offset);
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The source text under a span (empty if the span is out of range).
+    pub fn snippet(&self, id: FileId, span: Span) -> &str {
+        let text = self.text(id);
+        let start = clamp_to_char_boundary(text, span.start);
+        let end = clamp_to_char_boundary(text, span.end.max(start));
+        &text[start..end]
+    }
+}
+
+fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn to_codespan(diag: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId> {
+    let severity = match diag.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let clamp = |file: FileId, span: Span| {
+        let text = sources.text(file);
+        let start = clamp_to_char_boundary(text, span.start);
+        let end = clamp_to_char_boundary(text, span.end.max(start));
+        start..end
+    };
+    let mut labels =
+        vec![cs::Label::primary(diag.file, clamp(diag.file, diag.span)).with_message(&diag.label)];
+    for label in &diag.secondary {
+        labels.push(
+            cs::Label::secondary(label.file, clamp(label.file, label.span))
+                .with_message(&label.message),
+        );
+    }
+    let mut notes = Vec::new();
+    if let Some(help) = &diag.help {
+        notes.push(format!("help: {help}"));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(diag.code)
+        .with_message(&diag.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// Renders diagnostics as text, with ANSI colours when `color` is set.
+pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
+    let config = term::Config::default();
+    let mut out = String::new();
+    for diag in diags {
+        let cs_diag = to_codespan(diag, sources);
+        if color {
+            let mut buffer = term::termcolor::Buffer::ansi();
+            if term::emit_to_write_style(&mut buffer, &config, &sources.files, &cs_diag).is_ok() {
+                out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
+                continue;
+            }
+        }
+        let mut text = String::new();
+        if term::emit_to_string(&mut text, &config, &sources.files, &cs_diag).is_ok() {
+            out.push_str(&text);
+        } else {
+            // The span did not fit its file: still say what is wrong.
+            out.push_str(&format!(
+                "{}[{}]: {}\n  --> {}\n\n",
+                diag.severity.as_str(),
+                diag.code,
+                diag.message,
+                sources.name(diag.file)
+            ));
+        }
+    }
+    out
+}
+
+/// One JSON object per diagnostic, one per line, for CI and editors.
+pub fn render_json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diag in diags {
+        let (line, column) = sources.line_col(diag.file, diag.span.start);
+        let (end_line, end_column) = sources.line_col(diag.file, diag.span.end);
+        let labels: Vec<serde_json::Value> = diag
+            .secondary
+            .iter()
+            .map(|l| {
+                let (line, column) = sources.line_col(l.file, l.span.start);
+                serde_json::json!({
+                    "file": sources.name(l.file),
+                    "line": line,
+                    "column": column,
+                    "message": l.message,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({
+            "code": diag.code,
+            "severity": diag.severity.as_str(),
+            "message": diag.message,
+            "file": sources.name(diag.file),
+            "line": line,
+            "column": column,
+            "end": { "line": end_line, "column": end_column },
+            "label": diag.label,
+            "help": diag.help,
+            "suggestion": diag.suggestion,
+            "labels": labels,
+        });
+        out.push_str(&value.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// Orders diagnostics by file, then position, then code, so output is stable.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end, a.code).cmp(&(b.file, b.span.start, b.span.end, b.code))
+    });
+}

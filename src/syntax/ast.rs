@@ -1,0 +1,342 @@
+//! The syntax tree of a `.gov` file, with source spans.
+//!
+//! Spans are kept out of equality ([`Spanned`] compares only its node), so two
+//! trees compare by meaning: the formatter relies on that to prove it changed
+//! nothing but layout.
+
+use std::fmt;
+
+/// A byte range in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span that covers both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn shifted(self, offset: usize) -> Span {
+        Span::new(self.start + offset, self.end + offset)
+    }
+}
+
+/// The span of a whole node, kept out of equality and hashing like [`Spanned`]'s.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Loc(pub Span);
+
+impl PartialEq for Loc {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Loc {}
+
+impl std::hash::Hash for Loc {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl std::ops::Deref for Loc {
+    type Target = Span;
+    fn deref(&self) -> &Span {
+        &self.0
+    }
+}
+
+/// A node with the span it was parsed from. Equality and hashing ignore the span.
+#[derive(Clone)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Spanned<T> {
+        Spanned { node, span }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T: Eq> Eq for Spanned<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for Spanned<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.node.hash(state)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}@{}..{}", self.node, self.span.start, self.span.end)
+    }
+}
+
+/// One parsed `.gov` file. Items whose syntax was broken are left out (their
+/// errors are reported); `broken` says whether that happened.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct File {
+    pub items: Vec<Item>,
+    pub broken: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Use(UseDecl),
+    Import(ImportDecl),
+    Const(ConstDecl),
+    Policy(PolicyDecl),
+    Test(TestDecl),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseDecl {
+    pub service: Spanned<String>,
+    pub span: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportDecl {
+    pub path: Spanned<String>,
+    pub span: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConstDecl {
+    pub docs: Vec<String>,
+    pub name: Spanned<String>,
+    pub values: Spanned<Vec<Spanned<Value>>>,
+    pub span: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    Scp,
+    Rcp,
+    Identity,
+    ResourcePolicy,
+    KeyPolicy,
+}
+
+impl PolicyKind {
+    /// The keyword that declares this kind.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+            PolicyKind::Identity => "policy",
+            PolicyKind::ResourcePolicy => "resource_policy",
+            PolicyKind::KeyPolicy => "key_policy",
+        }
+    }
+
+    /// Whether statements of this kind name a principal.
+    pub fn has_principals(self) -> bool {
+        matches!(self, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub name: Spanned<String>,
+    pub arg: Spanned<String>,
+    pub span: Loc,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyDecl {
+    pub docs: Vec<String>,
+    pub annotations: Vec<Annotation>,
+    pub kind: Spanned<PolicyKind>,
+    pub name: Spanned<String>,
+    pub rules: Vec<Rule>,
+    /// Some rule of this policy failed to parse and was left out.
+    pub broken: bool,
+    pub span: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub docs: Vec<String>,
+    pub annotations: Vec<Annotation>,
+    pub effect: Spanned<Effect>,
+    pub principals: Vec<Principal>,
+    pub actions: Spanned<ActionSpec>,
+    pub resources: Option<Spanned<ResourceSpec>>,
+    pub when: Option<Cond>,
+    pub unless: Option<Cond>,
+    pub span: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrincipalKind {
+    Anyone,
+    Aws,
+    Service,
+    Federated,
+    CanonicalUser,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Principal {
+    pub kind: Spanned<PrincipalKind>,
+    pub values: Vec<Spanned<String>>,
+    pub span: Loc,
+}
+
+/// One entry of an action list, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActionRef {
+    /// `*`: every action.
+    Star,
+    /// `sagemaker:CreateApp`, `sagemaker:Create*`, or unqualified `CreateApp`
+    /// (resolved by `use`), or the name of a `const` list of action strings.
+    Name(String),
+    /// `"kms:Encrypt*"`.
+    Quoted(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionSpec {
+    /// `Action`: these actions.
+    List(Vec<Spanned<ActionRef>>),
+    /// `* except [...]`: `NotAction`.
+    AllExcept(Vec<Spanned<ActionRef>>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ResourceRef {
+    Star,
+    Arn(String),
+    Const(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResourceSpec {
+    List(Vec<Spanned<ResourceRef>>),
+    AllExcept(Vec<Spanned<ResourceRef>>),
+}
+
+/// A condition, as written.
+pub type Cond = Spanned<CondKind>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CondKind {
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    Not(Box<Cond>),
+    Cmp(Comparison),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quantifier {
+    Any,
+    All,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    In,
+    NotIn,
+    Like,
+    NotLike,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Present,
+    Absent,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::In => "in",
+            CmpOp::NotIn => "not in",
+            CmpOp::Like => "like",
+            CmpOp::NotLike => "not like",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Present => "present",
+            CmpOp::Absent => "absent",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    pub key: Spanned<String>,
+    pub quantifier: Option<Spanned<Quantifier>>,
+    pub op: Spanned<CmpOp>,
+    /// `None` for `present` / `absent`.
+    pub operand: Option<Spanned<Operand>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Operand {
+    One(Value),
+    List(Vec<Spanned<Value>>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// A string literal, escapes resolved; may hold `${…}` policy variables.
+    Str(String),
+    /// A number as written.
+    Num(String),
+    Bool(bool),
+    /// A bare policy variable: `${aws:PrincipalTag/team}` (the text inside `${}`).
+    Var(String),
+    /// The name of a `const`.
+    Const(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestDecl {
+    pub name: Spanned<String>,
+    pub policy: Spanned<String>,
+    pub cases: Vec<TestCase>,
+    pub span: Loc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Expectation {
+    Allow,
+    /// Denied, explicitly or implicitly.
+    Deny,
+    ExplicitDeny,
+    ImplicitDeny,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestCase {
+    pub action: Spanned<String>,
+    pub resource: Option<Spanned<String>>,
+    pub context: Vec<(Spanned<String>, Spanned<Operand>)>,
+    pub expect: Spanned<Expectation>,
+    pub span: Loc,
+}

@@ -1,0 +1,679 @@
+//! pest pairs → AST. Spans are shifted by the item's offset in its file.
+
+use super::ast::*;
+use super::{Rule, SyntaxError};
+use pest::iterators::Pair;
+
+type Result<T> = std::result::Result<T, Vec<SyntaxError>>;
+
+pub(crate) struct Builder {
+    offset: usize,
+}
+
+/// A grammar/builder mismatch; cannot happen for input the grammar accepted,
+/// but is reported rather than panicking.
+fn shape(pair: &Pair<Rule>, offset: usize) -> Vec<SyntaxError> {
+    let span = pair.as_span();
+    vec![SyntaxError::Unexpected {
+        span: Span::new(offset + span.start(), offset + span.end()),
+        expected: vec![format!("a well-formed {:?}", pair.as_rule())],
+        found: pair.as_str().chars().take(40).collect(),
+    }]
+}
+
+impl Builder {
+    pub(crate) fn new(offset: usize) -> Builder {
+        Builder { offset }
+    }
+
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn spanned<T>(&self, pair: &Pair<Rule>, node: T) -> Spanned<T> {
+        Spanned::new(node, self.span(pair))
+    }
+
+    pub(crate) fn item(&self, pair: Pair<Rule>) -> Result<Item> {
+        let inner = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() != Rule::EOI)
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        match inner.as_rule() {
+            Rule::use_decl => {
+                let span = self.span(&inner);
+                let name = inner
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::service_name)
+                    .ok_or_else(|| shape(&pair, self.offset))?;
+                Ok(Item::Use(UseDecl {
+                    service: self.spanned(&name, name.as_str().to_string()),
+                    span: Loc(span),
+                }))
+            }
+            Rule::import_decl => {
+                let span = self.span(&inner);
+                let s = inner
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::string)
+                    .ok_or_else(|| shape(&pair, self.offset))?;
+                Ok(Item::Import(ImportDecl {
+                    path: self.string(s)?,
+                    span: Loc(span),
+                }))
+            }
+            Rule::const_decl => self.const_decl(inner).map(Item::Const),
+            Rule::policy_decl => self.policy(inner).map(Item::Policy),
+            Rule::test_decl => self.test(inner).map(Item::Test),
+            _ => Err(shape(&inner, self.offset)),
+        }
+    }
+
+    fn const_decl(&self, pair: Pair<Rule>) -> Result<ConstDecl> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut name = None;
+        let mut values = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::list => {
+                    let sp = self.span(&p);
+                    values = Some(Spanned::new(self.list(p)?, sp));
+                }
+                _ => {}
+            }
+        }
+        match (name, values) {
+            (Some(name), Some(values)) => Ok(ConstDecl {
+                docs,
+                name,
+                values,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    /// The head of a policy: docs, annotations, kind and name, no rules yet.
+    pub(crate) fn policy_head(&self, pair: Pair<Rule>) -> Result<PolicyDecl> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut annotations = Vec::new();
+        let mut kind = None;
+        let mut name = None;
+        let mut rules = Vec::new();
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::annotation => annotations.push(self.annotation(p)?),
+                Rule::policy_kind => {
+                    let k = match p.as_str() {
+                        "scp" => PolicyKind::Scp,
+                        "rcp" => PolicyKind::Rcp,
+                        "policy" => PolicyKind::Identity,
+                        "resource_policy" => PolicyKind::ResourcePolicy,
+                        "key_policy" => PolicyKind::KeyPolicy,
+                        _ => return Err(shape(&p, self.offset)),
+                    };
+                    kind = Some(self.spanned(&p, k));
+                }
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::rule => rules.push(self.rule(p)?),
+                _ => {}
+            }
+        }
+        match (kind, name) {
+            (Some(kind), Some(name)) => Ok(PolicyDecl {
+                docs,
+                annotations,
+                kind,
+                name,
+                rules,
+                broken: false,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn policy(&self, pair: Pair<Rule>) -> Result<PolicyDecl> {
+        self.policy_head(pair)
+    }
+
+    fn annotation(&self, pair: Pair<Rule>) -> Result<Annotation> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut arg = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::string => arg = Some(self.string(p)?),
+                _ => {}
+            }
+        }
+        match (name, arg) {
+            (Some(name), Some(arg)) => Ok(Annotation {
+                name,
+                arg,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    pub(crate) fn rule(&self, pair: Pair<Rule>) -> Result<super::ast::Rule> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut annotations = Vec::new();
+        let mut effect = None;
+        let mut principals = Vec::new();
+        let mut actions = None;
+        let mut resources = None;
+        let mut when = None;
+        let mut unless = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::annotation => annotations.push(self.annotation(p)?),
+                Rule::effect => {
+                    let e = if p.as_str().starts_with("allow") {
+                        Effect::Allow
+                    } else {
+                        Effect::Deny
+                    };
+                    effect = Some(self.spanned(&p, e));
+                }
+                Rule::principals => {
+                    for pr in p.into_inner() {
+                        principals.push(self.principal(pr)?);
+                    }
+                }
+                Rule::actions => actions = Some(self.actions(p)?),
+                Rule::resources => resources = Some(self.resources(p)?),
+                Rule::when_clause => when = Some(self.clause(p)?),
+                Rule::unless_clause => unless = Some(self.clause(p)?),
+                _ => {}
+            }
+        }
+        match (effect, actions) {
+            (Some(effect), Some(actions)) => Ok(super::ast::Rule {
+                docs,
+                annotations,
+                effect,
+                principals,
+                actions,
+                resources,
+                when,
+                unless,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn principal(&self, pair: Pair<Rule>) -> Result<Principal> {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut values = Vec::new();
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::kw_anyone => kind = Some(self.spanned(&p, PrincipalKind::Anyone)),
+                Rule::principal_kind => {
+                    let k = match p.as_str() {
+                        "service" => PrincipalKind::Service,
+                        "aws" => PrincipalKind::Aws,
+                        "federated" => PrincipalKind::Federated,
+                        "canonical_user" => PrincipalKind::CanonicalUser,
+                        _ => return Err(shape(&p, self.offset)),
+                    };
+                    kind = Some(self.spanned(&p, k));
+                }
+                Rule::string => values.push(self.string(p)?),
+                Rule::string_list => {
+                    for s in p.into_inner() {
+                        values.push(self.string(s)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let kind = kind.ok_or_else(|| shape(&pair, self.offset))?;
+        Ok(Principal {
+            kind,
+            values,
+            span: Loc(span),
+        })
+    }
+
+    fn action_ref(&self, pair: Pair<Rule>) -> Result<Spanned<ActionRef>> {
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        let node = match inner.as_rule() {
+            Rule::star => ActionRef::Star,
+            Rule::string => {
+                let s = self.string(inner.clone())?;
+                ActionRef::Quoted(s.node)
+            }
+            Rule::action_name => ActionRef::Name(inner.as_str().to_string()),
+            _ => return Err(shape(&inner, self.offset)),
+        };
+        Ok(self.spanned(&pair, node))
+    }
+
+    fn action_refs(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<ActionRef>>> {
+        match pair.as_rule() {
+            Rule::action_ref => Ok(vec![self.action_ref(pair)?]),
+            Rule::action_list => pair.into_inner().map(|p| self.action_ref(p)).collect(),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn actions(&self, pair: Pair<Rule>) -> Result<Spanned<ActionSpec>> {
+        let span = self.span(&pair);
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        let node = match inner.as_rule() {
+            Rule::all_except => {
+                let list = inner
+                    .clone()
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::action_list | Rule::action_ref))
+                    .ok_or_else(|| shape(&inner, self.offset))?;
+                ActionSpec::AllExcept(self.action_refs(list)?)
+            }
+            _ => ActionSpec::List(self.action_refs(inner)?),
+        };
+        Ok(Spanned::new(node, span))
+    }
+
+    fn resource_ref(&self, pair: Pair<Rule>) -> Result<Spanned<ResourceRef>> {
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        let node = match inner.as_rule() {
+            Rule::star => ResourceRef::Star,
+            Rule::string => ResourceRef::Arn(self.string(inner.clone())?.node),
+            Rule::ident => ResourceRef::Const(inner.as_str().to_string()),
+            _ => return Err(shape(&inner, self.offset)),
+        };
+        Ok(self.spanned(&pair, node))
+    }
+
+    fn resource_refs(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<ResourceRef>>> {
+        match pair.as_rule() {
+            Rule::resource_ref => Ok(vec![self.resource_ref(pair)?]),
+            Rule::resource_list => pair.into_inner().map(|p| self.resource_ref(p)).collect(),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn resources(&self, pair: Pair<Rule>) -> Result<Spanned<ResourceSpec>> {
+        let span = self.span(&pair);
+        let inner = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() != Rule::kw_on)
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        let node = match inner.as_rule() {
+            Rule::resource_except => {
+                let list = inner
+                    .clone()
+                    .into_inner()
+                    .find(|p| matches!(p.as_rule(), Rule::resource_list | Rule::resource_ref))
+                    .ok_or_else(|| shape(&inner, self.offset))?;
+                ResourceSpec::AllExcept(self.resource_refs(list)?)
+            }
+            _ => ResourceSpec::List(self.resource_refs(inner)?),
+        };
+        Ok(Spanned::new(node, span))
+    }
+
+    fn clause(&self, pair: Pair<Rule>) -> Result<Cond> {
+        let cond = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::condition)
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        self.condition(cond)
+    }
+
+    // Nesting depth is bounded by the lexical pass (scan::MAX_NESTING), so
+    // this recursion cannot exhaust the stack.
+    fn condition(&self, pair: Pair<Rule>) -> Result<Cond> {
+        let span = self.span(&pair);
+        let mut parts = Vec::new();
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::conjunction {
+                parts.push(self.conjunction(p)?);
+            }
+        }
+        Ok(collapse(parts, span, CondKind::Or))
+    }
+
+    fn conjunction(&self, pair: Pair<Rule>) -> Result<Cond> {
+        let span = self.span(&pair);
+        let mut parts = Vec::new();
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::negation {
+                parts.push(self.negation(p)?);
+            }
+        }
+        Ok(collapse(parts, span, CondKind::And))
+    }
+
+    fn negation(&self, pair: Pair<Rule>) -> Result<Cond> {
+        let mut nots = Vec::new();
+        let mut primary = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::kw_not => nots.push(self.span(&p)),
+                Rule::primary => primary = Some(self.primary(p)?),
+                _ => {}
+            }
+        }
+        let mut cond = primary.ok_or_else(|| shape(&pair, self.offset))?;
+        // Innermost `not` first; each covers the text from its keyword on.
+        for not_span in nots.into_iter().rev() {
+            let span = not_span.to(cond.span);
+            cond = Spanned::new(CondKind::Not(Box::new(cond)), span);
+        }
+        Ok(cond)
+    }
+
+    fn primary(&self, pair: Pair<Rule>) -> Result<Cond> {
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        match inner.as_rule() {
+            Rule::condition => {
+                let mut cond = self.condition(inner)?;
+                // A parenthesised condition spans its parentheses.
+                cond.span = self.span(&pair);
+                Ok(cond)
+            }
+            Rule::comparison => self.comparison(inner),
+            _ => Err(shape(&inner, self.offset)),
+        }
+    }
+
+    fn comparison(&self, pair: Pair<Rule>) -> Result<Cond> {
+        let span = self.span(&pair);
+        let mut key = None;
+        let mut quantifier = None;
+        let mut op = None;
+        let mut operand = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::key => key = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::quantifier => {
+                    let q = if p.as_str() == "any" {
+                        Quantifier::Any
+                    } else {
+                        Quantifier::All
+                    };
+                    quantifier = Some(self.spanned(&p, q));
+                }
+                Rule::presence => {
+                    let o = if p.as_str() == "present" {
+                        CmpOp::Present
+                    } else {
+                        CmpOp::Absent
+                    };
+                    op = Some(self.spanned(&p, o));
+                }
+                Rule::operator => {
+                    let o = p
+                        .clone()
+                        .into_inner()
+                        .next()
+                        .ok_or_else(|| shape(&p, self.offset))?;
+                    let o = match o.as_rule() {
+                        Rule::op_eq => CmpOp::Eq,
+                        Rule::op_ne => CmpOp::Ne,
+                        Rule::op_le => CmpOp::Le,
+                        Rule::op_ge => CmpOp::Ge,
+                        Rule::op_lt => CmpOp::Lt,
+                        Rule::op_gt => CmpOp::Gt,
+                        Rule::op_in => CmpOp::In,
+                        Rule::op_like => CmpOp::Like,
+                        Rule::op_not_in => CmpOp::NotIn,
+                        Rule::op_not_like => CmpOp::NotLike,
+                        _ => return Err(shape(&o, self.offset)),
+                    };
+                    op = Some(self.spanned(&p, o));
+                }
+                Rule::operand => operand = Some(self.operand(p)?),
+                _ => {}
+            }
+        }
+        match (key, op) {
+            (Some(key), Some(op)) => Ok(Spanned::new(
+                CondKind::Cmp(Comparison {
+                    key,
+                    quantifier,
+                    op,
+                    operand,
+                }),
+                span,
+            )),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn operand(&self, pair: Pair<Rule>) -> Result<Spanned<Operand>> {
+        let span = self.span(&pair);
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        let node = match inner.as_rule() {
+            Rule::list => Operand::List(self.list(inner)?),
+            Rule::value => Operand::One(self.value(inner)?.node),
+            _ => return Err(shape(&inner, self.offset)),
+        };
+        Ok(Spanned::new(node, span))
+    }
+
+    fn list(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<Value>>> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::value)
+            .map(|p| self.value(p))
+            .collect()
+    }
+
+    fn value(&self, pair: Pair<Rule>) -> Result<Spanned<Value>> {
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        let node = match inner.as_rule() {
+            Rule::string => Value::Str(self.string(inner.clone())?.node),
+            Rule::number => Value::Num(inner.as_str().to_string()),
+            Rule::boolean => Value::Bool(inner.as_str() == "true"),
+            Rule::variable => {
+                let text = inner.as_str();
+                let body = text
+                    .strip_prefix("${")
+                    .and_then(|t| t.strip_suffix('}'))
+                    .unwrap_or(text);
+                Value::Var(body.to_string())
+            }
+            Rule::ident => Value::Const(inner.as_str().to_string()),
+            _ => return Err(shape(&inner, self.offset)),
+        };
+        Ok(self.spanned(&pair, node))
+    }
+
+    /// A string literal with its escapes resolved.
+    fn string(&self, pair: Pair<Rule>) -> Result<Spanned<String>> {
+        let span = self.span(&pair);
+        let raw = pair
+            .clone()
+            .into_inner()
+            .next()
+            .map(|p| p.as_str())
+            .unwrap_or("");
+        let content_offset = span.start + 1;
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let bad = |len: usize| {
+                vec![SyntaxError::InvalidEscape {
+                    span: Span::new(content_offset + i, content_offset + i + len),
+                    escape: raw.get(i..i + len).unwrap_or("\\").to_string(),
+                }]
+            };
+            match chars.next() {
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, 'u')) => {
+                    // \u{XXXX}
+                    let rest = raw.get(i + 2..).unwrap_or("");
+                    let close = rest.find('}');
+                    let code = match (rest.starts_with('{'), close) {
+                        (true, Some(close)) => rest
+                            .get(1..close)
+                            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                            .and_then(char::from_u32)
+                            .map(|ch| (ch, close)),
+                        _ => None,
+                    };
+                    match code {
+                        Some((ch, close)) => {
+                            out.push(ch);
+                            for _ in 0..=close {
+                                chars.next();
+                            }
+                        }
+                        None => return Err(bad(2)),
+                    }
+                }
+                Some((_, other)) => return Err(bad(1 + other.len_utf8())),
+                None => return Err(bad(1)),
+            }
+        }
+        Ok(Spanned::new(out, span))
+    }
+
+    fn test(&self, pair: Pair<Rule>) -> Result<TestDecl> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut policy = None;
+        let mut cases = Vec::new();
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::string => name = Some(self.string(p)?),
+                Rule::ident => policy = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::test_case => cases.push(self.test_case(p)?),
+                _ => {}
+            }
+        }
+        match (name, policy) {
+            (Some(name), Some(policy)) => Ok(TestDecl {
+                name,
+                policy,
+                cases,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn test_case(&self, pair: Pair<Rule>) -> Result<TestCase> {
+        let span = self.span(&pair);
+        let mut action = None;
+        let mut resource = None;
+        let mut context = Vec::new();
+        let mut expect = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::action_name => action = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::string => resource = Some(self.string(p)?),
+                Rule::context_entry => {
+                    let mut key = None;
+                    let mut operand = None;
+                    for e in p.clone().into_inner() {
+                        match e.as_rule() {
+                            Rule::key => key = Some(self.spanned(&e, e.as_str().to_string())),
+                            Rule::list => {
+                                let sp = self.span(&e);
+                                operand = Some(Spanned::new(Operand::List(self.list(e)?), sp));
+                            }
+                            Rule::value => {
+                                let v = self.value(e)?;
+                                operand = Some(Spanned::new(Operand::One(v.node), v.span));
+                            }
+                            _ => {}
+                        }
+                    }
+                    match (key, operand) {
+                        (Some(k), Some(o)) => context.push((k, o)),
+                        _ => return Err(shape(&p, self.offset)),
+                    }
+                }
+                Rule::expectation => {
+                    let text: String = p.as_str().split_whitespace().collect();
+                    let e = match text.as_str() {
+                        "allow" => Expectation::Allow,
+                        "deny" => Expectation::Deny,
+                        "deny(explicit)" => Expectation::ExplicitDeny,
+                        "deny(implicit)" => Expectation::ImplicitDeny,
+                        _ => return Err(shape(&p, self.offset)),
+                    };
+                    expect = Some(self.spanned(&p, e));
+                }
+                _ => {}
+            }
+        }
+        match (action, expect) {
+            (Some(action), Some(expect)) => Ok(TestCase {
+                action,
+                resource,
+                context,
+                expect,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+}
+
+fn doc_text(pair: &Pair<Rule>) -> String {
+    let text = pair.as_str().strip_prefix("///").unwrap_or(pair.as_str());
+    text.strip_prefix(' ')
+        .unwrap_or(text)
+        .trim_end()
+        .to_string()
+}
+
+/// One part stays itself; several become an `and`/`or` node.
+fn collapse(mut parts: Vec<Cond>, span: Span, make: fn(Vec<Cond>) -> CondKind) -> Cond {
+    if parts.len() == 1 {
+        if let Some(only) = parts.pop() {
+            return only;
+        }
+    }
+    Spanned::new(make(parts), span)
+}

@@ -1,0 +1,324 @@
+//! Syntax: `.gov` text → [`ast::File`] with spans, or syntax diagnostics.
+//!
+//! The file is first cut into top-level items ([`scan`]); each item is parsed
+//! alone, and a broken policy is parsed again rule by rule, so one mistake
+//! does not hide the next.
+
+pub mod ast;
+mod convert;
+pub mod scan;
+
+use crate::diag::{Diagnostic, FileId};
+use ast::Span;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/gov.pest"]
+pub(crate) struct GovParser;
+
+/// The largest source file accepted, in bytes.
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+/// At most this many syntax errors are reported per file.
+pub const MAX_SYNTAX_ERRORS: usize = 50;
+
+/// Why a piece of text is not a `.gov` file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyntaxError {
+    /// The parser expected something else here.
+    Unexpected {
+        span: Span,
+        expected: Vec<String>,
+        found: String,
+    },
+    UnterminatedString {
+        span: Span,
+    },
+    UnterminatedComment {
+        span: Span,
+    },
+    TooDeep {
+        span: Span,
+    },
+    InvalidEscape {
+        span: Span,
+        escape: String,
+    },
+    TooLarge {
+        bytes: usize,
+    },
+    NotUtf8 {
+        offset: usize,
+    },
+}
+
+impl SyntaxError {
+    pub fn into_diagnostic(self, file: FileId) -> Diagnostic {
+        match self {
+            SyntaxError::Unexpected {
+                span,
+                expected,
+                found,
+            } => {
+                let message = match found.as_str() {
+                    "" => format!("expected {}, found the end of the item", one_of(&expected)),
+                    _ => format!("expected {}, found `{}`", one_of(&expected), found),
+                };
+                Diagnostic::error("E0001", file, span, message).with_label("unexpected here")
+            }
+            SyntaxError::UnterminatedString { span } => {
+                Diagnostic::error("E0002", file, span, "unterminated string")
+                    .with_label("this string has no closing `\"` on its line")
+                    .with_help("strings end on the line they start; write `\\n` for a line break")
+            }
+            SyntaxError::UnterminatedComment { span } => {
+                Diagnostic::error("E0003", file, span, "unterminated block comment")
+                    .with_label("this comment has no closing `*/`")
+            }
+            SyntaxError::TooDeep { span } => Diagnostic::error(
+                "E0004",
+                file,
+                span,
+                format!("nesting deeper than {} levels", scan::MAX_NESTING),
+            )
+            .with_label("too deep from here")
+            .with_help("split the condition into named parts or several rules"),
+            SyntaxError::InvalidEscape { span, escape } => Diagnostic::error(
+                "E0005",
+                file,
+                span,
+                format!("invalid escape `{escape}` in string"),
+            )
+            .with_label("not an escape")
+            .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`"),
+            SyntaxError::TooLarge { bytes } => Diagnostic::error(
+                "E0006",
+                file,
+                Span::new(0, 0),
+                format!("file is {bytes} bytes, over the limit of {MAX_SOURCE_BYTES} bytes"),
+            )
+            .with_help("split it into several files and `import` them"),
+            SyntaxError::NotUtf8 { offset } => Diagnostic::error(
+                "E0007",
+                file,
+                Span::new(offset, offset + 1),
+                "file is not valid UTF-8",
+            )
+            .with_label("invalid byte here")
+            .with_help("save the file as UTF-8"),
+        }
+    }
+}
+
+fn one_of(items: &[String]) -> String {
+    match items {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// Parses one file. Never panics; every problem is a diagnostic.
+pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    let mut out = ast::File::default();
+    let mut errors: Vec<SyntaxError> = Vec::new();
+    if text.len() > MAX_SOURCE_BYTES {
+        out.broken = true;
+        let diags = vec![SyntaxError::TooLarge { bytes: text.len() }.into_diagnostic(file)];
+        return (out, diags);
+    }
+    let scanned = scan::split_items(text);
+    let lexically_broken = !scanned.errors.is_empty();
+    for err in scanned.errors {
+        errors.push(match err {
+            scan::LexError::UnterminatedString { span } => SyntaxError::UnterminatedString { span },
+            scan::LexError::UnterminatedComment { span } => {
+                SyntaxError::UnterminatedComment { span }
+            }
+            scan::LexError::TooDeep { span, .. } => SyntaxError::TooDeep { span },
+        });
+    }
+    if lexically_broken {
+        // The item boundaries cannot be trusted past a lexical error: report
+        // the lexical errors alone rather than a cascade.
+        out.broken = true;
+    } else {
+        for piece in &scanned.items {
+            if errors.len() >= MAX_SYNTAX_ERRORS {
+                break;
+            }
+            let Some(source) = text.get(piece.start..piece.end) else {
+                continue;
+            };
+            match parse_item(source, piece.start) {
+                Ok(item) => out.items.push(item),
+                Err(mut item_errors) => {
+                    out.broken = true;
+                    if let Some(item) = recover_policy(source, piece.start, &mut item_errors) {
+                        out.items.push(item);
+                    }
+                    errors.append(&mut item_errors);
+                }
+            }
+        }
+    }
+    errors.truncate(MAX_SYNTAX_ERRORS);
+    let diags = errors
+        .into_iter()
+        .map(|e| e.into_diagnostic(file))
+        .collect();
+    (out, diags)
+}
+
+fn parse_item(source: &str, offset: usize) -> Result<ast::Item, Vec<SyntaxError>> {
+    match GovParser::parse(Rule::item, source) {
+        Ok(mut pairs) => {
+            let builder = convert::Builder::new(offset);
+            let item = pairs.next().ok_or_else(Vec::new)?;
+            builder.item(item)
+        }
+        Err(err) => Err(vec![from_pest(&err, source, offset)]),
+    }
+}
+
+/// A policy that failed to parse as a whole: parse its head, then each rule
+/// alone, keeping the rules that parse and the errors of those that do not.
+fn recover_policy(source: &str, offset: usize, errors: &mut Vec<SyntaxError>) -> Option<ast::Item> {
+    let head = GovParser::parse(Rule::policy_head, source).ok()?;
+    let head_pair = head.into_iter().next()?;
+    let head_end = head_pair.as_span().end();
+    let builder = convert::Builder::new(offset);
+    let mut policy = builder.policy_head(head_pair).ok()?;
+    let body = source.get(head_end..)?;
+    let mut rule_errors = Vec::new();
+    for piece in scan::split_rules(body) {
+        let Some(rule_src) = body.get(piece.start..piece.end) else {
+            continue;
+        };
+        let rule_offset = offset + head_end + piece.start;
+        if scan::is_blank(rule_src.trim_end_matches(|c: char| c == '}' || c.is_whitespace())) {
+            continue;
+        }
+        match GovParser::parse(Rule::rule_item, rule_src) {
+            Ok(pairs) => {
+                let builder = convert::Builder::new(rule_offset);
+                let rule = pairs
+                    .into_iter()
+                    .next()
+                    .and_then(|p| p.into_inner().find(|p| p.as_rule() == Rule::rule));
+                match rule.map(|r| builder.rule(r)) {
+                    Some(Ok(rule)) => policy.rules.push(rule),
+                    Some(Err(mut e)) => rule_errors.append(&mut e),
+                    None => {}
+                }
+            }
+            Err(err) => rule_errors.push(from_pest(&err, rule_src, rule_offset)),
+        }
+    }
+    if rule_errors.is_empty() {
+        // The rules parse alone, so the fault is elsewhere (e.g. the closing
+        // brace): keep the whole-item error.
+        return None;
+    }
+    *errors = rule_errors;
+    policy.broken = true;
+    Some(ast::Item::Policy(policy))
+}
+
+/// Turns a pest error into a syntax error with human names for what was expected.
+fn from_pest(err: &pest::error::Error<Rule>, source: &str, offset: usize) -> SyntaxError {
+    let pos = match err.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<String> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &err.variant {
+        for r in positives {
+            let name = describe(*r).to_string();
+            if !expected.contains(&name) {
+                expected.push(name);
+            }
+        }
+    }
+    let found = found_token(source, pos);
+    let end = pos + found.len().max(1);
+    SyntaxError::Unexpected {
+        span: Span::new(offset + pos, offset + end.min(source.len().max(pos))),
+        expected,
+        found,
+    }
+}
+
+/// The token at `pos`, for "found `…`".
+fn found_token(source: &str, pos: usize) -> String {
+    let rest = source.get(pos..).unwrap_or("");
+    let mut chars = rest.char_indices();
+    let Some((_, first)) = chars.next() else {
+        return String::new();
+    };
+    let end = if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || "_-:*/".contains(c)))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    rest[..end.min(40)].to_string()
+}
+
+fn describe(r: Rule) -> &'static str {
+    match r {
+        Rule::EOI => "the end of the item",
+        Rule::item | Rule::use_decl | Rule::import_decl | Rule::const_decl | Rule::test_decl => {
+            "a declaration (`use`, `import`, `const`, a policy or `test`)"
+        }
+        Rule::policy_decl | Rule::policy_kind | Rule::policy_head => {
+            "a policy kind (`scp`, `rcp`, `policy`, `resource_policy`, `key_policy`)"
+        }
+        Rule::rule | Rule::effect | Rule::kw_allow | Rule::kw_deny | Rule::rule_item => {
+            "a rule (`allow` or `deny`)"
+        }
+        Rule::annotation => "an annotation",
+        Rule::doc_comment => "a doc comment",
+        Rule::principals | Rule::principal | Rule::principal_kind => "a principal",
+        Rule::kw_to => "`to`",
+        Rule::actions | Rule::action_ref | Rule::action_name | Rule::action_list => "an action",
+        Rule::all_except | Rule::kw_except => "`except`",
+        Rule::resources | Rule::kw_on => "`on`",
+        Rule::resource_ref | Rule::resource_list | Rule::resource_except => "a resource",
+        Rule::when_clause | Rule::kw_when => "`when`",
+        Rule::unless_clause | Rule::kw_unless => "`unless`",
+        Rule::condition | Rule::conjunction | Rule::negation | Rule::primary => "a condition",
+        Rule::comparison | Rule::key => "a condition key",
+        Rule::quantifier | Rule::kw_any | Rule::kw_all => "a quantifier (`any`, `all`)",
+        Rule::presence | Rule::kw_present | Rule::kw_absent => "`present` or `absent`",
+        Rule::operator
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_le
+        | Rule::op_ge
+        | Rule::op_lt
+        | Rule::op_gt
+        | Rule::op_in
+        | Rule::op_like
+        | Rule::op_not_in
+        | Rule::op_not_like => "an operator (`==`, `!=`, `in`, `like`, `<`, …)",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::kw_not => "`not`",
+        Rule::operand | Rule::value | Rule::list | Rule::string_list => "a value",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::number => "a number",
+        Rule::boolean | Rule::kw_true | Rule::kw_false => "`true` or `false`",
+        Rule::variable => "a policy variable",
+        Rule::ident => "a name",
+        Rule::service_name => "a service prefix",
+        Rule::star => "`*`",
+        Rule::kw_for => "`for`",
+        Rule::test_case => "a test case",
+        Rule::context_entry => "a context entry (`key = value`)",
+        Rule::expectation => "an expected decision (`allow`, `deny`)",
+        _ => "something else",
+    }
+}
+
+#[cfg(test)]
+mod tests;
