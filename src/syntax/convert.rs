@@ -670,10 +670,10 @@ fn doc_text(pair: &Pair<Rule>) -> String {
 
 /// One part stays itself; several become an `and`/`or` node.
 fn collapse(mut parts: Vec<Cond>, span: Span, make: fn(Vec<Cond>) -> CondKind) -> Cond {
-    if parts.len() == 1 {
-        if let Some(only) = parts.pop() {
-            return only;
-        }
+    if parts.len() == 1
+        && let Some(only) = parts.pop()
+    {
+        return only;
     }
     Spanned::new(make(parts), span)
 }
