@@ -175,6 +175,19 @@ fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
+/// Lines longer than this are not echoed in rendered diagnostics.
+const MAX_RENDERED_LINE: usize = 4096;
+
+fn line_length_at(text: &str, offset: usize) -> usize {
+    let offset = clamp_to_char_boundary(text, offset);
+    let start = text[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text[offset..]
+        .find('\n')
+        .map(|i| offset + i)
+        .unwrap_or(text.len());
+    end - start
+}
+
 fn to_codespan(diag: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId> {
     let severity = match diag.severity {
         Severity::Error => cs::Severity::Error,
@@ -186,15 +199,28 @@ fn to_codespan(diag: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId>
         let end = clamp_to_char_boundary(text, span.end.max(start));
         start..end
     };
-    let mut labels =
-        vec![cs::Label::primary(diag.file, clamp(diag.file, diag.span)).with_message(&diag.label)];
-    for label in &diag.secondary {
-        labels.push(
-            cs::Label::secondary(label.file, clamp(label.file, label.span))
-                .with_message(&label.message),
-        );
-    }
     let mut notes = Vec::new();
+    let mut labels = Vec::new();
+    if line_length_at(sources.text(diag.file), diag.span.start) > MAX_RENDERED_LINE {
+        // Echoing a huge line helps nobody: say where instead.
+        let (line, column) = sources.line_col(diag.file, diag.span.start);
+        notes.push(format!(
+            "at {}:{line}:{column} (the line is too long to show)",
+            sources.name(diag.file)
+        ));
+    } else {
+        labels.push(
+            cs::Label::primary(diag.file, clamp(diag.file, diag.span)).with_message(&diag.label),
+        );
+        for label in &diag.secondary {
+            if line_length_at(sources.text(label.file), label.span.start) <= MAX_RENDERED_LINE {
+                labels.push(
+                    cs::Label::secondary(label.file, clamp(label.file, label.span))
+                        .with_message(&label.message),
+                );
+            }
+        }
+    }
     if let Some(help) = &diag.help {
         notes.push(format!("help: {help}"));
     }

@@ -1,13 +1,29 @@
 //! gov: a typed language for cloud compliance rules, compiled to IAM policies and SCPs.
 //!
 //! The pipeline, one module per stage:
-//! [`syntax`] (pest → AST with spans) → `check` (names, types, lints → typed IR)
-//! → lowering and emission (later stages). The `catalog` of AWS actions and
-//! condition keys is what the checker checks against; [`diag`] renders every
-//! stage's diagnostics.
+//! [`syntax`] (pest → AST with spans) → [`check`] (names, types, lints → typed
+//! [`ir`]) → lowering and emission. The [`catalog`] of AWS actions and
+//! condition keys is what the checker checks against; [`load`] reads sources
+//! and their imports; [`diag`] renders every stage's diagnostics.
 
-// pub mod catalog;
+pub mod catalog;
+pub mod check;
 pub mod diag;
-// pub mod eval;
-// pub mod iam;
+pub mod eval;
+pub mod fsutil;
+pub mod iam;
+pub mod ir;
+pub mod load;
 pub mod syntax;
+
+use std::path::PathBuf;
+
+/// Loads and checks the named files and folders.
+pub fn check_paths(
+    paths: &[PathBuf],
+    catalog: &catalog::Catalog,
+) -> Result<(load::Loaded, check::Checked), load::LoadError> {
+    let loaded = load::load(paths)?;
+    let checked = check::check(&loaded, catalog);
+    Ok((loaded, checked))
+}

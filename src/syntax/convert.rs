@@ -26,9 +26,14 @@ impl Builder {
         Builder { offset }
     }
 
+    /// The pair's span without the trailing whitespace pest's repetitions
+    /// take in, so that labels underline just the text.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.offset + s.start(), self.offset + s.end())
+        let text = pair.as_str();
+        let trimmed = text.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+        let end = s.start() + trimmed.len();
+        Span::new(self.offset + s.start(), self.offset + end.max(s.start()))
     }
 
     fn spanned<T>(&self, pair: &Pair<Rule>, node: T) -> Spanned<T> {

@@ -1,0 +1,195 @@
+//! "Did you mean" suggestions: Levenshtein distance, case-insensitive, and
+//! only plausible matches (distance at most max(2, len / 3)).
+
+use super::matching::{Template, is_template, split_prefix};
+use super::{Action, Catalog, Service};
+
+fn plausible(distance: usize, len: usize) -> bool {
+    distance <= (len / 3).max(2)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase())
+}
+
+fn without_spaces(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The distance from `input` to the catalog key `candidate`, and the text
+/// to suggest. A tag-like template (`aws:PrincipalTag/${TagKey}`) is compared
+/// on the part before its `/`, and the suggestion keeps the user's tag.
+fn key_score(input: &str, candidate: &str) -> Option<(usize, String)> {
+    if !is_template(candidate) {
+        return Some((distance(input, candidate), candidate.to_string()));
+    }
+    let head = Template::parse(candidate)?.slash_head()?.to_string();
+    let (_, after_prefix) = split_prefix(input)?;
+    let slash = input.len() - after_prefix.len() + after_prefix.find('/')?;
+    let (input_head, tail) = input.split_at(slash + 1);
+    if tail.is_empty() {
+        return None;
+    }
+    Some((distance(input_head, &head), format!("{head}{tail}")))
+}
+
+/// The best plausible candidate: smallest distance, first on ties.
+fn best<I: IntoIterator<Item = (usize, String)>>(len: usize, scored: I) -> Option<(usize, String)> {
+    let mut best: Option<(usize, String)> = None;
+    for (d, s) in scored {
+        if plausible(d, len) && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+            best = Some((d, s));
+        }
+    }
+    best
+}
+
+/// The plausible action of `service` closest to `name`; compares names only,
+/// building just the winner.
+fn best_action_in<'s>(service: &'s Service, name: &str) -> Option<(usize, &'s Action)> {
+    let len = name.chars().count();
+    let limit = (len / 3).max(2);
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in service.action_names() {
+        // The distance is at least the difference in length.
+        if candidate.chars().count().abs_diff(len) > limit {
+            continue;
+        }
+        let d = strsim::levenshtein(&lower, &candidate.to_lowercase());
+        if plausible(d, len) && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    let (d, found) = best?;
+    service.action(found).map(|a| (d, a))
+}
+
+impl Catalog {
+    /// The service prefix closest to `name`, if one is plausibly meant.
+    pub fn suggest_service(&self, name: &str) -> Option<String> {
+        let name = without_spaces(name);
+        if name.is_empty() {
+            return None;
+        }
+        let len = name.chars().count();
+        best(
+            len,
+            self.service_prefixes()
+                .map(|p| (distance(&name, p), p.to_string())),
+        )
+        .map(|(_, p)| p)
+    }
+
+    /// The action closest to `name` (`sagemaker:CreateAp` → `sagemaker:CreateApp`).
+    /// Looks in the named service (or the service its prefix is closest to),
+    /// then in every service, for a wrong prefix.
+    pub fn suggest_action(&self, name: &str) -> Option<String> {
+        let cleaned = without_spaces(name);
+        let (prefix, action) = match cleaned.split_once(':') {
+            Some((p, a)) => (Some(p), a),
+            None => (None, cleaned.as_str()),
+        };
+        if action.is_empty() || action.contains(['*', '?']) {
+            return None;
+        }
+        let service = prefix.and_then(|p| {
+            self.service(p)
+                .or_else(|| self.suggest_service(p).and_then(|s| self.service(&s)))
+        });
+        let local = service.and_then(|s| best_action_in(s, action));
+        if let Some((d, a)) = local
+            && d <= 1
+        {
+            return Some(a.full_name());
+        }
+        // Every service: the same name under another prefix (cheap: a binary
+        // search per service), the closest prefix first.
+        let mut exact: Option<(usize, &Action)> = None;
+        for s in self.services() {
+            if let Some(a) = s.action(action) {
+                let prefix_d = prefix.map_or(0, |p| distance(p, s.prefix()));
+                if exact.is_none_or(|(best, _)| prefix_d < best) {
+                    exact = Some((prefix_d, a));
+                }
+            }
+        }
+        if let Some((_, a)) = exact {
+            return Some(a.full_name());
+        }
+        if let Some((_, a)) = local {
+            return Some(a.full_name());
+        }
+        // Then the closest name anywhere.
+        let mut across: Option<((usize, usize), &Action)> = None;
+        for s in self.services() {
+            if let Some((d, a)) = best_action_in(s, action) {
+                let prefix_d = prefix.map_or(0, |p| distance(p, s.prefix()));
+                let score = (d, prefix_d);
+                if across.is_none_or(|(best, _)| score < best) {
+                    across = Some((score, a));
+                }
+            }
+        }
+        across.map(|(_, a)| a.full_name())
+    }
+
+    /// The condition key closest to `name` (`sagemaker: VpcSubnets` or
+    /// `sagemaker:VpcSubnet` → `sagemaker:VpcSubnets`).
+    pub fn suggest_key(&self, name: &str) -> Option<String> {
+        let cleaned = without_spaces(name);
+        if let Some(key) = self.key(&cleaned) {
+            return Some(key.name);
+        }
+        let len = cleaned.chars().count();
+        let mut names: Vec<String> = self.global_keys().map(|k| k.pattern).collect();
+        let prefix = split_prefix(&cleaned).map(|(p, _)| p).unwrap_or(&cleaned);
+        let service = self
+            .service(prefix)
+            .map(|s| s.prefix().to_string())
+            .or_else(|| self.suggest_service(prefix));
+        let mut services = service
+            .as_deref()
+            .map(|s| self.key_services(s))
+            .unwrap_or_default();
+        if services.is_empty() {
+            services = self.key_services(prefix);
+        }
+        for s in services {
+            names.extend(s.key_names().map(str::to_string));
+        }
+        if let Some((_, s)) = best(len, names.iter().filter_map(|n| key_score(&cleaned, n))) {
+            return Some(s);
+        }
+        if service.is_some() {
+            return None;
+        }
+        // An unknown prefix: every service's keys.
+        let all: Vec<String> = self
+            .services()
+            .flat_map(|s| s.key_names().map(str::to_string))
+            .collect();
+        best(len, all.iter().filter_map(|n| key_score(&cleaned, n))).map(|(_, s)| s)
+    }
+
+    /// The key closest to `name` among those `action` supports.
+    pub fn suggest_key_for_action(&self, action: &Action, name: &str) -> Option<String> {
+        let cleaned = without_spaces(name);
+        if let Some(key) = self.key(&cleaned)
+            && self.action_supports_key(action, &key)
+        {
+            return Some(key.name);
+        }
+        let len = cleaned.chars().count();
+        let names = self.keys_of_action(action);
+        let scored = names
+            .iter()
+            .filter_map(|n| key_score(&cleaned, n))
+            .map(|(d, s)| {
+                // Spell the suggestion as the catalog defines the key.
+                let s = self.key(&s).map_or(s, |k| k.name);
+                (d, s)
+            });
+        best(len, scored).map(|(_, s)| s)
+    }
+}

@@ -1,0 +1,670 @@
+//! Conditions: keys resolved and typed, operators checked against key types,
+//! values checked against their shapes, support checked against the rule's
+//! actions. The result is an [`ir::Expr`] with the meaning of language.md §3.
+
+use super::names::{GroupKind, ResolvedActions, used_list};
+use super::values::{self, Family, family, family_name};
+use super::{Scope, lints};
+use crate::catalog::KeyRef;
+use crate::diag::Diagnostic;
+use crate::ir::{self, ElemOp, Literal, Quant};
+use crate::syntax::ast::{self, CmpOp, CondKind, Effect, Operand, Quantifier, Span, Value};
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Clause {
+    When,
+    Unless,
+}
+
+pub(crate) struct RuleContext<'s, 'c> {
+    scope: &'s Scope<'c>,
+    actions: &'s ResolvedActions<'c>,
+    pub effect: Effect,
+    /// (key, action) pairs already reported, so each is said once per rule.
+    reported: HashSet<(String, String)>,
+}
+
+impl<'s, 'c> RuleContext<'s, 'c> {
+    pub fn new(scope: &'s Scope<'c>, actions: &'s ResolvedActions<'c>, effect: Effect) -> Self {
+        RuleContext {
+            scope,
+            actions,
+            effect,
+            reported: HashSet::new(),
+        }
+    }
+
+    pub fn condition(
+        &mut self,
+        cond: &ast::Cond,
+        clause: Clause,
+        diags: &mut Vec<Diagnostic>,
+    ) -> ir::Expr {
+        let expr = self.expr(cond, diags);
+        lints::absent_key_traps(self.scope, self.effect, clause, cond, diags);
+        expr
+    }
+
+    // Depth is bounded by the parser's nesting limit.
+    fn expr(&mut self, cond: &ast::Cond, diags: &mut Vec<Diagnostic>) -> ir::Expr {
+        match &cond.node {
+            CondKind::And(parts) => {
+                ir::Expr::and(parts.iter().map(|p| self.expr(p, diags)).collect())
+            }
+            CondKind::Or(parts) => {
+                ir::Expr::or(parts.iter().map(|p| self.expr(p, diags)).collect())
+            }
+            CondKind::Not(inner) => ir::Expr::negate(self.expr(inner, diags)),
+            CondKind::Cmp(cmp) => self
+                .comparison(cmp, cond.span, diags)
+                .unwrap_or(ir::Expr::False),
+        }
+    }
+
+    /// Resolves a key: `svc:Key`, or `Key` through `use`.
+    pub fn key(&self, key: &ast::Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<KeyRef> {
+        let catalog = self.scope.catalog;
+        let name = key.node.as_str();
+        if name.contains(':') {
+            if let Some(k) = catalog.key(name) {
+                return Some(k);
+            }
+            let mut d = Diagnostic::error(
+                "E0103",
+                self.scope.file,
+                key.span,
+                format!("unknown condition key `{name}`"),
+            )
+            .with_label("no such key in the catalog");
+            let suggestion = super::names::closest_action_name(&self.actions.groups)
+                .and_then(|a| catalog.suggest_key_for_action(a, name))
+                .or_else(|| catalog.suggest_key(name));
+            if let Some(s) = suggestion {
+                d = d.with_suggestion(s);
+            }
+            diags.push(d);
+            return None;
+        }
+        let found: Vec<KeyRef> = self
+            .scope
+            .uses
+            .iter()
+            .filter_map(|p| catalog.key(&format!("{p}:{name}")))
+            .collect();
+        match found.len() {
+            1 => found.into_iter().next(),
+            0 if self.scope.uses.is_empty() => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0108",
+                        self.scope.file,
+                        key.span,
+                        format!("condition key `{name}` has no service prefix"),
+                    )
+                    .with_label("which service?")
+                    .with_help("write `service:Key`, or add `use service` at the top of the file"),
+                );
+                None
+            }
+            0 => {
+                let mut d = Diagnostic::error(
+                    "E0103",
+                    self.scope.file,
+                    key.span,
+                    format!("unknown condition key `{name}`"),
+                )
+                .with_label(format!("not a key of {}", used_list(self.scope)));
+                let suggestion = self
+                    .scope
+                    .uses
+                    .iter()
+                    .find_map(|p| catalog.suggest_key(&format!("{p}:{name}")));
+                if let Some(s) = suggestion {
+                    d = d.with_suggestion(s);
+                }
+                diags.push(d);
+                None
+            }
+            _ => {
+                let names: Vec<String> = found.iter().map(|k| format!("`{}`", k.name)).collect();
+                diags.push(
+                    Diagnostic::error(
+                        "E0109",
+                        self.scope.file,
+                        key.span,
+                        format!("condition key `{name}` is ambiguous"),
+                    )
+                    .with_label(format!("could be {}", names.join(" or ")))
+                    .with_help("write the service prefix"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports actions of the rule that do not support `key`.
+    fn support(&mut self, key: &KeyRef, span: Span, diags: &mut Vec<Diagnostic>) {
+        if key.global {
+            return;
+        }
+        let catalog = self.scope.catalog;
+        for group in &self.actions.groups {
+            if !self.reported.insert((
+                key.name.to_ascii_lowercase(),
+                group.text.to_ascii_lowercase(),
+            )) {
+                continue;
+            }
+            match group.kind {
+                GroupKind::Exact => {
+                    let Some(action) = group.matched.first() else {
+                        continue;
+                    };
+                    if catalog.action_supports_key(action, key) {
+                        continue;
+                    }
+                    let mut d = Diagnostic::error(
+                        "E0301",
+                        self.scope.file,
+                        span,
+                        format!("`{}` does not support condition key `{}`", group.text, key.name),
+                    )
+                    .with_label("not supported by the action")
+                    .with_secondary(self.scope.file, group.span, "this action")
+                    .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
+                    if let Some(s) = catalog.suggest_key_for_action(action, &key.name) {
+                        d = d.with_suggestion(s);
+                    }
+                    diags.push(d);
+                }
+                GroupKind::Wildcard => {
+                    let supporting = group
+                        .matched
+                        .iter()
+                        .filter(|a| catalog.action_supports_key(a, key))
+                        .count();
+                    let total = group.matched.len();
+                    if supporting == 0 {
+                        diags.push(
+                            Diagnostic::error(
+                                "E0301",
+                                self.scope.file,
+                                span,
+                                format!(
+                                    "no action matched by `{}` supports condition key `{}`",
+                                    group.text, key.name
+                                ),
+                            )
+                            .with_label("not supported by these actions")
+                            .with_secondary(
+                                self.scope.file,
+                                group.span,
+                                format!("{total} actions"),
+                            ),
+                        );
+                    } else if supporting < total {
+                        diags.push(
+                            Diagnostic::warning(
+                                "W0209",
+                                self.scope.file,
+                                span,
+                                format!(
+                                    "condition key `{}` is supported by only {supporting} of the {total} actions matched by `{}`",
+                                    key.name, group.text
+                                ),
+                            )
+                            .with_label("absent for the other actions")
+                            .with_secondary(self.scope.file, group.span, "these actions")
+                            .with_help("for the other actions the key is absent; list the actions that carry it"),
+                        );
+                    }
+                }
+                GroupKind::All => {
+                    diags.push(
+                        Diagnostic::warning(
+                            "W0209",
+                            self.scope.file,
+                            span,
+                            format!("condition key `{}` is not a global key, but the rule covers every action", key.name),
+                        )
+                        .with_label("absent for actions that do not support it")
+                        .with_secondary(self.scope.file, group.span, "every action")
+                        .with_help("name the actions that carry this key"),
+                    );
+                }
+            }
+        }
+        if self.actions.except && self.actions.groups.is_empty() {
+            // `* except []` cannot be written; nothing to do.
+        } else if self.actions.except
+            && self
+                .reported
+                .insert((key.name.to_ascii_lowercase(), "*except".to_string()))
+        {
+            diags.push(
+                Diagnostic::warning(
+                    "W0209",
+                    self.scope.file,
+                    span,
+                    format!("condition key `{}` is not a global key, but the rule covers every action but a few", key.name),
+                )
+                .with_label("absent for actions that do not support it")
+                .with_help("name the actions that carry this key"),
+            );
+        }
+    }
+
+    fn comparison(
+        &mut self,
+        cmp: &ast::Comparison,
+        span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<ir::Expr> {
+        let file = self.scope.file;
+        let key = self.key(&cmp.key, diags)?;
+        if let Some(replacement) = &key.deprecated_by {
+            diags.push(
+                Diagnostic::warning(
+                    "W0101",
+                    file,
+                    cmp.key.span,
+                    format!("condition key `{}` is deprecated", key.name),
+                )
+                .with_label("deprecated in the catalog")
+                .with_suggestion(replacement.clone()),
+            );
+        }
+        self.support(&key, cmp.key.span, diags);
+        let ir_key = ir::Key {
+            name: key.name.clone(),
+            ty: key.ty,
+        };
+        let multivalued = key.ty.is_multivalued();
+        let op = cmp.op.node;
+        if matches!(op, CmpOp::Present | CmpOp::Absent) {
+            if let Some(q) = &cmp.quantifier {
+                diags.push(
+                    Diagnostic::error(
+                        "E0208",
+                        file,
+                        q.span,
+                        format!("`{}` takes no quantifier", op.as_str()),
+                    )
+                    .with_label("remove this")
+                    .with_help("`present` means the key has at least one value, whatever its type"),
+                );
+                return None;
+            }
+            let atom = ir::Expr::Atom(ir::Atom::Present(ir_key));
+            return Some(if op == CmpOp::Present {
+                atom
+            } else {
+                ir::Expr::negate(atom)
+            });
+        }
+        let quant = match (&cmp.quantifier, multivalued) {
+            (None, true) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0207",
+                        file,
+                        cmp.key.span,
+                        format!("condition key `{}` is multivalued ({}): say `any` or `all`", key.name, key.ty.as_str()),
+                    )
+                    .with_label("needs a quantifier")
+                    .with_help(format!(
+                        "`{k} any {o} …` holds when some value does; `{k} all {o} …` when every value does (and when the key is absent)",
+                        k = cmp.key.node,
+                        o = op.as_str()
+                    )),
+                );
+                return None;
+            }
+            (Some(q), false) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0208",
+                        file,
+                        q.span,
+                        format!("condition key `{}` is single-valued ({}): remove `{}`", key.name, key.ty.as_str(), match q.node {
+                            Quantifier::Any => "any",
+                            Quantifier::All => "all",
+                        }),
+                    )
+                    .with_label("quantifier on a single-valued key")
+                    .with_help("a quantifier on a single-valued key is a known IAM trap: `all` holds when the key is absent"),
+                );
+                return None;
+            }
+            (None, false) => Quant::Single,
+            (Some(q), true) => match q.node {
+                Quantifier::Any => Quant::Any,
+                Quantifier::All => Quant::All,
+            },
+        };
+        let fam = family(key.ty);
+        let (elem, negated) = match (op, fam) {
+            (CmpOp::Eq | CmpOp::In, Family::Ip) => (ElemOp::InCidr, false),
+            (CmpOp::Ne | CmpOp::NotIn, Family::Ip) => (ElemOp::InCidr, true),
+            (CmpOp::Eq | CmpOp::In, _) => (ElemOp::Equals, false),
+            (CmpOp::Ne | CmpOp::NotIn, _) => (ElemOp::Equals, true),
+            (CmpOp::Like, Family::String | Family::Arn) => (ElemOp::Like, false),
+            (CmpOp::NotLike, Family::String | Family::Arn) => (ElemOp::Like, true),
+            (CmpOp::Lt, Family::Numeric | Family::Date) => (ElemOp::Lt, false),
+            (CmpOp::Le, Family::Numeric | Family::Date) => (ElemOp::Le, false),
+            (CmpOp::Gt, Family::Numeric | Family::Date) => (ElemOp::Gt, false),
+            (CmpOp::Ge, Family::Numeric | Family::Date) => (ElemOp::Ge, false),
+            _ => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0201",
+                        file,
+                        cmp.op.span,
+                        format!(
+                            "`{}` does not apply to condition key `{}` of type {}",
+                            op.as_str(),
+                            key.name,
+                            key.ty.as_str()
+                        ),
+                    )
+                    .with_label("wrong operator for this key")
+                    .with_help(operators_for(fam)),
+                );
+                return None;
+            }
+        };
+        if fam == Family::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            diags.push(
+                Diagnostic::error(
+                    "E0201",
+                    file,
+                    cmp.op.span,
+                    format!(
+                        "`{}` does not apply to condition key `{}` of type Bool",
+                        op.as_str(),
+                        key.name
+                    ),
+                )
+                .with_label("wrong operator for this key")
+                .with_help(operators_for(fam)),
+            );
+            return None;
+        }
+        if fam == Family::Binary && !matches!(op, CmpOp::Eq | CmpOp::In) {
+            diags.push(
+                Diagnostic::error(
+                    "E0201",
+                    file,
+                    cmp.op.span,
+                    format!(
+                        "`{}` does not apply to condition key `{}` of type Binary",
+                        op.as_str(),
+                        key.name
+                    ),
+                )
+                .with_label("wrong operator for this key")
+                .with_help(operators_for(fam)),
+            );
+            return None;
+        }
+        let operand = cmp.operand.as_ref()?;
+        let single_only = matches!(
+            op,
+            CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
+        );
+        let values = self.operand_values(operand, single_only, op, diags)?;
+        let mut literals = Vec::new();
+        let mut ok = true;
+        for (value, vspan) in values {
+            match self.literal(&value, vspan, fam, elem, diags) {
+                Some(l) => {
+                    if !literals.contains(&l) {
+                        literals.push(l);
+                    }
+                }
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let _ = span;
+        let atom = ir::Expr::Atom(ir::Atom::Test {
+            key: ir_key,
+            quant,
+            op: elem,
+            // Under a quantifier the negation applies to each element; a
+            // single-valued key is negated as a whole (`!=` holds when absent).
+            negated: negated && quant != Quant::Single,
+            values: literals,
+        });
+        Some(if negated && quant == Quant::Single {
+            ir::Expr::negate(atom)
+        } else {
+            atom
+        })
+    }
+
+    /// The values of an operand, constants inlined, with their spans.
+    fn operand_values(
+        &self,
+        operand: &ast::Spanned<Operand>,
+        single_only: bool,
+        op: CmpOp,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<(Value, Span)>> {
+        let file = self.scope.file;
+        let mut out = Vec::new();
+        let push_value = |v: &Value,
+                          span: Span,
+                          out: &mut Vec<(Value, Span)>,
+                          diags: &mut Vec<Diagnostic>|
+         -> bool {
+            if let Value::Const(name) = v {
+                match self.scope.constant(name) {
+                    Some(c) => {
+                        for cv in &c.values.node {
+                            out.push((cv.node.clone(), span));
+                        }
+                        true
+                    }
+                    None => {
+                        diags.push(super::names::unknown_const(self.scope, name, span));
+                        false
+                    }
+                }
+            } else {
+                out.push((v.clone(), span));
+                true
+            }
+        };
+        let ok = match &operand.node {
+            Operand::One(v) => push_value(v, operand.span, &mut out, diags),
+            Operand::List(items) => {
+                if items.is_empty() {
+                    diags.push(
+                        Diagnostic::error("E0211", file, operand.span, "empty list")
+                            .with_label("this list has no values")
+                            .with_help(
+                                "a condition on an empty list never or always holds; remove it",
+                            ),
+                    );
+                    return None;
+                }
+                let mut all = true;
+                for item in items {
+                    all &= push_value(&item.node, item.span, &mut out, diags);
+                }
+                all
+            }
+        };
+        if !ok {
+            return None;
+        }
+        if single_only && out.len() != 1 {
+            let hint = match op {
+                CmpOp::Eq => "use `in` to test against a list",
+                CmpOp::Ne => "use `not in` to test against a list",
+                _ => "compare with one value",
+            };
+            diags.push(
+                Diagnostic::error(
+                    "E0210",
+                    file,
+                    operand.span,
+                    format!("`{}` takes one value, not {}", op.as_str(), out.len()),
+                )
+                .with_label("a list here")
+                .with_help(hint),
+            );
+            return None;
+        }
+        Some(out)
+    }
+
+    /// Checks one value against the key's family; `None` after reporting.
+    fn literal(
+        &self,
+        value: &Value,
+        span: Span,
+        fam: Family,
+        elem: ElemOp,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Literal> {
+        let file = self.scope.file;
+        let mismatch = |what: &str, diags: &mut Vec<Diagnostic>| {
+            diags.push(
+                Diagnostic::error(
+                    "E0210",
+                    file,
+                    span,
+                    format!("expected a {} value, found {what}", family_name(fam)),
+                )
+                .with_label("wrong kind of value")
+                .with_help(match fam {
+                    Family::Bool => "write `true` or `false`",
+                    Family::Numeric => "write a number without quotes",
+                    _ => "write a string in double quotes",
+                }),
+            );
+        };
+        let shape_error =
+            |code: &'static str, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
+                let what = match code {
+                    "E0202" => "ARN",
+                    "E0203" => "IP address or CIDR range",
+                    "E0204" => "date",
+                    "E0205" => "number",
+                    _ => "value",
+                };
+                diags.push(
+                    Diagnostic::error(code, file, span, format!("malformed {what} `{text}`"))
+                        .with_label(problem),
+                );
+            };
+        match (value, fam) {
+            (Value::Var(var), Family::String | Family::Arn) => {
+                if elem == ElemOp::Like || elem == ElemOp::Equals {
+                    if values::check_variable(self.scope, var, span, diags) {
+                        return Some(Literal::Str(format!("${{{var}}}")));
+                    }
+                    return None;
+                }
+                None
+            }
+            (Value::Var(_), _) => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0209",
+                        file,
+                        span,
+                        format!(
+                            "a policy variable cannot be compared with a {} key",
+                            family_name(fam)
+                        ),
+                    )
+                    .with_label("variable not allowed here")
+                    .with_help("IAM resolves policy variables only with string and ARN operators"),
+                );
+                None
+            }
+            (Value::Str(s), Family::String) => {
+                if s.contains("${") && !values::check_variables(self.scope, s, span, diags) {
+                    return None;
+                }
+                Some(Literal::Str(s.clone()))
+            }
+            (Value::Str(s), Family::Arn) => {
+                if s.contains("${") && !values::check_variables(self.scope, s, span, diags) {
+                    return None;
+                }
+                match values::arn_problem(s, elem == ElemOp::Like) {
+                    None => Some(Literal::Str(s.clone())),
+                    Some(p) => {
+                        shape_error("E0202", s, p, diags);
+                        None
+                    }
+                }
+            }
+            (Value::Str(s), Family::Ip) => match values::cidr_problem(s) {
+                None => Some(Literal::Str(s.clone())),
+                Some(p) => {
+                    shape_error("E0203", s, p, diags);
+                    None
+                }
+            },
+            (Value::Str(s), Family::Date) => match values::date_problem(s) {
+                None => Some(Literal::Str(s.clone())),
+                Some(p) => {
+                    shape_error("E0204", s, p, diags);
+                    None
+                }
+            },
+            (Value::Num(n), Family::Date) | (Value::Num(n), Family::Numeric) => {
+                match values::number_problem(n) {
+                    None => Some(Literal::Num(n.clone())),
+                    Some(p) => {
+                        shape_error("E0205", n, p, diags);
+                        None
+                    }
+                }
+            }
+            (Value::Str(s), Family::Binary) => match values::base64_problem(s) {
+                None => Some(Literal::Str(s.clone())),
+                Some(p) => {
+                    shape_error("E0206", s, p, diags);
+                    None
+                }
+            },
+            (Value::Bool(b), Family::Bool) => Some(Literal::Bool(*b)),
+            (Value::Str(s), _) => {
+                mismatch(&format!("the string `\"{s}\"`"), diags);
+                None
+            }
+            (Value::Num(n), _) => {
+                mismatch(&format!("the number `{n}`"), diags);
+                None
+            }
+            (Value::Bool(b), _) => {
+                mismatch(&format!("`{b}`"), diags);
+                None
+            }
+            (Value::Const(_), _) => None,
+        }
+    }
+}
+
+fn operators_for(fam: Family) -> &'static str {
+    match fam {
+        Family::String => "String keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
+        Family::Arn => "ARN keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
+        Family::Bool => "Bool keys take `== true`, `== false` and `!=`",
+        Family::Numeric => "Numeric keys take `==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`",
+        Family::Date => "Date keys take `==`, `!=`, `<`, `<=`, `>`, `>=`",
+        Family::Ip => {
+            "IPAddress keys take `in` and `not in` with CIDR ranges (and `==` with one address)"
+        }
+        Family::Binary => "Binary keys take `==` and `in`",
+    }
+}

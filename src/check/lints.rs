@@ -1,0 +1,245 @@
+//! Meaning traps (language.md §2) and per-kind rules.
+
+use super::Scope;
+use super::cond::Clause;
+use super::names::{GroupKind, ResolvedActions};
+use crate::diag::Diagnostic;
+use crate::ir::{Atom, Expr};
+use crate::syntax::ast::{self, CmpOp, CondKind, Effect, PolicyKind, Quantifier};
+
+/// What each policy kind allows (iam-rules.md §1.2, after the 2025 SCP change).
+pub(crate) fn kind_rules(
+    scope: &Scope,
+    kind: PolicyKind,
+    r: &ast::Rule,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if kind == PolicyKind::Rcp {
+        if r.effect.node == Effect::Allow {
+            diags.push(
+                Diagnostic::error("E0305", scope.file, r.effect.span, "an RCP can only deny")
+                    .with_label("`allow` in an `rcp`")
+                    .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write `deny … unless …`"),
+            );
+        }
+        if matches!(r.actions.node, ast::ActionSpec::AllExcept(_)) {
+            diags.push(
+                Diagnostic::error(
+                    "E0306",
+                    scope.file,
+                    r.actions.span,
+                    "an RCP cannot use `* except` (NotAction)",
+                )
+                .with_label("not supported in resource control policies")
+                .with_help("list the actions to deny"),
+            );
+        }
+    }
+}
+
+pub(crate) fn rule_lints(
+    scope: &Scope,
+    kind: PolicyKind,
+    r: &ast::Rule,
+    actions: &ResolvedActions,
+    condition: &Expr,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let file = scope.file;
+    if kind == PolicyKind::Scp && r.effect.node == Effect::Allow {
+        diags.push(
+            Diagnostic::warning(
+                "W0202",
+                file,
+                r.effect.span,
+                "an `allow` in an SCP denies nothing while `FullAWSAccess` is attached",
+            )
+            .with_label("restricts nothing by itself")
+            .with_help("SCPs restrict through `deny`: write `deny … unless …` for a guardrail"),
+        );
+    }
+    if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && !actions.except {
+        for g in &actions.groups {
+            let service_star = g.kind == GroupKind::Wildcard && g.text.ends_with(":*");
+            if g.kind == GroupKind::All || service_star {
+                diags.push(
+                    Diagnostic::warning(
+                        "W0203",
+                        file,
+                        g.span,
+                        format!("`allow {}` grants every action it matches", g.text),
+                    )
+                    .with_label("wildcard grant")
+                    .with_help("grant the actions the principal needs, by name"),
+                );
+            }
+        }
+    }
+    if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && actions.except {
+        diags.push(
+            Diagnostic::warning(
+                "W0203",
+                file,
+                r.actions.span,
+                "`allow * except …` grants every other action",
+            )
+            .with_label("wildcard grant")
+            .with_help("grant the actions the principal needs, by name"),
+        );
+    }
+    let clause_span = match (&r.when, &r.unless) {
+        (Some(w), Some(u)) => Some(w.span.to(u.span)),
+        (Some(w), None) => Some(w.span),
+        (None, Some(u)) => Some(u.span),
+        (None, None) => None,
+    };
+    if let Some(span) = clause_span {
+        match constant_truth(condition) {
+            Some(false) => diags.push(
+                Diagnostic::warning("W0204", file, span, "this rule can never match")
+                    .with_label("the condition is always false")
+                    .with_help("the rule has no effect; check the `when` / `unless` logic"),
+            ),
+            Some(true) => diags.push(
+                Diagnostic::warning("W0205", file, span, "this condition always holds")
+                    .with_label("the condition is always true")
+                    .with_help(
+                        "the rule applies to every request; drop the condition or fix its logic",
+                    ),
+            ),
+            None => {}
+        }
+    }
+    if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+        let uses_username = condition.atoms().iter().any(|a| match a {
+            Atom::Test { values, .. } => values
+                .iter()
+                .any(|v| v.text().to_ascii_lowercase().contains("${aws:username")),
+            Atom::Present(_) => false,
+        });
+        if uses_username {
+            diags.push(
+                Diagnostic::warning("W0208", file, *r.span, format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()))
+                    .with_label("roles and federated sessions have no user name")
+                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
+            );
+        }
+    }
+}
+
+/// `Some(b)` when the condition is `b` whatever the atoms are (checked as
+/// propositional logic, which is sound: related atoms only add constraints).
+fn constant_truth(expr: &Expr) -> Option<bool> {
+    let mut atoms: Vec<&Atom> = Vec::new();
+    for a in expr.atoms() {
+        if !atoms.contains(&a) {
+            atoms.push(a);
+        }
+    }
+    if atoms.len() > 12 {
+        return None;
+    }
+    let mut seen_true = false;
+    let mut seen_false = false;
+    for bits in 0u32..(1u32 << atoms.len()) {
+        let v = eval(expr, &atoms, bits);
+        seen_true |= v;
+        seen_false |= !v;
+        if seen_true && seen_false {
+            return None;
+        }
+    }
+    Some(seen_true)
+}
+
+fn eval(expr: &Expr, atoms: &[&Atom], bits: u32) -> bool {
+    match expr {
+        Expr::True => true,
+        Expr::False => false,
+        Expr::And(v) => v.iter().all(|e| eval(e, atoms, bits)),
+        Expr::Or(v) => v.iter().any(|e| eval(e, atoms, bits)),
+        Expr::Not(e) => !eval(e, atoms, bits),
+        Expr::Atom(a) => atoms
+            .iter()
+            .position(|x| *x == a)
+            .is_some_and(|i| bits & (1 << i) != 0),
+    }
+}
+
+/// `all` is true when the key is absent. In an `allow … when`, that grants
+/// requests without the key; in a `deny … unless`, it lets them through.
+pub(crate) fn absent_key_traps(
+    scope: &Scope,
+    effect: Effect,
+    clause: Clause,
+    cond: &ast::Cond,
+    diags: &mut Vec<Diagnostic>,
+) {
+    // Keys tested with `present` anywhere in the clause guard themselves.
+    let mut present: Vec<String> = Vec::new();
+    let mut alls: Vec<(&ast::Comparison, bool)> = Vec::new();
+    collect(cond, true, &mut present, &mut alls);
+    for (cmp, positive) in alls {
+        if present.contains(&cmp.key.node.to_ascii_lowercase()) {
+            continue;
+        }
+        // The clause "fires" the rule when true for `when`, when false for `unless`.
+        let fires_when_true = clause == Clause::When;
+        let all_true_fires = positive == fires_when_true;
+        let (danger, what) = match effect {
+            Effect::Allow if all_true_fires => (true, "grants requests without it"),
+            Effect::Deny if !all_true_fires => (true, "lets requests without it through"),
+            _ => (false, ""),
+        };
+        if !danger {
+            continue;
+        }
+        let clause_word = match clause {
+            Clause::When => "when",
+            Clause::Unless => "unless",
+        };
+        diags.push(
+            Diagnostic::warning(
+                "W0201",
+                scope.file,
+                cmp.key.span,
+                format!(
+                    "`{clause_word} {} all …` holds when `{}` is absent, so this rule {what}",
+                    cmp.key.node, cmp.key.node
+                ),
+            )
+            .with_label("`all` is true for an absent key")
+            .with_help(format!(
+                "add `and {} present` if requests without the key must not pass",
+                cmp.key.node
+            )),
+        );
+    }
+}
+
+fn collect<'a>(
+    cond: &'a ast::Cond,
+    positive: bool,
+    present: &mut Vec<String>,
+    alls: &mut Vec<(&'a ast::Comparison, bool)>,
+) {
+    match &cond.node {
+        CondKind::And(v) | CondKind::Or(v) => {
+            for c in v {
+                collect(c, positive, present, alls);
+            }
+        }
+        CondKind::Not(inner) => collect(inner, !positive, present, alls),
+        CondKind::Cmp(cmp) => {
+            if cmp.op.node == CmpOp::Present || cmp.op.node == CmpOp::Absent {
+                present.push(cmp.key.node.to_ascii_lowercase());
+            } else if cmp
+                .quantifier
+                .as_ref()
+                .is_some_and(|q| q.node == Quantifier::All)
+            {
+                alls.push((cmp, positive));
+            }
+        }
+    }
+}

@@ -1,0 +1,428 @@
+//! Check: names, types, support and meaning traps → the typed IR.
+//!
+//! Every problem is a diagnostic with a stable code (see `codes` in the
+//! README); checking goes on after an error so that a file's problems are
+//! reported together.
+
+mod cond;
+mod lints;
+mod names;
+mod values;
+
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, FileId};
+use crate::ir;
+use crate::load::Loaded;
+use crate::syntax::ast::{self, Span};
+use std::collections::HashMap;
+
+/// The result of checking: the IR of every policy that checked without
+/// errors, and every diagnostic.
+pub struct Checked {
+    pub program: ir::Program,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// At most this many diagnostics are kept per file.
+pub const MAX_DIAGNOSTICS_PER_FILE: usize = 100;
+
+/// What a rule is checked in: its file's names and the catalog.
+pub(crate) struct Scope<'a> {
+    pub file: FileId,
+    pub catalog: &'a Catalog,
+    /// Services named by `use`, in order.
+    pub uses: Vec<String>,
+    consts: HashMap<&'a str, &'a ast::ConstDecl>,
+}
+
+impl<'a> Scope<'a> {
+    fn constant(&self, name: &str) -> Option<&'a ast::ConstDecl> {
+        self.consts.get(name).copied()
+    }
+
+    fn const_names(&self) -> Vec<&'a str> {
+        self.consts.keys().copied().collect()
+    }
+}
+
+/// Checks every loaded file against the catalog.
+pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut program = ir::Program::default();
+
+    // Constants, per file, then the scope of each file.
+    let mut consts_of: HashMap<FileId, Vec<&ast::ConstDecl>> = HashMap::new();
+    for file in &loaded.files {
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for item in &file.ast.items {
+            if let ast::Item::Const(c) = item {
+                if let Some(first) = seen.get(c.name.node.as_str()) {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0010",
+                            file.id,
+                            c.name.span,
+                            format!("constant `{}` is defined twice", c.name.node),
+                        )
+                        .with_label("defined again here")
+                        .with_secondary(
+                            file.id,
+                            *first,
+                            "first defined here",
+                        ),
+                    );
+                    continue;
+                }
+                seen.insert(&c.name.node, c.name.span);
+                consts_of.entry(file.id).or_default().push(c);
+            }
+        }
+    }
+
+    // Policy names become file names: they must differ, ignoring case.
+    let mut policy_names: HashMap<String, (FileId, Span, &str)> = HashMap::new();
+
+    for file in &loaded.files {
+        let file_diag_start = diags.len();
+        let mut scope = Scope {
+            file: file.id,
+            catalog,
+            uses: Vec::new(),
+            consts: HashMap::new(),
+        };
+        // Own constants shadow imported ones.
+        for imported in loaded.imported_by(file.id).into_iter().rev() {
+            for c in consts_of.get(&imported).into_iter().flatten() {
+                scope.consts.insert(&c.name.node, c);
+            }
+        }
+        for c in consts_of.get(&file.id).into_iter().flatten() {
+            scope.consts.insert(&c.name.node, c);
+        }
+        for item in &file.ast.items {
+            if let ast::Item::Use(u) = item {
+                match catalog.service(&u.service.node) {
+                    Some(service) => scope.uses.push(service.prefix().to_string()),
+                    None => {
+                        let mut d = Diagnostic::error(
+                            "E0101",
+                            file.id,
+                            u.service.span,
+                            format!("unknown service `{}`", u.service.node),
+                        )
+                        .with_label("no such service prefix in the catalog");
+                        if let Some(s) = catalog.suggest_service(&u.service.node) {
+                            d = d.with_suggestion(s);
+                        }
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        if file.ast.items.is_empty() && !file.ast.broken {
+            diags.push(
+                Diagnostic::warning("W0001", file.id, Span::new(0, 0), "file declares nothing")
+                    .with_help("a `.gov` file holds `use`, `import`, `const`, policy and `test` declarations"),
+            );
+        }
+        // Const values are checked where they are used (their type depends
+        // on the key); here only that they are not empty.
+        for c in consts_of.get(&file.id).into_iter().flatten() {
+            if c.values.node.is_empty() {
+                diags.push(
+                    Diagnostic::error("E0211", file.id, c.values.span, "empty list")
+                        .with_label("this list has no values")
+                        .with_help("a condition on an empty list never or always holds; remove it"),
+                );
+            }
+        }
+        for item in &file.ast.items {
+            let ast::Item::Policy(p) = item else { continue };
+            let folded = p.name.node.to_ascii_lowercase();
+            if let Some((other_file, other_span, other_name)) = policy_names.get(&folded) {
+                let message = if *other_name == p.name.node {
+                    format!("policy `{}` is defined twice", p.name.node)
+                } else {
+                    format!(
+                        "policy `{}` and policy `{}` differ only in case",
+                        p.name.node, other_name
+                    )
+                };
+                diags.push(
+                    Diagnostic::error("E0110", file.id, p.name.span, message)
+                        .with_label("defined again here")
+                        .with_secondary(*other_file, *other_span, "first defined here")
+                        .with_help(
+                            "policy names become file names, so they must differ ignoring case",
+                        ),
+                );
+            } else {
+                policy_names.insert(folded, (file.id, p.name.span, &p.name.node));
+            }
+            if let Some(policy) = check_policy(&scope, p, &mut diags) {
+                program.policies.push(policy);
+            }
+        }
+        // Cap per file, keeping the errors first.
+        if diags.len() - file_diag_start > MAX_DIAGNOSTICS_PER_FILE {
+            let mut mine: Vec<Diagnostic> = diags.split_off(file_diag_start);
+            mine.sort_by_key(|d| std::cmp::Reverse(d.severity));
+            let dropped = mine.len() - MAX_DIAGNOSTICS_PER_FILE;
+            mine.truncate(MAX_DIAGNOSTICS_PER_FILE);
+            crate::diag::sort(&mut mine);
+            // At the end of the file, so it sorts after what it summarises.
+            let end = loaded.sources.text(file.id).len();
+            mine.push(
+                Diagnostic::warning(
+                    "W0002",
+                    file.id,
+                    Span::new(end, end),
+                    format!("{dropped} more diagnostics in this file were not shown"),
+                )
+                .with_help("fix the ones above and check again"),
+            );
+            diags.extend(mine);
+        }
+    }
+
+    // Tests must name a policy that exists.
+    for file in &loaded.files {
+        for item in &file.ast.items {
+            let ast::Item::Test(t) = item else { continue };
+            let folded = t.policy.node.to_ascii_lowercase();
+            if !policy_names.contains_key(&folded) {
+                let mut d = Diagnostic::error(
+                    "E0111",
+                    file.id,
+                    t.policy.span,
+                    format!("unknown policy `{}`", t.policy.node),
+                )
+                .with_label("no policy of this name");
+                let names: Vec<&str> = policy_names.values().map(|v| v.2).collect();
+                if let Some(s) = closest(&t.policy.node, names) {
+                    d = d.with_suggestion(s);
+                }
+                diags.push(d);
+            }
+        }
+    }
+
+    let mut program_diags = loaded.diagnostics.clone();
+    program_diags.append(&mut diags);
+    crate::diag::sort(&mut program_diags);
+    Checked {
+        program,
+        diagnostics: program_diags,
+    }
+}
+
+/// The closest name by edit distance, if it is plausibly a misspelling.
+pub(crate) fn closest<'n>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'n str>,
+) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    let limit = (name.len() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c.to_string())
+}
+
+fn is_valid_sid(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn check_policy(
+    scope: &Scope,
+    p: &ast::PolicyDecl,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Policy> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let mut controls = Vec::new();
+    let mut sid_prefix = None;
+    for a in &p.annotations {
+        match a.name.node.as_str() {
+            "control" => {
+                if a.arg.node.trim().is_empty() {
+                    diags.push(
+                        Diagnostic::error("E0012", scope.file, a.arg.span, "empty control")
+                            .with_label("name the compliance control this policy implements"),
+                    );
+                } else {
+                    controls.push(a.arg.node.clone());
+                }
+            }
+            "sid" => {
+                if is_valid_sid(&a.arg.node) {
+                    sid_prefix = Some(a.arg.node.clone());
+                } else {
+                    diags.push(invalid_sid(scope.file, &a.arg));
+                }
+            }
+            other => diags.push(unknown_annotation(
+                scope.file,
+                &a.name,
+                other,
+                &["control", "sid"],
+            )),
+        }
+    }
+    if p.rules.is_empty() && !p.broken {
+        diags.push(
+            Diagnostic::error(
+                "E0304",
+                scope.file,
+                p.name.span,
+                format!("policy `{}` has no rules", p.name.node),
+            )
+            .with_label("empty policy")
+            .with_help("AWS rejects a policy without statements; add an `allow` or `deny` rule"),
+        );
+    }
+    let mut rules = Vec::new();
+    let mut sids: HashMap<String, Span> = HashMap::new();
+    for r in &p.rules {
+        if let Some(rule) = check_rule(scope, p.kind.node, r, diags) {
+            if let Some(sid) = &rule.sid {
+                let span = r
+                    .annotations
+                    .iter()
+                    .find(|a| a.name.node == "sid")
+                    .map(|a| a.arg.span)
+                    .unwrap_or(*r.span);
+                if let Some(first) = sids.get(sid) {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0309",
+                            scope.file,
+                            span,
+                            format!("statement id `{sid}` is used twice"),
+                        )
+                        .with_label("used again here")
+                        .with_secondary(scope.file, *first, "first used here")
+                        .with_help("statement ids must be unique within a policy"),
+                    );
+                } else {
+                    sids.insert(sid.clone(), span);
+                }
+            }
+            rules.push(rule);
+        }
+    }
+    let errors_after = diags.iter().filter(|d| d.is_error()).count();
+    if errors_after > errors_before || p.broken {
+        return None;
+    }
+    Some(ir::Policy {
+        name: p.name.node.clone(),
+        kind: p.kind.node,
+        docs: p.docs.clone(),
+        controls,
+        sid_prefix,
+        rules,
+        file: scope.file,
+        span: *p.span,
+    })
+}
+
+fn invalid_sid(file: FileId, arg: &ast::Spanned<String>) -> Diagnostic {
+    Diagnostic::error(
+        "E0308",
+        file,
+        arg.span,
+        format!("invalid statement id `{}`", arg.node),
+    )
+    .with_label("not a valid Sid")
+    .with_help("IAM accepts only ASCII letters and digits in a Sid")
+}
+
+fn unknown_annotation(
+    file: FileId,
+    name: &ast::Spanned<String>,
+    other: &str,
+    known: &[&str],
+) -> Diagnostic {
+    let mut d = Diagnostic::error(
+        "E0307",
+        file,
+        name.span,
+        format!("unknown annotation `@{other}`"),
+    )
+    .with_label("not an annotation gov knows");
+    match closest(other, known.iter().copied()) {
+        Some(s) => d = d.with_suggestion(format!("@{s}")),
+        None => {
+            let list: Vec<String> = known.iter().map(|k| format!("`@{k}`")).collect();
+            d = d.with_help(format!("the annotations here are {}", list.join(" and ")));
+        }
+    }
+    d
+}
+
+fn check_rule(
+    scope: &Scope,
+    kind: ast::PolicyKind,
+    r: &ast::Rule,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Rule> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let mut sid = None;
+    for a in &r.annotations {
+        match a.name.node.as_str() {
+            "sid" => {
+                if is_valid_sid(&a.arg.node) {
+                    sid = Some(a.arg.node.clone());
+                } else {
+                    diags.push(invalid_sid(scope.file, &a.arg));
+                }
+            }
+            other => diags.push(unknown_annotation(scope.file, &a.name, other, &["sid"])),
+        }
+    }
+    lints::kind_rules(scope, kind, r, diags);
+    let principals = names::principals(scope, kind, r, diags);
+    let actions = names::actions(scope, &r.actions, diags);
+    let resources = names::resources(scope, r.resources.as_ref(), diags);
+    let mut ctx = cond::RuleContext::new(scope, &actions, r.effect.node);
+    let when = r
+        .when
+        .as_ref()
+        .map(|c| ctx.condition(c, cond::Clause::When, diags));
+    let unless = r
+        .unless
+        .as_ref()
+        .map(|c| ctx.condition(c, cond::Clause::Unless, diags));
+    let condition = match (when, unless) {
+        (None, None) => ir::Expr::True,
+        (Some(w), None) => w,
+        (None, Some(u)) => ir::Expr::negate(u),
+        (Some(w), Some(u)) => ir::Expr::and(vec![w, ir::Expr::negate(u)]),
+    };
+    let errors_after = diags.iter().filter(|d| d.is_error()).count();
+    // A condition with errors stands in as `false`: lint only sound ones.
+    if errors_after == errors_before {
+        lints::rule_lints(scope, kind, r, &actions, &condition, diags);
+    }
+    if errors_after > errors_before {
+        return None;
+    }
+    Some(ir::Rule {
+        effect: r.effect.node,
+        sid,
+        docs: r.docs.clone(),
+        principals,
+        actions: actions.into_ir(),
+        resources,
+        condition,
+        span: *r.span,
+    })
+}

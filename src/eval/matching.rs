@@ -1,0 +1,374 @@
+//! Whether a statement applies to a request: `Action`/`NotAction`,
+//! `Resource`/`NotResource`, `Principal`/`NotPrincipal`, `Condition`.
+
+use super::condition::{arn_matches, entry_holds};
+use super::glob;
+use super::vars;
+use super::{EvalError, Request};
+use crate::iam::{Actions, OperatorSpec, Principal, PrincipalSpec, Resources, Statement};
+
+/// `Action` / `NotAction`: `*` and `?` wildcards, case-insensitive (IAM User
+/// Guide, reference_policies_elements_action.html: "action names are not case
+/// sensitive"). `NotAction` applies to every action it does not list.
+pub(crate) fn action_applies(actions: &Actions, action: &str) -> bool {
+    let any = |list: &[String]| list.iter().any(|p| glob::matches_str(p, action, true));
+    match actions {
+        Actions::Action(list) => any(list),
+        Actions::NotAction(list) => !any(list),
+    }
+}
+
+/// Whether one `Resource` pattern covers the request's resource.
+///
+/// An unknown resource (`None`, i.e. "any"/`*`) is covered only by a pattern
+/// that is exactly `*`. A pattern with an unresolved policy variable covers
+/// nothing (reference_policies_variables.html). Otherwise the pattern is
+/// matched part by part like an ARN (see [`arn_matches`]), case-sensitively.
+fn pattern_covers(pattern: &str, resource: Option<&str>, req: &Request, variables: bool) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let Some(resource) = resource else {
+        return false;
+    };
+    let tokens = if variables {
+        match vars::resolve(pattern, req) {
+            Some(tokens) => tokens,
+            None => return false,
+        }
+    } else {
+        glob::tokens(pattern)
+    };
+    arn_matches(&tokens, resource)
+}
+
+/// `Resource` / `NotResource`. A statement without either (a role trust
+/// policy) applies to any resource. With an unknown resource, `Resource`
+/// applies only when it lists `*`, and `NotResource` applies unless it lists
+/// `*` (so the unknown resource is never excluded by a specific ARN).
+pub(crate) fn resource_applies(
+    resources: Option<&Resources>,
+    req: &Request,
+    variables: bool,
+) -> bool {
+    let resource = req.resource.as_deref();
+    let covered = |list: &[String]| {
+        list.iter()
+            .any(|p| pattern_covers(p, resource, req, variables))
+    };
+    match resources {
+        None => true,
+        Some(Resources::Resource(list)) => covered(list),
+        Some(Resources::NotResource(list)) => !covered(list),
+    }
+}
+
+/// The account id of a principal given as a 12-digit id or as an ARN.
+fn account_of(principal: &str) -> Option<&str> {
+    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(principal);
+    }
+    let mut parts = principal.splitn(6, ':');
+    if parts.next() != Some("arn") {
+        return None;
+    }
+    parts.nth(3)
+}
+
+/// Whether one principal value of a policy names the request's principal:
+/// `*`; the same text; an account (`111122223333` or
+/// `arn:aws:iam::111122223333:root`) names every principal of that account;
+/// a role ARN names its sessions (`arn:aws:sts::<acct>:assumed-role/<name>/...`).
+fn principal_value_names(value: &str, principal: Option<&str>) -> bool {
+    if value == "*" {
+        return true;
+    }
+    let Some(principal) = principal else {
+        return false;
+    };
+    if value == principal {
+        return true;
+    }
+    let value_is_account = value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit());
+    let root_account = value
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.split_once(":iam::"))
+        .and_then(|(_, rest)| rest.strip_suffix(":root"));
+    if value_is_account || root_account.is_some() {
+        let wanted = root_account.unwrap_or(value);
+        return account_of(principal) == Some(wanted);
+    }
+    // role ARN vs. assumed-role session ARN
+    let role = value.splitn(6, ':').collect::<Vec<_>>();
+    let session = principal.splitn(6, ':').collect::<Vec<_>>();
+    if let (
+        ["arn", partition, "iam", "", account, role_res],
+        ["arn", s_partition, "sts", "", s_account, session_res],
+    ) = (role.as_slice(), session.as_slice())
+    {
+        let role_name = role_res
+            .strip_prefix("role/")
+            .and_then(|path| path.rsplit('/').next());
+        let session_role = session_res
+            .strip_prefix("assumed-role/")
+            .and_then(|rest| rest.split('/').next());
+        return partition == s_partition
+            && account == s_account
+            && role_name.is_some()
+            && role_name == session_role;
+    }
+    false
+}
+
+fn spec_names(spec: &PrincipalSpec, principal: Option<&str>) -> bool {
+    match spec {
+        PrincipalSpec::Any => true,
+        PrincipalSpec::Map(map) => map
+            .values()
+            .flatten()
+            .any(|v| principal_value_names(v, principal)),
+    }
+}
+
+/// `Principal` / `NotPrincipal` (resource policies). A statement without
+/// either applies to any principal. An unknown principal (`None`) is named
+/// only by `*`: `Principal` then applies only when it is (or lists) `*`, and
+/// `NotPrincipal` applies unless it is (or lists) `*`.
+pub(crate) fn principal_applies(principal: Option<&Principal>, req: &Request) -> bool {
+    let who = req.principal.as_deref();
+    match principal {
+        None => true,
+        Some(Principal::Principal(spec)) => spec_names(spec, who),
+        Some(Principal::NotPrincipal(spec)) => !spec_names(spec, who),
+    }
+}
+
+/// The statement-level match. Every condition operator is checked first so
+/// that an unknown operator is an error whatever the request.
+pub(crate) fn statement_applies(
+    stmt: &Statement,
+    req: &Request,
+    variables: bool,
+) -> Result<bool, EvalError> {
+    for cond in &stmt.conditions {
+        OperatorSpec::parse(&cond.operator).map_err(EvalError::new)?;
+    }
+    if !action_applies(&stmt.actions, &req.action)
+        || !resource_applies(stmt.resources.as_ref(), req, variables)
+        || !principal_applies(stmt.principal.as_ref(), req)
+    {
+        return Ok(false);
+    }
+    for block in stmt.condition_blocks() {
+        for entry in &block.entries {
+            if !entry_holds(block.operator, entry.key, &entry.values, req, variables)? {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actions(list: &[&str]) -> Actions {
+        Actions::Action(list.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn actions_match_case_insensitively_with_wildcards() {
+        assert!(action_applies(&actions(&["*"]), "sagemaker:CreateApp"));
+        assert!(action_applies(
+            &actions(&["sagemaker:create*"]),
+            "sagemaker:CreateApp"
+        ));
+        assert!(action_applies(
+            &actions(&["SAGEMAKER:CREATEAPP"]),
+            "sagemaker:CreateApp"
+        ));
+        assert!(action_applies(
+            &actions(&["sagemaker:Create???"]),
+            "sagemaker:CreateApp"
+        ));
+        assert!(!action_applies(
+            &actions(&["sagemaker:Create??"]),
+            "sagemaker:CreateApp"
+        ));
+        assert!(!action_applies(&actions(&["s3:*"]), "sagemaker:CreateApp"));
+        assert!(!action_applies(&actions(&[]), "sagemaker:CreateApp"));
+        let not = Actions::NotAction(vec!["s3:*".into()]);
+        assert!(action_applies(&not, "sagemaker:CreateApp"));
+        assert!(!action_applies(&not, "S3:GetObject"));
+    }
+
+    fn res(list: &[&str]) -> Resources {
+        Resources::Resource(list.iter().map(|s| s.to_string()).collect())
+    }
+
+    fn not_res(list: &[&str]) -> Resources {
+        Resources::NotResource(list.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn resources() {
+        let req = Request::new("s3:GetObject").with_resource("arn:aws:s3:::bucket/home/alice/x");
+        assert!(resource_applies(Some(&res(&["*"])), &req, true));
+        assert!(resource_applies(
+            Some(&res(&["arn:aws:s3:::bucket/*"])),
+            &req,
+            true
+        ));
+        assert!(!resource_applies(
+            Some(&res(&["arn:aws:s3:::Bucket/*"])),
+            &req,
+            true
+        ));
+        assert!(!resource_applies(
+            Some(&res(&["arn:aws:s3:::other/*"])),
+            &req,
+            true
+        ));
+        assert!(resource_applies(
+            Some(&res(&["arn:*:s3:::bucket/*"])),
+            &req,
+            true
+        ));
+        assert!(resource_applies(None, &req, true));
+        assert!(!resource_applies(
+            Some(&not_res(&["arn:aws:s3:::bucket/*"])),
+            &req,
+            true
+        ));
+        assert!(resource_applies(
+            Some(&not_res(&["arn:aws:s3:::other/*"])),
+            &req,
+            true
+        ));
+        // variables
+        let req = req.with_key("aws:username", ["alice"]);
+        assert!(resource_applies(
+            Some(&res(&["arn:aws:s3:::bucket/home/${aws:username}/*"])),
+            &req,
+            true
+        ));
+        assert!(!resource_applies(
+            Some(&res(&["arn:aws:s3:::bucket/home/${aws:username}/*"])),
+            &req,
+            false
+        ));
+        assert!(!resource_applies(
+            Some(&res(&["arn:aws:s3:::bucket/home/${aws:userid}/*"])),
+            &req,
+            true
+        ));
+        // unresolved variable in NotResource excludes nothing
+        assert!(resource_applies(
+            Some(&not_res(&["arn:aws:s3:::bucket/home/${aws:userid}/*"])),
+            &req,
+            true
+        ));
+    }
+
+    #[test]
+    fn unknown_resource() {
+        let req = Request::new("sagemaker:CreateDomain");
+        assert!(resource_applies(Some(&res(&["*"])), &req, true));
+        assert!(!resource_applies(
+            Some(&res(&["arn:aws:sagemaker:*:*:domain/*"])),
+            &req,
+            true
+        ));
+        assert!(!resource_applies(Some(&res(&["arn:*"])), &req, true));
+        assert!(resource_applies(
+            Some(&not_res(&["arn:aws:sagemaker:*:*:domain/*"])),
+            &req,
+            true
+        ));
+        assert!(!resource_applies(Some(&not_res(&["*"])), &req, true));
+    }
+
+    fn map(kind: &str, values: &[&str]) -> PrincipalSpec {
+        let mut m = indexmap::IndexMap::new();
+        m.insert(
+            kind.to_string(),
+            values.iter().map(|s| s.to_string()).collect(),
+        );
+        PrincipalSpec::Map(m)
+    }
+
+    #[test]
+    fn principals() {
+        let user =
+            Request::new("s3:GetObject").with_principal("arn:aws:iam::111122223333:user/alice");
+        let session = Request::new("s3:GetObject")
+            .with_principal("arn:aws:sts::111122223333:assumed-role/Admin/alice");
+        let unknown = Request::new("s3:GetObject");
+        let p = |spec: PrincipalSpec| Principal::Principal(spec);
+        let np = |spec: PrincipalSpec| Principal::NotPrincipal(spec);
+
+        assert!(principal_applies(Some(&p(PrincipalSpec::Any)), &user));
+        assert!(principal_applies(Some(&p(PrincipalSpec::Any)), &unknown));
+        assert!(principal_applies(Some(&p(map("AWS", &["*"]))), &unknown));
+        assert!(principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::111122223333:user/alice"]))),
+            &user
+        ));
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::111122223333:user/Alice"]))),
+            &user
+        ));
+        assert!(principal_applies(
+            Some(&p(map("AWS", &["111122223333"]))),
+            &user
+        ));
+        assert!(principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::111122223333:root"]))),
+            &session
+        ));
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::444455556666:root"]))),
+            &user
+        ));
+        assert!(principal_applies(
+            Some(&p(map(
+                "AWS",
+                &["arn:aws:iam::111122223333:role/path/Admin"]
+            ))),
+            &session
+        ));
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::111122223333:role/Other"]))),
+            &session
+        ));
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["111122223333"]))),
+            &unknown
+        ));
+        let service = Request::new("kms:Encrypt").with_principal("logs.us-east-1.amazonaws.com");
+        assert!(principal_applies(
+            Some(&p(map("Service", &["logs.us-east-1.amazonaws.com"]))),
+            &service
+        ));
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["111122223333"]))),
+            &service
+        ));
+
+        assert!(!principal_applies(
+            Some(&np(map("AWS", &["111122223333"]))),
+            &user
+        ));
+        assert!(principal_applies(
+            Some(&np(map("AWS", &["444455556666"]))),
+            &user
+        ));
+        assert!(principal_applies(
+            Some(&np(map("AWS", &["111122223333"]))),
+            &unknown
+        ));
+        assert!(!principal_applies(Some(&np(PrincipalSpec::Any)), &unknown));
+        assert!(principal_applies(None, &unknown));
+    }
+}

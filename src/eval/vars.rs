@@ -1,0 +1,182 @@
+//! Policy variables: `${key}`, `${key, 'default'}` and the escapes `${*}`,
+//! `${?}`, `${$}` (IAM User Guide, "IAM policy elements: Variables and tags",
+//! reference_policies_variables.html).
+//!
+//! What is implemented, and why:
+//! - A variable is replaced by the single value of that context key (the key
+//!   name is case-insensitive). The substituted text is literal: a `*` or `?`
+//!   inside a tag value is not a wildcard.
+//! - A key that is absent (or present with no value) takes the default when one
+//!   is written; otherwise the variable is *unresolved*, and the whole policy
+//!   value that contains it matches nothing. AWS: "If there is no value for the
+//!   variable, the condition evaluates to null … StringEquals … does not match,
+//!   inverted operators match", and a `Resource` entry with an unresolved
+//!   variable matches no resource. Because the evaluator treats the value as
+//!   matching nothing, a negated operator (`StringNotEquals`, ...) then holds for
+//!   that value, as AWS says.
+//! - A multivalued key has no single value; AWS says multivalued keys cannot be
+//!   used as policy variables, so a key with two or more values is unresolved.
+//! - `${*}`, `${?}`, `${$}` give a literal `*`, `?`, `$` (never a wildcard).
+//! - A malformed `${` (no closing brace, empty name, default not in single
+//!   quotes) is literal text, which is what a literal-minded reader of the
+//!   policy would see; Access Analyzer reports these as errors anyway.
+//! - Variables are only resolved where AWS resolves them: under
+//!   `"Version": "2012-10-17"`, in `Resource`/`NotResource` and in condition
+//!   values of String and ARN operators. The callers decide that.
+
+use super::Request;
+use super::glob::Tok;
+
+/// Resolves the variables of one policy string into pattern tokens. Outside
+/// `${...}`, `*` and `?` are wildcards. `None` when a variable is unresolved.
+pub(crate) fn resolve(text: &str, req: &Request) -> Option<Vec<Tok>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if c == '$'
+            && chars.get(i + 1) == Some(&'{')
+            && let Some((var, next)) = parse_variable(&chars, i + 2)
+        {
+            match var.name.as_str() {
+                "*" | "?" | "$" => out.extend(var.name.chars().map(Tok::Lit)),
+                name => {
+                    let value = match req.values(name) {
+                        Some([single]) => Some(single.clone()),
+                        Some(_) => None,
+                        None => var.default,
+                    };
+                    out.extend(value?.chars().map(Tok::Lit));
+                }
+            }
+            i = next;
+            continue;
+        }
+        out.push(match c {
+            '*' => Tok::Star,
+            '?' => Tok::One,
+            c => Tok::Lit(c),
+        });
+        i += 1;
+    }
+    Some(out)
+}
+
+struct Variable {
+    name: String,
+    default: Option<String>,
+}
+
+/// Reads `name}` or `name, 'default'}` starting at `start` (just after `${`).
+/// Returns the variable and the index after the closing brace.
+fn parse_variable(chars: &[char], start: usize) -> Option<(Variable, usize)> {
+    let mut i = start;
+    let mut name = String::new();
+    loop {
+        match *chars.get(i)? {
+            '}' | ',' => break,
+            c => name.push(c),
+        }
+        i += 1;
+    }
+    if name.is_empty() {
+        return None;
+    }
+    if chars.get(i) == Some(&'}') {
+        return Some((
+            Variable {
+                name,
+                default: None,
+            },
+            i + 1,
+        ));
+    }
+    // a default: `, 'value'}` with optional spaces around the quoted value
+    i += 1;
+    while chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    if chars.get(i) != Some(&'\'') {
+        return None;
+    }
+    i += 1;
+    let mut default = String::new();
+    loop {
+        match *chars.get(i)? {
+            '\'' => break,
+            c => default.push(c),
+        }
+        i += 1;
+    }
+    i += 1;
+    while chars.get(i) == Some(&' ') {
+        i += 1;
+    }
+    if chars.get(i) != Some(&'}') {
+        return None;
+    }
+    Some((
+        Variable {
+            name,
+            default: Some(default),
+        },
+        i + 1,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::glob::{matches, text_of};
+    use super::*;
+
+    fn req() -> Request {
+        Request::new("s3:GetObject")
+            .with_key("aws:username", ["alice"])
+            .with_key("aws:PrincipalTag/Team", ["data*"])
+            .with_key("aws:TagKeys", ["a", "b"])
+    }
+
+    fn text(pattern: &str) -> Option<String> {
+        resolve(pattern, &req()).map(|t| text_of(&t))
+    }
+
+    #[test]
+    fn substitutes_and_escapes() {
+        assert_eq!(
+            text("home/${aws:username}/*").as_deref(),
+            Some("home/alice/*")
+        );
+        assert_eq!(text("${AWS:UserName}").as_deref(), Some("alice"));
+        assert_eq!(text("${aws:principaltag/team}").as_deref(), Some("data*"));
+        assert_eq!(text("a${*}b${?}c${$}").as_deref(), Some("a*b?c$"));
+        assert_eq!(text("${aws:missing, 'none'}").as_deref(), Some("none"));
+        assert_eq!(text("${aws:missing,'x y'}").as_deref(), Some("x y"));
+        assert_eq!(text("${aws:username, 'none'}").as_deref(), Some("alice"));
+        assert_eq!(text("no variables"), Some("no variables".into()));
+    }
+
+    #[test]
+    fn unresolved_and_multivalued() {
+        assert_eq!(text("${aws:missing}"), None);
+        assert_eq!(text("x/${aws:TagKeys}"), None);
+    }
+
+    #[test]
+    fn malformed_is_literal() {
+        assert_eq!(text("${aws:username").as_deref(), Some("${aws:username"));
+        assert_eq!(text("${}").as_deref(), Some("${}"));
+        assert_eq!(text("${a, none}").as_deref(), Some("${a, none}"));
+        assert_eq!(text("$x").as_deref(), Some("$x"));
+    }
+
+    #[test]
+    fn substituted_text_and_escapes_are_not_wildcards() {
+        let pattern = resolve("${aws:PrincipalTag/Team}", &req()).unwrap();
+        assert!(matches(&pattern, &"data*".chars().collect::<Vec<_>>()));
+        assert!(!matches(&pattern, &"database".chars().collect::<Vec<_>>()));
+        let pattern = resolve("a${*}", &req()).unwrap();
+        assert!(!matches(&pattern, &['a', 'b']));
+        let pattern = resolve("a*", &req()).unwrap();
+        assert!(matches(&pattern, &['a', 'b']));
+    }
+}

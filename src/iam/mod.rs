@@ -1,0 +1,218 @@
+//! The IAM policy document model: identity policies, resource policies, SCPs
+//! and RCPs share one grammar.
+//!
+//! [`PolicyDocument::from_json`] reads any document AWS accepts and refuses
+//! what the grammar forbids (IAM User Guide, "Grammar of the IAM JSON policy
+//! language", reference_policies_grammar.html). [`PolicyDocument::to_canonical_json`]
+//! prints the one canonical form the compiler emits.
+
+mod canonical;
+mod error;
+mod json;
+mod operator;
+mod parse;
+
+pub use error::IamError;
+pub use operator::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
+
+use indexmap::IndexMap;
+
+/// The policy version that enables policy variables.
+pub const VERSION_2012: &str = "2012-10-17";
+/// The legacy policy version: `${...}` is literal text under it.
+pub const VERSION_2008: &str = "2008-10-17";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+/// The content of a `Principal` or `NotPrincipal` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalSpec {
+    /// `"*"`.
+    Any,
+    /// `"AWS"`, `"Service"`, `"Federated"` or `"CanonicalUser"` to the listed values,
+    /// in document order.
+    Map(IndexMap<String, Vec<String>>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Principal(PrincipalSpec),
+    NotPrincipal(PrincipalSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actions {
+    Action(Vec<String>),
+    NotAction(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resources {
+    Resource(Vec<String>),
+    NotResource(Vec<String>),
+}
+
+/// One (operator, key, values) entry of a `Condition` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    /// The full operator, e.g. `ForAnyValue:StringNotLike`, `StringEqualsIfExists`, `Null`.
+    pub operator: String,
+    pub key: String,
+    /// JSON numbers and booleans are kept as their text.
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sid: Option<String>,
+    pub effect: Effect,
+    pub principal: Option<Principal>,
+    pub actions: Actions,
+    pub resources: Option<Resources>,
+    pub conditions: Vec<Condition>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyDocument {
+    pub version: Option<String>,
+    pub id: Option<String>,
+    pub statements: Vec<Statement>,
+}
+
+/// One `"operator": { "key": [values], ... }` block of a `Condition` element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionBlock<'a> {
+    pub operator: &'a str,
+    pub entries: Vec<ConditionEntry<'a>>,
+}
+
+/// One `"key": [values]` entry inside a [`ConditionBlock`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionEntry<'a> {
+    pub key: &'a str,
+    pub values: Vec<&'a str>,
+}
+
+impl Statement {
+    /// The `Condition` element as JSON can hold it: entries with the same
+    /// operator string and the same key string are merged into one entry
+    /// (their values concatenated, exact duplicates dropped), operators and
+    /// keys in order of first appearance in `conditions`.
+    ///
+    /// A JSON object cannot repeat a key, so merging is the only way to print
+    /// two entries with the same (operator, key); it turns their AND into an
+    /// OR of values. The evaluator reads conditions through this same view, so
+    /// evaluating a `Statement` and evaluating its printed JSON always agree.
+    pub fn condition_blocks(&self) -> Vec<ConditionBlock<'_>> {
+        let mut blocks: Vec<ConditionBlock<'_>> = Vec::new();
+        for cond in &self.conditions {
+            let block_index = match blocks.iter().position(|b| b.operator == cond.operator) {
+                Some(i) => i,
+                None => {
+                    blocks.push(ConditionBlock {
+                        operator: &cond.operator,
+                        entries: Vec::new(),
+                    });
+                    blocks.len() - 1
+                }
+            };
+            let Some(block) = blocks.get_mut(block_index) else {
+                continue;
+            };
+            let entry_index = match block.entries.iter().position(|e| e.key == cond.key) {
+                Some(i) => i,
+                None => {
+                    block.entries.push(ConditionEntry {
+                        key: &cond.key,
+                        values: Vec::new(),
+                    });
+                    block.entries.len() - 1
+                }
+            };
+            let Some(entry) = block.entries.get_mut(entry_index) else {
+                continue;
+            };
+            for value in &cond.values {
+                if !entry.values.contains(&value.as_str()) {
+                    entry.values.push(value);
+                }
+            }
+        }
+        blocks
+    }
+}
+
+impl PolicyDocument {
+    /// Reads a policy document. Accepts every shape the grammar allows: a
+    /// single statement object or an array of them, a bare string for a
+    /// one-element array, numbers and booleans as condition values, elements
+    /// in any order. Refuses duplicate keys in any object, unknown elements,
+    /// a missing or invalid `Effect`, a missing `Action`/`NotAction`, both of
+    /// a pair (`Action` and `NotAction`, ...), unknown condition operators,
+    /// `NullIfExists`, unknown principal types, and wrong JSON types.
+    pub fn from_json(text: &str) -> Result<PolicyDocument, IamError> {
+        let node = json::parse(text)?;
+        parse::document(&node)
+    }
+
+    /// The canonical JSON text: element order `Version, Id, Statement`; in a
+    /// statement `Sid, Effect, Principal/NotPrincipal, Action/NotAction,
+    /// Resource/NotResource, Condition`; `Statement`, `Action`, `Resource`,
+    /// principal values and condition values always arrays (`"Principal": "*"`
+    /// stays a string); `Condition` as given by [`Statement::condition_blocks`].
+    /// Absent optional elements and an empty `Condition` are left out.
+    /// Only ASCII is written: `"`, `\`, control characters, DEL and everything
+    /// above U+007F are escaped (`\uXXXX`, lowercase hex, surrogate pairs
+    /// above U+FFFF). Minified without any whitespace when `pretty` is false;
+    /// two-space indentation and `": "` when true. No trailing newline.
+    pub fn to_canonical_json(&self, pretty: bool) -> String {
+        canonical::document(self, pretty)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn condition_blocks_merge_same_operator_and_key() {
+        let cond = |op: &str, key: &str, values: &[&str]| Condition {
+            operator: op.into(),
+            key: key.into(),
+            values: values.iter().map(|v| v.to_string()).collect(),
+        };
+        let stmt = Statement {
+            sid: None,
+            effect: Effect::Deny,
+            principal: None,
+            actions: Actions::Action(vec!["*".into()]),
+            resources: None,
+            conditions: vec![
+                cond("StringEquals", "k1", &["a"]),
+                cond("Null", "k2", &["true"]),
+                cond("StringEquals", "k3", &["c"]),
+                cond("StringEquals", "k1", &["b", "a"]),
+            ],
+        };
+        let blocks = stmt.condition_blocks();
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(blocks[0].operator, "StringEquals");
+        assert_eq!(blocks[0].entries[0].key, "k1");
+        assert_eq!(blocks[0].entries[0].values, vec!["a", "b"]);
+        assert_eq!(blocks[0].entries[1].key, "k3");
+        assert_eq!(blocks[1].operator, "Null");
+    }
+}

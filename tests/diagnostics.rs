@@ -1,0 +1,505 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! One small `.gov` input per diagnostic code; the rendered text of each is
+//! pinned with insta, and the underlined text is asserted directly.
+
+use gov::catalog::Catalog;
+use gov::diag::{self, Diagnostic};
+use gov::load::load_texts;
+
+/// (code, the text its primary label must underline, files: (name, text)).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const CASES: &[Case] = &[
+    (
+        "E0001",
+        "=",
+        &[(
+            "case.gov",
+            "scp P {\n    deny sagemaker:CreateApp when sagemaker:AppNetworkAccessType === \"VpcOnly\"\n}\n",
+        )],
+    ),
+    (
+        "E0002",
+        "\"VpcOnly }",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType == \"VpcOnly }\n",
+        )],
+    ),
+    (
+        "E0003",
+        "/*",
+        &[("case.gov", "use sagemaker\n/* a comment that never ends\n")],
+    ),
+    ("E0004", "(", &[]), // built below: 10,000 nested parentheses
+    (
+        "E0005",
+        "\\q",
+        &[("case.gov", "const names = [\"a\\qb\"]\n")],
+    ),
+    ("E0006", "", &[]), // built below: a file over the size limit
+    ("E0007", "", &[]), // built below: invalid UTF-8
+    (
+        "E0010",
+        "approved",
+        &[(
+            "case.gov",
+            "const approved = [\"a\"]\nconst approved = [\"b\"]\n",
+        )],
+    ),
+    (
+        "E0012",
+        "\" \"",
+        &[(
+            "case.gov",
+            "@control(\" \")\nscp P { deny sagemaker:CreateApp }\n",
+        )],
+    ),
+    ("E0101", "sagemakr", &[("case.gov", "use sagemakr\n")]),
+    (
+        "E0102",
+        "sagemaker:CreateAp",
+        &[("case.gov", "scp P {\n    deny sagemaker:CreateAp\n}\n")],
+    ),
+    (
+        "E0103",
+        "sagemaker:VpcSubnet",
+        &[(
+            "case.gov",
+            "scp P {\n    deny sagemaker:CreateDomain unless sagemaker:VpcSubnet present\n}\n",
+        )],
+    ),
+    (
+        "E0104",
+        "aproved",
+        &[(
+            "case.gov",
+            "const approved = [\"ml.t3.medium\"]\nscp P {\n    deny sagemaker:CreateApp unless sagemaker:InstanceTypes all in aproved\n}\n",
+        )],
+    ),
+    (
+        "E0105",
+        "\"a.gov\"",
+        &[
+            ("a.gov", "import \"b.gov\"\n"),
+            ("b.gov", "import \"a.gov\"\n"),
+        ],
+    ),
+    (
+        "E0106",
+        "\"missing.gov\"",
+        &[("case.gov", "import \"missing.gov\"\n")],
+    ),
+    (
+        "E0107",
+        "sagemaker:Frobnicate*",
+        &[("case.gov", "scp P { deny sagemaker:Frobnicate* }\n")],
+    ),
+    (
+        "E0108",
+        "CreateApp",
+        &[("case.gov", "scp P { deny CreateApp }\n")],
+    ),
+    (
+        "E0109",
+        "ListTags",
+        &[(
+            "case.gov",
+            "use sagemaker\nuse cloudtrail\nscp P { deny ListTags }\n",
+        )],
+    ),
+    (
+        "E0110",
+        "P",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp }\npolicy P { allow sagemaker:CreateApp }\n",
+        )],
+    ),
+    (
+        "E0111",
+        "Nope",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp }\ntest \"t\" for Nope {\n    sagemaker:CreateApp { } => deny\n}\n",
+        )],
+    ),
+    ("E0113", "*", &[("case.gov", "scp P { deny * except * }\n")]),
+    (
+        "E0201",
+        "<",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType < \"x\" }\n",
+        )],
+    ),
+    (
+        "E0202",
+        "\"arn:aws:kms\"",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateEndpointConfig unless sagemaker:VolumeKmsKeyArn == \"arn:aws:kms\" }\n",
+        )],
+    ),
+    (
+        "E0203",
+        "\"10.0.0.0/33\"",
+        &[(
+            "case.gov",
+            "policy P { allow sagemaker:CreatePresignedDomainUrl when aws:SourceIp in [\"10.0.0.0/33\"] }\n",
+        )],
+    ),
+    (
+        "E0204",
+        "\"tomorrow\"",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp when aws:CurrentTime > \"tomorrow\" }\n",
+        )],
+    ),
+    ("E0205", "", &[]),                // built below: a number beyond f64
+    ("E0206", "\"not base64!\"", &[]), // built below if the catalog has a Binary key
+    (
+        "E0207",
+        "sagemaker:InstanceTypes",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp unless sagemaker:InstanceTypes like \"ml.t3.*\" }\n",
+        )],
+    ),
+    (
+        "E0208",
+        "any",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateDomain unless sagemaker:AppNetworkAccessType any == \"VpcOnly\" }\n",
+        )],
+    ),
+    (
+        "E0209",
+        "${aws:PrincipalTag/team}",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp when aws:MultiFactorAuthAge > ${aws:PrincipalTag/team} }\n",
+        )],
+    ),
+    (
+        "E0210",
+        "[\"VpcOnly\", \"PublicInternetOnly\"]",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType == [\"VpcOnly\", \"PublicInternetOnly\"] }\n",
+        )],
+    ),
+    (
+        "E0211",
+        "[]",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp unless sagemaker:InstanceTypes all in [] }\n",
+        )],
+    ),
+    (
+        "E0212",
+        "\"${aws:usrname}\"",
+        &[(
+            "case.gov",
+            "policy P { allow sagemaker:CreatePresignedDomainUrl when sagemaker:ResourceTag/studiouserid == \"${aws:usrname}\" }\n",
+        )],
+    ),
+    (
+        "E0213",
+        "\"bob\"",
+        &[(
+            "case.gov",
+            "resource_policy P { allow aws \"bob\" to s3:GetObject on \"arn:aws:s3:::bucket/*\" }\n",
+        )],
+    ),
+    (
+        "E0214",
+        "\"arn:aws:s3:::b/${aws:username\"",
+        &[(
+            "case.gov",
+            "policy P { allow s3:GetObject on \"arn:aws:s3:::b/${aws:username\" }\n",
+        )],
+    ),
+    (
+        "E0301",
+        "cloudwatch:namespace",
+        &[(
+            "case.gov",
+            "policy P {\n    allow [cloudwatch:PutMetricData, cloudwatch:GetMetricData]\n        when cloudwatch:namespace like \"/aws/sagemaker/*\"\n}\n",
+        )],
+    ),
+    (
+        "E0302",
+        "allow",
+        &[("case.gov", "key_policy K { allow [\"kms:Decrypt\"] }\n")],
+    ),
+    (
+        "E0303",
+        "service \"logs.amazonaws.com\"",
+        &[(
+            "case.gov",
+            "scp P { deny service \"logs.amazonaws.com\" to kms:Decrypt }\n",
+        )],
+    ),
+    ("E0304", "Empty", &[("case.gov", "scp Empty { }\n")]),
+    (
+        "E0305",
+        "allow",
+        &[("case.gov", "rcp R { allow s3:GetObject }\n")],
+    ),
+    (
+        "E0306",
+        "* except [s3:GetObject]",
+        &[("case.gov", "rcp R { deny * except [s3:GetObject] }\n")],
+    ),
+    (
+        "E0307",
+        "contrl",
+        &[(
+            "case.gov",
+            "@contrl(\"CIS 1.1\")\nscp P { deny sagemaker:CreateApp }\n",
+        )],
+    ),
+    (
+        "E0308",
+        "\"deny-apps\"",
+        &[(
+            "case.gov",
+            "scp P {\n    @sid(\"deny-apps\")\n    deny sagemaker:CreateApp\n}\n",
+        )],
+    ),
+    (
+        "E0309",
+        "\"DenyApps\"",
+        &[(
+            "case.gov",
+            "scp P {\n    @sid(\"DenyApps\")\n    deny sagemaker:CreateApp\n    @sid(\"DenyApps\")\n    deny sagemaker:DeleteApp\n}\n",
+        )],
+    ),
+    ("W0001", "", &[("case.gov", "// nothing here yet\n")]),
+    ("W0002", "", &[]), // built below: more diagnostics than the cap
+    (
+        "W0101",
+        "sagemaker:VolumeKmsKey",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateTrainingJob when sagemaker:VolumeKmsKey absent }\n",
+        )],
+    ),
+    (
+        "W0201",
+        "sagemaker:InstanceTypes",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp unless sagemaker:InstanceTypes all in [\"ml.t3.medium\"] }\n",
+        )],
+    ),
+    (
+        "W0202",
+        "allow",
+        &[("case.gov", "scp P { allow sagemaker:CreateApp }\n")],
+    ),
+    ("W0203", "*", &[("case.gov", "policy P { allow * }\n")]),
+    (
+        "W0204",
+        "aws:SecureTransport present and not aws:SecureTransport present",
+        &[(
+            "case.gov",
+            "scp P { deny s3:GetObject when aws:SecureTransport present and not aws:SecureTransport present }\n",
+        )],
+    ),
+    (
+        "W0205",
+        "aws:SecureTransport present or aws:SecureTransport absent",
+        &[(
+            "case.gov",
+            "scp P { deny s3:GetObject when aws:SecureTransport present or aws:SecureTransport absent }\n",
+        )],
+    ),
+    (
+        "W0208",
+        "deny sagemaker:CreatePresignedDomainUrl unless sagemaker:ResourceTag/studiouserid == \"${aws:username}\"",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreatePresignedDomainUrl unless sagemaker:ResourceTag/studiouserid == \"${aws:username}\" }\n",
+        )],
+    ),
+    (
+        "W0209",
+        "sagemaker:InstanceTypes",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:Create* unless sagemaker:InstanceTypes all in [\"ml.t3.medium\"] and sagemaker:InstanceTypes present }\n",
+        )],
+    ),
+];
+
+fn catalog() -> &'static Catalog {
+    Catalog::embedded().expect("the embedded catalog loads")
+}
+
+/// Files for cases that cannot be written as literals.
+fn built(code: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    let text = match code {
+        "E0004" => format!(
+            "scp P {{ deny s3:GetObject when {}aws:SecureTransport present{} }}\n",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        ),
+        "E0006" => {
+            let mut s = String::from("const big = [\"");
+            s.push_str(&"x".repeat(gov::syntax::MAX_SOURCE_BYTES));
+            s.push_str("\"]\n");
+            s
+        }
+        "E0007" => {
+            return Some(vec![(
+                "case.gov".into(),
+                b"use sagemaker\nconst c = [\"\xff\xfe\"]\n".to_vec(),
+            )]);
+        }
+        "E0205" => format!(
+            "scp P {{ deny sagemaker:CreateTrainingJob when sagemaker:MaxRuntimeInSeconds > {} }}\n",
+            "9".repeat(309)
+        ),
+        "E0206" => return None,
+        "W0002" => {
+            let mut s = String::new();
+            for i in 0..120 {
+                s.push_str(&format!("scp Empty{i} {{ }}\n"));
+            }
+            s
+        }
+        _ => return None,
+    };
+    Some(vec![("case.gov".into(), text.into_bytes())])
+}
+
+fn run(files: &[(String, Vec<u8>)]) -> (String, Vec<Diagnostic>, gov::diag::SourceMap) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        paths.push(path);
+    }
+    // Only the first file is named; the rest arrive through imports.
+    let loaded = gov::load::load(&paths[..1]).unwrap();
+    let checked = gov::check::check(&loaded, catalog());
+    let mut rendered = diag::render_human(&loaded.sources, &checked.diagnostics, false);
+    // The temporary folder differs on every run.
+    rendered = rendered.replace(&format!("{}/", dir.path().display()), "");
+    (rendered, checked.diagnostics, loaded.sources)
+}
+
+#[test]
+fn every_code_renders_as_pinned() {
+    let mut failures = Vec::new();
+    for (code, underlined, files) in CASES {
+        let files: Vec<(String, Vec<u8>)> = match built(code) {
+            Some(f) => f,
+            None if files.is_empty() => continue,
+            None => files
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+                .collect(),
+        };
+        let (rendered, diags, sources) = run(&files);
+        let found = diags.iter().find(|d| d.code == *code);
+        let Some(found) = found else {
+            failures.push(format!("{code}: not reported; got:\n{rendered}"));
+            continue;
+        };
+        let snippet = sources.snippet(found.file, found.span);
+        if !underlined.is_empty() && snippet != *underlined {
+            failures.push(format!(
+                "{code}: underlines `{snippet}`, expected `{underlined}`; rendered:\n{rendered}"
+            ));
+        }
+        if *code == "E0006" {
+            // The whole source would be echoed; pin the message only.
+            insta::assert_snapshot!(*code, found.message);
+        } else {
+            insta::assert_snapshot!(*code, rendered);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every code that the library can emit has a case above.
+#[test]
+fn every_code_has_a_case() {
+    let mut emitted = std::collections::BTreeSet::new();
+    let mut stack = vec![std::path::PathBuf::from("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("main.rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let bytes = text.as_bytes();
+                for i in 0..bytes.len().saturating_sub(6) {
+                    let w = &bytes[i..i + 7];
+                    if w[0] == b'"'
+                        && (w[1] == b'E' || w[1] == b'W')
+                        && w[2..6].iter().all(u8::is_ascii_digit)
+                        && w[6] == b'"'
+                    {
+                        let code = std::str::from_utf8(&w[1..6]).unwrap().to_string();
+                        if !code.starts_with("E09") {
+                            emitted.insert(code);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let covered: std::collections::BTreeSet<String> =
+        CASES.iter().map(|c| c.0.to_string()).collect();
+    let missing: Vec<_> = emitted.iter().filter(|c| !covered.contains(*c)).collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a snapshot case: {missing:?}"
+    );
+}
+
+#[test]
+fn json_output_has_every_field() {
+    let files = [(
+        "case.gov".to_string(),
+        b"scp P {\n    deny sagemaker:CreateAp\n}\n".to_vec(),
+    )];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.gov");
+    std::fs::write(&path, &files[0].1).unwrap();
+    let loaded = gov::load::load(&[path]).unwrap();
+    let checked = gov::check::check(&loaded, catalog());
+    let json = diag::render_json(&loaded.sources, &checked.diagnostics);
+    let line: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(line["code"], "E0102");
+    assert_eq!(line["severity"], "error");
+    assert_eq!(line["message"], "unknown action `sagemaker:CreateAp`");
+    assert!(line["file"].as_str().unwrap().ends_with("case.gov"));
+    assert_eq!(line["line"], 2);
+    assert_eq!(line["column"], 10);
+    assert_eq!(line["end"]["line"], 2);
+    assert_eq!(line["end"]["column"], 28);
+    assert_eq!(line["suggestion"], "sagemaker:CreateApp");
+}
+
+#[test]
+fn several_errors_in_one_file_are_all_reported() {
+    let text = "scp A { deny sagemaker:CreateAp }\nscp B { deny sagemaker:DeleteAp }\nscp C { deny sagemaker:CreateApp when sagemaker:Nope present }\n";
+    let loaded = load_texts(&[("many.gov", text)]);
+    let checked = gov::check::check(&loaded, catalog());
+    let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec!["E0102", "E0102", "E0103"]);
+}
