@@ -14,6 +14,8 @@ pub mod fsutil;
 pub mod iam;
 pub mod ir;
 pub mod load;
+pub mod lower;
+pub mod semantics;
 pub mod syntax;
 
 use std::path::PathBuf;

@@ -1,0 +1,377 @@
+//! Lower: typed IR → IAM policy documents, exactly.
+//!
+//! A rule's condition is brought to disjunctive normal form; each conjunct
+//! becomes one statement (IAM ANDs the entries of a statement, so a
+//! disjunction needs several statements: for a `deny` any of them denies, for
+//! an `allow` any of them allows). Each literal maps to one IAM entry
+//! ([`literal`]); two literals on the same operator and key are merged only
+//! where the merged entry means their conjunction, else lowering fails with
+//! an error that says why — never an approximation.
+
+pub mod literal;
+mod sid;
+
+use crate::diag::Diagnostic;
+use crate::iam;
+use crate::ir::{self, Atom, Expr};
+use literal::{Entry, lower_literal};
+
+/// At most this many statements per rule.
+pub const MAX_STATEMENTS_PER_RULE: usize = 64;
+
+type Conjunct = Vec<(Atom, bool)>;
+
+/// Lowers one policy. Errors point at the rule that cannot be lowered.
+pub fn lower_policy(policy: &ir::Policy) -> Result<iam::PolicyDocument, Vec<Diagnostic>> {
+    let mut statements = Vec::new();
+    let mut errors = Vec::new();
+    let mut sids = sid::Allocator::default();
+    for rule in &policy.rules {
+        if let Some(fixed) = &rule.sid {
+            sids.reserve(fixed);
+        }
+    }
+    for rule in &policy.rules {
+        match lower_rule(policy, rule) {
+            Ok(mut stmts) => {
+                let base = sid::base(policy, rule);
+                let explicit = rule.sid.is_some();
+                let count = stmts.len();
+                for (i, stmt) in stmts.iter_mut().enumerate() {
+                    let wanted = if count == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}{}", i + 1)
+                    };
+                    stmt.sid = Some(sids.take(&wanted, explicit && count == 1));
+                }
+                statements.append(&mut stmts);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(iam::PolicyDocument {
+        version: Some(iam::VERSION_2012.to_string()),
+        id: None,
+        statements,
+    })
+}
+
+fn lower_rule(
+    policy: &ir::Policy,
+    rule: &ir::Rule,
+) -> Result<Vec<iam::Statement>, Vec<Diagnostic>> {
+    let file = policy.file;
+    let conjuncts = match dnf(&rule.condition, true) {
+        Some(c) => c,
+        None => {
+            return Err(vec![
+                Diagnostic::error(
+                    "E0403",
+                    file,
+                    rule.span,
+                    format!("the condition expands to more than {MAX_STATEMENTS_PER_RULE} IAM statements"),
+                )
+                .with_label("too many alternatives")
+                .with_help("IAM needs one statement per alternative of an `or`; split the rule or use lists (`in [...]`) instead of `or`"),
+            ]);
+        }
+    };
+    let mut blocks: Vec<Vec<Entry>> = Vec::new();
+    let mut errors = Vec::new();
+    for conjunct in &conjuncts {
+        let mut entries = Vec::new();
+        for (atom, positive) in conjunct {
+            match lower_literal(atom, *positive) {
+                Ok(e) => entries.push(e),
+                Err(why) => errors.push(
+                    Diagnostic::error(
+                        "E0404",
+                        file,
+                        rule.span,
+                        format!("the condition on `{}` has no exact IAM form", why.key),
+                    )
+                    .with_label(why.reason)
+                    .with_help("rewrite the condition; gov never approximates"),
+                ),
+            }
+        }
+        match merge(entries) {
+            Merged::Entries(e) => {
+                if !blocks.contains(&e) {
+                    blocks.push(e);
+                }
+            }
+            Merged::Contradiction => {}
+            Merged::Conflict { key, first, second } => errors.push(
+                Diagnostic::error(
+                    "E0401",
+                    file,
+                    rule.span,
+                    format!("conditions `{first}` and `{second}` on `{key}` cannot share one IAM statement"),
+                )
+                .with_label("these conditions must all hold at once")
+                .with_help("IAM ORs the values of one operator and key, so both tests would merge into one that means something else; state the combined test directly"),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if blocks.is_empty() {
+        return Err(vec![
+            Diagnostic::error("E0402", file, rule.span, "this rule can never match")
+                .with_label("its condition is always false")
+                .with_help("a rule that never applies has no effect; fix or remove it"),
+        ]);
+    }
+    let principal = principal(policy.kind, &rule.principals);
+    let actions = match &rule.actions {
+        ir::Actions::Only(a) => iam::Actions::Action(sorted_actions(a)),
+        ir::Actions::AllExcept(a) => iam::Actions::NotAction(sorted_actions(a)),
+    };
+    let resources = match &rule.resources {
+        ir::Resources::Only(r) => iam::Resources::Resource(sorted(r)),
+        ir::Resources::AllExcept(r) => iam::Resources::NotResource(sorted(r)),
+    };
+    let effect = match rule.effect {
+        ir::Effect::Allow => iam::Effect::Allow,
+        ir::Effect::Deny => iam::Effect::Deny,
+    };
+    Ok(blocks
+        .into_iter()
+        .map(|entries| iam::Statement {
+            sid: None,
+            effect,
+            principal: principal.clone(),
+            actions: actions.clone(),
+            resources: Some(resources.clone()),
+            conditions: entries
+                .into_iter()
+                .map(|e| iam::Condition {
+                    operator: e.operator,
+                    key: e.key,
+                    values: e.values,
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+fn principal(kind: ir::PolicyKind, principals: &[ir::Principal]) -> Option<iam::Principal> {
+    match kind {
+        ir::PolicyKind::Rcp => Some(iam::Principal::Principal(iam::PrincipalSpec::Any)),
+        ir::PolicyKind::ResourcePolicy | ir::PolicyKind::KeyPolicy => {
+            if principals
+                .iter()
+                .any(|p| p.kind == ir::PrincipalKind::Anyone)
+            {
+                return Some(iam::Principal::Principal(iam::PrincipalSpec::Any));
+            }
+            let mut map: indexmap::IndexMap<String, Vec<String>> = indexmap::IndexMap::new();
+            for p in principals {
+                let name = match p.kind {
+                    ir::PrincipalKind::Aws => "AWS",
+                    ir::PrincipalKind::Service => "Service",
+                    ir::PrincipalKind::Federated => "Federated",
+                    ir::PrincipalKind::CanonicalUser => "CanonicalUser",
+                    ir::PrincipalKind::Anyone => continue,
+                };
+                map.entry(name.to_string())
+                    .or_default()
+                    .extend(p.values.iter().cloned());
+            }
+            map.sort_keys();
+            for values in map.values_mut() {
+                *values = sorted(values);
+            }
+            Some(iam::Principal::Principal(iam::PrincipalSpec::Map(map)))
+        }
+        _ => None,
+    }
+}
+
+fn sorted(items: &[String]) -> Vec<String> {
+    let mut v = items.to_vec();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Actions sorted and de-duplicated ignoring case, as IAM compares them.
+fn sorted_actions(items: &[String]) -> Vec<String> {
+    let mut v = items.to_vec();
+    v.sort_by(|a, b| {
+        a.to_ascii_lowercase()
+            .cmp(&b.to_ascii_lowercase())
+            .then(a.cmp(b))
+    });
+    v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    v
+}
+
+/// Disjunctive normal form of `e` (negated when `positive` is false), with
+/// contradictory conjuncts dropped; `None` past the statement limit.
+fn dnf(e: &Expr, positive: bool) -> Option<Vec<Conjunct>> {
+    let out = match (e, positive) {
+        (Expr::True, true) | (Expr::False, false) => vec![Vec::new()],
+        (Expr::True, false) | (Expr::False, true) => Vec::new(),
+        (Expr::Atom(a), p) => vec![vec![(a.clone(), p)]],
+        (Expr::Not(inner), p) => dnf(inner, !p)?,
+        (Expr::And(parts), true) | (Expr::Or(parts), false) => {
+            let mut acc: Vec<Conjunct> = vec![Vec::new()];
+            for part in parts {
+                let d = dnf(part, positive)?;
+                let mut next = Vec::new();
+                for left in &acc {
+                    for right in &d {
+                        let mut c = left.clone();
+                        for lit in right {
+                            if !c.contains(lit) {
+                                c.push(lit.clone());
+                            }
+                        }
+                        if !contradictory(&c) {
+                            next.push(c);
+                        }
+                        if next.len() > MAX_STATEMENTS_PER_RULE {
+                            return None;
+                        }
+                    }
+                }
+                acc = next;
+            }
+            acc
+        }
+        (Expr::Or(parts), true) | (Expr::And(parts), false) => {
+            let mut acc = Vec::new();
+            for part in parts {
+                for c in dnf(part, positive)? {
+                    if !acc.contains(&c) {
+                        acc.push(c);
+                    }
+                }
+                if acc.len() > MAX_STATEMENTS_PER_RULE {
+                    return None;
+                }
+            }
+            acc
+        }
+    };
+    Some(out)
+}
+
+fn contradictory(c: &Conjunct) -> bool {
+    c.iter()
+        .any(|(a, p)| c.iter().any(|(b, q)| a == b && p != q))
+}
+
+enum Merged {
+    Entries(Vec<Entry>),
+    /// The conjunct can never hold: drop it.
+    Contradiction,
+    Conflict {
+        key: String,
+        first: String,
+        second: String,
+    },
+}
+
+/// Operators whose entry means "matches none of the values": two entries
+/// on the same key are the entry with both value lists.
+fn none_of(operator: &str) -> bool {
+    let base = operator.strip_prefix("ForAllValues:").unwrap_or(operator);
+    !operator.starts_with("ForAnyValue:")
+        && matches!(
+            base,
+            "StringNotEquals"
+                | "StringNotLike"
+                | "ArnNotEquals"
+                | "ArnNotLike"
+                | "NotIpAddress"
+                | "NumericNotEquals"
+                | "DateNotEquals"
+                | "StringNotEqualsIgnoreCase"
+        )
+}
+
+/// Operators whose entry means "equals one of the values", exactly by text:
+/// two entries on the same key are the entry with the common values.
+fn one_of_exact(operator: &str) -> bool {
+    let base = operator.strip_prefix("ForAllValues:").unwrap_or(operator);
+    !operator.starts_with("ForAnyValue:") && matches!(base, "StringEquals" | "Bool")
+}
+
+/// Puts a conjunct's entries into one statement's condition: sorted, with
+/// entries on the same operator and key merged where that is exact.
+fn merge(entries: Vec<Entry>) -> Merged {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut emptied = false;
+    for mut e in entries {
+        e.values.sort();
+        e.values.dedup();
+        let same = out
+            .iter_mut()
+            .find(|o| o.operator == e.operator && o.key.eq_ignore_ascii_case(&e.key));
+        let Some(existing) = same else {
+            out.push(e);
+            continue;
+        };
+        if existing.values == e.values {
+            continue;
+        }
+        if e.operator == "Null" {
+            // `Null true` and `Null false` on one key: absent and present.
+            return Merged::Contradiction;
+        }
+        if none_of(&e.operator) {
+            existing.values.extend(e.values);
+            existing.values.sort();
+            existing.values.dedup();
+        } else if one_of_exact(&e.operator) {
+            existing.values.retain(|v| e.values.contains(v));
+            if existing.values.is_empty() {
+                if !existing.operator.starts_with("ForAllValues:") {
+                    return Merged::Contradiction;
+                }
+                emptied = true;
+            }
+        } else {
+            return Merged::Conflict {
+                key: e.key.clone(),
+                first: format!("{} {:?}", existing.operator, existing.values),
+                second: format!("{} {:?}", e.operator, e.values),
+            };
+        }
+    }
+    if emptied {
+        // "Every value is in the empty set" holds exactly when the key has
+        // no value: say so with `Null`, and merge again.
+        let rewritten = out
+            .into_iter()
+            .map(|e| {
+                if e.values.is_empty() {
+                    Entry {
+                        operator: "Null".to_string(),
+                        key: e.key,
+                        values: vec!["true".to_string()],
+                    }
+                } else {
+                    e
+                }
+            })
+            .collect();
+        return merge(rewritten);
+    }
+    out.sort_by(|a, b| {
+        (a.operator.as_str(), a.key.to_ascii_lowercase())
+            .cmp(&(b.operator.as_str(), b.key.to_ascii_lowercase()))
+    });
+    Merged::Entries(out)
+}
+
+#[cfg(test)]
+mod tests;
