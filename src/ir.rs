@@ -11,7 +11,32 @@ pub use crate::syntax::ast::{Effect, PolicyKind, PrincipalKind, Span};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Program {
     pub policies: Vec<Policy>,
+    pub tests: Vec<TestSuite>,
 }
+
+/// A `test` block: requests and the decision each must get from a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestSuite {
+    pub name: String,
+    /// The policy under test, as named in its declaration.
+    pub policy: String,
+    pub cases: Vec<TestCase>,
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestCase {
+    /// The catalog's spelling: `sagemaker:CreateApp`.
+    pub action: String,
+    pub resource: Option<String>,
+    /// Key (catalog spelling) → values; a key left out is absent.
+    pub context: Vec<(String, Vec<String>)>,
+    pub expect: Expectation,
+    pub span: Span,
+}
+
+pub use crate::syntax::ast::Expectation;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {

@@ -17,6 +17,7 @@ pub mod load;
 pub mod lower;
 pub mod semantics;
 pub mod syntax;
+pub mod testing;
 
 use std::path::PathBuf;
 

@@ -49,6 +49,11 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Compile the policies and run their `test` blocks with the evaluator.
+    Test {
+        /// Files or folders (every `.gov` file below); default `policies/`.
+        paths: Vec<PathBuf>,
+    },
     /// Work with the IAM catalog.
     Catalog {
         #[command(subcommand)]
@@ -107,6 +112,12 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_check(paths, format, deny_warnings, color, catalog)
+        }
+        Command::Test { paths } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            run_test(paths, color, catalog)
         }
         Command::Catalog { command } => match command {
             CatalogCommand::Import { dir, out } => run_import(&dir, &out),
@@ -199,6 +210,40 @@ fn run_check(
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    };
+    let (loaded, checked) = match gov::check_paths(&paths, catalog) {
+        Ok(r) => r,
+        Err(e) => {
+            usage_error(e.code(), e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let (compiled, lower_errors) = gov::testing::compile(&checked.program);
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .chain(lower_errors)
+        .collect();
+    if !errors.is_empty() {
+        eprint!("{}", diag::render_human(&loaded.sources, &errors, color));
+    }
+    let report = gov::testing::run(&checked.program, &compiled);
+    print!("{}", report.render(&loaded.sources));
+    println!("{}", report.summary());
+    if report.failures.is_empty() && errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FINDINGS)
     }
 }
 

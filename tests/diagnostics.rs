@@ -130,6 +130,22 @@ const CASES: &[Case] = &[
     ),
     ("E0113", "*", &[("case.gov", "scp P { deny * except * }\n")]),
     (
+        "E0114",
+        "sagemaker:Create*",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp }\ntest \"t\" for P {\n    sagemaker:Create* { } => deny\n}\n",
+        )],
+    ),
+    (
+        "E0115",
+        "sagemaker:InstanceTypes",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp }\ntest \"t\" for P {\n    sagemaker:CreateApp { sagemaker:InstanceTypes = [\"a\"], sagemaker:InstanceTypes = [\"b\"] } => deny\n}\n",
+        )],
+    ),
+    (
         "E0201",
         "<",
         &[(
@@ -347,6 +363,14 @@ const CASES: &[Case] = &[
         &[(
             "case.gov",
             "scp P { deny sagemaker:CreatePresignedDomainUrl unless sagemaker:ResourceTag/studiouserid == \"${aws:username}\" }\n",
+        )],
+    ),
+    (
+        "W0210",
+        "\"nothing yet\"",
+        &[(
+            "case.gov",
+            "scp P { deny sagemaker:CreateApp }\ntest \"nothing yet\" for P { }\n",
         )],
     ),
     (

@@ -7,6 +7,7 @@
 mod cond;
 mod lints;
 mod names;
+mod tests_blocks;
 mod values;
 
 use crate::catalog::Catalog;
@@ -90,39 +91,23 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
 
     for file in &loaded.files {
         let file_diag_start = diags.len();
-        let mut scope = Scope {
-            file: file.id,
-            catalog,
-            uses: Vec::new(),
-            consts: HashMap::new(),
-        };
-        // Own constants shadow imported ones.
-        for imported in loaded.imported_by(file.id).into_iter().rev() {
-            for c in consts_of.get(&imported).into_iter().flatten() {
-                scope.consts.insert(&c.name.node, c);
-            }
-        }
-        for c in consts_of.get(&file.id).into_iter().flatten() {
-            scope.consts.insert(&c.name.node, c);
-        }
+        let scope = scope_of(loaded, catalog, &consts_of, file.id);
+        // Unknown services in `use`, reported once per file.
         for item in &file.ast.items {
-            if let ast::Item::Use(u) = item {
-                match catalog.service(&u.service.node) {
-                    Some(service) => scope.uses.push(service.prefix().to_string()),
-                    None => {
-                        let mut d = Diagnostic::error(
-                            "E0101",
-                            file.id,
-                            u.service.span,
-                            format!("unknown service `{}`", u.service.node),
-                        )
-                        .with_label("no such service prefix in the catalog");
-                        if let Some(s) = catalog.suggest_service(&u.service.node) {
-                            d = d.with_suggestion(s);
-                        }
-                        diags.push(d);
-                    }
+            if let ast::Item::Use(u) = item
+                && catalog.service(&u.service.node).is_none()
+            {
+                let mut d = Diagnostic::error(
+                    "E0101",
+                    file.id,
+                    u.service.span,
+                    format!("unknown service `{}`", u.service.node),
+                )
+                .with_label("no such service prefix in the catalog");
+                if let Some(s) = catalog.suggest_service(&u.service.node) {
+                    d = d.with_suggestion(s);
                 }
+                diags.push(d);
             }
         }
         if file.ast.items.is_empty() && !file.ast.broken {
@@ -193,8 +178,12 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
 
     // Tests must name a policy that exists.
     for file in &loaded.files {
+        let scope = scope_of(loaded, catalog, &consts_of, file.id);
         for item in &file.ast.items {
             let ast::Item::Test(t) = item else { continue };
+            if let Some(suite) = tests_blocks::check_test(&scope, t, &mut diags) {
+                program.tests.push(suite);
+            }
             let folded = t.policy.node.to_ascii_lowercase();
             if !policy_names.contains_key(&folded) {
                 let mut d = Diagnostic::error(
@@ -220,6 +209,40 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         program,
         diagnostics: program_diags,
     }
+}
+
+/// The names a file sees: its `use`d services, its own constants and those of
+/// the files it imports (its own shadow imported ones).
+fn scope_of<'a>(
+    loaded: &'a Loaded,
+    catalog: &'a Catalog,
+    consts_of: &HashMap<FileId, Vec<&'a ast::ConstDecl>>,
+    file: FileId,
+) -> Scope<'a> {
+    let mut scope = Scope {
+        file,
+        catalog,
+        uses: Vec::new(),
+        consts: HashMap::new(),
+    };
+    for imported in loaded.imported_by(file).into_iter().rev() {
+        for c in consts_of.get(&imported).into_iter().flatten() {
+            scope.consts.insert(&c.name.node, c);
+        }
+    }
+    for c in consts_of.get(&file).into_iter().flatten() {
+        scope.consts.insert(&c.name.node, c);
+    }
+    if let Some(f) = loaded.file(file) {
+        for item in &f.ast.items {
+            if let ast::Item::Use(u) = item
+                && let Some(service) = catalog.service(&u.service.node)
+            {
+                scope.uses.push(service.prefix().to_string());
+            }
+        }
+    }
+    scope
 }
 
 /// The closest name by edit distance, if it is plausibly a misspelling.

@@ -130,7 +130,7 @@ fn has_wildcard(s: &str) -> bool {
 }
 
 /// Resolves one action string: `svc:Name`, `svc:Pat*`, or `Name` through `use`.
-fn action<'c>(
+pub(crate) fn action<'c>(
     scope: &Scope<'c>,
     text: &str,
     span: Span,

@@ -1,0 +1,199 @@
+//! `test` blocks: each case's action, resource and context checked against
+//! the catalog like a rule's, so a test cannot silently test nothing.
+
+use super::Scope;
+use super::names::{self, GroupKind};
+use crate::diag::Diagnostic;
+use crate::ir;
+use crate::syntax::ast::{self, Operand, Value};
+
+pub(crate) fn check_test(
+    scope: &Scope,
+    t: &ast::TestDecl,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::TestSuite> {
+    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    let mut cases = Vec::new();
+    for case in &t.cases {
+        if let Some(c) = check_case(scope, case, diags) {
+            cases.push(c);
+        }
+    }
+    if t.cases.is_empty() {
+        diags.push(
+            Diagnostic::warning(
+                "W0210",
+                scope.file,
+                t.name.span,
+                format!("test `{}` has no cases", t.name.node),
+            )
+            .with_label("tests nothing")
+            .with_help("add cases such as `sagemaker:CreateApp { } => deny`"),
+        );
+    }
+    let errors_after = diags.iter().filter(|d| d.is_error()).count();
+    if errors_after > errors_before {
+        return None;
+    }
+    Some(ir::TestSuite {
+        name: t.name.node.clone(),
+        policy: t.policy.node.clone(),
+        cases,
+        file: scope.file,
+        span: *t.span,
+    })
+}
+
+fn check_case(
+    scope: &Scope,
+    case: &ast::TestCase,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::TestCase> {
+    let group = names::action(scope, &case.action.node, case.action.span, diags)?;
+    if group.kind != GroupKind::Exact {
+        diags.push(
+            Diagnostic::error(
+                "E0114",
+                scope.file,
+                case.action.span,
+                "a test case names one action, not a pattern",
+            )
+            .with_label("a request is for one action")
+            .with_help("write the action the request is for, such as `sagemaker:CreateApp`"),
+        );
+        return None;
+    }
+    if let Some(resource) = &case.resource
+        && resource.node != "*"
+        && let Some(problem) = super::values::arn_problem(&resource.node, false)
+    {
+        diags.push(
+            Diagnostic::error(
+                "E0202",
+                scope.file,
+                resource.span,
+                format!("malformed ARN `{}`", resource.node),
+            )
+            .with_label(problem),
+        );
+        return None;
+    }
+    let mut context: Vec<(String, Vec<String>)> = Vec::new();
+    let mut ok = true;
+    for (key, operand) in &case.context {
+        let resolved = resolve_key(scope, key, diags);
+        let Some(k) = resolved else {
+            ok = false;
+            continue;
+        };
+        let mut values = Vec::new();
+        let items: Vec<(&Value, ast::Span)> = match &operand.node {
+            Operand::One(v) => vec![(v, operand.span)],
+            Operand::List(l) => l.iter().map(|v| (&v.node, v.span)).collect(),
+        };
+        for (v, span) in items {
+            match v {
+                Value::Str(s) | Value::Num(s) => values.push(s.clone()),
+                Value::Bool(b) => values.push(b.to_string()),
+                Value::Const(name) => match scope.constant(name) {
+                    Some(c) => {
+                        for cv in &c.values.node {
+                            match &cv.node {
+                                Value::Str(s) | Value::Num(s) => values.push(s.clone()),
+                                Value::Bool(b) => values.push(b.to_string()),
+                                _ => {}
+                            }
+                        }
+                    }
+                    None => {
+                        diags.push(names::unknown_const(scope, name, span));
+                        ok = false;
+                    }
+                },
+                Value::Var(_) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0209",
+                            scope.file,
+                            span,
+                            "a test request holds values, not policy variables",
+                        )
+                        .with_label("write the value the request carries"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        if !k.ty.is_multivalued() && values.len() > 1 {
+            diags.push(
+                Diagnostic::error(
+                    "E0210",
+                    scope.file,
+                    operand.span,
+                    format!(
+                        "condition key `{}` is single-valued: give one value, not {}",
+                        k.name,
+                        values.len()
+                    ),
+                )
+                .with_label("several values for a single-valued key"),
+            );
+            ok = false;
+            continue;
+        }
+        if context.iter().any(|(n, _)| n.eq_ignore_ascii_case(&k.name)) {
+            diags.push(
+                Diagnostic::error(
+                    "E0115",
+                    scope.file,
+                    key.span,
+                    format!("condition key `{}` is given twice", k.name),
+                )
+                .with_label("given again here"),
+            );
+            ok = false;
+            continue;
+        }
+        context.push((k.name, values));
+    }
+    if !ok {
+        return None;
+    }
+    Some(ir::TestCase {
+        action: group.text,
+        resource: case.resource.as_ref().map(|r| r.node.clone()),
+        context,
+        expect: case.expect.node,
+        span: *case.span,
+    })
+}
+
+fn resolve_key(
+    scope: &Scope,
+    key: &ast::Spanned<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::catalog::KeyRef> {
+    let catalog = scope.catalog;
+    let found = if key.node.contains(':') {
+        catalog.key(&key.node)
+    } else {
+        scope
+            .uses
+            .iter()
+            .find_map(|p| catalog.key(&format!("{p}:{}", key.node)))
+    };
+    if found.is_none() {
+        let mut d = Diagnostic::error(
+            "E0103",
+            scope.file,
+            key.span,
+            format!("unknown condition key `{}`", key.node),
+        )
+        .with_label("no such key in the catalog");
+        if let Some(s) = catalog.suggest_key(&key.node) {
+            d = d.with_suggestion(s);
+        }
+        diags.push(d);
+    }
+    found
+}

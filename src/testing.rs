@@ -1,0 +1,246 @@
+//! Runs `test` blocks against the compiled output, with the evaluator.
+//!
+//! How the policy under test is combined, per kind:
+//! - `scp`: attached beside `FullAWSAccess`, with an identity policy that
+//!   allows everything — `allow` means "the SCP lets it through";
+//! - `rcp`: likewise, with `RCPFullAWSAccess` implied;
+//! - `policy` (identity): alone — an action it does not allow is an implicit deny;
+//! - `resource_policy` / `key_policy`: alone, as the resource's policy; the
+//!   request's principal is the context's `aws:PrincipalArn`, else
+//!   `aws:PrincipalServiceName`.
+
+use crate::diag::{FileId, SourceMap};
+use crate::eval::{self, Decision, PolicySet, Request};
+use crate::iam::{self, PolicyDocument};
+use crate::ir::{self, Expectation, PolicyKind, Span};
+use std::collections::HashMap;
+
+/// One failed case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub suite: String,
+    pub policy: String,
+    pub file: FileId,
+    pub span: Span,
+    pub action: String,
+    pub expected: Expectation,
+    pub got: Decision,
+    /// Sids of the statements that decided (for an explicit deny or an allow).
+    pub deciding: Vec<String>,
+    /// Set when the case could not run (its policy did not compile).
+    pub problem: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub passed: usize,
+    pub failures: Vec<Failure>,
+}
+
+impl Report {
+    /// The closing line: `N passed, M failed`.
+    pub fn summary(&self) -> String {
+        format!("{} passed, {} failed", self.passed, self.failures.len())
+    }
+
+    pub fn render(&self, sources: &SourceMap) -> String {
+        let mut out = String::new();
+        for f in &self.failures {
+            let (line, col) = sources.line_col(f.file, f.span.start);
+            let place = format!("{}:{line}:{col}", sources.name(f.file));
+            match &f.problem {
+                Some(p) => out.push_str(&format!("FAIL {place}: test `{}`: {p}\n", f.suite)),
+                None => {
+                    let decided = if f.deciding.is_empty() {
+                        format!("no statement of `{}` matched", f.policy)
+                    } else {
+                        let sids: Vec<String> =
+                            f.deciding.iter().map(|s| format!("`{s}`")).collect();
+                        format!("decided by {} of `{}`", sids.join(", "), f.policy)
+                    };
+                    out.push_str(&format!(
+                        "FAIL {place}: test `{}`: `{}` expected {}, got {} ({decided})\n",
+                        f.suite,
+                        f.action,
+                        expectation_text(f.expected),
+                        decision_text(f.got),
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn expectation_text(e: Expectation) -> &'static str {
+    match e {
+        Expectation::Allow => "allow",
+        Expectation::Deny => "deny",
+        Expectation::ExplicitDeny => "deny (explicit)",
+        Expectation::ImplicitDeny => "deny (implicit)",
+    }
+}
+
+pub fn decision_text(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allow",
+        Decision::ExplicitDeny => "deny (explicit)",
+        Decision::ImplicitDeny => "deny (implicit)",
+    }
+}
+
+fn satisfied(expect: Expectation, got: Decision) -> bool {
+    matches!(
+        (expect, got),
+        (Expectation::Allow, Decision::Allow)
+            | (
+                Expectation::Deny,
+                Decision::ExplicitDeny | Decision::ImplicitDeny
+            )
+            | (Expectation::ExplicitDeny, Decision::ExplicitDeny)
+            | (Expectation::ImplicitDeny, Decision::ImplicitDeny)
+    )
+}
+
+/// The request a case describes.
+pub fn request(case: &ir::TestCase) -> Request {
+    let mut req = Request::new(case.action.clone());
+    if let Some(r) = &case.resource {
+        req = req.with_resource(r.clone());
+    }
+    let principal = case
+        .context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalArn"))
+        .or_else(|| {
+            case.context
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalServiceName"))
+        })
+        .and_then(|(_, v)| v.first().cloned());
+    if let Some(p) = principal {
+        req = req.with_principal(p);
+    }
+    for (k, v) in &case.context {
+        req.set_key(k, v.clone());
+    }
+    req
+}
+
+/// Evaluates one request against one compiled policy, combined per its kind.
+pub fn decide(kind: PolicyKind, doc: &PolicyDocument, req: &Request) -> eval::Outcome {
+    let allow_all = eval::full_aws_access();
+    let mut set = PolicySet::new();
+    match kind {
+        PolicyKind::Scp => {
+            set.scps = vec![doc];
+            set.identity = vec![&allow_all];
+        }
+        PolicyKind::Rcp => {
+            set.rcps = vec![doc];
+            set.identity = vec![&allow_all];
+        }
+        PolicyKind::Identity => set.identity = vec![doc],
+        PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy => set.resource = vec![doc],
+    }
+    eval::evaluate(&set, req)
+}
+
+/// Runs every test of `program` against `compiled` (policy name → document).
+pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) -> Report {
+    let mut report = Report::default();
+    let kinds: HashMap<String, PolicyKind> = program
+        .policies
+        .iter()
+        .map(|p| (p.name.to_ascii_lowercase(), p.kind))
+        .collect();
+    for suite in &program.tests {
+        let key = suite.policy.to_ascii_lowercase();
+        let doc = compiled
+            .iter()
+            .find(|(name, _)| name.to_ascii_lowercase() == key)
+            .map(|(_, d)| d);
+        let (Some(doc), Some(kind)) = (doc, kinds.get(&key)) else {
+            report.failures.push(Failure {
+                suite: suite.name.clone(),
+                policy: suite.policy.clone(),
+                file: suite.file,
+                span: suite.span,
+                action: String::new(),
+                expected: Expectation::Allow,
+                got: Decision::ImplicitDeny,
+                deciding: Vec::new(),
+                problem: Some(format!(
+                    "policy `{}` did not compile, so none of its {} cases ran",
+                    suite.policy,
+                    suite.cases.len()
+                )),
+            });
+            continue;
+        };
+        for case in &suite.cases {
+            let outcome = decide(*kind, doc, &request(case));
+            if satisfied(case.expect, outcome.decision) {
+                report.passed += 1;
+                continue;
+            }
+            let deciding = outcome
+                .deciding
+                .iter()
+                .filter(|s| is_under_test(*kind, s.layer))
+                .map(|s| {
+                    s.sid
+                        .clone()
+                        .unwrap_or_else(|| format!("#{}", s.statement + 1))
+                })
+                .collect();
+            report.failures.push(Failure {
+                suite: suite.name.clone(),
+                policy: suite.policy.clone(),
+                file: suite.file,
+                span: case.span,
+                action: case.action.clone(),
+                expected: case.expect,
+                got: outcome.decision,
+                deciding,
+                problem: None,
+            });
+        }
+    }
+    report
+}
+
+/// Whether a deciding statement belongs to the policy under test (not to the
+/// allow-everything companions).
+fn is_under_test(kind: PolicyKind, layer: eval::Layer) -> bool {
+    matches!(
+        (kind, layer),
+        (PolicyKind::Scp, eval::Layer::Scp)
+            | (PolicyKind::Rcp, eval::Layer::Rcp)
+            | (PolicyKind::Identity, eval::Layer::Identity)
+            | (
+                PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy,
+                eval::Layer::Resource
+            )
+    )
+}
+
+/// Lowers every policy, keyed by name; errors of policies that fail.
+pub fn compile(
+    program: &ir::Program,
+) -> (
+    HashMap<String, iam::PolicyDocument>,
+    Vec<crate::diag::Diagnostic>,
+) {
+    let mut docs = HashMap::new();
+    let mut errors = Vec::new();
+    for p in &program.policies {
+        match crate::lower::lower_policy(p) {
+            Ok(doc) => {
+                docs.insert(p.name.clone(), doc);
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (docs, errors)
+}
