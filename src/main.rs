@@ -129,7 +129,7 @@ fn main() -> ExitCode {
                 println!("source:   {}", info.source);
                 println!("version:  {}", info.version);
                 println!("date:     {}", info.date);
-                println!("services: {}", catalog.services().count());
+                println!("services: {}", catalog.service_prefixes().count());
                 ExitCode::SUCCESS
             }
         },
@@ -159,12 +159,12 @@ fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
         // Leaked on purpose: one catalog lives as long as the process.
         Some(p) => Catalog::load(p)
             .map(|c| &*Box::leak(Box::new(c)))
-            .map_err(|e| format!("`{}`: {e}", p.display())),
+            .map_err(|e| e.to_string()),
     };
     match loaded {
         Ok(c) => Some(c),
         Err(e) => {
-            usage_error("E0904", format!("cannot load the catalog {e}"));
+            usage_error("E0904", e);
             None
         }
     }
