@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod check;
 pub mod diag;
+pub mod emit;
 pub mod eval;
 pub mod fsutil;
 pub mod iam;

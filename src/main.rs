@@ -49,6 +49,17 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Compile the policies to IAM JSON: `OUT/<kind>/<Name>.json` and `OUT/manifest.json`.
+    Build {
+        /// Files or folders (every `.gov` file below); default `policies/`.
+        paths: Vec<PathBuf>,
+        /// The output folder; files gov did not write there are left alone.
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// Spread a policy over its size limit across numbered documents.
+        #[arg(long)]
+        split: bool,
+    },
     /// Compile the policies and run their `test` blocks with the evaluator.
     Test {
         /// Files or folders (every `.gov` file below); default `policies/`.
@@ -112,6 +123,12 @@ fn main() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_check(paths, format, deny_warnings, color, catalog)
+        }
+        Command::Build { paths, out, split } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            run_build(paths, &out, split, color, catalog)
         }
         Command::Test { paths } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
@@ -210,6 +227,138 @@ fn run_check(
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Whether `out` lies inside `dir` (either may not exist yet).
+fn inside(out: &Path, dir: &Path) -> bool {
+    let absolute = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        // Resolve what exists; keep the rest as written.
+        let mut existing = p.clone();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (
+                existing.file_name().map(|n| n.to_os_string()),
+                existing.parent(),
+            ) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
+        for part in rest.into_iter().rev() {
+            resolved.push(part);
+        }
+        resolved
+    };
+    absolute(out).starts_with(absolute(dir))
+}
+
+fn run_build(
+    paths: Vec<PathBuf>,
+    out: &Path,
+    split: bool,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    };
+    for p in &paths {
+        if p.is_dir() && inside(out, p) {
+            usage_error(
+                "E0906",
+                format!(
+                    "the output folder `{}` is inside the source folder `{}`",
+                    out.display(),
+                    p.display()
+                ),
+            );
+            eprintln!("  = help: write the build elsewhere, such as `--out dist`");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
+    let (loaded, checked) = match gov::check_paths(&paths, catalog) {
+        Ok(r) => r,
+        Err(e) => {
+            usage_error(e.code(), e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    let mut inputs = Vec::new();
+    for policy in &checked.program.policies {
+        match gov::lower::lower_policy(policy) {
+            Ok(doc) => inputs.push(gov::emit::Input {
+                policy,
+                doc,
+                source_path: loaded.sources.name(policy.file).to_string(),
+                line: loaded.sources.line_col(policy.file, policy.span.start).0,
+            }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        diag::sort(&mut errors);
+        eprint!("{}", diag::render_human(&loaded.sources, &errors, color));
+        eprintln!(
+            "build failed: {} error{}, nothing written",
+            errors.len(),
+            plural(errors.len())
+        );
+        return ExitCode::from(EXIT_FINDINGS);
+    }
+    let options = gov::emit::Options {
+        split,
+        catalog: Some(catalog.info().clone()),
+    };
+    match gov::emit::build(&inputs, out, &options) {
+        Ok(manifest) => {
+            for entry in &manifest.policies {
+                println!(
+                    "{:<60} {:>6} of {:>6} characters",
+                    entry.path, entry.size, entry.limit
+                );
+            }
+            eprintln!(
+                "wrote {} document{} and manifest.json to {}",
+                manifest.policies.len(),
+                plural(manifest.policies.len()),
+                out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(build_errors) => {
+            let mut diags = Vec::new();
+            let mut io = false;
+            for e in build_errors {
+                match e {
+                    gov::emit::BuildError::Diagnostic(d) => diags.push(d),
+                    other => {
+                        io = true;
+                        usage_error(other.code(), &other);
+                    }
+                }
+            }
+            eprint!("{}", diag::render_human(&loaded.sources, &diags, color));
+            eprintln!("build failed, nothing written");
+            ExitCode::from(if io { EXIT_USAGE } else { EXIT_FINDINGS })
+        }
     }
 }
 

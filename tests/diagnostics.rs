@@ -317,6 +317,10 @@ const CASES: &[Case] = &[
     ),
     ("E0403", "", &[]), // built below: 2^7 alternatives
     ("E0404", "", &[]), // IAM has an exact form for every literal the checker accepts
+    ("E0501", "", &[]), // built below: an SCP over 10,240 characters
+    ("E0502", "", &[]), // built below: one statement over the limit, with --split
+    ("E0503", "", &[]), // built below: a split part named like another policy
+    ("E0504", "", &[]), // built below: a name longer than AWS accepts
     ("W0001", "", &[("case.gov", "// nothing here yet\n")]),
     ("W0002", "", &[]), // built below: more diagnostics than the cap
     (
@@ -412,6 +416,30 @@ fn built(code: &str) -> Option<Vec<(String, Vec<u8>)>> {
             "9".repeat(309)
         ),
         "E0206" => return None,
+        "E0501" | "E0502" => {
+            let arns: Vec<String> = (0..400)
+                .map(|i| format!("\"arn:aws:iam::111122223333:role/team-{i:04}\""))
+                .collect();
+            format!(
+                "scp Big {{ deny s3:GetObject unless aws:PrincipalArn in [{}] }}\n",
+                arns.join(", ")
+            )
+        }
+        "E0503" => {
+            let mut s = String::from("scp Big {\n");
+            for r in 0..3 {
+                let arns: Vec<String> = (0..100)
+                    .map(|i| format!("\"arn:aws:iam::111122223333:role/r{r}-{i:04}\""))
+                    .collect();
+                s.push_str(&format!(
+                    "    deny s3:GetObject unless aws:PrincipalArn in [{}]\n",
+                    arns.join(", ")
+                ));
+            }
+            s.push_str("}\nscp Big-1 { deny s3:PutObject }\n");
+            s
+        }
+        "E0504" => format!("scp {} {{ deny s3:GetObject }}\n", "P".repeat(130)),
         "E0403" => {
             let parts: Vec<String> = (0..7)
                 .map(|i| {
@@ -435,7 +463,10 @@ fn built(code: &str) -> Option<Vec<(String, Vec<u8>)>> {
     Some(vec![("case.gov".into(), text.into_bytes())])
 }
 
-fn run(files: &[(String, Vec<u8>)]) -> (String, Vec<Diagnostic>, gov::diag::SourceMap) {
+fn run(
+    files: &[(String, Vec<u8>)],
+    split: bool,
+) -> (String, Vec<Diagnostic>, gov::diag::SourceMap) {
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (name, bytes) in files {
@@ -446,10 +477,29 @@ fn run(files: &[(String, Vec<u8>)]) -> (String, Vec<Diagnostic>, gov::diag::Sour
     // Only the first file is named; the rest arrive through imports.
     let loaded = gov::load::load(&paths[..1]).unwrap();
     let mut checked = gov::check::check(&loaded, catalog());
-    // Lowering is the next stage: its diagnostics join the checker's.
+    // Lowering and emission are the next stages: their diagnostics join the checker's.
+    let mut inputs = Vec::new();
     for policy in &checked.program.policies {
-        if let Err(mut errors) = gov::lower::lower_policy(policy) {
-            checked.diagnostics.append(&mut errors);
+        match gov::lower::lower_policy(policy) {
+            Ok(doc) => inputs.push(gov::emit::Input {
+                policy,
+                doc,
+                source_path: "case.gov".to_string(),
+                line: 1,
+            }),
+            Err(mut errors) => checked.diagnostics.append(&mut errors),
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let options = gov::emit::Options {
+        split,
+        catalog: None,
+    };
+    if let Err(errors) = gov::emit::build(&inputs, out.path(), &options) {
+        for e in errors {
+            if let gov::emit::BuildError::Diagnostic(d) = e {
+                checked.diagnostics.push(d);
+            }
         }
     }
     let mut rendered = diag::render_human(&loaded.sources, &checked.diagnostics, false);
@@ -470,7 +520,7 @@ fn every_code_renders_as_pinned() {
                 .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
                 .collect(),
         };
-        let (rendered, diags, sources) = run(&files);
+        let (rendered, diags, sources) = run(&files, matches!(*code, "E0502" | "E0503"));
         let found = diags.iter().find(|d| d.code == *code);
         let Some(found) = found else {
             failures.push(format!("{code}: not reported; got:\n{rendered}"));

@@ -353,7 +353,8 @@ fn check_policy(
         sid_prefix,
         rules,
         file: scope.file,
-        span: *p.span,
+        // From the kind keyword: the manifest names the declaration's line.
+        span: Span::new(p.kind.span.start, p.span.end),
     })
 }
 

@@ -1,0 +1,224 @@
+//! The manifest: one entry per written document.
+
+use crate::catalog::CatalogInfo;
+use crate::ir::PolicyKind;
+use serde::Serialize;
+
+/// What a build wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Manifest {
+    /// The catalog the policies were checked against, when the caller said.
+    pub catalog: Option<CatalogInfo>,
+    /// One entry per written document, sorted by kind, policy, part.
+    pub policies: Vec<ManifestEntry>,
+}
+
+/// One written document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManifestEntry {
+    /// The document's name, its file name without `.json`: the policy's name,
+    /// or `<Name>-<i>` for part `i` of a split policy.
+    pub name: String,
+    pub kind: PolicyKind,
+    /// The file, relative to the output folder, with forward slashes:
+    /// `scp/DenyRoot.json`.
+    pub path: String,
+    /// Where the policy is declared.
+    pub source: SourceRef,
+    pub controls: Vec<String>,
+    pub docs: Vec<String>,
+    /// The size by the kind's rule ([`super::size`]) of the written bytes.
+    pub size: usize,
+    /// The kind's limit ([`super::limit`]).
+    pub limit: usize,
+    /// SHA-256 of the written bytes, lowercase hex.
+    pub sha256: String,
+    /// Set when the policy was split over several documents.
+    pub part: Option<Part>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceRef {
+    /// The `.gov` file as shown to users (relative path).
+    pub path: String,
+    /// 1-based line of the policy's declaration.
+    pub line: usize,
+}
+
+/// Which part of a split policy a document is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// The policy's name.
+    pub of: String,
+    /// From 1.
+    pub index: usize,
+    pub count: usize,
+}
+
+impl ManifestEntry {
+    /// The order of the manifest: kind (declaration order of [`PolicyKind`]:
+    /// scp, rcp, policy, resource_policy, key_policy), then policy name, then
+    /// part, then document name.
+    pub(crate) fn sort_key(&self) -> (PolicyKind, &str, usize, &str) {
+        match &self.part {
+            Some(part) => (self.kind, part.of.as_str(), part.index, self.name.as_str()),
+            None => (self.kind, self.name.as_str(), 0, self.name.as_str()),
+        }
+    }
+}
+
+// The serialized shape. Field order is fixed by these structs, not by a map,
+// so the text does not depend on serde_json features.
+
+#[derive(Serialize)]
+struct ManifestOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    catalog: Option<CatalogOut<'a>>,
+    policies: Vec<EntryOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct CatalogOut<'a> {
+    source: &'a str,
+    version: &'a str,
+    date: &'a str,
+}
+
+#[derive(Serialize)]
+struct EntryOut<'a> {
+    name: &'a str,
+    kind: &'static str,
+    path: &'a str,
+    source: SourceOut<'a>,
+    controls: &'a [String],
+    docs: &'a [String],
+    size: usize,
+    limit: usize,
+    sha256: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<PartOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct SourceOut<'a> {
+    path: &'a str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct PartOut<'a> {
+    of: &'a str,
+    index: usize,
+    count: usize,
+}
+
+/// The canonical text of `manifest.json`: entries sorted by kind, policy name
+/// and part whatever their order in `manifest`, two-space indentation, one
+/// final newline. `catalog` and `part` are left out when absent.
+///
+/// ```json
+/// {
+///   "catalog": { "source": "…", "version": "…", "date": "…" },
+///   "policies": [
+///     {
+///       "name": "DenyRoot", "kind": "scp", "path": "scp/DenyRoot.json",
+///       "source": { "path": "policies/org.gov", "line": 3 },
+///       "controls": ["CIS 1.7"], "docs": ["…"],
+///       "size": 412, "limit": 10240, "sha256": "…",
+///       "part": { "of": "Big", "index": 1, "count": 2 }
+///     }
+///   ]
+/// }
+/// ```
+pub fn manifest_json(manifest: &Manifest) -> String {
+    let mut entries: Vec<&ManifestEntry> = manifest.policies.iter().collect();
+    entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let out = ManifestOut {
+        catalog: manifest.catalog.as_ref().map(|c| CatalogOut {
+            source: &c.source,
+            version: &c.version,
+            date: &c.date,
+        }),
+        policies: entries
+            .into_iter()
+            .map(|e| EntryOut {
+                name: &e.name,
+                kind: e.kind.keyword(),
+                path: &e.path,
+                source: SourceOut {
+                    path: &e.source.path,
+                    line: e.source.line,
+                },
+                controls: &e.controls,
+                docs: &e.docs,
+                size: e.size,
+                limit: e.limit,
+                sha256: &e.sha256,
+                part: e.part.as_ref().map(|p| PartOut {
+                    of: &p.of,
+                    index: p.index,
+                    count: p.count,
+                }),
+            })
+            .collect(),
+    };
+    // Serializing these plain structs cannot fail; fall back to an empty
+    // manifest rather than panic.
+    let mut text = serde_json::to_string_pretty(&out)
+        .unwrap_or_else(|_| String::from("{\n  \"policies\": []\n}"));
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, kind: PolicyKind, part: Option<(&str, usize, usize)>) -> ManifestEntry {
+        ManifestEntry {
+            name: name.to_string(),
+            kind,
+            path: format!("{}/{name}.json", kind.keyword()),
+            source: SourceRef {
+                path: "policies/a.gov".to_string(),
+                line: 1,
+            },
+            controls: vec![],
+            docs: vec![],
+            size: 1,
+            limit: 2,
+            sha256: "00".to_string(),
+            part: part.map(|(of, index, count)| Part {
+                of: of.to_string(),
+                index,
+                count,
+            }),
+        }
+    }
+
+    #[test]
+    fn sorted_by_kind_then_name_then_part() {
+        let manifest = Manifest {
+            catalog: None,
+            policies: vec![
+                entry("Z", PolicyKind::Identity, None),
+                entry("Big-10", PolicyKind::Scp, Some(("Big", 10, 10))),
+                entry("Big-2", PolicyKind::Scp, Some(("Big", 2, 10))),
+                entry("A", PolicyKind::Identity, None),
+                entry("C", PolicyKind::Scp, None),
+            ],
+        };
+        let text = manifest_json(&manifest);
+        let names: Vec<String> =
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()["policies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_string())
+                .collect();
+        assert_eq!(names, vec!["Big-2", "Big-10", "C", "A", "Z"]);
+        assert!(text.ends_with("]\n}\n"));
+        assert!(!text.contains("catalog"));
+        assert!(text.starts_with("{\n  \"policies\": [\n    {\n      \"name\""));
+    }
+}

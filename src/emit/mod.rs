@@ -1,0 +1,406 @@
+//! Emit: lowered IAM documents → canonical JSON files under an output folder,
+//! checked against each kind's size limit, with a manifest.
+//!
+//! `out/<kind>/<Name>.json` per document (kind folders `scp`, `rcp`,
+//! `policy`, `resource_policy`, `key_policy`) and `out/manifest.json`.
+//! Everything is checked before anything is written, so a failing build
+//! writes nothing; files in `out` that gov did not produce are left alone and
+//! nothing is ever deleted. The same inputs give byte-identical files.
+//!
+//! Codes: E0501 policy over its limit, E0502 one statement over the limit
+//! alone (with `--split`), E0503 two documents whose files collide ignoring
+//! case, E0504 a policy name that cannot be a file name, E0902 I/O.
+
+mod limits;
+mod manifest;
+mod split;
+mod write;
+
+pub use limits::{Limit, limit, pretty, render, size};
+pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
+
+use crate::catalog::CatalogInfo;
+use crate::diag::Diagnostic;
+use crate::iam::PolicyDocument;
+use crate::ir::{self, PolicyKind};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use write::FileOut;
+
+/// Longest policy name accepted: IAM `CreatePolicy` and Organizations
+/// `CreatePolicy` both take names of 1 to 128 characters.
+pub const MAX_NAME_LEN: usize = 128;
+
+/// One policy to write.
+#[derive(Clone, Debug)]
+pub struct Input<'a> {
+    pub policy: &'a ir::Policy,
+    /// Its lowered document.
+    pub doc: PolicyDocument,
+    /// The `.gov` file as shown to users (relative path).
+    pub source_path: String,
+    /// 1-based line of the policy's declaration.
+    pub line: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Spread the statements of a policy over its limit over several
+    /// documents `<Name>-1`, `<Name>-2`, … instead of failing.
+    pub split: bool,
+    /// Recorded in the manifest when set.
+    pub catalog: Option<CatalogInfo>,
+}
+
+/// Why a build wrote nothing (or, for an I/O error while renaming, not
+/// everything).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// A problem with one policy, at its declaration: E0501, E0502, E0503,
+    /// E0504.
+    Diagnostic(Diagnostic),
+    /// A file-system problem (E0902): the path and what went wrong.
+    Io { path: PathBuf, reason: String },
+}
+
+impl BuildError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BuildError::Diagnostic(d) => d.code,
+            BuildError::Io { .. } => "E0902",
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Diagnostic(d) => f.write_str(&d.message),
+            BuildError::Io { path, reason } => {
+                write!(f, "cannot write `{}`: {reason}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The folder of a kind inside the output folder: its keyword.
+pub fn folder(kind: PolicyKind) -> &'static str {
+    kind.keyword()
+}
+
+/// Whether `name` can be a file name anywhere: `[A-Za-z0-9_-]+`, at most
+/// [`MAX_NAME_LEN`] characters. This excludes `.`, `..`, separators, drive
+/// letters and absolute paths, so no name can lead outside the output folder.
+pub fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= MAX_NAME_LEN
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// One document to write, before the file system is touched.
+struct Planned<'a> {
+    /// The input's position in `inputs`.
+    index: usize,
+    input: &'a Input<'a>,
+    name: String,
+    text: String,
+    size: usize,
+    part: Option<Part>,
+}
+
+impl Planned<'_> {
+    fn path(&self) -> String {
+        format!("{}/{}.json", folder(self.input.policy.kind), self.name)
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest.iter() {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
+}
+
+/// A kind as said in messages.
+fn described(kind: PolicyKind) -> &'static str {
+    match kind {
+        PolicyKind::Scp => "an SCP",
+        PolicyKind::Rcp => "an RCP",
+        PolicyKind::Identity => "a managed policy",
+        PolicyKind::ResourcePolicy => "a resource policy",
+        PolicyKind::KeyPolicy => "a key policy",
+    }
+}
+
+/// `1 character`, `2 characters`, `1 byte`.
+fn amount(n: usize, unit: &str) -> String {
+    match (n, unit.strip_suffix('s')) {
+        (1, Some(one)) => format!("1 {one}"),
+        _ => format!("{n} {unit}"),
+    }
+}
+
+fn statement_name(doc: &PolicyDocument, index: usize) -> String {
+    match doc.statements.get(index).and_then(|s| s.sid.as_deref()) {
+        Some(sid) => format!("statement `{sid}`"),
+        None => format!("statement {}", index + 1),
+    }
+}
+
+/// Where a statement comes from: the rule whose `@sid` it carries, else the
+/// whole policy (statements do not record their rule).
+fn statement_span(input: &Input<'_>, index: usize) -> ir::Span {
+    let sid = input
+        .doc
+        .statements
+        .get(index)
+        .and_then(|s| s.sid.as_deref());
+    input
+        .policy
+        .rules
+        .iter()
+        .find(|rule| sid.is_some() && rule.sid.as_deref() == sid)
+        .map(|rule| rule.span)
+        .unwrap_or(input.policy.span)
+}
+
+/// Renders one policy, checks its size and splits it when allowed.
+fn plan<'a>(
+    index: usize,
+    input: &'a Input<'a>,
+    options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Planned<'a>> {
+    let policy = input.policy;
+    let name = &policy.name;
+    if !is_safe_name(name) {
+        diags.push(
+            Diagnostic::error(
+                "E0504",
+                policy.file,
+                policy.span,
+                format!("policy name `{name}` cannot be a file name"),
+            )
+            .with_help(format!(
+                "a policy name is written as its file name: use only letters, digits, `_` and `-`, at most {MAX_NAME_LEN} characters"
+            )),
+        );
+        return Vec::new();
+    }
+    let kind = policy.kind;
+    let lim = limit(kind);
+    let text = render(kind, &input.doc);
+    let whole = size(kind, &text);
+    if whole <= lim.max {
+        return vec![Planned {
+            index,
+            input,
+            name: name.clone(),
+            text,
+            size: whole,
+            part: None,
+        }];
+    }
+    let over = whole - lim.max;
+    if !options.split || input.doc.statements.is_empty() {
+        diags.push(
+            Diagnostic::error(
+                "E0501",
+                policy.file,
+                policy.span,
+                format!("policy `{name}` is {whole} of {} {}", lim.max, lim.what),
+            )
+            .with_label(format!("over the limit of {}", described(kind)))
+            .with_help(format!(
+                "by {}; pass `--split` to spread its statements over several documents",
+                amount(over, lim.what)
+            )),
+        );
+        return Vec::new();
+    }
+    match split::split(kind, &input.doc, lim.max) {
+        Ok(parts) => {
+            let count = parts.len();
+            parts
+                .iter()
+                .enumerate()
+                .map(|(i, doc)| {
+                    let text = render(kind, doc);
+                    Planned {
+                        index,
+                        input,
+                        name: format!("{name}-{}", i + 1),
+                        size: size(kind, &text),
+                        text,
+                        part: Some(Part {
+                            of: name.clone(),
+                            index: i + 1,
+                            count,
+                        }),
+                    }
+                })
+                .collect()
+        }
+        Err(too_big) => {
+            for big in too_big {
+                let what = statement_name(&input.doc, big.index);
+                let span = statement_span(input, big.index);
+                diags.push(
+                    Diagnostic::error(
+                        "E0502",
+                        policy.file,
+                        span,
+                        format!(
+                            "{what} of policy `{name}` is {} of {} {} by itself",
+                            big.size, lim.max, lim.what
+                        ),
+                    )
+                    .with_label(format!(
+                        "a document with only this statement is over the limit of {}",
+                        described(kind)
+                    ))
+                    .with_help(format!(
+                        "by {}; splitting cannot help a single statement: shorten its lists or conditions",
+                        amount(big.size - lim.max, lim.what)
+                    )),
+                );
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// Checks two documents never share a file, comparing paths ignoring case
+/// (macOS and Windows file systems do). Policies that failed still claim their
+/// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
+/// one, in input order.
+fn collisions(inputs: &[Input<'_>], planned: &[Planned<'_>], diags: &mut Vec<Diagnostic>) {
+    let mut claims: Vec<(String, usize)> = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let mut mine = planned.iter().filter(|p| p.index == index).peekable();
+        if mine.peek().is_none() {
+            let policy = input.policy;
+            if is_safe_name(&policy.name) {
+                claims.push((
+                    format!("{}/{}.json", folder(policy.kind), policy.name),
+                    index,
+                ));
+            }
+        } else {
+            claims.extend(mine.map(|p| (p.path(), index)));
+        }
+    }
+    // Lowercased path → (path, input index) of its first claimant.
+    let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut reported: Vec<(usize, usize)> = Vec::new();
+    for (path, index) in claims {
+        let key = path.to_lowercase();
+        let Some((first_path, first_index)) = seen.get(&key) else {
+            seen.insert(key, (path, index));
+            continue;
+        };
+        let (Some(first), Some(this)) = (inputs.get(*first_index), inputs.get(index)) else {
+            continue;
+        };
+        if reported.contains(&(*first_index, index)) {
+            continue;
+        }
+        reported.push((*first_index, index));
+        let (first, this) = (first.policy, this.policy);
+        let (message, help) = if *first_path == path {
+            (
+                format!(
+                    "policies `{}` and `{}` would both be written to `{path}`",
+                    first.name, this.name
+                ),
+                "two policies of one kind need different names",
+            )
+        } else {
+            (
+                format!(
+                    "`{path}` of policy `{}` and `{first_path}` of policy `{}` differ only in case",
+                    this.name, first.name
+                ),
+                "file names are compared ignoring case, as on macOS and Windows: rename one of the policies",
+            )
+        };
+        diags.push(
+            Diagnostic::error("E0503", this.file, this.span, message)
+                .with_label(format!("written to `{path}`"))
+                .with_secondary(first.file, first.span, format!("written to `{first_path}`"))
+                .with_help(help),
+        );
+    }
+}
+
+/// Writes every input under `out` and `out/manifest.json`, or nothing.
+///
+/// Every policy is rendered and checked first (names, sizes, collisions);
+/// any problem returns all the diagnostics (sorted) and writes nothing. Then
+/// the output folder is checked (`out` must be a folder or absent) and the
+/// files are staged and renamed into place, the manifest last; an I/O failure
+/// before the renames leaves `out` as it was.
+pub fn build(
+    inputs: &[Input<'_>],
+    out: &Path,
+    options: &Options,
+) -> Result<Manifest, Vec<BuildError>> {
+    let mut diags = Vec::new();
+    let mut planned = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        planned.extend(plan(index, input, options, &mut diags));
+    }
+    collisions(inputs, &planned, &mut diags);
+    if !diags.is_empty() {
+        crate::diag::sort(&mut diags);
+        return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
+    }
+
+    let mut entries = Vec::with_capacity(planned.len());
+    let mut files = Vec::with_capacity(planned.len() + 1);
+    for p in planned {
+        let kind = p.input.policy.kind;
+        entries.push(ManifestEntry {
+            path: p.path(),
+            name: p.name.clone(),
+            kind,
+            source: SourceRef {
+                path: p.input.source_path.clone(),
+                line: p.input.line,
+            },
+            controls: p.input.policy.controls.clone(),
+            docs: p.input.policy.docs.clone(),
+            size: p.size,
+            limit: limit(kind).max,
+            sha256: sha256_hex(p.text.as_bytes()),
+            part: p.part,
+        });
+        files.push(FileOut {
+            folder: Some(folder(kind)),
+            file: format!("{}.json", p.name),
+            bytes: p.text.into_bytes(),
+        });
+    }
+    let mut manifest = Manifest {
+        catalog: options.catalog.clone(),
+        policies: entries,
+    };
+    manifest
+        .policies
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    files.push(FileOut {
+        folder: None,
+        file: "manifest.json".to_string(),
+        bytes: manifest_json(&manifest).into_bytes(),
+    });
+    write::write_all(out, &files)?;
+    Ok(manifest)
+}

@@ -1,0 +1,126 @@
+//! `gov build` refuses bad output folders and writes nothing half.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Command;
+
+fn gov(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gov"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/a.gov"),
+        "scp DenyApps { deny sagemaker:CreateApp }\npolicy Grant { allow sagemaker:CreatePresignedDomainUrl }\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn writes_per_kind_files_and_a_manifest() {
+    let dir = project();
+    let out = gov(dir.path(), &["build", "policies", "--out", "dist"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scp = std::fs::read_to_string(dir.path().join("dist/scp/DenyApps.json")).unwrap();
+    assert_eq!(
+        scp,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyCreateApp","Effect":"Deny","Action":["sagemaker:CreateApp"],"Resource":["*"]}]}"#
+    );
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("dist/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let entries = manifest["policies"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["path"], "scp/DenyApps.json");
+    assert_eq!(entries[0]["size"], scp.len());
+    assert_eq!(entries[0]["limit"], 10240);
+    assert_eq!(entries[0]["source"]["line"], 1);
+}
+
+#[test]
+fn out_inside_the_sources_is_refused() {
+    let dir = project();
+    let out = gov(dir.path(), &["build", "policies", "--out", "policies/dist"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0906"));
+    assert!(!dir.path().join("policies/dist").exists());
+}
+
+#[test]
+fn out_that_is_a_file_is_refused() {
+    let dir = project();
+    std::fs::write(dir.path().join("dist"), "not a folder").unwrap();
+    let out = gov(dir.path(), &["build", "policies", "--out", "dist"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dist")).unwrap(),
+        "not a folder"
+    );
+}
+
+#[test]
+fn a_failing_policy_writes_nothing() {
+    let dir = project();
+    std::fs::write(
+        dir.path().join("policies/b.gov"),
+        "scp Broken { deny sagemaker:CreateAp }\n",
+    )
+    .unwrap();
+    let out = gov(dir.path(), &["build", "policies", "--out", "dist"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("dist").exists());
+}
+
+#[test]
+fn unrelated_files_in_out_are_left_alone() {
+    let dir = project();
+    std::fs::create_dir_all(dir.path().join("dist/scp")).unwrap();
+    std::fs::write(dir.path().join("dist/scp/Mine.json"), "{}").unwrap();
+    std::fs::write(dir.path().join("dist/notes.txt"), "keep").unwrap();
+    let out = gov(dir.path(), &["build", "policies", "--out", "dist"]);
+    assert!(out.status.success());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dist/scp/Mine.json")).unwrap(),
+        "{}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("dist/notes.txt")).unwrap(),
+        "keep"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unwritable_out_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let out = gov(dir.path(), &["build", "policies", "--out", "ro/dist"]);
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o700)).unwrap();
+    // Root may write anyway; either way there is no panic and no half file.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    if !out.status.success() {
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("E0902"), "{stderr}");
+    }
+}
