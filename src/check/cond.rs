@@ -149,6 +149,16 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             return;
         }
         let catalog = self.scope.catalog;
+        // A deprecated key counts as supported where its replacement is: the
+        // catalog lists only the replacement on current actions, and the
+        // deprecation warning (W0101) already says what to write instead.
+        let replacement = key.deprecated_by.as_deref().and_then(|r| catalog.key(r));
+        let supports = |action: &crate::catalog::Action| {
+            catalog.action_supports_key(action, key)
+                || replacement
+                    .as_ref()
+                    .is_some_and(|r| catalog.action_supports_key(action, r))
+        };
         for group in &self.actions.groups {
             if !self.reported.insert((
                 key.name.to_ascii_lowercase(),
@@ -161,7 +171,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     let Some(action) = group.matched.first() else {
                         continue;
                     };
-                    if catalog.action_supports_key(action, key) {
+                    if supports(action) {
                         continue;
                     }
                     let mut d = Diagnostic::error(
@@ -179,11 +189,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     diags.push(d);
                 }
                 GroupKind::Wildcard => {
-                    let supporting = group
-                        .matched
-                        .iter()
-                        .filter(|a| catalog.action_supports_key(a, key))
-                        .count();
+                    let supporting = group.matched.iter().filter(|a| supports(a)).count();
                     let total = group.matched.len();
                     if supporting == 0 {
                         diags.push(

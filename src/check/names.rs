@@ -440,6 +440,18 @@ pub(crate) fn principals(
                     Diagnostic::error("E0213", scope.file, v.span, "invalid principal")
                         .with_label("a principal is a non-empty literal: no policy variables"),
                 );
+            } else if p.kind.node == PrincipalKind::Service
+                && let Some(problem) = super::values::service_principal_problem(&v.node)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "E0213",
+                        scope.file,
+                        v.span,
+                        format!("invalid service principal `{}`", v.node),
+                    )
+                    .with_label(problem),
+                );
             } else if p.kind.node == PrincipalKind::Aws
                 && !(v.node == "*"
                     || v.node.starts_with("arn:")

@@ -166,6 +166,22 @@ pub(crate) fn arn_problem(s: &str, wildcards: bool) -> Option<String> {
     if service.chars().any(|c| c.is_ascii_uppercase()) {
         return Some("the service part of an ARN is lowercase".to_string());
     }
+    // `{ImageName}`, `<account-id>`: a documentation placeholder, not a value.
+    let mut without_variables = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        without_variables.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => rest = &rest[start + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    without_variables.push_str(rest);
+    if without_variables.contains(['{', '}', '<', '>']) {
+        return Some("`{…}` and `<…>` look like a placeholder; write the real value".to_string());
+    }
     let account = parts.get(4).copied().unwrap_or("");
     let is_pattern = |p: &str| p.contains('*') || p.contains('?') || p.contains("${");
     let twelve_digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
@@ -175,6 +191,40 @@ pub(crate) fn arn_problem(s: &str, wildcards: bool) -> Option<String> {
     }
     if !wildcards && s.contains(['*', '?']) {
         return Some("wildcards need `like`".to_string());
+    }
+    None
+}
+
+/// Why a service principal is malformed: `name.amazonaws.com`, or
+/// `name.REGION.amazonaws.com` with a real Region (not a placeholder).
+pub(crate) fn service_principal_problem(s: &str) -> Option<String> {
+    let Some(head) = s
+        .strip_suffix(".amazonaws.com")
+        .or_else(|| s.strip_suffix(".amazonaws.com.cn"))
+    else {
+        return Some("a service principal ends with `.amazonaws.com`".to_string());
+    };
+    let parts: Vec<&str> = head.split('.').collect();
+    if parts.iter().any(|p| {
+        p.is_empty()
+            || !p
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }) {
+        return Some("service names are lowercase letters, digits and `-`".to_string());
+    }
+    if let [_, region] = parts.as_slice() {
+        let pieces: Vec<&str> = region.split('-').collect();
+        let looks_like_region = pieces.len() >= 3
+            && pieces.first().is_some_and(|p| p.len() == 2)
+            && pieces
+                .last()
+                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
+        if !looks_like_region {
+            return Some(format!(
+                "`{region}` is not an AWS Region (such as `us-east-1`)"
+            ));
+        }
     }
     None
 }
@@ -296,6 +346,15 @@ mod tests {
         assert!(arn_problem("arn:aws:S3:::b", true).is_some());
         assert!(arn_problem("arn:aws:iam::12345:role/x", true).is_some());
         assert!(arn_problem("arn:aws:iam::*:role/x", false).is_some());
+        assert!(arn_problem("arn:aws:sagemaker:*:*:image/{ImageName}", true).is_some());
+        assert_eq!(arn_problem("arn:aws:s3:::b/${aws:username}/*", true), None);
+        assert_eq!(
+            service_principal_problem("logs.us-east-1.amazonaws.com"),
+            None
+        );
+        assert_eq!(service_principal_problem("sagemaker.amazonaws.com"), None);
+        assert!(service_principal_problem("logs.region.amazonaws.com").is_some());
+        assert!(service_principal_problem("logs.amazonaws").is_some());
     }
 
     #[test]
