@@ -78,7 +78,7 @@ fn actions(doc: &PolicyDocument, out: &mut BTreeSet<String>) {
 
 /// A value that matches a pattern value (`*` and `?` filled in).
 fn instance(v: &str) -> String {
-    v.replace('*', "x").replace('?', "x")
+    v.replace(['*', '?'], "x")
 }
 
 /// Candidate values of each key either document tests, and the variables' keys.
