@@ -40,9 +40,31 @@ pub(crate) struct Scope<'a> {
     /// Services named by `use`, in order.
     pub uses: Vec<String>,
     consts: HashMap<&'a str, &'a ast::ConstDecl>,
+    /// Wildcard patterns already expanded against the catalog, shared by all
+    /// files of a run: a large corpus repeats the same few patterns.
+    patterns: &'a PatternCache<'a>,
 }
 
+/// `service:pattern` (lowercase) → the catalog actions it matches.
+pub(crate) type PatternCache<'c> =
+    std::cell::RefCell<HashMap<String, Vec<&'c crate::catalog::Action>>>;
+
 impl<'a> Scope<'a> {
+    /// The actions of `service` matching `pattern`, cached.
+    pub(crate) fn actions_matching(
+        &self,
+        service: &'a crate::catalog::Service,
+        pattern: &str,
+    ) -> Vec<&'a crate::catalog::Action> {
+        let key = format!("{}:{}", service.prefix(), pattern.to_ascii_lowercase());
+        if let Some(found) = self.patterns.borrow().get(&key) {
+            return found.clone();
+        }
+        let matched = service.actions_matching(pattern);
+        self.patterns.borrow_mut().insert(key, matched.clone());
+        matched
+    }
+
     fn constant(&self, name: &str) -> Option<&'a ast::ConstDecl> {
         self.consts.get(name).copied()
     }
@@ -86,12 +108,14 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         }
     }
 
+    let patterns: PatternCache = std::cell::RefCell::new(HashMap::new());
+
     // Policy names become file names: they must differ, ignoring case.
     let mut policy_names: HashMap<String, (FileId, Span, &str)> = HashMap::new();
 
     for file in &loaded.files {
         let file_diag_start = diags.len();
-        let scope = scope_of(loaded, catalog, &consts_of, file.id);
+        let scope = scope_of(loaded, catalog, &consts_of, &patterns, file.id);
         // Unknown services in `use`, reported once per file.
         for item in &file.ast.items {
             if let ast::Item::Use(u) = item
@@ -178,7 +202,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
 
     // Tests must name a policy that exists.
     for file in &loaded.files {
-        let scope = scope_of(loaded, catalog, &consts_of, file.id);
+        let scope = scope_of(loaded, catalog, &consts_of, &patterns, file.id);
         for item in &file.ast.items {
             let ast::Item::Test(t) = item else { continue };
             if let Some(suite) = tests_blocks::check_test(&scope, t, &mut diags) {
@@ -217,6 +241,7 @@ fn scope_of<'a>(
     loaded: &'a Loaded,
     catalog: &'a Catalog,
     consts_of: &HashMap<FileId, Vec<&'a ast::ConstDecl>>,
+    patterns: &'a PatternCache<'a>,
     file: FileId,
 ) -> Scope<'a> {
     let mut scope = Scope {
@@ -224,6 +249,7 @@ fn scope_of<'a>(
         catalog,
         uses: Vec::new(),
         consts: HashMap::new(),
+        patterns,
     };
     for imported in loaded.imported_by(file).into_iter().rev() {
         for c in consts_of.get(&imported).into_iter().flatten() {

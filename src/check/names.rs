@@ -199,7 +199,7 @@ pub(crate) fn action<'c>(
         return None;
     };
     if has_wildcard(name) {
-        let matched = service.actions_matching(name);
+        let matched = scope.actions_matching(service, name);
         if matched.is_empty() {
             diags.push(
                 Diagnostic::error(
