@@ -83,9 +83,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     }
     let mut loader = Loader::default();
     for root in roots {
-        let bytes = std::fs::read(&root).map_err(|e| LoadError::Unreadable {
+        let bytes = read_source(&root).map_err(|reason| LoadError::Unreadable {
             path: root.clone(),
-            reason: e.to_string(),
+            reason,
         })?;
         loader.add(&root, bytes);
     }
@@ -104,6 +104,22 @@ pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
     loader.resolve_imports();
     loader.find_cycles();
     loader.loaded
+}
+
+/// Reads a source file: a regular file, at most one byte over the size
+/// limit (so the limit is reported without reading an endless device).
+fn read_source(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string().to_lowercase())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string().to_lowercase())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SOURCE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string().to_lowercase())?;
+    Ok(bytes)
 }
 
 fn collect_gov_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
@@ -170,6 +186,12 @@ impl Loader {
             return id;
         }
         let name = display_name(path);
+        // A byte-order mark is not part of the text: dropping it keeps
+        // columns and rendered lines right.
+        let bytes = match bytes.strip_prefix("\u{FEFF}".as_bytes()) {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        };
         let (text, encoding_error) = match String::from_utf8(bytes) {
             Ok(text) => (text, None),
             Err(e) => {
@@ -239,7 +261,7 @@ impl Loader {
                 let key = normalize(&path);
                 let target_id = match self.by_path.get(&key) {
                     Some(&known) => Some(known),
-                    None => match std::fs::read(&path) {
+                    None => match read_source(&path) {
                         Ok(bytes) => Some(self.add(&path, bytes)),
                         Err(e) => {
                             let diag = Diagnostic::error(
@@ -248,7 +270,7 @@ impl Loader {
                                 span,
                                 format!("cannot import `{target}`"),
                             )
-                            .with_label(e.to_string().to_lowercase())
+                            .with_label(e)
                             .with_help("import paths are relative to the importing file");
                             self.loaded.diagnostics.push(diag);
                             None

@@ -6,6 +6,30 @@ use gov::diag::{self, Diagnostic};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set when writing to standard output failed (a closed pipe, a full disk):
+/// the run then exits 2 instead of panicking.
+static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Diagnostics go to standard error; if that fails there is nobody left to tell.
+fn write_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+macro_rules! out { ($($t:tt)*) => { write_stdout(&format!($($t)*)) } }
+macro_rules! outln { ($($t:tt)*) => { write_stdout(&format!("{}\n", format!($($t)*))) } }
+macro_rules! err { ($($t:tt)*) => { write_stderr(&format!($($t)*)) } }
+macro_rules! errln { ($($t:tt)*) => { write_stderr(&format!("{}\n", format!($($t)*))) } }
 
 #[derive(Parser)]
 #[command(
@@ -91,6 +115,19 @@ const EXIT_FINDINGS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    let code = run();
+    let flushed = {
+        use std::io::Write;
+        std::io::stdout().lock().flush().is_ok()
+    };
+    if !flushed || STDOUT_FAILED.load(Ordering::Relaxed) {
+        write_stderr("error[E0907]: cannot write to standard output\n");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    code
+}
+
+fn run() -> ExitCode {
     // Leaked once: clap wants a 'static version string.
     let version: &'static str = Box::leak(version_text().into_boxed_str());
     let command = Cli::command().version(version).long_version(version);
@@ -143,10 +180,10 @@ fn main() -> ExitCode {
                     return ExitCode::from(EXIT_USAGE);
                 };
                 let info = catalog.info();
-                println!("source:   {}", info.source);
-                println!("version:  {}", info.version);
-                println!("date:     {}", info.date);
-                println!("services: {}", catalog.service_prefixes().count());
+                outln!("source:   {}", info.source);
+                outln!("version:  {}", info.version);
+                outln!("date:     {}", info.date);
+                outln!("services: {}", catalog.service_prefixes().count());
                 ExitCode::SUCCESS
             }
         },
@@ -167,7 +204,7 @@ fn version_text() -> String {
 }
 
 fn usage_error(code: &str, message: impl std::fmt::Display) {
-    eprintln!("error[{code}]: {message}");
+    errln!("error[{code}]: {message}");
 }
 
 fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
@@ -176,7 +213,16 @@ fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
         // Leaked on purpose: one catalog lives as long as the process.
         Some(p) => Catalog::load(p)
             .map(|c| &*Box::leak(Box::new(c)))
-            .map_err(|e| e.to_string()),
+            .map_err(|e| {
+                // Name the file once, whether or not the error already does.
+                let shown = p.display().to_string();
+                let text = e.to_string();
+                if text.contains(&shown) {
+                    text
+                } else {
+                    format!("in the catalog `{shown}`: {text}")
+                }
+            }),
     };
     match loaded {
         Ok(c) => Some(c),
@@ -209,10 +255,10 @@ fn run_check(
     let diags: &[Diagnostic] = &checked.diagnostics;
     match format {
         Format::Human => {
-            eprint!("{}", diag::render_human(&loaded.sources, diags, color));
+            err!("{}", diag::render_human(&loaded.sources, diags, color));
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
-            eprintln!(
+            errln!(
                 "checked {} file{}: {errors} error{}, {warnings} warning{}",
                 loaded.files.len(),
                 plural(loaded.files.len()),
@@ -220,7 +266,7 @@ fn run_check(
                 plural(warnings)
             );
         }
-        Format::Json => print!("{}", diag::render_json(&loaded.sources, diags)),
+        Format::Json => out!("{}", diag::render_json(&loaded.sources, diags)),
     }
     let failed = checked.has_errors() || (deny_warnings && !diags.is_empty());
     if failed {
@@ -284,7 +330,7 @@ fn run_build(
                     p.display()
                 ),
             );
-            eprintln!("  = help: write the build elsewhere, such as `--out dist`");
+            errln!("  = help: write the build elsewhere, such as `--out dist`");
             return ExitCode::from(EXIT_USAGE);
         }
     }
@@ -315,8 +361,8 @@ fn run_build(
     }
     if !errors.is_empty() {
         diag::sort(&mut errors);
-        eprint!("{}", diag::render_human(&loaded.sources, &errors, color));
-        eprintln!(
+        err!("{}", diag::render_human(&loaded.sources, &errors, color));
+        errln!(
             "build failed: {} error{}, nothing written",
             errors.len(),
             plural(errors.len())
@@ -330,12 +376,14 @@ fn run_build(
     match gov::emit::build(&inputs, out, &options) {
         Ok(manifest) => {
             for entry in &manifest.policies {
-                println!(
+                outln!(
                     "{:<60} {:>6} of {:>6} characters",
-                    entry.path, entry.size, entry.limit
+                    entry.path,
+                    entry.size,
+                    entry.limit
                 );
             }
-            eprintln!(
+            errln!(
                 "wrote {} document{} and manifest.json to {}",
                 manifest.policies.len(),
                 plural(manifest.policies.len()),
@@ -355,8 +403,8 @@ fn run_build(
                     }
                 }
             }
-            eprint!("{}", diag::render_human(&loaded.sources, &diags, color));
-            eprintln!("build failed, nothing written");
+            err!("{}", diag::render_human(&loaded.sources, &diags, color));
+            errln!("build failed, nothing written");
             ExitCode::from(if io { EXIT_USAGE } else { EXIT_FINDINGS })
         }
     }
@@ -384,11 +432,11 @@ fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
         .chain(lower_errors)
         .collect();
     if !errors.is_empty() {
-        eprint!("{}", diag::render_human(&loaded.sources, &errors, color));
+        err!("{}", diag::render_human(&loaded.sources, &errors, color));
     }
     let report = gov::testing::run(&checked.program, &compiled);
-    print!("{}", report.render(&loaded.sources));
-    println!("{}", report.summary());
+    out!("{}", report.render(&loaded.sources));
+    outln!("{}", report.summary());
     if report.failures.is_empty() && errors.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -420,6 +468,6 @@ fn run_import(dir: &Path, out: &Path) -> ExitCode {
         usage_error("E0902", format!("cannot write `{}`: {e}", out.display()));
         return ExitCode::from(EXIT_USAGE);
     }
-    eprintln!("wrote {} ({} bytes)", out.display(), text.len());
+    errln!("wrote {} ({} bytes)", out.display(), text.len());
     ExitCode::SUCCESS
 }

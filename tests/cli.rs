@@ -5,8 +5,7 @@
 //!
 //! Every run has a deadline. Small inputs live in `tests/fixtures/cli/`
 //! (byte-exact: see its `.gitattributes`); large ones are generated into
-//! temporary folders. Tests marked `#[ignore = "bug: …"]` pin the right
-//! behaviour for known bugs: run them with `cargo test --test cli -- --ignored`.
+//! temporary folders.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -905,7 +904,6 @@ fn errors_in_several_files_are_all_reported() {
 // ---- known bugs: the right behaviour, pinned ----------------------------------
 
 #[test]
-#[ignore = "bug: a long chain of `not` overflows the stack (unbounded by the nesting limit)"]
 fn a_long_chain_of_not_does_not_overflow_the_stack() {
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
@@ -919,7 +917,6 @@ fn a_long_chain_of_not_does_not_overflow_the_stack() {
 }
 
 #[test]
-#[ignore = "bug: a byte order mark is counted as a column of the first line"]
 fn a_byte_order_mark_does_not_shift_columns() {
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -938,7 +935,6 @@ fn a_byte_order_mark_does_not_shift_columns() {
 }
 
 #[test]
-#[ignore = "bug: with CRLF, an unterminated string's span takes in the `\\r`"]
 fn an_unterminated_string_with_crlf_does_not_underline_the_cr() {
     let dir = tempfile::tempdir().unwrap();
     let text = "scp P {\r\n    deny sagemaker:CreateApp when sagemaker:AppNetworkAccessType == \"VpcOnly\r\n}\r\n";
@@ -950,7 +946,6 @@ fn an_unterminated_string_with_crlf_does_not_underline_the_cr() {
 }
 
 #[test]
-#[ignore = "bug: a failed write to stdout (full disk, closed pipe) panics"]
 fn a_failed_write_is_not_a_panic() {
     let full = Path::new("/dev/full");
     if !full.exists() {
@@ -964,7 +959,6 @@ fn a_failed_write_is_not_a_panic() {
 }
 
 #[test]
-#[ignore = "bug: a catalog that reads but does not parse is not named in the error"]
 fn a_catalog_that_does_not_parse_is_named_in_the_error() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -290,7 +290,20 @@ fn is_valid_sid(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// Checks one policy into its own list (so counting its errors costs only its
+/// own diagnostics, not the whole run's), then appends to `diags`.
 fn check_policy(
+    scope: &Scope,
+    p: &ast::PolicyDecl,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Policy> {
+    let mut local = Vec::new();
+    let policy = check_policy_into(scope, p, &mut local);
+    diags.append(&mut local);
+    policy
+}
+
+fn check_policy_into(
     scope: &Scope,
     p: &ast::PolicyDecl,
     diags: &mut Vec<Diagnostic>,
@@ -419,6 +432,18 @@ fn unknown_annotation(
 }
 
 fn check_rule(
+    scope: &Scope,
+    kind: ast::PolicyKind,
+    r: &ast::Rule,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Rule> {
+    let mut local = Vec::new();
+    let rule = check_rule_into(scope, kind, r, &mut local);
+    diags.append(&mut local);
+    rule
+}
+
+fn check_rule_into(
     scope: &Scope,
     kind: ast::PolicyKind,
     r: &ast::Rule,

@@ -12,6 +12,17 @@ pub(crate) fn check_test(
     t: &ast::TestDecl,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::TestSuite> {
+    let mut local = Vec::new();
+    let suite = check_test_into(scope, t, &mut local);
+    diags.append(&mut local);
+    suite
+}
+
+fn check_test_into(
+    scope: &Scope,
+    t: &ast::TestDecl,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::TestSuite> {
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let mut cases = Vec::new();
     for case in &t.cases {

@@ -388,6 +388,14 @@ impl Builder {
                 _ => {}
             }
         }
+        if nots.len() > super::scan::MAX_NESTING {
+            // Each `not` is a level of nesting for every later stage.
+            let span = nots
+                .get(super::scan::MAX_NESTING)
+                .copied()
+                .unwrap_or_default();
+            return Err(vec![SyntaxError::TooDeep { span }]);
+        }
         let mut cond = primary.ok_or_else(|| shape(&pair, self.offset))?;
         // Innermost `not` first; each covers the text from its keyword on.
         for not_span in nots.into_iter().rev() {

@@ -79,6 +79,12 @@ pub fn split(text: &str, level: usize, keywords: &[&str]) -> Scan {
                         .find('\n')
                         .map(|n| start + n)
                         .unwrap_or(text.len());
+                    // A CRLF line ends before its `\r`.
+                    let end = if end > start + 1 && bytes.get(end - 1) == Some(&b'\r') {
+                        end - 1
+                    } else {
+                        end
+                    };
                     scan.errors.push(LexError::UnterminatedString {
                         span: Span::new(start, end.max(start + 1)),
                     });
