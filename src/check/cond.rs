@@ -436,6 +436,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             return None;
         }
         let _ = span;
+        literals.shrink_to_fit();
         let atom = ir::Expr::Atom(ir::Atom::Test {
             key: ir_key,
             quant,

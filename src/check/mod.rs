@@ -384,6 +384,7 @@ fn check_policy_into(
     if errors_after > errors_before || p.broken {
         return None;
     }
+    rules.shrink_to_fit();
     Some(ir::Policy {
         name: p.name.node.clone(),
         kind: p.kind.node,

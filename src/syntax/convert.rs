@@ -131,6 +131,11 @@ impl Builder {
                 _ => {}
             }
         }
+        // Vectors grow by doubling; a parsed tree lives for the whole run,
+        // so it keeps only what it holds.
+        rules.shrink_to_fit();
+        docs.shrink_to_fit();
+        annotations.shrink_to_fit();
         match (kind, name) {
             (Some(kind), Some(name)) => Ok(PolicyDecl {
                 docs,
@@ -503,10 +508,13 @@ impl Builder {
     }
 
     fn list(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<Value>>> {
-        pair.into_inner()
+        let mut values: Vec<Spanned<Value>> = pair
+            .into_inner()
             .filter(|p| p.as_rule() == Rule::value)
             .map(|p| self.value(p))
-            .collect()
+            .collect::<Result<_>>()?;
+        values.shrink_to_fit();
+        Ok(values)
     }
 
     fn value(&self, pair: Pair<Rule>) -> Result<Spanned<Value>> {
@@ -683,6 +691,7 @@ fn doc_text(pair: &Pair<Rule>) -> String {
 
 /// One part stays itself; several become an `and`/`or` node.
 fn collapse(mut parts: Vec<Cond>, span: Span, make: fn(Vec<Cond>) -> CondKind) -> Cond {
+    parts.shrink_to_fit();
     if parts.len() == 1
         && let Some(only) = parts.pop()
     {
