@@ -83,11 +83,11 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     }
     let mut loader = Loader::default();
     for root in roots {
-        let bytes = read_source(&root).map_err(|reason| LoadError::Unreadable {
+        let (bytes, size) = read_source(&root).map_err(|reason| LoadError::Unreadable {
             path: root.clone(),
             reason,
         })?;
-        loader.add(&root, bytes);
+        loader.add(&root, bytes, size);
     }
     loader.resolve_imports();
     loader.find_cycles();
@@ -99,7 +99,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
 pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
     let mut loader = Loader::default();
     for (name, text) in texts {
-        loader.add(Path::new(name), text.as_bytes().to_vec());
+        loader.add(Path::new(name), text.as_bytes().to_vec(), text.len());
     }
     loader.resolve_imports();
     loader.find_cycles();
@@ -108,7 +108,8 @@ pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
 
 /// Reads a source file: a regular file, at most one byte over the size
 /// limit (so the limit is reported without reading an endless device).
-fn read_source(path: &Path) -> Result<Vec<u8>, String> {
+/// Returns the bytes read and the file's full size.
+fn read_source(path: &Path) -> Result<(Vec<u8>, usize), String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| e.to_string().to_lowercase())?;
     if !meta.is_file() {
@@ -119,7 +120,10 @@ fn read_source(path: &Path) -> Result<Vec<u8>, String> {
     file.take(MAX_SOURCE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string().to_lowercase())?;
-    Ok(bytes)
+    let size = usize::try_from(meta.len())
+        .unwrap_or(usize::MAX)
+        .max(bytes.len());
+    Ok((bytes, size))
 }
 
 fn collect_gov_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
@@ -180,7 +184,9 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 impl Loader {
-    fn add(&mut self, path: &Path, bytes: Vec<u8>) -> FileId {
+    /// Adds a file; `size` is its full size on disk (only its first bytes may
+    /// have been read when it is over the limit).
+    fn add(&mut self, path: &Path, bytes: Vec<u8>, size: usize) -> FileId {
         let key = normalize(path);
         if let Some(&id) = self.by_path.get(&key) {
             return id;
@@ -211,8 +217,8 @@ impl Loader {
                 };
                 (file, vec![diag])
             }
-            None if self.loaded.sources.text(id).len() > MAX_SOURCE_BYTES => {
-                let bytes = self.loaded.sources.text(id).len();
+            None if size > MAX_SOURCE_BYTES => {
+                let bytes = size;
                 let diag = SyntaxError::TooLarge { bytes }.into_diagnostic(id);
                 let file = ast::File {
                     items: Vec::new(),
@@ -262,7 +268,7 @@ impl Loader {
                 let target_id = match self.by_path.get(&key) {
                     Some(&known) => Some(known),
                     None => match read_source(&path) {
-                        Ok(bytes) => Some(self.add(&path, bytes)),
+                        Ok((bytes, size)) => Some(self.add(&path, bytes, size)),
                         Err(e) => {
                             let diag = Diagnostic::error(
                                 "E0106",
