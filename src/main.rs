@@ -89,11 +89,67 @@ enum Command {
         /// Files or folders (every `.gov` file below); default `policies/`.
         paths: Vec<PathBuf>,
     },
+    /// Format `.gov` files in the one canonical layout (comments kept; the result must re-parse equal).
+    Fmt {
+        /// Files or folders (every `.gov` file below); default `policies/`.
+        paths: Vec<PathBuf>,
+        /// Write nothing: list the files that would change, exit 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint existing policy JSON: the checker's diagnostics plus JSON-only traps.
+    Lint {
+        /// Policy documents (JSON, or AWS's URL-encoded form).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The policy kind; guessed from the content when left out (SCPs and RCPs must be named).
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// Output format of diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Turn existing policy JSON into readable `.gov` source.
+    Import {
+        /// Policy documents (JSON, or AWS's URL-encoded form).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The policy kind; guessed from the content when left out.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
+        /// Write `<DIR>/<file stem>.gov` instead of printing.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Work with the IAM catalog.
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Scp,
+    Rcp,
+    Policy,
+    ResourcePolicy,
+    KeyPolicy,
+}
+
+impl Kind {
+    fn policy_kind(self) -> gov::ir::PolicyKind {
+        match self {
+            Kind::Scp => gov::ir::PolicyKind::Scp,
+            Kind::Rcp => gov::ir::PolicyKind::Rcp,
+            Kind::Policy => gov::ir::PolicyKind::Identity,
+            Kind::ResourcePolicy => gov::ir::PolicyKind::ResourcePolicy,
+            Kind::KeyPolicy => gov::ir::PolicyKind::KeyPolicy,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -166,6 +222,37 @@ fn run() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_build(paths, &out, split, color, catalog)
+        }
+        Command::Fmt { paths, check } => run_fmt(paths, check, color),
+        Command::Lint {
+            files,
+            kind,
+            format,
+            deny_warnings,
+        } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            run_lint(
+                &files,
+                kind.map(Kind::policy_kind),
+                format,
+                deny_warnings,
+                color,
+                catalog,
+            )
+        }
+        Command::Import { files, kind, out } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            run_import_json(
+                &files,
+                kind.map(Kind::policy_kind),
+                out.as_deref(),
+                color,
+                catalog,
+            )
         }
         Command::Test { paths } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
@@ -407,6 +494,192 @@ fn run_build(
             errln!("build failed, nothing written");
             ExitCode::from(if io { EXIT_USAGE } else { EXIT_FINDINGS })
         }
+    }
+}
+
+fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    };
+    let (outcomes, problems) = match gov::format::format_paths(&paths, check) {
+        Ok(outcomes) => (outcomes, None),
+        Err(gov::format::FormatRunError::Path(e)) => {
+            usage_error(e.code(), e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(gov::format::FormatRunError::Files(errors)) => (errors.outcomes.clone(), Some(errors)),
+    };
+    let changed: Vec<&gov::format::FileOutcome> = outcomes.iter().filter(|o| o.changed).collect();
+    for o in &changed {
+        if check {
+            outln!("{}", o.path.display());
+        } else {
+            errln!("formatted {}", o.path.display());
+        }
+    }
+    if let Some(errors) = &problems {
+        err!(
+            "{}",
+            diag::render_human(&errors.sources, &errors.diagnostics(), color)
+        );
+    }
+    if problems.is_some() || (check && !changed.is_empty()) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads a JSON file to lint or import: a regular file, at most one byte over
+/// the lint limit (the limit is then reported, not the whole file read).
+fn read_json(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string().to_lowercase())?;
+    if !meta.is_file() {
+        return Err("not a regular file".to_string());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            f.take(gov::jsonlint::MAX_LINT_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|e| e.to_string().to_lowercase())?;
+    Ok(bytes)
+}
+
+fn run_lint(
+    files: &[PathBuf],
+    kind: Option<gov::ir::PolicyKind>,
+    format: Format,
+    deny_warnings: bool,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let mut sources = diag::SourceMap::new();
+    let mut diags = Vec::new();
+    for path in files {
+        let bytes = match read_json(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                usage_error(
+                    "E0902",
+                    format!("cannot read `{}`: {reason}", path.display()),
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let id = sources.add(
+            path.display().to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        );
+        diags.extend(gov::jsonlint::lint_bytes(id, &bytes, kind, catalog));
+    }
+    match format {
+        Format::Human => {
+            err!("{}", diag::render_human(&sources, &diags, color));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            errln!(
+                "linted {} file{}: {errors} error{}, {} warning{}",
+                files.len(),
+                plural(files.len()),
+                plural(errors),
+                diags.len() - errors,
+                plural(diags.len() - errors)
+            );
+        }
+        Format::Json => out!("{}", diag::render_json(&sources, &diags)),
+    }
+    let failed = diags.iter().any(Diagnostic::is_error) || (deny_warnings && !diags.is_empty());
+    if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A policy name from a file stem: letters and digits, words capitalised.
+fn policy_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut name = String::new();
+    let mut upper = true;
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "Imported");
+    }
+    name
+}
+
+fn run_import_json(
+    files: &[PathBuf],
+    kind: Option<gov::ir::PolicyKind>,
+    out: Option<&Path>,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let mut sources = diag::SourceMap::new();
+    let mut failed = false;
+    for path in files {
+        let bytes = match read_json(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                usage_error(
+                    "E0902",
+                    format!("cannot read `{}`: {reason}", path.display()),
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let id = sources.add(path.display().to_string(), text.clone());
+        if std::str::from_utf8(&bytes).is_err() {
+            let diags = gov::jsonlint::lint_bytes(id, &bytes, kind, catalog);
+            err!("{}", diag::render_human(&sources, &diags, color));
+            failed = true;
+            continue;
+        }
+        let name = policy_name(path);
+        match gov::import::import_with(id, &text, &name, kind, catalog) {
+            Ok(source) => match out {
+                Some(dir) => {
+                    let target = dir.join(format!(
+                        "{}.gov",
+                        path.file_stem()
+                            .map(|s| s.to_string_lossy())
+                            .unwrap_or_default()
+                    ));
+                    if let Err(e) = std::fs::create_dir_all(dir)
+                        .and_then(|()| gov::fsutil::write_atomic(&target, source.as_bytes()))
+                    {
+                        usage_error("E0902", format!("cannot write `{}`: {e}", target.display()));
+                        return ExitCode::from(EXIT_USAGE);
+                    }
+                    errln!("wrote {}", target.display());
+                }
+                None => out!("{source}"),
+            },
+            Err(diags) => {
+                err!("{}", diag::render_human(&sources, &diags, color));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

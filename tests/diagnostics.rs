@@ -551,7 +551,10 @@ fn every_code_has_a_case() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
-                stack.push(path);
+                // JSON lint and import have their own case table (tests/lint_codes.rs).
+                if !(path.ends_with("jsonlint") || path.ends_with("import")) {
+                    stack.push(path);
+                }
             } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("main.rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 let bytes = text.as_bytes();

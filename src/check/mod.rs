@@ -8,7 +8,7 @@ mod cond;
 mod lints;
 mod names;
 mod tests_blocks;
-mod values;
+pub(crate) mod values;
 
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, FileId};

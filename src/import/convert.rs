@@ -1,0 +1,934 @@
+//! Statements → rules: each condition entry becomes the `.gov` condition
+//! whose lowering means exactly the same (the inverse of
+//! `crate::lower::literal`), and statements that differ only in their
+//! condition are folded back into one `deny … unless …` rule.
+
+use crate::catalog::{Catalog, KeyType};
+use crate::diag::{Diagnostic, FileId};
+use crate::iam::{BaseOperator, Effect, OperatorFamily, OperatorSpec, SetQualifier};
+use crate::jsonlint::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
+use crate::jsonlint::{families_fit, key_family, qualified_null_truth};
+use crate::syntax::ast::{PolicyKind, Span};
+
+/// A value as `.gov` writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum GVal {
+    Str(String),
+    Num(String),
+    Bool(bool),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Quant {
+    Single,
+    Any,
+    All,
+}
+
+/// The element test of a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum GOp {
+    /// `==` / `in`.
+    Eq,
+    Like,
+    /// `in` with CIDR ranges.
+    Cidr,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum GAtom {
+    /// `K present`.
+    Present(String),
+    /// `K [any|all] [not] op values`.
+    Test {
+        key: String,
+        quant: Quant,
+        op: GOp,
+        /// Under a quantifier: each element test negated (`any not in`).
+        elem_negated: bool,
+        values: Vec<GVal>,
+    },
+}
+
+/// An atom, or its negation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Lit {
+    pub atom: GAtom,
+    pub positive: bool,
+}
+
+/// One conjunct of a rule's condition.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Part {
+    Lit(Lit),
+    /// A disjunction of literals (from `…IfExists` on positive operators).
+    Or(Vec<Lit>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Principals {
+    None,
+    Anyone,
+    /// (`aws` / `service` / `federated` / `canonical_user`, values).
+    Listed(Vec<(&'static str, Vec<String>)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ActionItem {
+    /// The catalog's spelling (`sagemaker:CreateApp`), a pattern, or `*`.
+    pub text: String,
+    pub pattern: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct RuleOut {
+    pub effect: Effect,
+    pub sid: Option<String>,
+    pub comments: Vec<String>,
+    pub principals: Principals,
+    pub actions_except: bool,
+    pub actions: Vec<ActionItem>,
+    /// `None`: every resource (`*`).
+    pub resources: Option<(bool, Vec<String>)>,
+    /// ANDed.
+    pub when: Vec<Part>,
+    /// `unless D1 and D2 …`, each `Di` a disjunction of positive literals.
+    pub unless: Vec<Vec<Lit>>,
+    /// The JSON statements this rule stands for.
+    pub statements: Vec<Span>,
+}
+
+pub(crate) struct Converter<'a> {
+    pub file: FileId,
+    pub catalog: &'a Catalog,
+    pub kind: PolicyKind,
+    /// Policy variables are resolved by the original (`2012-10-17`).
+    pub variables: bool,
+    pub diags: Vec<Diagnostic>,
+    pub notes: Vec<String>,
+}
+
+fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("E0608", file, span, message)
+}
+
+/// Whether `s` holds a glob wildcard.
+fn has_wildcard(s: &str) -> bool {
+    s.contains('*') || s.contains('?')
+}
+
+/// Whether the string and ARN forms of a pattern match the same texts:
+/// no wildcard (both are equality), no `:` (both glob the whole text), or
+/// wildcards only after the fifth `:` (the ARN form checks the first five
+/// parts literally, which is what the string form then does too).
+fn like_forms_agree(pattern: &str) -> bool {
+    if pattern.contains("${") {
+        // A variable's value may hold `:`: agree only without wildcards.
+        return !has_wildcard(pattern);
+    }
+    if !has_wildcard(pattern) || !pattern.contains(':') {
+        return true;
+    }
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    parts.len() == 6 && parts.iter().take(5).all(|p| !has_wildcard(p))
+}
+
+impl Converter<'_> {
+    pub fn statements(&mut self, doc: &Doc) -> Vec<RuleOut> {
+        let mut rules = Vec::new();
+        let mut sids_seen: Vec<String> = Vec::new();
+        for stmt in &doc.statements {
+            if let Some(rule) = self.statement(stmt, &mut sids_seen) {
+                rules.push(rule);
+            }
+        }
+        rules
+    }
+
+    fn statement(&mut self, stmt: &Stmt, sids_seen: &mut Vec<String>) -> Option<RuleOut> {
+        let effect = stmt.effect.as_ref()?.node;
+        let mut comments = Vec::new();
+        let sid = match &stmt.sid {
+            Some(s) if s.node.is_empty() || !s.node.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                comments.push(format!(
+                    "the original Sid {:?} is not a valid statement id and is left out",
+                    s.node
+                ));
+                None
+            }
+            Some(s) if sids_seen.contains(&s.node) => {
+                comments.push(format!(
+                    "the original Sid {:?} repeats an earlier one and is left out",
+                    s.node
+                ));
+                None
+            }
+            Some(s) => {
+                sids_seen.push(s.node.clone());
+                Some(s.node.clone())
+            }
+            None => None,
+        };
+        let principals = self.principals(stmt)?;
+        let actions_el = stmt.actions.as_ref()?;
+        let mut actions = Vec::new();
+        for a in &actions_el.items {
+            actions.push(self.action(&a.node));
+        }
+        let resources = match &stmt.resources {
+            None => None,
+            Some(r) if !r.not && r.items.iter().any(|i| i.node == "*") => None,
+            Some(r) => {
+                for i in &r.items {
+                    if !self.variables && i.node.contains("${") {
+                        self.literal_variable_in_arn(i.span);
+                        return None;
+                    }
+                }
+                Some((r.not, r.items.iter().map(|i| i.node.clone()).collect()))
+            }
+        };
+        let mut when = Vec::new();
+        let mut ok = true;
+        for entry in &stmt.entries {
+            match self.entry(entry) {
+                Some(EntryForm::Parts(parts)) => {
+                    for p in parts {
+                        if !when.contains(&p) {
+                            when.push(p);
+                        }
+                    }
+                }
+                Some(EntryForm::Always) => comments.push(format!(
+                    "`{}` on `{}` always holds and is left out",
+                    entry.operator.node, entry.key.node
+                )),
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some(RuleOut {
+            effect,
+            sid,
+            comments,
+            principals,
+            actions_except: actions_el.not,
+            actions,
+            resources,
+            when,
+            unless: Vec::new(),
+            statements: vec![stmt.span],
+        })
+    }
+
+    fn principals(&mut self, stmt: &Stmt) -> Option<Principals> {
+        let Some(p) = &stmt.principal else {
+            return Some(Principals::None);
+        };
+        if p.not {
+            self.diags.push(
+                no_form(self.file, p.key_span, "`NotPrincipal` has no gov form")
+                    .with_label("gov names principals, it does not exclude them")
+                    .with_help("rewrite the statement with `Principal` and a condition on `aws:PrincipalArn`"),
+            );
+            return None;
+        }
+        if self.kind == PolicyKind::Rcp {
+            // gov writes `"Principal": "*"` on every RCP statement itself.
+            return Some(Principals::None);
+        }
+        if !self.kind.has_principals() {
+            return Some(Principals::None);
+        }
+        match &p.shape {
+            PrincipalShape::Any => Some(Principals::Anyone),
+            PrincipalShape::Map(map) => {
+                let mut out = Vec::new();
+                for (ty, values) in map {
+                    let kind = match ty.node.as_str() {
+                        "AWS" => "aws",
+                        "Service" => "service",
+                        "Federated" => "federated",
+                        _ => "canonical_user",
+                    };
+                    out.push((kind, values.iter().map(|v| v.node.clone()).collect()));
+                }
+                Some(Principals::Listed(out))
+            }
+        }
+    }
+
+    fn action(&self, text: &str) -> ActionItem {
+        if text == "*" {
+            return ActionItem {
+                text: "*".to_string(),
+                pattern: true,
+            };
+        }
+        if let Some((prefix, name)) = text.split_once(':')
+            && let Some(service) = self.catalog.service(prefix)
+        {
+            if has_wildcard(name) {
+                return ActionItem {
+                    text: format!("{}:{name}", service.prefix()),
+                    pattern: true,
+                };
+            }
+            if let Some(a) = service.action(name) {
+                return ActionItem {
+                    text: a.full_name(),
+                    pattern: false,
+                };
+            }
+        }
+        ActionItem {
+            text: text.to_string(),
+            pattern: has_wildcard(text),
+        }
+    }
+
+    fn literal_variable_in_arn(&mut self, span: Span) {
+        self.diags.push(
+            no_form(self.file, span, "a literal `${` in an ARN has no gov form")
+                .with_label("literal text here: the policy is not `\"Version\": \"2012-10-17\"`")
+                .with_help("gov writes `\"Version\": \"2012-10-17\"`, where `${…}` is a policy variable; if a variable was meant, add that version to the JSON first"),
+        );
+    }
+
+    /// A string the original reads literally (no `Version` 2012): its
+    /// `${` must stay literal under gov's `2012-10-17`.
+    fn literal_text(&self, s: &str) -> String {
+        if self.variables {
+            s.to_string()
+        } else {
+            s.replace("${", "${$}{")
+        }
+    }
+
+    fn entry(&mut self, entry: &Entry) -> Option<EntryForm> {
+        let file = self.file;
+        let spec = entry.spec?;
+        let op_name = entry.operator.node.as_str();
+        let Some(key) = self.catalog.key(&entry.key.node) else {
+            self.diags.push(
+                no_form(
+                    file,
+                    entry.key.span,
+                    format!("unknown condition key `{}`", entry.key.node),
+                )
+                .with_label("not in the catalog"),
+            );
+            return None;
+        };
+        let name = key.name.clone();
+        if !super::render::is_key_token(&name) {
+            self.diags.push(
+                no_form(
+                    file,
+                    entry.key.span,
+                    format!("condition key `{name}` has no gov spelling"),
+                )
+                .with_label("gov cannot write this key")
+                .with_help("gov keys are `service:Name` of letters, digits and `_-.:/@+=`"),
+            );
+            return None;
+        }
+        let multivalued = key.ty.is_multivalued();
+        let lit = |atom: GAtom, positive: bool| Lit { atom, positive };
+        let present = |positive: bool| Lit {
+            atom: GAtom::Present(name.clone()),
+            positive,
+        };
+        // `Null`, with or without a qualifier.
+        if spec.base == BaseOperator::Null {
+            let truth = match spec.qualifier {
+                Some(q) => qualified_null_truth(q, &entry.values),
+                None => {
+                    let t = entry
+                        .values
+                        .iter()
+                        .any(|v| v.text.eq_ignore_ascii_case("true"));
+                    let f = entry
+                        .values
+                        .iter()
+                        .any(|v| v.text.eq_ignore_ascii_case("false"));
+                    (t, f)
+                }
+            };
+            return self.truth_form(entry, truth, &name);
+        }
+        if entry.values.is_empty() {
+            let truth = empty_truth(&spec);
+            return self.truth_form(entry, truth, &name);
+        }
+        if matches!(
+            spec.base,
+            BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
+        ) {
+            self.diags.push(
+                no_form(file, entry.operator.span, format!("`{op_name}` has no gov form"))
+                    .with_label("gov compares strings case-sensitively")
+                    .with_help("list the spellings to accept with `StringEquals`, or match them with `StringLike` patterns"),
+            );
+            return None;
+        }
+        let kfam = key_family(key.ty);
+        let ofam = spec.base.family();
+        if !families_fit(ofam, kfam) {
+            self.diags.push(
+                no_form(
+                    file,
+                    entry.operator.span,
+                    format!(
+                        "`{op_name}` on the {} key `{name}` has no gov form",
+                        key.ty.as_str()
+                    ),
+                )
+                .with_label("operator and key type differ"),
+            );
+            return None;
+        }
+        let negated = spec.base.is_negated();
+        let mut op = match spec.base {
+            BaseOperator::StringEquals
+            | BaseOperator::StringNotEquals
+            | BaseOperator::ArnEquals
+            | BaseOperator::ArnNotEquals
+            | BaseOperator::NumericEquals
+            | BaseOperator::NumericNotEquals
+            | BaseOperator::DateEquals
+            | BaseOperator::DateNotEquals
+            | BaseOperator::BinaryEquals
+            | BaseOperator::Bool => GOp::Eq,
+            BaseOperator::StringLike
+            | BaseOperator::StringNotLike
+            | BaseOperator::ArnLike
+            | BaseOperator::ArnNotLike => GOp::Like,
+            BaseOperator::IpAddress | BaseOperator::NotIpAddress => GOp::Cidr,
+            BaseOperator::NumericLessThan | BaseOperator::DateLessThan => GOp::Lt,
+            BaseOperator::NumericLessThanEquals | BaseOperator::DateLessThanEquals => GOp::Le,
+            BaseOperator::NumericGreaterThan | BaseOperator::DateGreaterThan => GOp::Gt,
+            BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => GOp::Ge,
+            _ => {
+                self.diags.push(
+                    no_form(
+                        file,
+                        entry.operator.span,
+                        format!("`{op_name}` has no gov form"),
+                    )
+                    .with_label("no gov comparison means this"),
+                );
+                return None;
+            }
+        };
+        // String and ARN operators: gov picks the family by the key's type.
+        let texts: Vec<&str> = entry.values.iter().map(|v| v.text.as_str()).collect();
+        let any_wildcard = texts.iter().any(|t| has_wildcard(t));
+        if ofam == OperatorFamily::Arn && op == GOp::Eq && any_wildcard {
+            // `ArnEquals` matches patterns exactly as `ArnLike` does.
+            op = GOp::Like;
+        }
+        if ofam != kfam {
+            let agree = match op {
+                GOp::Eq => !any_wildcard,
+                _ => texts.iter().all(|t| like_forms_agree(t)),
+            };
+            if !agree {
+                let gov_family = if kfam == OperatorFamily::Arn {
+                    "ARN"
+                } else {
+                    "string"
+                };
+                self.diags.push(
+                    no_form(
+                        file,
+                        entry.operator.span,
+                        format!(
+                            "`{op_name}` on the {} key `{name}` has no exact gov form",
+                            key.ty.as_str()
+                        ),
+                    )
+                    .with_label(format!("gov compares this key with {gov_family} operators"))
+                    .with_help(if kfam == OperatorFamily::Arn {
+                        "ARN operators match each of the six `:`-separated parts of an ARN on its own, so `*` never spans a `:` before the resource part; string operators let it; write the values so both agree (wildcards only in the resource part), or use the ARN operator"
+                    } else {
+                        "string operators let `*` span a `:`, ARN operators do not (before the resource part); write the values so both agree (wildcards only in the resource part), or use the string operator"
+                    }),
+                );
+                return None;
+            }
+        }
+        let mut values = Vec::new();
+        for v in &entry.values {
+            values.push(self.value(v, kfam, key.ty)?);
+        }
+        values.dedup();
+        if matches!(op, GOp::Lt | GOp::Le | GOp::Gt | GOp::Ge) && values.len() > 1 {
+            self.diags.push(
+                no_form(
+                    file,
+                    entry.values_span,
+                    format!("`{op_name}` with several values has no gov form"),
+                )
+                .with_label("gov compares with one value")
+                .with_help("keep the one value that decides (the largest for `LessThan`, the smallest for `GreaterThan`)"),
+            );
+            return None;
+        }
+        if kfam == OperatorFamily::Bool {
+            let mut distinct = values.clone();
+            distinct.sort();
+            distinct.dedup();
+            if distinct.len() > 1 {
+                // A value that is `true` or one that is `false` (a value
+                // that is no boolean passes neither).
+                let all = spec.qualifier == Some(SetQualifier::ForAllValues);
+                if !(multivalued && all) {
+                    let quant = if multivalued {
+                        Quant::Any
+                    } else {
+                        Quant::Single
+                    };
+                    let absent_holds = spec.if_exists || (all && !multivalued);
+                    let mut lits = Vec::new();
+                    if absent_holds {
+                        lits.push(present(false));
+                    }
+                    for b in [true, false] {
+                        lits.push(lit(
+                            GAtom::Test {
+                                key: name.clone(),
+                                quant,
+                                op: GOp::Eq,
+                                elem_negated: false,
+                                values: vec![GVal::Bool(b)],
+                            },
+                            true,
+                        ));
+                    }
+                    return Some(EntryForm::Parts(vec![Part::Or(lits)]));
+                }
+                self.diags.push(
+                    no_form(
+                        file,
+                        entry.values_span,
+                        format!("`{op_name}` with both `true` and `false` has no gov form"),
+                    )
+                    .with_label("both booleans"),
+                );
+                return None;
+            }
+            values = distinct;
+        }
+        let test = |quant: Quant, elem_negated: bool, op: GOp| GAtom::Test {
+            key: name.clone(),
+            quant,
+            op,
+            elem_negated,
+            values: values.clone(),
+        };
+        let parts = if multivalued {
+            let quant = match spec.qualifier {
+                Some(SetQualifier::ForAllValues) => Quant::All,
+                _ => Quant::Any,
+            };
+            let atom = lit(test(quant, negated, op), true);
+            let absent_holds = match spec.qualifier {
+                Some(SetQualifier::ForAllValues) => false, // `all` holds then already
+                Some(SetQualifier::ForAnyValue) => spec.if_exists,
+                None => spec.if_exists || negated,
+            };
+            if absent_holds {
+                if spec.qualifier.is_none() {
+                    self.notes.push(format!(
+                        "`{op_name}` on the multivalued key `{name}` without a set qualifier reads as: absent, or some value passes"
+                    ));
+                }
+                vec![Part::Or(vec![present(false), atom])]
+            } else {
+                vec![Part::Lit(atom)]
+            }
+        } else {
+            if spec.qualifier.is_some() {
+                self.notes.push(format!(
+                    "`{op_name}` on the single-valued key `{name}` is written without its set qualifier, with the same meaning"
+                ));
+            }
+            let absent_holds = spec.if_exists
+                || match spec.qualifier {
+                    None => negated,
+                    Some(SetQualifier::ForAnyValue) => false,
+                    Some(SetQualifier::ForAllValues) => true,
+                };
+            if !negated {
+                let atom = test(Quant::Single, false, op);
+                if !absent_holds {
+                    vec![Part::Lit(lit(atom, true))]
+                } else if spec.if_exists
+                    && spec.qualifier.is_none()
+                    && kfam != OperatorFamily::Bool
+                    && let Some(complement) = complement(op)
+                {
+                    // `NumericLessThanIfExists` is gov's `not (K >= v)`.
+                    vec![Part::Lit(lit(
+                        test(Quant::Single, false, complement),
+                        false,
+                    ))]
+                } else if spec.if_exists && spec.qualifier.is_none() && kfam == OperatorFamily::Bool
+                {
+                    // `BoolIfExists b` is gov's `K != !b`.
+                    let flipped: Vec<GVal> = values
+                        .iter()
+                        .map(|v| match v {
+                            GVal::Bool(b) => GVal::Bool(!b),
+                            other => other.clone(),
+                        })
+                        .collect();
+                    vec![Part::Lit(lit(
+                        GAtom::Test {
+                            key: name.clone(),
+                            quant: Quant::Single,
+                            op,
+                            elem_negated: false,
+                            values: flipped,
+                        },
+                        false,
+                    ))]
+                } else {
+                    vec![Part::Or(vec![present(false), lit(atom, true)])]
+                }
+            } else {
+                let atom = lit(test(Quant::Single, false, op), false);
+                if absent_holds {
+                    vec![Part::Lit(atom)]
+                } else {
+                    vec![Part::Lit(present(true)), Part::Lit(atom)]
+                }
+            }
+        };
+        Some(EntryForm::Parts(parts))
+    }
+
+    /// An entry whose truth depends only on the key's presence.
+    fn truth_form(&mut self, entry: &Entry, truth: (bool, bool), name: &str) -> Option<EntryForm> {
+        let present = |positive: bool| {
+            Part::Lit(Lit {
+                atom: GAtom::Present(name.to_string()),
+                positive,
+            })
+        };
+        match truth {
+            (true, false) => Some(EntryForm::Parts(vec![present(false)])),
+            (false, true) => Some(EntryForm::Parts(vec![present(true)])),
+            (true, true) => Some(EntryForm::Always),
+            (false, false) => {
+                self.diags.push(
+                    no_form(
+                        self.file,
+                        entry.operator.span,
+                        format!(
+                            "`{}` on `{}` never holds, so the statement never applies",
+                            entry.operator.node, entry.key.node
+                        ),
+                    )
+                    .with_label("never true")
+                    .with_help("gov refuses rules that never apply (E0402); remove the statement"),
+                );
+                None
+            }
+        }
+    }
+
+    fn value(&mut self, v: &CondValue, fam: OperatorFamily, ty: KeyType) -> Option<GVal> {
+        let text = v.text.as_str();
+        let bad = |this: &mut Self, why: &str| {
+            this.diags.push(
+                no_form(
+                    this.file,
+                    v.span,
+                    format!("the value `{text}` has no gov form"),
+                )
+                .with_label(why.to_string()),
+            );
+            None
+        };
+        match fam {
+            OperatorFamily::Bool => match text.to_ascii_lowercase().as_str() {
+                "true" => Some(GVal::Bool(true)),
+                "false" => Some(GVal::Bool(false)),
+                _ => bad(self, "not a boolean"),
+            },
+            OperatorFamily::Numeric => {
+                if is_gov_number(text) {
+                    Some(GVal::Num(text.to_string()))
+                } else {
+                    bad(
+                        self,
+                        "gov writes numbers as digits with an optional `-` and `.`",
+                    )
+                }
+            }
+            OperatorFamily::Date => {
+                if v.kind == ValueKind::Num
+                    || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    if is_gov_number(text) {
+                        Some(GVal::Num(text.to_string()))
+                    } else {
+                        bad(self, "gov writes epoch dates as digits")
+                    }
+                } else {
+                    Some(GVal::Str(text.to_string()))
+                }
+            }
+            _ => {
+                if !self.variables && text.contains("${") && key_family(ty) == OperatorFamily::Arn {
+                    self.literal_variable_in_arn(v.span);
+                    return None;
+                }
+                Some(GVal::Str(self.literal_text(text)))
+            }
+        }
+    }
+}
+
+pub(crate) enum EntryForm {
+    /// Conjuncts.
+    Parts(Vec<Part>),
+    /// The entry always holds: nothing to add.
+    Always,
+}
+
+fn complement(op: GOp) -> Option<GOp> {
+    match op {
+        GOp::Lt => Some(GOp::Ge),
+        GOp::Ge => Some(GOp::Lt),
+        GOp::Le => Some(GOp::Gt),
+        GOp::Gt => Some(GOp::Le),
+        _ => None,
+    }
+}
+
+fn is_gov_number(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// (absent, present) truth of an operator with no values.
+fn empty_truth(spec: &OperatorSpec) -> (bool, bool) {
+    let negated = spec.base.is_negated();
+    let absent = spec.if_exists
+        || match spec.qualifier {
+            None => negated,
+            Some(SetQualifier::ForAnyValue) => false,
+            Some(SetQualifier::ForAllValues) => true,
+        };
+    (absent, negated)
+}
+
+/// Folds deny statements that differ only in their condition, each a
+/// conjunction of negated literals, into one `deny … when C unless D1 and D2`.
+pub(crate) fn fold(rules: Vec<RuleOut>) -> Vec<RuleOut> {
+    let mut out: Vec<RuleOut> = Vec::new();
+    let mut used = vec![false; rules.len()];
+    for i in 0..rules.len() {
+        if used.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let Some(first) = rules.get(i) else { continue };
+        if first.effect != Effect::Deny {
+            used[i] = true;
+            out.push(first.clone());
+            continue;
+        }
+        // Same but for their negated tests: the rest must be equal.
+        let fixed = |r: &RuleOut| -> Vec<Part> {
+            let mut v: Vec<Part> = r
+                .when
+                .iter()
+                .filter(|p| !negated_part(p))
+                .cloned()
+                .collect();
+            v.sort_by_key(|p| format!("{p:?}"));
+            v
+        };
+        let group: Vec<usize> = (i..rules.len())
+            .filter(|&j| !used.get(j).copied().unwrap_or(true))
+            .filter(|&j| {
+                rules
+                    .get(j)
+                    .is_some_and(|r| same_but_condition(first, r) && fixed(r) == fixed(first))
+            })
+            .collect();
+        let members: Vec<&RuleOut> = group.iter().filter_map(|&j| rules.get(j)).collect();
+        let folded = if members.len() >= 2 {
+            fold_group(&members)
+        } else {
+            None
+        };
+        match folded {
+            Some(rule) => {
+                for j in group {
+                    if let Some(u) = used.get_mut(j) {
+                        *u = true;
+                    }
+                }
+                out.push(rule);
+            }
+            None => {
+                used[i] = true;
+                out.push(split_unless(first.clone()));
+            }
+        }
+    }
+    out
+}
+
+fn same_but_condition(a: &RuleOut, b: &RuleOut) -> bool {
+    let set = |items: &[ActionItem]| {
+        let mut v: Vec<String> = items.iter().map(|i| i.text.to_ascii_lowercase()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let res = |r: &Option<(bool, Vec<String>)>| {
+        r.as_ref().map(|(not, items)| {
+            let mut v = items.clone();
+            v.sort();
+            v.dedup();
+            (*not, v)
+        })
+    };
+    a.effect == b.effect
+        && a.principals == b.principals
+        && a.actions_except == b.actions_except
+        && set(&a.actions) == set(&b.actions)
+        && res(&a.resources) == res(&b.resources)
+}
+
+/// A deny whose condition is `C and not L1 and not L2 …`: `when C unless L1 or L2`.
+fn split_unless(mut rule: RuleOut) -> RuleOut {
+    if rule.effect != Effect::Deny || !rule.unless.is_empty() {
+        return rule;
+    }
+    let mut when = Vec::new();
+    let mut negatives = Vec::new();
+    for p in rule.when {
+        match p {
+            Part::Lit(l) if !l.positive && unless_friendly(&l) => negatives.push(Lit {
+                atom: l.atom,
+                positive: true,
+            }),
+            other => when.push(other),
+        }
+    }
+    rule.when = when;
+    if !negatives.is_empty() {
+        rule.unless = vec![negatives];
+    }
+    rule
+}
+
+fn negated_part(p: &Part) -> bool {
+    matches!(p, Part::Lit(l) if !l.positive && unless_friendly(l))
+}
+
+/// Negated literals that read well after `unless`: single-valued tests and
+/// presence (quantified ones keep their `any not …` form).
+fn unless_friendly(l: &Lit) -> bool {
+    match &l.atom {
+        GAtom::Present(_) => true,
+        GAtom::Test { quant, .. } => *quant == Quant::Single,
+    }
+}
+
+fn fold_group(members: &[&RuleOut]) -> Option<RuleOut> {
+    let first = members.first()?;
+    // Conjuncts common to every member stay in `when`.
+    let common: Vec<Part> = first
+        .when
+        .iter()
+        .filter(|p| members.iter().all(|m| m.when.contains(p)))
+        .cloned()
+        .collect();
+    let mut disjunctions: Vec<Vec<Lit>> = Vec::new();
+    for m in members {
+        let rest: Vec<&Part> = m.when.iter().filter(|p| !common.contains(p)).collect();
+        if rest.is_empty() {
+            return None;
+        }
+        let mut d = Vec::new();
+        for p in rest {
+            match p {
+                Part::Lit(l) if !l.positive && unless_friendly(l) => d.push(Lit {
+                    atom: l.atom.clone(),
+                    positive: true,
+                }),
+                _ => return None,
+            }
+        }
+        if !disjunctions.contains(&d) {
+            disjunctions.push(d);
+        }
+    }
+    let sids: Vec<Option<&String>> = members.iter().map(|m| m.sid.as_ref()).collect();
+    let mut comments: Vec<String> = Vec::new();
+    let sid = if sids.iter().all(Option::is_none) {
+        None
+    } else {
+        numbered_prefix(&sids).or_else(|| {
+            let listed: Vec<String> = sids
+                .iter()
+                .map(|s| s.map_or("(none)".to_string(), |s| format!("{s:?}")))
+                .collect();
+            comments.push(format!(
+                "folded from {} statements with Sids {}",
+                members.len(),
+                listed.join(", ")
+            ));
+            None
+        })
+    };
+    for m in members {
+        comments.extend(m.comments.iter().cloned());
+    }
+    Some(RuleOut {
+        effect: Effect::Deny,
+        sid,
+        comments,
+        principals: first.principals.clone(),
+        actions_except: first.actions_except,
+        actions: first.actions.clone(),
+        resources: first.resources.clone(),
+        when: common,
+        unless: disjunctions,
+        statements: members.iter().flat_map(|m| m.statements.clone()).collect(),
+    })
+}
+
+/// `P1`, `P2`, … in order: the prefix `P` (gov numbers a rule's statements so).
+fn numbered_prefix(sids: &[Option<&String>]) -> Option<String> {
+    let first = (*sids.first()?)?;
+    let prefix = first.strip_suffix('1')?;
+    if prefix.is_empty() {
+        return None;
+    }
+    for (i, s) in sids.iter().enumerate() {
+        if (*s)?.as_str() != format!("{prefix}{}", i + 1) {
+            return None;
+        }
+    }
+    Some(prefix.to_string())
+}

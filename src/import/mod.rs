@@ -1,0 +1,273 @@
+//! Import: IAM policy JSON → readable `.gov` source with the same meaning.
+//!
+//! [`import`] reads an identity policy, SCP, RCP, resource or key policy
+//! (also AWS's URL-encoded form, which starts with `%7B`) and writes one
+//! policy block: each statement a rule, its `Sid` kept as `@sid("…")`, each
+//! condition entry the `.gov` comparison that lowers to exactly that entry
+//! (the inverse of the table in `crate::lower::literal`):
+//!
+//! | JSON entry | `.gov` |
+//! |---|---|
+//! | `StringEquals` / `StringNotEquals` | `K == v`, `K in [..]` / `K != v`, `K not in [..]` |
+//! | `StringLike` / `StringNotLike` (`Arn…` alike) | `K like …` / `K not like …` |
+//! | `IpAddress` / `NotIpAddress` | `K in [cidrs]` / `K not in [cidrs]` |
+//! | `NumericLessThan` (…) | `K < v` (…) |
+//! | `NumericGreaterThanEqualsIfExists` (…) | `not (K < v)` (…) |
+//! | `Bool` / `BoolIfExists false` | `K == true` / `K != true` |
+//! | `Null true` / `Null false` | `K absent` / `K present` |
+//! | `ForAnyValue:StringEquals` / `ForAllValues:StringNotLike` (…) | `K any in [..]` / `K all not like [..]` (…) |
+//! | `StringEqualsIfExists` (positive operators) | `K absent or K in [..]` |
+//!
+//! A qualifier on a single-valued key, or none on a multivalued one, is
+//! written as the comparison with the same meaning (`ForAnyValue:StringEquals`
+//! on `aws:SourceVpce` → `aws:SourceVpce in [..]`). Deny statements that
+//! differ only in their condition, each condition a conjunction of negated
+//! tests, fold back into one `deny … unless L1 and L2 …`; a single deny's
+//! negated tests read `unless L1 or L2`. Value lists longer than four, or
+//! used twice, become `const`s.
+//!
+//! What gov cannot say exactly is an error (`E0608`), never an
+//! approximation: `…IgnoreCase` operators, `NotPrincipal`, a string operator
+//! on an ARN key (or back) whose wildcards would match differently, an
+//! ordering operator with several values, `ForAllValues:Bool` with both
+//! booleans, a statement that never applies, a key gov cannot spell, a
+//! literal `${` in an ARN (a policy without `"Version": "2012-10-17"`), and
+//! anything the checker or the lowering refuses in the result (the error
+//! then points at the statement). Entries that always hold are left out,
+//! with a comment. A single-valued key is taken to carry one value.
+//!
+//! The problems [`crate::jsonlint::lint`] reports as errors stop the import
+//! too, except the set-qualifier mistakes (E0207, E0208), which the import
+//! writes as what they mean, and bad or repeated Sids (E0308, E0309), which
+//! it leaves out with a comment.
+
+mod convert;
+mod render;
+
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, FileId};
+use crate::jsonlint::source::Source;
+use crate::syntax::ast::{PolicyKind, Span};
+
+use convert::{Converter, RuleOut};
+use render::Renderer;
+
+/// Lint errors the import writes correctly instead of stopping.
+const REPAIRED: [&str; 4] = ["E0207", "E0208", "E0308", "E0309"];
+
+/// Imports one policy document as `.gov` source declaring one policy
+/// `name` (made into an identifier if needed). `kind` `None`: guessed as
+/// [`crate::jsonlint::guess_kind`] does. Diagnostics point into `text` as
+/// file 0 (add `text` first to a fresh [`crate::diag::SourceMap`]); use
+/// [`import_with`] for another file id or catalog.
+pub fn import(text: &str, name: &str, kind: Option<PolicyKind>) -> Result<String, Vec<Diagnostic>> {
+    match Catalog::embedded() {
+        Ok(catalog) => import_with(0, text, name, kind, catalog),
+        Err(e) => Err(vec![
+            Diagnostic::error(
+                "E0904",
+                0,
+                Span::new(0, 0),
+                format!("the embedded catalog cannot be loaded: {e}"),
+            )
+            .with_help("rebuild gov, or pass a catalog to `import_with`"),
+        ]),
+    }
+}
+
+/// [`import`] with the file id of `text` and the catalog to check against.
+pub fn import_with(
+    file: FileId,
+    text: &str,
+    name: &str,
+    kind: Option<PolicyKind>,
+    catalog: &Catalog,
+) -> Result<String, Vec<Diagnostic>> {
+    if text.len() > crate::jsonlint::MAX_LINT_BYTES {
+        return Err(crate::jsonlint::lint(file, text, kind, catalog));
+    }
+    let source = Source::new(file, text)?;
+    let analysis = crate::jsonlint::analyze(file, &source.text, kind, catalog);
+    let mut errors: Vec<Diagnostic> = analysis
+        .diags
+        .into_iter()
+        .filter(|d| d.is_error() && !REPAIRED.contains(&d.code))
+        .collect();
+    let Some(doc) = analysis.doc else {
+        return Err(finish(&source, file, errors));
+    };
+    if !errors.is_empty() {
+        return Err(finish(&source, file, errors));
+    }
+    let kind = analysis.kind;
+    let variables = doc
+        .version
+        .as_ref()
+        .is_some_and(|v| v.node == crate::iam::VERSION_2012);
+    let mut converter = Converter {
+        file,
+        catalog,
+        kind,
+        variables,
+        diags: Vec::new(),
+        notes: Vec::new(),
+    };
+    let rules = converter.statements(&doc);
+    errors.append(&mut converter.diags);
+    if !errors.is_empty() {
+        return Err(finish(&source, file, errors));
+    }
+    let rules = convert::fold(rules);
+    let mut notes = converter.notes;
+    notes.dedup();
+    if !variables && source.text.contains("${") {
+        notes.push(
+            "the original has no `\"Version\": \"2012-10-17\"`, so its `${…}` are literal text: they are written `${$}{…}`"
+                .to_string(),
+        );
+    }
+    if let Some(id) = &doc.id {
+        notes.push(format!(
+            "the original `Id` {:?} has no gov form and is left out",
+            id.node
+        ));
+    }
+    let (text_out, ranges) =
+        render_policy(&rules, name, kind, catalog, &notes, source.is_decoded());
+    verify(file, &text_out, &ranges, catalog).map_err(|e| finish(&source, file, e))?;
+    Ok(text_out)
+}
+
+fn anchor(r: &RuleOut) -> Span {
+    r.statements
+        .first()
+        .map_or(Span::new(0, 0), |s| Span::new(s.start, s.start + 1))
+}
+
+fn finish(source: &Source, file: FileId, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    source.remap(file, &mut diags);
+    crate::diag::sort(&mut diags);
+    diags.dedup();
+    diags
+}
+
+/// The service every action belongs to, when there is exactly one.
+fn single_service(rules: &[RuleOut], catalog: &Catalog) -> Option<String> {
+    let mut found: Option<String> = None;
+    for r in rules {
+        for a in &r.actions {
+            if a.text == "*" {
+                continue;
+            }
+            let prefix = a.text.split_once(':')?.0;
+            let service = catalog.service(prefix)?.prefix().to_string();
+            match &found {
+                None => found = Some(service),
+                Some(f) if f.eq_ignore_ascii_case(&service) => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    found
+}
+
+/// The `.gov` text, and for each rule its byte range in it with the JSON
+/// statements it came from.
+fn render_policy(
+    rules: &[RuleOut],
+    name: &str,
+    kind: PolicyKind,
+    catalog: &Catalog,
+    notes: &[String],
+    decoded: bool,
+) -> (String, Vec<(std::ops::Range<usize>, Span)>) {
+    let service = single_service(rules, catalog);
+    let renderer = Renderer::new(rules, service.clone());
+    let mut out = String::new();
+    let what = match kind {
+        PolicyKind::Scp => "a service control policy",
+        PolicyKind::Rcp => "a resource control policy",
+        PolicyKind::Identity => "an identity policy",
+        PolicyKind::ResourcePolicy => "a resource policy",
+        PolicyKind::KeyPolicy => "a key policy",
+    };
+    let form = if decoded { "URL-encoded JSON" } else { "JSON" };
+    out.push_str(&format!("// Imported from the {form} of {what}.\n"));
+    for n in notes {
+        out.push_str(&format!("// Note: {n}.\n"));
+    }
+    if let Some(s) = &service {
+        out.push_str(&format!("use {s}\n"));
+    }
+    out.push('\n');
+    let consts = renderer.consts_text();
+    if !consts.is_empty() {
+        out.push_str(&consts);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{} {} {{\n",
+        render::kind_keyword(kind),
+        render::ident(name)
+    ));
+    let mut ranges = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let start = out.len();
+        out.push_str(&renderer.rule(r));
+        ranges.push((start..out.len(), anchor(r)));
+    }
+    out.push_str("}\n");
+    (out, ranges)
+}
+
+/// Checks and lowers the result with gov's own pipeline; what it refuses
+/// is reported at the JSON statement the rule came from.
+fn verify(
+    file: FileId,
+    text: &str,
+    ranges: &[(std::ops::Range<usize>, Span)],
+    catalog: &Catalog,
+) -> Result<(), Vec<Diagnostic>> {
+    let loaded = crate::load::load_texts(&[("import.gov", text)]);
+    let checked = crate::check::check(&loaded, catalog);
+    let mut problems: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if problems.is_empty() {
+        for policy in &checked.program.policies {
+            if let Err(mut e) = crate::lower::lower_policy(policy) {
+                problems.append(&mut e);
+            }
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let out = problems
+        .into_iter()
+        .map(|d| {
+            let at = ranges
+                .iter()
+                .find(|(range, _)| range.contains(&d.span.start))
+                .map_or(Span::new(0, 1), |(_, s)| *s);
+            let snippet = text.get(d.span.start..d.span.end).unwrap_or_default();
+            let mut help = format!("gov says {}: {}", d.code, d.message);
+            if !snippet.is_empty() && snippet.len() <= 120 {
+                help.push_str(&format!(" (at `{snippet}`)"));
+            }
+            if let Some(h) = &d.help {
+                help.push_str(&format!("; {h}"));
+            }
+            Diagnostic::error("E0608", file, at, "this statement has no exact gov form")
+                .with_label("gov cannot state this statement exactly")
+                .with_help(help)
+        })
+        .collect();
+    Err(out)
+}

@@ -1,0 +1,1176 @@
+//! The checks on a read document: the checker's checks where the problem is
+//! the same (names, types, support, Sids, kinds), and the traps only JSON
+//! can set (see the codes in the module documentation of [`super`]).
+
+use std::collections::HashSet;
+
+use crate::catalog::{Action, Catalog, KeyRef, KeyType};
+use crate::diag::{Diagnostic, FileId};
+use crate::iam::{BaseOperator, Effect, OperatorFamily, OperatorSpec, SetQualifier};
+use crate::syntax::ast::{PolicyKind, Span, Spanned};
+
+use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
+use crate::check::values;
+
+/// How a written action entry resolved.
+pub(crate) enum Group<'c> {
+    /// `*`, or a pattern over service names: every action.
+    All {
+        text: String,
+        span: Span,
+    },
+    /// A pattern within one service, and the actions it matches.
+    Wildcard {
+        text: String,
+        span: Span,
+        matched: Vec<&'c Action>,
+    },
+    Exact {
+        action: &'c Action,
+        span: Span,
+    },
+}
+
+impl Group<'_> {
+    fn text(&self) -> String {
+        match self {
+            Group::All { text, .. } | Group::Wildcard { text, .. } => text.clone(),
+            Group::Exact { action, .. } => action.full_name(),
+        }
+    }
+
+    fn span(&self) -> Span {
+        match self {
+            Group::All { span, .. } | Group::Wildcard { span, .. } | Group::Exact { span, .. } => {
+                *span
+            }
+        }
+    }
+}
+
+pub(crate) struct Checker<'a> {
+    pub file: FileId,
+    pub catalog: &'a Catalog,
+    pub kind: PolicyKind,
+    /// Policy variables are resolved (`"Version": "2012-10-17"`).
+    pub variables: bool,
+    pub diags: Vec<Diagnostic>,
+}
+
+fn has_wildcard(s: &str) -> bool {
+    s.contains('*') || s.contains('?')
+}
+
+/// The operator family that matches a key type's elements.
+pub(crate) fn key_family(ty: KeyType) -> OperatorFamily {
+    match ty.element() {
+        KeyType::Arn => OperatorFamily::Arn,
+        KeyType::Bool => OperatorFamily::Bool,
+        KeyType::Numeric => OperatorFamily::Numeric,
+        KeyType::Date => OperatorFamily::Date,
+        KeyType::IpAddress => OperatorFamily::Ip,
+        KeyType::Binary => OperatorFamily::Binary,
+        _ => OperatorFamily::String,
+    }
+}
+
+/// Whether an operator of family `op` may test a key of family `key`.
+/// String and ARN operators are interchangeable: AWS documents string
+/// operators for ARN keys, and uses ARN operators on string keys that hold
+/// ARNs (CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn`).
+pub(crate) fn families_fit(op: OperatorFamily, key: OperatorFamily) -> bool {
+    use OperatorFamily::*;
+    op == key || op == Null || matches!((op, key), (String, Arn) | (Arn, String))
+}
+
+fn operators_for(fam: OperatorFamily) -> &'static str {
+    match fam {
+        OperatorFamily::String | OperatorFamily::Arn => {
+            "String and ARN keys take `StringEquals`, `StringNotEquals`, `StringLike`, `StringNotLike`, `ArnEquals`, `ArnLike`, `ArnNotEquals`, `ArnNotLike`"
+        }
+        OperatorFamily::Numeric => {
+            "Numeric keys take `NumericEquals`, `NumericNotEquals`, `NumericLessThan`, `NumericLessThanEquals`, `NumericGreaterThan`, `NumericGreaterThanEquals`"
+        }
+        OperatorFamily::Date => {
+            "Date keys take `DateEquals`, `DateNotEquals`, `DateLessThan`, `DateLessThanEquals`, `DateGreaterThan`, `DateGreaterThanEquals`"
+        }
+        OperatorFamily::Bool => "Bool keys take `Bool`",
+        OperatorFamily::Ip => "IPAddress keys take `IpAddress` and `NotIpAddress`",
+        OperatorFamily::Binary => "Binary keys take `BinaryEquals`",
+        OperatorFamily::Null => "every key takes `Null`",
+    }
+}
+
+/// Whether an entry holds (when the key is absent, when it is present) for
+/// an operator with no values at all.
+fn empty_truth(spec: &OperatorSpec) -> (bool, bool) {
+    if spec.base == BaseOperator::Null {
+        return match spec.qualifier {
+            Some(SetQualifier::ForAllValues) => (true, false),
+            _ => (false, false),
+        };
+    }
+    let negated = spec.base.is_negated();
+    let absent = spec.if_exists
+        || match spec.qualifier {
+            None => negated,
+            Some(SetQualifier::ForAnyValue) => false,
+            Some(SetQualifier::ForAllValues) => true,
+        };
+    (absent, negated)
+}
+
+/// The truth of `Null` with a set qualifier: (absent, present).
+pub(crate) fn qualified_null_truth(qualifier: SetQualifier, values: &[CondValue]) -> (bool, bool) {
+    let wants_false = values.iter().any(|v| v.text.eq_ignore_ascii_case("false"));
+    let absent = qualifier == SetQualifier::ForAllValues;
+    (absent, wants_false)
+}
+
+fn truth_text(truth: (bool, bool)) -> &'static str {
+    match truth {
+        (false, false) => "never holds",
+        (true, true) => "always holds",
+        (true, false) => "holds exactly when the key is absent",
+        (false, true) => "holds exactly when the key is present",
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub fn document(&mut self, doc: &Doc) {
+        self.sids(doc);
+        let mut literal_variable_reported = false;
+        for stmt in &doc.statements {
+            self.statement(stmt, &mut literal_variable_reported);
+        }
+    }
+
+    fn sids(&mut self, doc: &Doc) {
+        let mut seen: Vec<&Spanned<String>> = Vec::new();
+        for stmt in &doc.statements {
+            let Some(sid) = &stmt.sid else { continue };
+            if sid.node.is_empty() || !sid.node.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                let mut d = Diagnostic::error(
+                    "E0308",
+                    self.file,
+                    sid.span,
+                    format!("invalid statement id `{}`", sid.node),
+                )
+                .with_label("not a valid Sid");
+                let cleaned: String = sid
+                    .node
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                d = if cleaned.is_empty() {
+                    d.with_help("IAM accepts only ASCII letters and digits in a Sid")
+                } else {
+                    d.with_suggestion(cleaned)
+                };
+                self.push(d);
+            }
+            if let Some(first) = seen.iter().find(|s| s.node == sid.node) {
+                let first = first.span;
+                self.push(
+                    Diagnostic::error(
+                        "E0309",
+                        self.file,
+                        sid.span,
+                        format!("statement id `{}` is used twice", sid.node),
+                    )
+                    .with_label("used again here")
+                    .with_secondary(self.file, first, "first used here")
+                    .with_help("statement ids must be unique within a policy"),
+                );
+            } else {
+                seen.push(sid);
+            }
+        }
+    }
+
+    fn statement(&mut self, stmt: &Stmt, literal_variable_reported: &mut bool) {
+        self.kind_rules(stmt);
+        let groups = match &stmt.actions {
+            Some(list) => list.items.iter().filter_map(|a| self.action(a)).collect(),
+            None => Vec::new(),
+        };
+        let except = stmt.actions.as_ref().is_some_and(|a| a.not);
+        if let Some(resources) = &stmt.resources {
+            for r in &resources.items {
+                self.resource(r, literal_variable_reported);
+            }
+        }
+        let mut reported: HashSet<(String, String)> = HashSet::new();
+        for entry in &stmt.entries {
+            self.entry(
+                entry,
+                &groups,
+                except,
+                &mut reported,
+                literal_variable_reported,
+            );
+        }
+        self.traps(stmt, &groups);
+    }
+
+    fn kind_rules(&mut self, stmt: &Stmt) {
+        let file = self.file;
+        let kind = self.kind;
+        let is_allow = stmt
+            .effect
+            .as_ref()
+            .is_some_and(|e| e.node == Effect::Allow);
+        match (&stmt.principal, kind) {
+            (Some(p), PolicyKind::Identity | PolicyKind::Scp) => {
+                let what = if kind == PolicyKind::Scp {
+                    "an SCP"
+                } else {
+                    "an identity policy"
+                };
+                self.push(
+                    Diagnostic::error(
+                        "E0303",
+                        file,
+                        p.key_span,
+                        format!("{what} names no principal"),
+                    )
+                    .with_label("principal not allowed here")
+                    .with_help("the principal of an identity policy or SCP is whoever it is attached to; `Principal` belongs in resource and key policies"),
+                );
+            }
+            (None, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy) => {
+                self.push(
+                    Diagnostic::error(
+                        "E0302",
+                        file,
+                        stmt.anchor(),
+                        "a statement of a resource or key policy must name its principal",
+                    )
+                    .with_label("no `Principal`")
+                    .with_help("add `\"Principal\": {\"Service\": \"logs.amazonaws.com\"}`, `{\"AWS\": \"arn:…\"}` or `\"*\"`"),
+                );
+            }
+            (None, PolicyKind::Rcp) => {
+                self.push(
+                    Diagnostic::error(
+                        "E0302",
+                        file,
+                        stmt.anchor(),
+                        "a statement of an RCP must say `\"Principal\": \"*\"`",
+                    )
+                    .with_label("no `Principal`")
+                    .with_help("RCPs apply to every principal: add `\"Principal\": \"*\"`"),
+                );
+            }
+            (Some(p), PolicyKind::Rcp) if p.not || !matches!(p.shape, PrincipalShape::Any) => {
+                self.push(
+                    Diagnostic::error(
+                        "E0303",
+                        file,
+                        p.key_span,
+                        "the principal of an RCP statement is always `\"*\"`",
+                    )
+                    .with_label("principal not allowed here")
+                    .with_help("RCPs apply to every principal; narrow them with conditions such as `aws:PrincipalAccount`"),
+                );
+            }
+            _ => {}
+        }
+        if let Some(p) = &stmt.principal
+            && let PrincipalShape::Map(map) = &p.shape
+        {
+            for (ty, listed) in map {
+                for v in listed {
+                    if ty.node == "Service"
+                        && !v.node.is_empty()
+                        && !v.node.contains("${")
+                        && let Some(problem) = values::service_principal_problem(&v.node)
+                    {
+                        self.push(
+                            Diagnostic::error(
+                                "E0213",
+                                file,
+                                v.span,
+                                format!("invalid service principal `{}`", v.node),
+                            )
+                            .with_label(problem),
+                        );
+                        continue;
+                    }
+                    let bad = v.node.is_empty()
+                        || v.node.contains("${")
+                        || (ty.node == "AWS"
+                            && !(v.node == "*"
+                                || v.node.starts_with("arn:")
+                                || (v.node.len() == 12
+                                    && v.node.bytes().all(|b| b.is_ascii_digit()))));
+                    if bad {
+                        let label = if ty.node == "AWS" && !v.node.contains("${") {
+                            "expected an ARN, a 12-digit account id, or `*`"
+                        } else {
+                            "a principal is a non-empty literal: no policy variables"
+                        };
+                        self.push(
+                            Diagnostic::error(
+                                "E0213",
+                                file,
+                                v.span,
+                                format!("invalid principal `{}`", v.node),
+                            )
+                            .with_label(label),
+                        );
+                    }
+                }
+            }
+        }
+        if kind == PolicyKind::Rcp {
+            if let (true, Some(e)) = (is_allow, &stmt.effect) {
+                self.push(
+                    Diagnostic::error("E0305", file, e.span, "an RCP can only deny")
+                        .with_label("`Allow` in an RCP")
+                        .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition"),
+                );
+            }
+            if let Some(a) = &stmt.actions
+                && a.not
+            {
+                self.push(
+                    Diagnostic::error("E0306", file, a.key_span, "an RCP cannot use `NotAction`")
+                        .with_label("not supported in resource control policies")
+                        .with_help("list the actions to deny"),
+                );
+            }
+        }
+    }
+
+    /// Resolves one action string, reporting what is wrong with it.
+    fn action(&mut self, a: &Spanned<String>) -> Option<Group<'a>> {
+        let file = self.file;
+        let catalog = self.catalog;
+        let text = a.node.as_str();
+        if text.contains("${") {
+            self.push(
+                Diagnostic::error(
+                    "E0209",
+                    file,
+                    a.span,
+                    "policy variables are not allowed in actions",
+                )
+                .with_label("IAM does not resolve variables here")
+                .with_help("IAM resolves policy variables only in resources and condition values"),
+            );
+            return None;
+        }
+        if text == "*" {
+            return Some(Group::All {
+                text: "*".to_string(),
+                span: a.span,
+            });
+        }
+        let Some((prefix, name)) = text.split_once(':') else {
+            let mut d =
+                Diagnostic::error("E0102", file, a.span, format!("malformed action `{text}`"))
+                    .with_label("expected `service:Action`");
+            if let Some(s) = catalog.suggest_action(text) {
+                d = d.with_suggestion(s);
+            }
+            self.push(d);
+            return None;
+        };
+        if name.is_empty() || name.contains(':') || prefix.is_empty() {
+            let mut d =
+                Diagnostic::error("E0102", file, a.span, format!("malformed action `{text}`"))
+                    .with_label("expected `service:Action`");
+            if let Some(s) = catalog.suggest_action(text) {
+                d = d.with_suggestion(s);
+            }
+            self.push(d);
+            return None;
+        }
+        if has_wildcard(prefix) {
+            return Some(Group::All {
+                text: text.to_string(),
+                span: a.span,
+            });
+        }
+        let Some(service) = catalog.service(prefix) else {
+            let mut d =
+                Diagnostic::error("E0101", file, a.span, format!("unknown service `{prefix}`"))
+                    .with_label("no such service prefix in the catalog");
+            if let Some(s) = catalog.suggest_action(text) {
+                d = d.with_suggestion(s);
+            } else if let Some(s) = catalog.suggest_service(prefix) {
+                d = d.with_suggestion(format!("{s}:{name}"));
+            }
+            self.push(d);
+            return None;
+        };
+        if has_wildcard(name) {
+            let matched = service.actions_matching(name);
+            if matched.is_empty() {
+                self.push(
+                    Diagnostic::error("E0107", file, a.span, format!("`{text}` matches no action"))
+                        .with_label(format!(
+                            "no action of `{}` matches this pattern",
+                            service.prefix()
+                        ))
+                        .with_help("check the pattern against the service's actions"),
+                );
+                return None;
+            }
+            return Some(Group::Wildcard {
+                text: format!("{}:{}", service.prefix(), name),
+                span: a.span,
+                matched,
+            });
+        }
+        match service.action(name) {
+            Some(action) => Some(Group::Exact {
+                action,
+                span: a.span,
+            }),
+            None => {
+                let mut d =
+                    Diagnostic::error("E0102", file, a.span, format!("unknown action `{text}`"))
+                        .with_label(format!("`{}` has no such action", service.prefix()));
+                if let Some(s) = catalog.suggest_action(text) {
+                    d = d.with_suggestion(s);
+                }
+                self.push(d);
+                None
+            }
+        }
+    }
+
+    fn resource(&mut self, r: &Spanned<String>, literal_variable_reported: &mut bool) {
+        if r.node == "*" {
+            return;
+        }
+        if r.node.contains("${") && !self.variables {
+            self.literal_variable(r.span, &r.node, literal_variable_reported);
+        } else if !self.check_variables(&r.node, r.span) {
+            return;
+        }
+        if let Some(problem) = values::arn_problem(&r.node, true) {
+            self.push(
+                Diagnostic::error(
+                    "E0202",
+                    self.file,
+                    r.span,
+                    format!("malformed ARN `{}`", r.node),
+                )
+                .with_label(problem)
+                .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
+            );
+        }
+    }
+
+    fn literal_variable(&mut self, span: Span, text: &str, reported: &mut bool) {
+        if *reported {
+            return;
+        }
+        *reported = true;
+        let var = match values::variables(text) {
+            Ok(v) => v.first().map(|v| format!("${{{v}}}")),
+            Err(_) => None,
+        }
+        .unwrap_or_else(|| "${…}".to_string());
+        self.push(
+            Diagnostic::warning(
+                "W0605",
+                self.file,
+                span,
+                format!("`{var}` is literal text: the policy does not say `\"Version\": \"2012-10-17\"`"),
+            )
+            .with_label("not resolved as a policy variable")
+            .with_help("policy variables are resolved only under `\"Version\": \"2012-10-17\"`; without it (or under `2008-10-17`) they match their own text"),
+        );
+    }
+
+    /// Checks the policy variables of a string (E0212, E0214); whether all
+    /// were valid.
+    fn check_variables(&mut self, s: &str, span: Span) -> bool {
+        let vars = match values::variables(s) {
+            Ok(v) => v,
+            Err(_) => {
+                self.push(
+                    Diagnostic::error("E0214", self.file, span, "unclosed policy variable")
+                        .with_label("`${` without `}`")
+                        .with_help("write `${aws:username}`; for a literal `$`, write `${$}`"),
+                );
+                return false;
+            }
+        };
+        let mut ok = true;
+        for var in vars {
+            if matches!(var, "*" | "?" | "$") {
+                continue;
+            }
+            let key = match var.split_once(',') {
+                Some((key, default)) => {
+                    let d = default.trim();
+                    if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
+                        self.push(
+                            Diagnostic::error(
+                                "E0214",
+                                self.file,
+                                span,
+                                format!("malformed policy variable `${{{var}}}`"),
+                            )
+                            .with_label("the default value must be in single quotes")
+                            .with_help("write `${aws:PrincipalTag/team, 'none'}`"),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    key
+                }
+                None => var,
+            };
+            if key.is_empty() || key.trim() != key || key.contains(' ') {
+                self.push(
+                    Diagnostic::error(
+                        "E0214",
+                        self.file,
+                        span,
+                        format!("malformed policy variable `${{{var}}}`"),
+                    )
+                    .with_label("no spaces are allowed inside `${…}`"),
+                );
+                ok = false;
+                continue;
+            }
+            if self.catalog.key(key).is_some() {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "E0212",
+                self.file,
+                span,
+                format!("unknown condition key `{key}` in policy variable"),
+            )
+            .with_label("no such key in the catalog");
+            if let Some(s) = self.catalog.suggest_key(key) {
+                d = d.with_suggestion(format!("${{{s}}}"));
+            }
+            self.push(d);
+            ok = false;
+        }
+        ok
+    }
+
+    fn resolve_key(&mut self, entry: &Entry, groups: &[Group<'a>]) -> Option<KeyRef> {
+        let name = entry.key.node.as_str();
+        if let Some(k) = self.catalog.key(name) {
+            return Some(k);
+        }
+        let mut d = Diagnostic::error(
+            "E0103",
+            self.file,
+            entry.key.span,
+            format!("unknown condition key `{name}`"),
+        )
+        .with_label("no such key in the catalog");
+        let first_exact = groups.iter().find_map(|g| match g {
+            Group::Exact { action, .. } => Some(*action),
+            _ => None,
+        });
+        let suggestion = first_exact
+            .and_then(|a| self.catalog.suggest_key_for_action(a, name))
+            .or_else(|| self.catalog.suggest_key(name));
+        if let Some(s) = suggestion {
+            if name.contains(char::is_whitespace) {
+                d = d.with_label("a key name holds no spaces");
+            }
+            d = d.with_suggestion(s);
+        }
+        self.push(d);
+        None
+    }
+
+    /// E0301 / W0209: the statement's actions that do not carry the key.
+    fn support(
+        &mut self,
+        key: &KeyRef,
+        span: Span,
+        groups: &[Group<'a>],
+        except: bool,
+        reported: &mut HashSet<(String, String)>,
+    ) {
+        if key.global {
+            return;
+        }
+        let file = self.file;
+        let catalog = self.catalog;
+        // A deprecated key counts as supported where its replacement is (as
+        // in the checker): W0101 already says what to write instead.
+        let replacement = key.deprecated_by.as_deref().and_then(|r| catalog.key(r));
+        let supports = |action: &Action| {
+            catalog.action_supports_key(action, key)
+                || replacement
+                    .as_ref()
+                    .is_some_and(|r| catalog.action_supports_key(action, r))
+        };
+        for group in groups {
+            if !reported.insert((
+                key.name.to_ascii_lowercase(),
+                group.text().to_ascii_lowercase(),
+            )) {
+                continue;
+            }
+            if except {
+                continue;
+            }
+            match group {
+                Group::Exact {
+                    action,
+                    span: aspan,
+                } => {
+                    if supports(action) {
+                        continue;
+                    }
+                    let mut d = Diagnostic::error(
+                        "E0301",
+                        file,
+                        span,
+                        format!(
+                            "`{}` does not support condition key `{}`",
+                            action.full_name(),
+                            key.name
+                        ),
+                    )
+                    .with_label("not supported by the action")
+                    .with_secondary(file, *aspan, "this action")
+                    .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
+                    if let Some(s) = catalog.suggest_key_for_action(action, &key.name)
+                        && !s.eq_ignore_ascii_case(&key.name)
+                    {
+                        d = d.with_suggestion(s);
+                    }
+                    self.push(d);
+                }
+                Group::Wildcard {
+                    text,
+                    span: aspan,
+                    matched,
+                } => {
+                    let supporting = matched.iter().filter(|a| supports(a)).count();
+                    let total = matched.len();
+                    if supporting == 0 {
+                        self.push(
+                            Diagnostic::error(
+                                "E0301",
+                                file,
+                                span,
+                                format!(
+                                    "no action matched by `{text}` supports condition key `{}`",
+                                    key.name
+                                ),
+                            )
+                            .with_label("not supported by these actions")
+                            .with_secondary(file, *aspan, format!("{total} actions"))
+                            .with_help("IAM treats the key as absent for these actions, so the condition always or never holds"),
+                        );
+                    } else if supporting < total {
+                        self.push(
+                            Diagnostic::warning(
+                                "W0209",
+                                file,
+                                span,
+                                format!(
+                                    "condition key `{}` is supported by only {supporting} of the {total} actions matched by `{text}`",
+                                    key.name
+                                ),
+                            )
+                            .with_label("absent for the other actions")
+                            .with_secondary(file, *aspan, "these actions")
+                            .with_help("for the other actions the key is absent; list the actions that carry it"),
+                        );
+                    }
+                }
+                Group::All { span: aspan, .. } => {
+                    self.push(
+                        Diagnostic::warning(
+                            "W0209",
+                            file,
+                            span,
+                            format!(
+                                "condition key `{}` is not a global key, but the statement covers every action",
+                                key.name
+                            ),
+                        )
+                        .with_label("absent for actions that do not support it")
+                        .with_secondary(file, *aspan, "every action")
+                        .with_help("name the actions that carry this key"),
+                    );
+                }
+            }
+        }
+        if except && reported.insert((key.name.to_ascii_lowercase(), "*except".to_string())) {
+            self.push(
+                Diagnostic::warning(
+                    "W0209",
+                    file,
+                    span,
+                    format!(
+                        "condition key `{}` is not a global key, but the statement covers every action but a few",
+                        key.name
+                    ),
+                )
+                .with_label("absent for actions that do not support it")
+                .with_help("name the actions that carry this key"),
+            );
+        }
+    }
+
+    fn entry(
+        &mut self,
+        entry: &Entry,
+        groups: &[Group<'a>],
+        except: bool,
+        reported: &mut HashSet<(String, String)>,
+        literal_variable_reported: &mut bool,
+    ) {
+        let file = self.file;
+        let key = self.resolve_key(entry, groups);
+        if let Some(key) = &key {
+            if let Some(replacement) = &key.deprecated_by {
+                self.push(
+                    Diagnostic::warning(
+                        "W0101",
+                        file,
+                        entry.key.span,
+                        format!("condition key `{}` is deprecated", key.name),
+                    )
+                    .with_label("deprecated in the catalog")
+                    .with_suggestion(replacement.clone()),
+                );
+            }
+            self.support(key, entry.key.span, groups, except, reported);
+        }
+        let Some(spec) = entry.spec else { return };
+        let op = entry.operator.node.as_str();
+        // Null with a set qualifier, empty value lists: JSON-only traps.
+        if spec.base == BaseOperator::Null
+            && let Some(q) = spec.qualifier
+        {
+            let truth = qualified_null_truth(q, &entry.values);
+            let plain = match truth {
+                (true, false) => Some("true"),
+                (false, true) => Some("false"),
+                _ => None,
+            };
+            let mut d = Diagnostic::warning(
+                "W0603",
+                file,
+                entry.operator.span,
+                format!("`{op}` on `{}` {}", entry.key.node, truth_text(truth)),
+            )
+            .with_label("`Null` with a set qualifier");
+            d = match plain {
+                Some(v) => d.with_help(format!(
+                    "`Null` tests whether the key is present and takes no qualifier: write `\"Null\": {{\"{}\": \"{v}\"}}`",
+                    entry.key.node
+                )),
+                None => d.with_help(
+                    "`Null` tests whether the key is present and takes no qualifier: `\"true\"` means absent, `\"false\"` present",
+                ),
+            };
+            self.push(d);
+        }
+        if entry.array_len == Some(0) {
+            let truth = empty_truth(&spec);
+            self.push(
+                Diagnostic::warning(
+                    "W0604",
+                    file,
+                    entry.values_span,
+                    format!(
+                        "empty value list: `{op}` on `{}` {}",
+                        entry.key.node,
+                        truth_text(truth)
+                    ),
+                )
+                .with_label("no values")
+                .with_help("list the values to compare with, or remove the condition"),
+            );
+        }
+        let Some(key) = key else {
+            // Values still get their shape checks by the operator's family.
+            self.values(entry, spec, spec.base.family(), literal_variable_reported);
+            return;
+        };
+        let kfam = key_family(key.ty);
+        let ofam = spec.base.family();
+        if !families_fit(ofam, kfam) {
+            self.push(
+                Diagnostic::error(
+                    "E0201",
+                    file,
+                    entry.operator.span,
+                    format!(
+                        "`{op}` does not apply to condition key `{}` of type {}",
+                        key.name,
+                        key.ty.as_str()
+                    ),
+                )
+                .with_label("wrong operator for this key")
+                .with_secondary(file, entry.key.span, format!("a {} key", key.ty.as_str()))
+                .with_help(operators_for(kfam)),
+            );
+            return;
+        }
+        if spec.base != BaseOperator::Null {
+            let multivalued = key.ty.is_multivalued();
+            match (spec.qualifier, multivalued) {
+                (None, true) => {
+                    self.push(
+                        Diagnostic::error(
+                            "E0207",
+                            file,
+                            entry.key.span,
+                            format!(
+                                "condition key `{}` is multivalued ({}): use `ForAnyValue:` or `ForAllValues:`",
+                                key.name,
+                                key.ty.as_str()
+                            ),
+                        )
+                        .with_label("needs a set qualifier")
+                        .with_secondary(file, entry.operator.span, "no set qualifier")
+                        .with_help(format!(
+                            "`ForAnyValue:{op}` holds when some value does; `ForAllValues:{op}` when every value does (and when the key is absent)"
+                        )),
+                    );
+                }
+                (Some(q), false) => {
+                    let plain = OperatorSpec {
+                        qualifier: None,
+                        ..spec
+                    };
+                    self.push(
+                        Diagnostic::error(
+                            "E0208",
+                            file,
+                            entry.operator.span,
+                            format!(
+                                "condition key `{}` is single-valued ({}): remove `{}:`",
+                                key.name,
+                                key.ty.as_str(),
+                                q.name()
+                            ),
+                        )
+                        .with_label("set qualifier on a single-valued key")
+                        .with_secondary(file, entry.key.span, "a single-valued key")
+                        .with_suggestion(plain.to_string())
+                        .with_help(format!(
+                            "a qualifier on a single-valued key is a known IAM trap: `ForAllValues` holds when the key is absent; write `{plain}`"
+                        )),
+                    );
+                }
+                _ => {}
+            }
+        }
+        let fam = if ofam == OperatorFamily::Null {
+            ofam
+        } else if kfam == OperatorFamily::Arn || ofam == OperatorFamily::Arn {
+            OperatorFamily::Arn
+        } else {
+            ofam
+        };
+        self.values(entry, spec, fam, literal_variable_reported);
+    }
+
+    /// Checks each value against the shape the comparison needs.
+    fn values(
+        &mut self,
+        entry: &Entry,
+        spec: OperatorSpec,
+        fam: OperatorFamily,
+        literal_variable_reported: &mut bool,
+    ) {
+        let file = self.file;
+        let like = matches!(
+            spec.base,
+            BaseOperator::StringLike | BaseOperator::StringNotLike
+        ) || spec.base.family() == OperatorFamily::Arn;
+        for v in &entry.values {
+            let text = v.text.as_str();
+            if text.contains("${") {
+                if !spec.base.accepts_variables() {
+                    if spec.base.family() != OperatorFamily::Null {
+                        self.push(
+                            Diagnostic::error(
+                                "E0209",
+                                file,
+                                v.span,
+                                format!(
+                                    "a policy variable cannot be compared with `{}`",
+                                    entry.operator.node
+                                ),
+                            )
+                            .with_label("variable not resolved here")
+                            .with_help(
+                                "IAM resolves policy variables only with string and ARN operators",
+                            ),
+                        );
+                        continue;
+                    }
+                } else if !self.variables {
+                    self.literal_variable(v.span, text, literal_variable_reported);
+                } else if !self.check_variables(text, v.span) {
+                    continue;
+                }
+            }
+            let mismatch = |what: &str| {
+                Diagnostic::error(
+                    "E0210",
+                    file,
+                    v.span,
+                    format!("expected a {what} value, found `{text}`"),
+                )
+                .with_label("wrong kind of value")
+            };
+            let shape = |code: &'static str, what: &str, problem: String| {
+                Diagnostic::error(code, file, v.span, format!("malformed {what} `{text}`"))
+                    .with_label(problem)
+            };
+            let d = match fam {
+                OperatorFamily::Null => (!(text.eq_ignore_ascii_case("true")
+                    || text.eq_ignore_ascii_case("false")))
+                .then(|| {
+                    mismatch("Null").with_help(
+                        "`\"true\"` means the key is absent, `\"false\"` that it is present",
+                    )
+                }),
+                OperatorFamily::Bool => (!(text.eq_ignore_ascii_case("true")
+                    || text.eq_ignore_ascii_case("false")))
+                .then(|| mismatch("Bool").with_help("write `\"true\"` or `\"false\"`")),
+                OperatorFamily::Arn => values::arn_problem(text, like).map(|p| {
+                    shape("E0202", "ARN", p).with_help(
+                        "an ARN reads `arn:partition:service:region:account-id:resource`",
+                    )
+                }),
+                OperatorFamily::Ip => values::cidr_problem(text)
+                    .map(|p| shape("E0203", "IP address or CIDR range", p)),
+                OperatorFamily::Date => {
+                    if v.kind == ValueKind::Num
+                        || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        values::number_problem(text).map(|p| shape("E0204", "date", p))
+                    } else {
+                        values::date_problem(text).map(|p| shape("E0204", "date", p))
+                    }
+                }
+                OperatorFamily::Numeric => {
+                    if v.kind == ValueKind::Bool {
+                        Some(mismatch("Numeric"))
+                    } else {
+                        values::number_problem(text).map(|p| shape("E0205", "number", p))
+                    }
+                }
+                OperatorFamily::Binary => {
+                    values::base64_problem(text).map(|p| shape("E0206", "base64 value", p))
+                }
+                OperatorFamily::String => None,
+            };
+            if let Some(d) = d {
+                self.push(d);
+            }
+        }
+    }
+
+    /// The statement-level traps.
+    fn traps(&mut self, stmt: &Stmt, groups: &[Group<'a>]) {
+        let file = self.file;
+        let Some(effect) = &stmt.effect else { return };
+        let unconditioned_star = stmt.entries.is_empty()
+            && groups.len() == 1
+            && matches!(groups.first(), Some(Group::All { text, .. }) if text == "*")
+            && !stmt.actions.as_ref().is_some_and(|a| a.not)
+            && stmt
+                .resources
+                .as_ref()
+                .is_none_or(|r| !r.not && r.items.iter().any(|i| i.node == "*"));
+        if self.kind == PolicyKind::Scp && effect.node == Effect::Allow && !unconditioned_star {
+            self.push(
+                Diagnostic::warning(
+                    "W0202",
+                    file,
+                    effect.span,
+                    "an `Allow` in an SCP denies nothing while `FullAWSAccess` is attached",
+                )
+                .with_label("restricts nothing by itself")
+                .with_help(
+                    "SCPs restrict through `Deny`: write a `Deny` whose condition is the exception",
+                ),
+            );
+        }
+        if self.kind == PolicyKind::Identity && effect.node == Effect::Allow {
+            match &stmt.actions {
+                Some(a) if a.not => self.push(
+                    Diagnostic::warning(
+                        "W0203",
+                        file,
+                        a.key_span,
+                        "`Allow` with `NotAction` grants every other action",
+                    )
+                    .with_label("wildcard grant")
+                    .with_help("grant the actions the principal needs, by name"),
+                ),
+                _ => {
+                    for g in groups {
+                        let wide = match g {
+                            Group::All { .. } => true,
+                            Group::Wildcard { text, .. } => text.ends_with(":*"),
+                            Group::Exact { .. } => false,
+                        };
+                        if wide {
+                            self.push(
+                                Diagnostic::warning(
+                                    "W0203",
+                                    file,
+                                    g.span(),
+                                    format!(
+                                        "`Allow` of `{}` grants every action it matches",
+                                        g.text()
+                                    ),
+                                )
+                                .with_label("wildcard grant")
+                                .with_help("grant the actions the principal needs, by name"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        if matches!(self.kind, PolicyKind::Scp | PolicyKind::Rcp) {
+            let username = stmt.entries.iter().find(|e| {
+                e.values
+                    .iter()
+                    .any(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
+            });
+            if let Some(e) = username {
+                let span = e
+                    .values
+                    .iter()
+                    .find(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
+                    .map_or(e.values_span, |v| v.span);
+                let what = if self.kind == PolicyKind::Scp {
+                    "an SCP"
+                } else {
+                    "an RCP"
+                };
+                self.push(
+                    Diagnostic::warning(
+                        "W0208",
+                        file,
+                        span,
+                        format!("`${{aws:username}}` in {what} is unresolved for roles"),
+                    )
+                    .with_label("roles and federated sessions have no user name")
+                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
+                );
+            }
+        }
+        let known: Vec<&Entry> = stmt.entries.iter().filter(|e| e.spec.is_some()).collect();
+        if effect.node == Effect::Allow {
+            for e in &known {
+                let Some(spec) = e.spec else { continue };
+                if spec.base == BaseOperator::Null {
+                    continue;
+                }
+                let same_key = |o: &&&Entry| o.key.node.eq_ignore_ascii_case(&e.key.node);
+                if spec.qualifier == Some(SetQualifier::ForAllValues) {
+                    // Guarded when the key must also be present.
+                    let guarded = known.iter().filter(same_key).any(|o| {
+                        o.spec.is_some_and(|s| {
+                            (s.base == BaseOperator::Null
+                                && s.qualifier.is_none()
+                                && o.values
+                                    .iter()
+                                    .all(|v| v.text.eq_ignore_ascii_case("false")))
+                                || (s.qualifier == Some(SetQualifier::ForAnyValue) && !s.if_exists)
+                        })
+                    });
+                    if !guarded {
+                        self.push(
+                            Diagnostic::warning(
+                                "W0201",
+                                file,
+                                e.operator.span,
+                                format!(
+                                    "`{}` holds when `{}` is absent, so this statement grants requests without it",
+                                    e.operator.node, e.key.node
+                                ),
+                            )
+                            .with_label("`ForAllValues` is true for an absent key")
+                            .with_help(format!(
+                                "add `\"Null\": {{\"{}\": \"false\"}}` if requests without the key must not be granted",
+                                e.key.node
+                            )),
+                        );
+                    }
+                }
+                if spec.qualifier.is_some() && spec.base.is_negated() {
+                    let (what, how) = match spec.qualifier {
+                        Some(SetQualifier::ForAllValues) => (
+                            format!("grants every `{}` except the listed ones", e.key.node),
+                            "holds when no value matches the list",
+                        ),
+                        _ => (
+                            format!(
+                                "grants any request with one `{}` outside the list",
+                                e.key.node
+                            ),
+                            "holds when some value matches none of the list",
+                        ),
+                    };
+                    let positive = spec.base.complement().map_or("…", BaseOperator::name);
+                    self.push(
+                        Diagnostic::warning(
+                            "W0602",
+                            file,
+                            e.operator.span,
+                            format!("inverted guardrail: `Allow` with `{}` {what}", e.operator.node),
+                        )
+                        .with_label(how)
+                        .with_help(format!(
+                            "to admit only the listed values, deny the others: `\"Effect\": \"Deny\"` with `ForAnyValue:{}`; to grant them, `Allow` with `ForAllValues:{positive}`",
+                            spec.base.name()
+                        )),
+                    );
+                }
+            }
+        }
+        if effect.node == Effect::Deny && known.len() >= 2 {
+            let first_key = known.first().map(|e| e.key.node.to_ascii_lowercase());
+            let one_key = known
+                .iter()
+                .all(|e| Some(e.key.node.to_ascii_lowercase()) == first_key);
+            if !one_key {
+                let n = known.len();
+                let span = stmt.condition.unwrap_or_else(|| stmt.anchor());
+                let mut d = Diagnostic::warning(
+                    "W0601",
+                    file,
+                    span,
+                    format!("this deny fires only when all {n} conditions hold"),
+                )
+                .with_label("IAM ANDs every entry of a `Condition`")
+                .with_help("if you meant any of them, use one statement each");
+                for (i, e) in known.iter().enumerate() {
+                    d = d.with_secondary(
+                        file,
+                        e.key.span,
+                        format!("condition {} of {n}: `{}`", i + 1, e.operator.node),
+                    );
+                }
+                self.push(d);
+            }
+        }
+    }
+}
