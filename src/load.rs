@@ -106,10 +106,15 @@ pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
     loader.loaded
 }
 
-/// Reads a source file: a regular file, at most one byte over the size
-/// limit (so the limit is reported without reading an endless device).
-/// Returns the bytes read and the file's full size.
+/// Reads a source file, at most one byte over the size limit.
 fn read_source(path: &Path) -> Result<(Vec<u8>, usize), String> {
+    read_limited(path, MAX_SOURCE_BYTES)
+}
+
+/// Reads a regular file, at most one byte over `limit` (so a limit is
+/// reported without reading an endless device). Returns the bytes read and
+/// the file's full size.
+pub fn read_limited(path: &Path, limit: usize) -> Result<(Vec<u8>, usize), String> {
     use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| e.to_string().to_lowercase())?;
     if !meta.is_file() {
@@ -117,7 +122,7 @@ fn read_source(path: &Path) -> Result<(Vec<u8>, usize), String> {
     }
     let file = std::fs::File::open(path).map_err(|e| e.to_string().to_lowercase())?;
     let mut bytes = Vec::new();
-    file.take(MAX_SOURCE_BYTES as u64 + 1)
+    file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string().to_lowercase())?;
     let size = usize::try_from(meta.len())

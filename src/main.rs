@@ -327,17 +327,10 @@ fn run_check(
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        paths
-    };
-    let (loaded, checked) = match gov::check_paths(&paths, catalog) {
+    let paths = default_paths(paths);
+    let (loaded, checked) = match check_or_report(&paths, catalog) {
         Ok(r) => r,
-        Err(e) => {
-            usage_error(e.code(), e);
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
     };
     let diags: &[Diagnostic] = &checked.diagnostics;
     match format {
@@ -402,11 +395,7 @@ fn run_build(
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        paths
-    };
+    let paths = default_paths(paths);
     for p in &paths {
         if p.is_dir() && inside(out, p) {
             usage_error(
@@ -421,12 +410,9 @@ fn run_build(
             return ExitCode::from(EXIT_USAGE);
         }
     }
-    let (loaded, checked) = match gov::check_paths(&paths, catalog) {
+    let (loaded, checked) = match check_or_report(&paths, catalog) {
         Ok(r) => r,
-        Err(e) => {
-            usage_error(e.code(), e);
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
     };
     let mut errors: Vec<Diagnostic> = checked
         .diagnostics
@@ -498,11 +484,7 @@ fn run_build(
 }
 
 fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        paths
-    };
+    let paths = default_paths(paths);
     let (outcomes, problems) = match gov::format::format_paths(&paths, check) {
         Ok(outcomes) => (outcomes, None),
         Err(gov::format::FormatRunError::Path(e)) => {
@@ -532,22 +514,9 @@ fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode {
     }
 }
 
-/// Reads a JSON file to lint or import: a regular file, at most one byte over
-/// the lint limit (the limit is then reported, not the whole file read).
+/// Reads a JSON file to lint or import, never past the lint size limit.
 fn read_json(path: &Path) -> Result<Vec<u8>, String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string().to_lowercase())?;
-    if !meta.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| {
-            f.take(gov::jsonlint::MAX_LINT_BYTES as u64 + 1)
-                .read_to_end(&mut bytes)
-        })
-        .map_err(|e| e.to_string().to_lowercase())?;
-    Ok(bytes)
+    gov::load::read_limited(path, gov::jsonlint::MAX_LINT_BYTES).map(|(bytes, _)| bytes)
 }
 
 fn run_lint(
@@ -684,17 +653,10 @@ fn run_import_json(
 }
 
 fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
-    let paths = if paths.is_empty() {
-        vec![PathBuf::from("policies")]
-    } else {
-        paths
-    };
-    let (loaded, checked) = match gov::check_paths(&paths, catalog) {
+    let paths = default_paths(paths);
+    let (loaded, checked) = match check_or_report(&paths, catalog) {
         Ok(r) => r,
-        Err(e) => {
-            usage_error(e.code(), e);
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
     };
     let (compiled, lower_errors) = gov::testing::compile(&checked.program);
     let errors: Vec<Diagnostic> = checked
@@ -715,6 +677,26 @@ fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
     } else {
         ExitCode::from(EXIT_FINDINGS)
     }
+}
+
+/// The paths named, or `policies/`.
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    }
+}
+
+/// Loads and checks; a problem with the paths themselves is reported here.
+fn check_or_report(
+    paths: &[PathBuf],
+    catalog: &Catalog,
+) -> Result<(gov::load::Loaded, gov::check::Checked), ExitCode> {
+    gov::check_paths(paths, catalog).map_err(|e| {
+        usage_error(e.code(), e);
+        ExitCode::from(EXIT_USAGE)
+    })
 }
 
 fn plural(n: usize) -> &'static str {
