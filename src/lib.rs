@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod format;

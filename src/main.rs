@@ -89,6 +89,22 @@ enum Command {
         /// Files or folders (every `.gov` file below); default `policies/`.
         paths: Vec<PathBuf>,
     },
+    /// What a change does to access: each side a `.gov` file, a folder, or `git:REV`.
+    Diff {
+        /// The old side: a file, a folder, or `git:REV` (e.g. `git:main`, `git:HEAD~1`).
+        old: String,
+        /// The new side, likewise.
+        new: String,
+        /// For `git:` sides: the paths to read at that revision.
+        #[arg(long = "path", default_value = "policies")]
+        paths: Vec<PathBuf>,
+        /// `markdown` is meant to be pasted as a pull-request comment.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Exit 1 when the change widens access, narrows it, or either.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// Format `.gov` files in the one canonical layout (comments kept; the result must re-parse equal).
     Fmt {
         /// Files or folders (every `.gov` file below); default `policies/`.
@@ -129,6 +145,20 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Widen,
+    Narrow,
+    Any,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -224,6 +254,18 @@ fn run() -> ExitCode {
             run_build(paths, &out, split, color, catalog)
         }
         Command::Fmt { paths, check } => run_fmt(paths, check, color),
+        Command::Diff {
+            old,
+            new,
+            paths,
+            format,
+            fail_on,
+        } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            run_diff(&old, &new, &paths, format, fail_on, color, catalog)
+        }
         Command::Lint {
             files,
             kind,
@@ -480,6 +522,87 @@ fn run_build(
             errln!("build failed, nothing written");
             ExitCode::from(if io { EXIT_USAGE } else { EXIT_FINDINGS })
         }
+    }
+}
+
+/// One side of a diff, compiled; `Err` after reporting why it does not build.
+fn diff_side(
+    spec: &str,
+    paths: &[PathBuf],
+    color: bool,
+    catalog: &Catalog,
+) -> Result<Vec<(gov::ir::Policy, gov::iam::PolicyDocument)>, ExitCode> {
+    let (loaded, checked) = match spec.strip_prefix("git:") {
+        Some(rev) => {
+            let texts = gov::diff::read_git_side(rev, paths).map_err(|e| {
+                usage_error("E0908", &e);
+                ExitCode::from(EXIT_USAGE)
+            })?;
+            let refs: Vec<(&str, &str)> = texts
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            let loaded = gov::load::load_texts(&refs);
+            let checked = gov::check::check(&loaded, catalog);
+            (loaded, checked)
+        }
+        None => check_or_report(&[PathBuf::from(spec)], catalog)?,
+    };
+    let (compiled, lower_errors) = gov::diff::compile_program(&checked.program);
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .chain(lower_errors)
+        .collect();
+    if !errors.is_empty() {
+        err!("{}", diag::render_human(&loaded.sources, &errors, color));
+        errln!("error[E0909]: `{spec}` does not build, so it cannot be compared");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    Ok(compiled)
+}
+
+fn run_diff(
+    old: &str,
+    new: &str,
+    paths: &[PathBuf],
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let old_side = match diff_side(old, paths, color, catalog) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let new_side = match diff_side(new, paths, color, catalog) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let report = gov::diff::diff(
+        &gov::diff::Side::new(&old_side),
+        &gov::diff::Side::new(&new_side),
+        catalog,
+    );
+    match format {
+        DiffFormat::Human => out!("{}", gov::diff::render_human(&report)),
+        DiffFormat::Markdown => out!("{}", gov::diff::render_markdown(&report)),
+        DiffFormat::Json => out!("{}", gov::diff::render_json(&report)),
+    }
+    let widens = gov::diff::has_widening(&report);
+    let narrows = gov::diff::has_narrowing(&report);
+    let fail = match fail_on {
+        Some(FailOn::Widen) => widens,
+        Some(FailOn::Narrow) => narrows,
+        Some(FailOn::Any) => widens || narrows,
+        None => false,
+    };
+    if fail {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -1,0 +1,706 @@
+//! The request space of one group of actions: the condition keys the
+//! statements of either side test, the values each key takes (absent, each
+//! representative, several values), the resources and the principals.
+
+use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
+use super::values::{arn_glob_matches, date_reps, glob_matches, ip_reps, numeric_reps};
+use crate::catalog::Catalog;
+use crate::iam::{
+    BaseOperator, OperatorFamily, OperatorSpec, Principal, PrincipalSpec, Resources, Statement,
+};
+use std::collections::BTreeMap;
+
+/// One key of the request space.
+#[derive(Clone, Debug)]
+pub(super) struct KeyDomain {
+    /// As the policy spells it.
+    pub display: String,
+    /// Lowercased, as the request context keys it.
+    pub lower: String,
+    /// Several values at once are possible (`ArrayOf…`).
+    pub multivalued: bool,
+    /// The values the key takes: `None` is absent (an empty set is the same
+    /// in IAM), else the values.
+    pub options: Vec<Option<Vec<String>>>,
+}
+
+/// The request space of a group of actions.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Domain {
+    /// Sorted by lowercased name.
+    pub keys: Vec<KeyDomain>,
+    /// `None` (the unknown resource, outside every named pattern) first.
+    pub resources: Vec<Option<String>>,
+    pub notes: Vec<String>,
+    /// False when some key's (or the resources') regions were not all told
+    /// apart.
+    pub complete: bool,
+}
+
+/// Up to this many representatives, a multivalued key takes every subset of
+/// them; above, every pair and the whole set.
+pub const MAX_REPS_FOR_ALL_SUBSETS: usize = 5;
+
+/// What the statements say about one key.
+#[derive(Default)]
+struct KeyInfo {
+    display: String,
+    qualified: bool,
+    /// Representatives in order of appearance.
+    reps: Vec<String>,
+    /// Equality constants (`StringEquals`…), variables filled.
+    string_consts: Vec<String>,
+    /// `StringLike` patterns, variables filled, wildcards kept.
+    like_patterns: Vec<String>,
+    arn_patterns: Vec<String>,
+    /// Every string and ARN value as the evaluator reads it, variables kept.
+    patterns: Vec<Pattern>,
+    ignore_case: bool,
+    /// Keep every candidate even when two fall in the same region: their
+    /// meaning depends on more than the patterns of this key (policy
+    /// variables, principals, case-insensitive operators).
+    no_dedupe: bool,
+    has_string: bool,
+    has_arn: bool,
+    numbers: Vec<String>,
+    dates: Vec<String>,
+    ips: Vec<String>,
+    binaries: Vec<String>,
+    has_bool: bool,
+}
+
+impl KeyInfo {
+    fn push_rep(&mut self, v: String) {
+        if !self.reps.contains(&v) {
+            self.reps.push(v);
+        }
+    }
+}
+
+/// Policy variables met in values: each gets a token, the value it takes
+/// when "equal" in a witness.
+#[derive(Default)]
+struct Vars {
+    /// lowercased name → (spelling, token)
+    table: BTreeMap<String, (String, String)>,
+    /// defaults written in `${key, 'default'}`, per lowercased name
+    defaults: BTreeMap<String, Vec<String>>,
+}
+
+impl Vars {
+    fn token(&mut self, name: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        if let Some((_, t)) = self.table.get(&lower) {
+            return t.clone();
+        }
+        let tail: String = name
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or(name)
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let mut token = format!("v-{tail}");
+        let mut n = 2;
+        while self.table.values().any(|(_, t)| *t == token) {
+            token = format!("v-{tail}-{n}");
+            n += 1;
+        }
+        self.table.insert(lower, (name.to_string(), token.clone()));
+        token
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Wildcards are plain characters (`StringEquals`).
+    Literal,
+    /// A value the pattern matches: `*` and `?` become `x`.
+    Witness,
+    /// Another: `*` matches nothing, `?` becomes `x`.
+    ShortWitness,
+    /// The pattern itself, wildcards kept.
+    Pattern,
+}
+
+/// The text of a policy value in `mode`, variables replaced by their token
+/// (or, with `use_defaults`, by their default where one is written). Also
+/// says whether a default was met.
+fn fill(
+    value: &str,
+    mode: Mode,
+    variables: bool,
+    vars: &mut Vars,
+    use_defaults: bool,
+) -> (String, bool) {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = String::new();
+    let mut has_default = false;
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        if variables && c == '$' && chars.get(i + 1) == Some(&'{') {
+            let close = chars
+                .iter()
+                .skip(i + 2)
+                .position(|&d| d == '}')
+                .map(|p| p + i + 2);
+            if let Some(close) = close {
+                let inner: String = chars.get(i + 2..close).unwrap_or_default().iter().collect();
+                let (name, default) = match inner.split_once(',') {
+                    Some((n, d)) => {
+                        let d = d.trim();
+                        let d = d
+                            .strip_prefix('\'')
+                            .and_then(|d| d.strip_suffix('\''))
+                            .map(str::to_string);
+                        (n.trim().to_string(), d)
+                    }
+                    None => (inner.trim().to_string(), None),
+                };
+                if !name.is_empty() {
+                    match name.as_str() {
+                        "*" | "?" | "$" => out.push_str(&name),
+                        _ => {
+                            let token = vars.token(&name);
+                            match default {
+                                Some(d) => {
+                                    has_default = true;
+                                    vars.defaults
+                                        .entry(name.to_ascii_lowercase())
+                                        .or_default()
+                                        .push(d.clone());
+                                    out.push_str(if use_defaults { &d } else { &token });
+                                }
+                                None => out.push_str(&token),
+                            }
+                        }
+                    }
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        match (mode, c) {
+            (Mode::Witness, '*' | '?') | (Mode::ShortWitness, '?') => out.push('x'),
+            (Mode::ShortWitness, '*') => {}
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    (out, has_default)
+}
+
+/// Every filled form of a value: with tokens, and with defaults if any; for
+/// a witness, `*` standing for `x` and for nothing.
+fn fills(value: &str, mode: Mode, variables: bool, vars: &mut Vars) -> Vec<String> {
+    let modes: &[Mode] = if mode == Mode::Witness {
+        &[Mode::Witness, Mode::ShortWitness]
+    } else {
+        &[mode]
+    };
+    let mut out: Vec<String> = Vec::new();
+    for &m in modes {
+        let (main, has_default) = fill(value, m, variables, vars, false);
+        let mut forms = vec![main];
+        if has_default {
+            forms.push(fill(value, m, variables, vars, true).0);
+        }
+        for f in forms {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
+/// One side's statements, with what governs their reading.
+pub(super) struct Statements<'a> {
+    pub statements: Vec<&'a Statement>,
+    /// `Version` is `2012-10-17`: variables are resolved.
+    pub variables: bool,
+}
+
+/// Builds the request space for the statements of both sides.
+pub(super) fn build(sides: &[Statements<'_>], catalog: &Catalog) -> Domain {
+    let mut infos: BTreeMap<String, KeyInfo> = BTreeMap::new();
+    let mut vars = Vars::default();
+    let mut notes = Vec::new();
+    let mut resources: Vec<Option<String>> = vec![None];
+    let mut resource_texts: Vec<String> = Vec::new();
+    let mut resource_patterns: Vec<Pattern> = Vec::new();
+
+    for side in sides {
+        for stmt in &side.statements {
+            for cond in &stmt.conditions {
+                let spec = match OperatorSpec::parse(&cond.operator) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        let note = format!("a condition was not explored: {e}");
+                        if !notes.contains(&note) {
+                            notes.push(note);
+                        }
+                        continue;
+                    }
+                };
+                let info = infos.entry(cond.key.to_ascii_lowercase()).or_default();
+                if info.display.is_empty() {
+                    info.display = cond.key.clone();
+                }
+                info.qualified |= spec.qualifier.is_some();
+                let variables = side.variables && spec.base.accepts_variables();
+                if variables && cond.values.iter().any(|v| v.contains("${")) {
+                    info.no_dedupe = true;
+                }
+                match spec.base.family() {
+                    OperatorFamily::String => {
+                        info.has_string = true;
+                        let like = matches!(
+                            spec.base,
+                            BaseOperator::StringLike | BaseOperator::StringNotLike
+                        );
+                        info.ignore_case |= matches!(
+                            spec.base,
+                            BaseOperator::StringEqualsIgnoreCase
+                                | BaseOperator::StringNotEqualsIgnoreCase
+                        );
+                        info.no_dedupe |= info.ignore_case;
+                        for v in &cond.values {
+                            let kind = if like { Kind::Glob } else { Kind::Literal };
+                            info.patterns.push(Pattern::parse(v, kind, variables));
+                            if like {
+                                for w in fills(v, Mode::Witness, variables, &mut vars) {
+                                    info.push_rep(w);
+                                }
+                                for p in fills(v, Mode::Pattern, variables, &mut vars) {
+                                    info.like_patterns.push(p);
+                                }
+                            } else {
+                                for w in fills(v, Mode::Literal, variables, &mut vars) {
+                                    info.string_consts.push(w.clone());
+                                    info.push_rep(w);
+                                }
+                            }
+                        }
+                    }
+                    OperatorFamily::Arn => {
+                        info.has_arn = true;
+                        for v in &cond.values {
+                            info.patterns.push(Pattern::parse(v, Kind::Arn, variables));
+                            for w in fills(v, Mode::Witness, variables, &mut vars) {
+                                info.push_rep(w);
+                            }
+                            for p in fills(v, Mode::Pattern, variables, &mut vars) {
+                                info.arn_patterns.push(p);
+                            }
+                        }
+                    }
+                    OperatorFamily::Numeric => info.numbers.extend(cond.values.iter().cloned()),
+                    OperatorFamily::Date => info.dates.extend(cond.values.iter().cloned()),
+                    OperatorFamily::Ip => info.ips.extend(cond.values.iter().cloned()),
+                    OperatorFamily::Binary => info.binaries.extend(cond.values.iter().cloned()),
+                    OperatorFamily::Bool => info.has_bool = true,
+                    OperatorFamily::Null => {}
+                }
+            }
+            // resources: a witness inside each named pattern
+            let patterns = match &stmt.resources {
+                Some(Resources::Resource(list)) | Some(Resources::NotResource(list)) => {
+                    list.as_slice()
+                }
+                None => &[],
+            };
+            for p in patterns {
+                if p == "*" {
+                    continue;
+                }
+                if !resource_texts.contains(p) {
+                    resource_texts.push(p.clone());
+                    resource_patterns.push(Pattern::parse(p, Kind::Arn, side.variables));
+                }
+                for w in fills(p, Mode::Witness, side.variables, &mut vars) {
+                    if !resources.contains(&Some(w.clone())) {
+                        resources.push(Some(w));
+                    }
+                }
+            }
+            // principals: the request's principal is read from these keys
+            if let Some(Principal::Principal(PrincipalSpec::Map(map)))
+            | Some(Principal::NotPrincipal(PrincipalSpec::Map(map))) = &stmt.principal
+            {
+                for (kind, values) in map {
+                    let key = if kind == "Service" {
+                        "aws:PrincipalServiceName"
+                    } else {
+                        "aws:PrincipalArn"
+                    };
+                    let info = infos.entry(key.to_ascii_lowercase()).or_default();
+                    if info.display.is_empty() {
+                        info.display = key.to_string();
+                    }
+                    if kind == "Service" {
+                        info.has_string = true;
+                    } else {
+                        info.has_arn = true;
+                    }
+                    info.no_dedupe = true;
+                    for v in values {
+                        if v == "*" {
+                            continue;
+                        }
+                        let rep = if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+                            format!("arn:aws:iam::{v}:root")
+                        } else {
+                            v.clone()
+                        };
+                        info.push_rep(rep);
+                    }
+                }
+            }
+        }
+    }
+
+    // variables: each key named in a value takes its token (equal) and the
+    // key's other value (different), plus any default written
+    for (lower, (display, token)) in &vars.table {
+        let info = infos.entry(lower.clone()).or_default();
+        if info.display.is_empty() {
+            info.display = display.clone();
+        }
+        info.has_string = true;
+        info.no_dedupe = true;
+        info.push_rep(token.clone());
+        for d in vars.defaults.get(lower).into_iter().flatten() {
+            info.push_rep(d.clone());
+        }
+    }
+
+    // resources: a witness of every region the patterns cut (the region
+    // outside all of them is the unknown resource); the values the
+    // variables of a pattern take for a witness to match it
+    let mut complete = true;
+    let mut captured: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if !resource_patterns.is_empty() {
+        let dedupe = !resource_patterns.iter().any(Pattern::has_variables);
+        let candidates: Vec<String> = resources.iter().flatten().cloned().collect();
+        let (found, done) = regions(&resource_patterns, &candidates, dedupe, MAX_REGION_STATES);
+        complete &= done;
+        if !done {
+            notes.push(format!(
+                "not exhaustive: the resource patterns could not all be told apart (more than {MAX_REGION_STATES} states, or a pattern longer than {MAX_PATTERN_LEN} characters)"
+            ));
+        }
+        capture(&resource_patterns, &found, &mut captured);
+        resources = std::iter::once(None)
+            .chain(
+                found
+                    .into_iter()
+                    .filter(|r| resource_patterns.iter().any(|p| p.matches(r)))
+                    .map(Some),
+            )
+            .collect();
+    }
+
+    let mut computed: Vec<Computed> = Vec::new();
+    for (lower, info) in infos {
+        let multivalued = match catalog.key(&info.display) {
+            Some(k) => k.ty.is_multivalued(),
+            None => info.qualified,
+        };
+        let display = info.display.clone();
+        let with_variables: Vec<Pattern> = info
+            .patterns
+            .iter()
+            .filter(|p| p.has_variables())
+            .cloned()
+            .collect();
+        let (reps, done) = representatives(info, &mut captured);
+        if !done {
+            complete = false;
+            notes.push(format!(
+                "not exhaustive: the values of `{display}` could not all be told apart (more than {MAX_REGION_STATES} states, or a pattern longer than {MAX_PATTERN_LEN} characters)"
+            ));
+        }
+        computed.push(Computed {
+            lower,
+            display,
+            multivalued,
+            reps,
+            with_variables,
+        });
+    }
+    // a variable also takes the values that make a witness match, and a key
+    // compared with a variable the values the pattern takes for each of the
+    // variable's
+    let tokens: BTreeMap<String, String> = vars
+        .table
+        .iter()
+        .map(|(lower, (_, token))| (lower.clone(), token.clone()))
+        .collect();
+    let keys = computed
+        .into_iter()
+        .map(|c| {
+            let Computed {
+                lower,
+                display,
+                multivalued,
+                mut reps,
+                with_variables,
+            } = c;
+            let mut more: Vec<String> = captured.get(&lower).cloned().unwrap_or_default();
+            for p in &with_variables {
+                for var in p.variables() {
+                    for value in captured.get(var).into_iter().flatten() {
+                        more.push(p.witness(|v| {
+                            if v == var {
+                                value.clone()
+                            } else {
+                                tokens.get(v).cloned().unwrap_or_default()
+                            }
+                        }));
+                    }
+                }
+            }
+            for v in more {
+                if !reps.contains(&v) {
+                    reps.push(v);
+                }
+            }
+            KeyDomain {
+                options: options(&reps, multivalued),
+                multivalued,
+                display,
+                lower,
+            }
+        })
+        .collect::<Vec<_>>();
+    Domain {
+        keys,
+        resources,
+        notes,
+        complete,
+    }
+}
+
+/// A key's representatives before the variables' values are shared out.
+struct Computed {
+    lower: String,
+    display: String,
+    multivalued: bool,
+    reps: Vec<String>,
+    /// Its patterns that hold variables.
+    with_variables: Vec<Pattern>,
+}
+
+/// Records, for every witness matched by a pattern with variables, the
+/// values its variables take.
+fn capture(patterns: &[Pattern], witnesses: &[String], into: &mut BTreeMap<String, Vec<String>>) {
+    for p in patterns.iter().filter(|p| p.has_variables()) {
+        for w in witnesses {
+            for (var, value) in p.captures(w).into_iter().flatten() {
+                let list = into.entry(var).or_default();
+                if !list.contains(&value) {
+                    list.push(value);
+                }
+            }
+        }
+    }
+}
+
+const OTHER_STRINGS: [&str; 6] = ["other", "zz-other", "other-2", "_", "0", "~"];
+const OTHER_ARNS: [&str; 3] = [
+    "arn:aws:iam::999999999999:other",
+    "arn:aws-other:other:other:999999999999:other/other",
+    "other",
+];
+
+/// At most this many states are walked to tell the string regions of one
+/// key (or of the resources) apart.
+pub const MAX_REGION_STATES: usize = 20_000;
+
+/// The element values a key is tried with; false when its string regions
+/// could not all be told apart.
+fn representatives(
+    info: KeyInfo,
+    captured: &mut BTreeMap<String, Vec<String>>,
+) -> (Vec<String>, bool) {
+    let push = |reps: &mut Vec<String>, v: String| {
+        if !reps.contains(&v) {
+            reps.push(v);
+        }
+    };
+    // strings and ARNs: the constants, a witness of each glob, some other
+    // value, then a witness of every region these leave out
+    let mut candidates = info.reps.clone();
+    if info.ignore_case {
+        for r in info.reps.iter() {
+            let upper = r.to_uppercase();
+            let flipped = if upper == *r { r.to_lowercase() } else { upper };
+            push(&mut candidates, flipped);
+        }
+    }
+    let typed = !info.numbers.is_empty()
+        || !info.dates.is_empty()
+        || !info.ips.is_empty()
+        || !info.binaries.is_empty()
+        || info.has_bool;
+    if info.has_string || (!typed && !info.has_arn) {
+        let hits = |c: &str| {
+            let eq = info
+                .string_consts
+                .iter()
+                .filter(|k| {
+                    if info.ignore_case {
+                        k.to_lowercase() == c.to_lowercase()
+                    } else {
+                        k.as_str() == c
+                    }
+                })
+                .count();
+            let like = info
+                .like_patterns
+                .iter()
+                .filter(|p| glob_matches(p, c, false))
+                .count();
+            eq + like
+        };
+        if let Some(best) = OTHER_STRINGS.iter().min_by_key(|c| hits(c)) {
+            push(&mut candidates, (*best).to_string());
+        }
+    }
+    if info.has_arn {
+        let hits = |c: &str| {
+            info.arn_patterns
+                .iter()
+                .filter(|p| arn_glob_matches(p, c))
+                .count()
+        };
+        if let Some(best) = OTHER_ARNS.iter().min_by_key(|c| hits(c)) {
+            push(&mut candidates, (*best).to_string());
+        }
+    }
+    let (mut reps, complete) = regions(
+        &info.patterns,
+        &candidates,
+        !info.no_dedupe,
+        MAX_REGION_STATES,
+    );
+    capture(&info.patterns, &reps, captured);
+    for v in numeric_reps(&info.numbers) {
+        push(&mut reps, v);
+    }
+    for v in date_reps(&info.dates) {
+        push(&mut reps, v);
+    }
+    for v in ip_reps(&info.ips) {
+        push(&mut reps, v);
+    }
+    if !info.binaries.is_empty() {
+        for b in &info.binaries {
+            push(&mut reps, b.clone());
+        }
+        push(&mut reps, "b3RoZXI=".to_string());
+    }
+    if info.has_bool {
+        push(&mut reps, "true".to_string());
+        push(&mut reps, "false".to_string());
+    }
+    (reps, complete)
+}
+
+/// The values a key takes: absent, each representative, and for a
+/// multivalued key sets of several.
+fn options(reps: &[String], multivalued: bool) -> Vec<Option<Vec<String>>> {
+    let mut out: Vec<Option<Vec<String>>> = vec![None];
+    out.extend(reps.iter().map(|r| Some(vec![r.clone()])));
+    if !multivalued || reps.len() < 2 {
+        return out;
+    }
+    let n = reps.len();
+    if n <= MAX_REPS_FOR_ALL_SUBSETS {
+        let mut subsets: Vec<Vec<usize>> = (1u32..(1u32 << n))
+            .map(|mask| (0..n).filter(|i| mask & (1 << i) != 0).collect::<Vec<_>>())
+            .filter(|s| s.len() >= 2)
+            .collect();
+        subsets.sort_by_key(|s| s.len());
+        for s in subsets {
+            out.push(Some(
+                s.iter().filter_map(|&i| reps.get(i).cloned()).collect(),
+            ));
+        }
+    } else {
+        for i in 0..n {
+            for j in i + 1..n {
+                if let (Some(a), Some(b)) = (reps.get(i), reps.get(j)) {
+                    out.push(Some(vec![a.clone(), b.clone()]));
+                }
+            }
+        }
+        out.push(Some(reps.to_vec()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_variables_and_wildcards() {
+        let mut vars = Vars::default();
+        assert_eq!(
+            fill(
+                "arn:aws:s3:::b/${aws:username}/*",
+                Mode::Witness,
+                true,
+                &mut vars,
+                false
+            )
+            .0,
+            "arn:aws:s3:::b/v-username/x"
+        );
+        assert_eq!(
+            fill("a${*}?", Mode::Witness, true, &mut vars, false).0,
+            "a*x"
+        );
+        assert_eq!(fill("a*", Mode::Literal, true, &mut vars, false).0, "a*");
+        let (with_default, has) = fill(
+            "${aws:PrincipalTag/team, 'none'}",
+            Mode::Literal,
+            true,
+            &mut vars,
+            true,
+        );
+        assert_eq!((with_default.as_str(), has), ("none", true));
+        assert_eq!(
+            fill("${aws:username}", Mode::Literal, false, &mut vars, false).0,
+            "${aws:username}"
+        );
+    }
+
+    #[test]
+    fn glob_witnesses() {
+        let mut vars = Vars::default();
+        assert_eq!(
+            fills("ml.*", Mode::Witness, true, &mut vars),
+            vec!["ml.x".to_string(), "ml.".to_string()]
+        );
+        assert_eq!(
+            fills("ml.?", Mode::Witness, true, &mut vars),
+            vec!["ml.x".to_string()]
+        );
+    }
+
+    #[test]
+    fn multivalued_options() {
+        let reps: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let o = options(&reps, true);
+        assert_eq!(o.len(), 1 + 7);
+        assert_eq!(o[0], None);
+        assert_eq!(o.last().cloned().flatten().map(|v| v.len()), Some(3));
+        assert_eq!(options(&reps, false).len(), 4);
+        let many: Vec<String> = (0..7).map(|i| i.to_string()).collect();
+        assert_eq!(options(&many, true).len(), 1 + 7 + 21 + 1);
+    }
+}

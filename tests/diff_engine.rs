@@ -1,0 +1,540 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `gov::diff`: what a change of the policies does to access.
+
+use gov::catalog::Catalog;
+use gov::diff::{self, ChangeKind, DiffReport, PolicyChange, Side};
+use gov::eval::Decision;
+use gov::iam::PolicyDocument;
+use gov::ir::{Policy, PolicyKind};
+use std::path::PathBuf;
+
+fn compile(src: &str) -> Vec<(Policy, PolicyDocument)> {
+    let catalog = Catalog::embedded().expect("embedded catalog");
+    let loaded = gov::load::load_texts(&[("t.gov", src)]);
+    let checked = gov::check::check(&loaded, catalog);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{}",
+        gov::diag::render_human(&loaded.sources, &errors, false)
+    );
+    let (compiled, errors) = diff::compile_program(&checked.program);
+    assert!(errors.is_empty());
+    assert_eq!(compiled.len(), checked.program.policies.len());
+    compiled
+}
+
+fn run(old: &str, new: &str) -> DiffReport {
+    let catalog = Catalog::embedded().expect("embedded catalog");
+    let old = compile(old);
+    let new = compile(new);
+    diff::diff(&Side::new(&old), &Side::new(&new), catalog)
+}
+
+fn only(report: &DiffReport) -> &PolicyChange {
+    assert_eq!(report.changes.len(), 1, "{}", diff::render_human(report));
+    &report.changes[0]
+}
+
+fn value_of<'a>(w: &'a diff::Witness, key: &str) -> Option<&'a [String]> {
+    w.context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_slice())
+}
+
+const INSTANCE_TYPES_OLD: &str = r#"
+use sagemaker
+scp LimitInstanceTypes {
+    @sid("OnlyApprovedInstanceTypes")
+    deny CreateApp unless InstanceTypes all in ["ml.c5.large", "ml.m5.large", "ml.t3.medium", "system"]
+}
+"#;
+
+const INSTANCE_TYPES_NEW: &str = r#"
+use sagemaker
+scp LimitInstanceTypes {
+    @sid("OnlyApprovedInstanceTypes")
+    deny CreateApp unless InstanceTypes all in ["ml.c5.large", "ml.m5.large", "ml.t3.medium", "system", "ml.g5.xlarge"]
+}
+"#;
+
+#[test]
+fn identical_sides_change_nothing() {
+    let report = run(INSTANCE_TYPES_OLD, INSTANCE_TYPES_OLD);
+    assert!(report.changes.is_empty());
+    assert!(!diff::has_widening(&report));
+    assert!(!diff::has_narrowing(&report));
+    assert_eq!(diff::render_human(&report), "No policy changed.\n");
+}
+
+#[test]
+fn approving_an_instance_type_widens_create_app() {
+    let report = run(INSTANCE_TYPES_OLD, INSTANCE_TYPES_NEW);
+    let change = only(&report);
+    assert_eq!(change.change, ChangeKind::Modified);
+    assert_eq!(change.kind_of_policy, PolicyKind::Scp);
+    assert!(change.exhaustive);
+    assert!(change.narrows.is_empty(), "{}", diff::render_human(&report));
+    assert_eq!(change.widens.len(), 1);
+    let f = &change.widens[0];
+    assert_eq!(f.action, "sagemaker:CreateApp");
+    assert!(f.count >= 1);
+    let w = &f.witness;
+    assert_eq!(w.action, "sagemaker:CreateApp");
+    assert_eq!(
+        value_of(w, "sagemaker:InstanceTypes"),
+        Some(&["ml.g5.xlarge".to_string()][..])
+    );
+    assert_eq!(w.context.len(), 1);
+    assert_eq!(w.old_decision, Decision::ExplicitDeny);
+    assert_eq!(w.new_decision, Decision::Allow);
+    assert_eq!(
+        w.old_statement.as_deref(),
+        Some("OnlyApprovedInstanceTypes")
+    );
+    assert_eq!(w.new_statement, None);
+    assert!(diff::has_widening(&report));
+    assert!(!diff::has_narrowing(&report));
+    assert!(
+        change
+            .text_diff
+            .lines()
+            .any(|l| l.starts_with('+') && l.contains("\"ml.g5.xlarge\"")),
+        "{}",
+        change.text_diff
+    );
+}
+
+const LOCK_DOWN_OLD: &str = r#"
+scp LockDownStudioDomain {
+    deny sagemaker:CreateDomain
+        unless sagemaker:AppNetworkAccessType == "VpcOnly"
+           and sagemaker:VpcSubnets present
+           and sagemaker:VpcSecurityGroupIds present
+}
+"#;
+
+const LOCK_DOWN_NEW: &str = r#"
+scp LockDownStudioDomain {
+    deny sagemaker:CreateDomain
+        unless sagemaker:AppNetworkAccessType == "VpcOnly"
+           and sagemaker:VpcSecurityGroupIds present
+}
+"#;
+
+#[test]
+fn dropping_a_presence_test_widens_with_the_key_absent() {
+    let report = run(LOCK_DOWN_OLD, LOCK_DOWN_NEW);
+    let change = only(&report);
+    assert!(change.narrows.is_empty());
+    assert_eq!(change.widens.len(), 1);
+    let f = &change.widens[0];
+    assert_eq!(f.action, "sagemaker:CreateDomain");
+    let w = &f.witness;
+    assert_eq!(value_of(w, "sagemaker:VpcSubnets"), None);
+    assert_eq!(
+        value_of(w, "sagemaker:AppNetworkAccessType"),
+        Some(&["VpcOnly".to_string()][..])
+    );
+    assert!(value_of(w, "sagemaker:VpcSecurityGroupIds").is_some());
+    assert_eq!(w.old_decision, Decision::ExplicitDeny);
+    assert_eq!(w.new_decision, Decision::Allow);
+    // only requests without subnets differ: every one of them is counted
+    assert!(f.count >= 1);
+}
+
+#[test]
+fn narrower_allow_conditions_narrow() {
+    let old = r#"
+policy StudioUsers {
+    allow [sagemaker:CreatePresignedDomainUrl, sagemaker:DescribeUserProfile]
+}
+"#;
+    let new = r#"
+policy StudioUsers {
+    allow [sagemaker:CreatePresignedDomainUrl, sagemaker:DescribeUserProfile]
+        when aws:SourceIp in ["192.0.2.0/24"] and aws:MultiFactorAuthPresent == true
+}
+"#;
+    let report = run(old, new);
+    let change = only(&report);
+    assert!(change.widens.is_empty(), "{}", diff::render_human(&report));
+    let actions: Vec<&str> = change.narrows.iter().map(|f| f.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "sagemaker:CreatePresignedDomainUrl",
+            "sagemaker:DescribeUserProfile"
+        ]
+    );
+    let w = &change.narrows[0].witness;
+    // the smallest witness: no key at all
+    assert!(w.context.is_empty(), "{w:?}");
+    assert_eq!(w.old_decision, Decision::Allow);
+    assert_eq!(w.new_decision, Decision::ImplicitDeny);
+    assert_eq!(
+        w.old_statement.as_deref(),
+        Some("AllowCreatePresignedDomainUrlEtc")
+    );
+    assert!(!diff::has_widening(&report));
+    assert!(diff::has_narrowing(&report));
+}
+
+#[test]
+fn a_rename_is_reported_as_such() {
+    let new = INSTANCE_TYPES_OLD.replace("LimitInstanceTypes", "ApprovedInstanceTypesOnly");
+    let report = run(INSTANCE_TYPES_OLD, &new);
+    let change = only(&report);
+    assert_eq!(change.name, "ApprovedInstanceTypesOnly");
+    assert_eq!(
+        change.change,
+        ChangeKind::Renamed {
+            from: "LimitInstanceTypes".to_string()
+        }
+    );
+    assert!(change.widens.is_empty() && change.narrows.is_empty());
+    assert!(change.text_diff.is_empty());
+    assert!(diff::render_human(&report).contains("renamed from LimitInstanceTypes"));
+}
+
+#[test]
+fn a_smaller_address_range_narrows_with_an_address_of_the_upper_half() {
+    let old = r#"
+policy CorporateNetwork {
+    allow sagemaker:CreatePresignedDomainUrl when aws:SourceIp in ["192.0.2.0/24"]
+}
+"#;
+    let new = old.replace("192.0.2.0/24", "192.0.2.0/25");
+    let report = run(old, &new);
+    let change = only(&report);
+    assert!(change.widens.is_empty());
+    assert_eq!(change.narrows.len(), 1);
+    let w = &change.narrows[0].witness;
+    let ip = value_of(w, "aws:SourceIp").expect("an address")[0].clone();
+    let addr: std::net::Ipv4Addr = ip.parse().unwrap();
+    let last = addr.octets()[3];
+    assert!(ip.starts_with("192.0.2.") && last >= 128, "{ip}");
+    assert_eq!(w.old_decision, Decision::Allow);
+    assert_eq!(w.new_decision, Decision::ImplicitDeny);
+}
+
+#[test]
+fn added_and_removed_policies_compare_with_no_policy() {
+    let scp = r#"
+scp NoPublicDomains {
+    deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType != "VpcOnly"
+}
+"#;
+    let identity = r#"
+policy Readers {
+    allow sagemaker:DescribeDomain
+}
+"#;
+    // an added SCP only denies; a removed identity policy only takes away
+    let report = run(identity, scp);
+    assert_eq!(report.changes.len(), 2);
+    let added = &report.changes[0];
+    assert_eq!(added.name, "NoPublicDomains");
+    assert_eq!(added.change, ChangeKind::Added);
+    assert!(added.widens.is_empty());
+    assert_eq!(added.narrows.len(), 1);
+    let w = &added.narrows[0].witness;
+    assert_eq!(w.old_decision, Decision::Allow);
+    assert_eq!(w.new_decision, Decision::ExplicitDeny);
+    assert!(
+        added
+            .text_diff
+            .starts_with("--- /dev/null\n+++ b/NoPublicDomains.json\n")
+    );
+    let removed = &report.changes[1];
+    assert_eq!(removed.name, "Readers");
+    assert_eq!(removed.change, ChangeKind::Removed);
+    assert_eq!(removed.kind_of_policy, PolicyKind::Identity);
+    assert!(removed.widens.is_empty());
+    assert_eq!(removed.narrows[0].action, "sagemaker:DescribeDomain");
+    // and the other way round
+    let report = run(scp, identity);
+    assert_eq!(report.changes[0].widens.len(), 1);
+    assert_eq!(report.changes[1].widens.len(), 1);
+    assert!(!diff::has_narrowing(&report));
+}
+
+#[test]
+fn policy_variables_are_tried_equal_and_different() {
+    let old = r#"
+policy OwnResources {
+    allow sagemaker:DescribeUserProfile
+        when sagemaker:ResourceTag/owner == ${aws:username}
+}
+"#;
+    let new = old.replace("${aws:username}", "${aws:userid}");
+    let report = run(old, &new);
+    let change = only(&report);
+    let w = &change.widens[0].witness;
+    let owner = value_of(w, "sagemaker:ResourceTag/owner").unwrap();
+    assert_eq!(value_of(w, "aws:userid"), Some(owner));
+    assert_ne!(value_of(w, "aws:username"), Some(owner));
+    let w = &change.narrows[0].witness;
+    let owner = value_of(w, "sagemaker:ResourceTag/owner").unwrap();
+    assert_eq!(value_of(w, "aws:username"), Some(owner));
+    assert_ne!(value_of(w, "aws:userid"), Some(owner));
+}
+
+#[test]
+fn numbers_are_tried_between_the_constants() {
+    let old = r#"
+scp FreshMfa {
+    deny sagemaker:CreateDomain when aws:MultiFactorAuthAge > 3600
+}
+"#;
+    let new = old.replace("3600", "7200");
+    let report = run(old, &new);
+    let change = only(&report);
+    assert!(change.narrows.is_empty());
+    let w = &change.widens[0].witness;
+    let age: f64 = value_of(w, "aws:MultiFactorAuthAge").unwrap()[0]
+        .parse()
+        .unwrap();
+    assert!(age > 3600.0 && age <= 7200.0, "{age}");
+}
+
+#[test]
+fn dates_are_tried_around_the_constants() {
+    let old = r#"
+policy Temporary {
+    allow sagemaker:DescribeDomain when aws:CurrentTime < "2026-06-01T00:00:00Z"
+}
+"#;
+    let new = old.replace("2026-06-01", "2026-03-01");
+    let report = run(old, &new);
+    let change = only(&report);
+    assert!(change.widens.is_empty());
+    let w = &change.narrows[0].witness;
+    let t = &value_of(w, "aws:CurrentTime").unwrap()[0];
+    assert!(
+        t.as_str() >= "2026-03-01T00:00:00Z" && t.as_str() < "2026-06-01T00:00:00Z",
+        "{t}"
+    );
+}
+
+#[test]
+fn resources_are_tried_inside_each_pattern() {
+    let old = r#"
+policy Buckets {
+    allow s3:GetObject on "arn:aws:s3:::data/*"
+}
+"#;
+    let new = old.replace("data/*", "data/public/*");
+    let report = run(old, &new);
+    let change = only(&report);
+    assert!(change.widens.is_empty());
+    let w = &change.narrows[0].witness;
+    assert_eq!(w.resource.as_deref(), Some("arn:aws:s3:::data/x"));
+    assert!(diff::render_human(&report).contains("s3:GetObject on \"arn:aws:s3:::data/x\" { }"));
+}
+
+#[test]
+fn key_policy_principals_are_compared() {
+    let old = r#"
+key_policy LogsKey {
+    allow service "logs.us-east-1.amazonaws.com" to kms:DescribeKey on "*"
+}
+"#;
+    let new = old.replace("logs.us-east-1", "events.us-east-1");
+    let report = run(old, &new);
+    let change = only(&report);
+    assert_eq!(change.kind_of_policy, PolicyKind::KeyPolicy);
+    let narrowed = &change.narrows[0].witness;
+    assert_eq!(
+        value_of(narrowed, "aws:PrincipalServiceName"),
+        Some(&["logs.us-east-1.amazonaws.com".to_string()][..])
+    );
+    let widened = &change.widens[0].witness;
+    assert_eq!(
+        value_of(widened, "aws:PrincipalServiceName"),
+        Some(&["events.us-east-1.amazonaws.com".to_string()][..])
+    );
+}
+
+#[test]
+fn wildcards_and_except_expand_against_the_catalog() {
+    let old = r#"
+scp OnlyStorage {
+    deny * except ["s3:*"]
+}
+"#;
+    let new = r#"
+scp OnlyStorage {
+    deny * except ["s3:*", "sagemaker:Describe*"]
+}
+"#;
+    let report = run(old, new);
+    let change = only(&report);
+    assert!(change.narrows.is_empty());
+    assert!(change.widens.len() > 10, "{}", change.widens.len());
+    assert!(
+        change
+            .widens
+            .iter()
+            .all(|f| f.action.starts_with("sagemaker:Describe"))
+    );
+    assert!(
+        change
+            .widens
+            .iter()
+            .any(|f| f.action == "sagemaker:DescribeDomain")
+    );
+    assert!(change.widens.iter().all(|f| f.witness.action == f.action));
+    let human = diff::render_human(&report);
+    if change.widens.len() > diff::MAX_LISTED {
+        let more = change.widens.len() - diff::MAX_LISTED;
+        assert!(
+            human.contains(&format!("… and {more} more action")),
+            "{human}"
+        );
+    }
+}
+
+#[test]
+fn a_change_of_kind_is_noted() {
+    let old = r#"
+scp Domains {
+    deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType != "VpcOnly"
+}
+"#;
+    let new = old.replace("scp Domains", "rcp Domains");
+    let report = run(old, &new);
+    let change = only(&report);
+    assert_eq!(change.kind_of_policy, PolicyKind::Rcp);
+    assert_eq!(change.notes, ["the kind changed from `scp` to `rcp`"]);
+    // an RCP beside RCPFullAWSAccess denies what the SCP denied
+    assert!(change.widens.is_empty() && change.narrows.is_empty());
+}
+
+#[test]
+fn keys_an_action_cannot_carry_stay_absent() {
+    // among the `Create*` actions only some carry `sagemaker:InstanceTypes`:
+    // for the others the changed list cannot matter
+    let old = r#"
+use sagemaker
+scp Types {
+    deny "sagemaker:Create*" when InstanceTypes any not in ["ml.t3.medium"]
+}
+"#;
+    let new = old.replace("[\"ml.t3.medium\"]", "[\"ml.t3.medium\", \"ml.m5.large\"]");
+    let catalog = Catalog::embedded().unwrap();
+    let report = run(old, &new);
+    let change = only(&report);
+    let widened: Vec<String> = change.widens.iter().map(|f| f.action.clone()).collect();
+    let service = catalog.service("sagemaker").unwrap();
+    let key = catalog.key("sagemaker:InstanceTypes").unwrap();
+    let expected: Vec<String> = service
+        .actions_matching("Create*")
+        .into_iter()
+        .filter(|a| catalog.action_supports_key(a, &key))
+        .map(|a| a.full_name())
+        .collect();
+    assert!(expected.contains(&"sagemaker:CreateApp".to_string()));
+    assert!(expected.len() < service.actions_matching("Create*").len());
+    assert_eq!(widened, expected);
+}
+
+#[test]
+fn too_many_combinations_are_sampled_and_said_so() {
+    let old = r#"
+scp Many {
+    deny sagemaker:CreateDomain
+        when aws:PrincipalTag/a in ["1", "2", "3", "4", "5", "6", "7", "8"]
+         and aws:PrincipalTag/b in ["1", "2", "3", "4", "5", "6", "7", "8"]
+         and aws:PrincipalTag/c in ["1", "2", "3", "4", "5", "6", "7", "8"]
+         and aws:PrincipalTag/d in ["1", "2", "3", "4", "5", "6", "7", "8"]
+         and aws:PrincipalTag/e in ["1", "2", "3", "4", "5", "6", "7", "8"]
+         and aws:PrincipalTag/f in ["1", "2", "3", "4", "5", "6", "7", "8"]
+}
+"#;
+    let new = old.replace(
+        "and aws:PrincipalTag/f in [\"1\",",
+        "and aws:PrincipalTag/f in [",
+    );
+    let report = run(old, &new);
+    let change = only(&report);
+    assert!(!change.exhaustive);
+    assert!(!report.exhaustive());
+    assert!(
+        change.notes.iter().any(|n| n.starts_with("not exhaustive")),
+        "{:?}",
+        change.notes
+    );
+    assert!(diff::render_markdown(&report).contains("not exhaustive"));
+    // the sample still finds the change
+    assert_eq!(change.widens.len(), 1);
+    let w = &change.widens[0].witness;
+    assert_eq!(
+        value_of(w, "aws:PrincipalTag/f"),
+        Some(&["1".to_string()][..])
+    );
+}
+
+#[test]
+fn json_rendering_carries_everything() {
+    let report = run(INSTANCE_TYPES_OLD, INSTANCE_TYPES_NEW);
+    let json: serde_json::Value = serde_json::from_str(&diff::render_json(&report)).unwrap();
+    assert_eq!(json["widens"], true);
+    assert_eq!(json["narrows"], false);
+    assert_eq!(json["exhaustive"], true);
+    let change = &json["changes"][0];
+    assert_eq!(change["name"], "LimitInstanceTypes");
+    assert_eq!(change["kind"], "scp");
+    assert_eq!(change["change"], "modified");
+    let w = &change["widens"][0]["witness"];
+    assert_eq!(w["action"], "sagemaker:CreateApp");
+    assert_eq!(w["context"]["sagemaker:InstanceTypes"][0], "ml.g5.xlarge");
+    assert_eq!(w["old_decision"], "deny (explicit)");
+    assert_eq!(w["new_decision"], "allow");
+    assert_eq!(w["old_statement"], "OnlyApprovedInstanceTypes");
+    assert!(w["new_statement"].is_null());
+}
+
+#[test]
+fn markdown_for_a_pull_request() {
+    let old = format!("{INSTANCE_TYPES_OLD}{LOCK_DOWN_OLD}");
+    let new = format!(
+        "{INSTANCE_TYPES_NEW}{}",
+        LOCK_DOWN_NEW.replace("LockDownStudioDomain", "StudioDomainsVpcOnly")
+    ) + r#"
+policy CorporateNetwork {
+    allow sagemaker:CreatePresignedDomainUrl when aws:SourceIp in ["192.0.2.0/25"]
+}
+"#;
+    let report = run(&old, &new);
+    insta::assert_snapshot!("markdown", diff::render_markdown(&report));
+    insta::assert_snapshot!("human", diff::render_human(&report));
+}
+
+#[test]
+fn reading_a_revision_of_this_repository() {
+    let err =
+        diff::read_git_side("no-such-revision-anywhere", &[PathBuf::from("policies")]).unwrap_err();
+    assert!(matches!(err, diff::DiffError::UnknownRevision { .. }));
+    assert_eq!(
+        err.to_string(),
+        "unknown revision `no-such-revision-anywhere`: no such commit, branch or tag in this repository"
+    );
+    let files = diff::read_git_side("HEAD", &[PathBuf::from("policies")]).unwrap();
+    assert!(!files.is_empty());
+    for (path, text) in &files {
+        assert!(
+            path.starts_with("policies/") && path.ends_with(".gov"),
+            "{path}"
+        );
+        assert!(!text.trim().is_empty(), "{path}");
+    }
+    let err = diff::read_git_side("HEAD", &[PathBuf::from("no-such-folder")]).unwrap_err();
+    assert!(matches!(err, diff::DiffError::NoSources { .. }), "{err}");
+}
