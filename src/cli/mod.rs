@@ -1,0 +1,151 @@
+//! The command line's own modules (part of the `gov` binary, not of the
+//! library): output that never panics, shared helpers, and one module per
+//! group of commands.
+
+use clap::ValueEnum;
+use gov::catalog::Catalog;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set when writing to standard output failed (a closed pipe, a full disk):
+/// the run then exits 2 instead of panicking.
+pub(crate) static STDOUT_FAILED: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(text.as_bytes()).is_err() {
+        STDOUT_FAILED.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Diagnostics go to standard error; if that fails there is nobody left to tell.
+pub(crate) fn write_stderr(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+#[macro_export]
+macro_rules! out { ($($t:tt)*) => { $crate::cli::write_stdout(&format!($($t)*)) } }
+#[macro_export]
+macro_rules! outln { ($($t:tt)*) => { $crate::cli::write_stdout(&format!("{}\n", format!($($t)*))) } }
+#[macro_export]
+macro_rules! err { ($($t:tt)*) => { $crate::cli::write_stderr(&format!($($t)*)) } }
+#[macro_export]
+macro_rules! errln { ($($t:tt)*) => { $crate::cli::write_stderr(&format!("{}\n", format!($($t)*))) } }
+
+pub(crate) mod compile;
+pub(crate) mod review;
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum DiffFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum FailOn {
+    Widen,
+    Narrow,
+    Any,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Kind {
+    Scp,
+    Rcp,
+    Policy,
+    ResourcePolicy,
+    KeyPolicy,
+}
+
+impl Kind {
+    pub(crate) fn policy_kind(self) -> gov::ir::PolicyKind {
+        match self {
+            Kind::Scp => gov::ir::PolicyKind::Scp,
+            Kind::Rcp => gov::ir::PolicyKind::Rcp,
+            Kind::Policy => gov::ir::PolicyKind::Identity,
+            Kind::ResourcePolicy => gov::ir::PolicyKind::ResourcePolicy,
+            Kind::KeyPolicy => gov::ir::PolicyKind::KeyPolicy,
+        }
+    }
+}
+
+/// Exit codes: 0 clean, 1 errors (or warnings with `--deny-warnings`), 2 usage or I/O errors.
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+pub(crate) fn version_text() -> String {
+    match Catalog::embedded() {
+        Ok(c) => format!(
+            "{} (catalog {} {} of {})",
+            env!("CARGO_PKG_VERSION"),
+            c.info().source,
+            c.info().version,
+            c.info().date
+        ),
+        Err(_) => env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+pub(crate) fn usage_error(code: &str, message: impl std::fmt::Display) {
+    errln!("error[{code}]: {message}");
+}
+
+pub(crate) fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
+    let loaded = match path {
+        None => Catalog::embedded().map_err(|e| e.to_string()),
+        // Leaked on purpose: one catalog lives as long as the process.
+        Some(p) => Catalog::load(p)
+            .map(|c| &*Box::leak(Box::new(c)))
+            .map_err(|e| {
+                // Name the file once, whether or not the error already does.
+                let shown = p.display().to_string();
+                let text = e.to_string();
+                if text.contains(&shown) {
+                    text
+                } else {
+                    format!("in the catalog `{shown}`: {text}")
+                }
+            }),
+    };
+    match loaded {
+        Ok(c) => Some(c),
+        Err(e) => {
+            usage_error("E0904", e);
+            None
+        }
+    }
+}
+
+/// The paths named, or `policies/`.
+pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    }
+}
+
+/// Loads and checks; a problem with the paths themselves is reported here.
+pub(crate) fn check_or_report(
+    paths: &[PathBuf],
+    catalog: &Catalog,
+) -> Result<(gov::load::Loaded, gov::check::Checked), ExitCode> {
+    gov::check_paths(paths, catalog).map_err(|e| {
+        usage_error(e.code(), e);
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,260 @@
+//! `gov diff`, `gov fmt`, `gov lint`, `gov import`.
+
+use super::{
+    DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Format, check_or_report, default_paths, plural,
+    usage_error,
+};
+use gov::catalog::Catalog;
+use gov::diag::{self, Diagnostic};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// One side of a diff, compiled; `Err` after reporting why it does not build.
+pub(crate) fn diff_side(
+    spec: &str,
+    paths: &[PathBuf],
+    color: bool,
+    catalog: &Catalog,
+) -> Result<Vec<(gov::ir::Policy, gov::iam::PolicyDocument)>, ExitCode> {
+    let (loaded, checked) = match spec.strip_prefix("git:") {
+        Some(rev) => {
+            let texts = gov::diff::read_git_side(rev, paths).map_err(|e| {
+                usage_error("E0908", &e);
+                ExitCode::from(EXIT_USAGE)
+            })?;
+            let refs: Vec<(&str, &str)> = texts
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            let loaded = gov::load::load_texts(&refs);
+            let checked = gov::check::check(&loaded, catalog);
+            (loaded, checked)
+        }
+        None => check_or_report(&[PathBuf::from(spec)], catalog)?,
+    };
+    let (compiled, lower_errors) = gov::diff::compile_program(&checked.program);
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .chain(lower_errors)
+        .collect();
+    if !errors.is_empty() {
+        err!("{}", diag::render_human(&loaded.sources, &errors, color));
+        errln!("error[E0909]: `{spec}` does not build, so it cannot be compared");
+        return Err(ExitCode::from(EXIT_USAGE));
+    }
+    Ok(compiled)
+}
+
+pub(crate) fn run_diff(
+    old: &str,
+    new: &str,
+    paths: &[PathBuf],
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let old_side = match diff_side(old, paths, color, catalog) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let new_side = match diff_side(new, paths, color, catalog) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let report = gov::diff::diff(
+        &gov::diff::Side::new(&old_side),
+        &gov::diff::Side::new(&new_side),
+        catalog,
+    );
+    match format {
+        DiffFormat::Human => out!("{}", gov::diff::render_human(&report)),
+        DiffFormat::Markdown => out!("{}", gov::diff::render_markdown(&report)),
+        DiffFormat::Json => out!("{}", gov::diff::render_json(&report)),
+    }
+    let widens = gov::diff::has_widening(&report);
+    let narrows = gov::diff::has_narrowing(&report);
+    let fail = match fail_on {
+        Some(FailOn::Widen) => widens,
+        Some(FailOn::Narrow) => narrows,
+        Some(FailOn::Any) => widens || narrows,
+        None => false,
+    };
+    if fail {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub(crate) fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode {
+    let paths = default_paths(paths);
+    let (outcomes, problems) = match gov::format::format_paths(&paths, check) {
+        Ok(outcomes) => (outcomes, None),
+        Err(gov::format::FormatRunError::Path(e)) => {
+            usage_error(e.code(), e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(gov::format::FormatRunError::Files(errors)) => (errors.outcomes.clone(), Some(errors)),
+    };
+    let changed: Vec<&gov::format::FileOutcome> = outcomes.iter().filter(|o| o.changed).collect();
+    for o in &changed {
+        if check {
+            outln!("{}", o.path.display());
+        } else {
+            errln!("formatted {}", o.path.display());
+        }
+    }
+    if let Some(errors) = &problems {
+        err!(
+            "{}",
+            diag::render_human(&errors.sources, &errors.diagnostics(), color)
+        );
+    }
+    if problems.is_some() || (check && !changed.is_empty()) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Reads a JSON file to lint or import, never past the lint size limit.
+pub(crate) fn read_json(path: &Path) -> Result<Vec<u8>, String> {
+    gov::load::read_limited(path, gov::jsonlint::MAX_LINT_BYTES).map(|(bytes, _)| bytes)
+}
+
+pub(crate) fn run_lint(
+    files: &[PathBuf],
+    kind: Option<gov::ir::PolicyKind>,
+    format: Format,
+    deny_warnings: bool,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let mut sources = diag::SourceMap::new();
+    let mut diags = Vec::new();
+    for path in files {
+        let bytes = match read_json(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                usage_error(
+                    "E0902",
+                    format!("cannot read `{}`: {reason}", path.display()),
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let id = sources.add(
+            path.display().to_string(),
+            String::from_utf8_lossy(&bytes).into_owned(),
+        );
+        diags.extend(gov::jsonlint::lint_bytes(id, &bytes, kind, catalog));
+    }
+    match format {
+        Format::Human => {
+            err!("{}", diag::render_human(&sources, &diags, color));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            errln!(
+                "linted {} file{}: {errors} error{}, {} warning{}",
+                files.len(),
+                plural(files.len()),
+                plural(errors),
+                diags.len() - errors,
+                plural(diags.len() - errors)
+            );
+        }
+        Format::Json => out!("{}", diag::render_json(&sources, &diags)),
+    }
+    let failed = diags.iter().any(Diagnostic::is_error) || (deny_warnings && !diags.is_empty());
+    if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A policy name from a file stem: letters and digits, words capitalised.
+pub(crate) fn policy_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut name = String::new();
+    let mut upper = true;
+    for c in stem.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(if upper { c.to_ascii_uppercase() } else { c });
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "Imported");
+    }
+    name
+}
+
+pub(crate) fn run_import_json(
+    files: &[PathBuf],
+    kind: Option<gov::ir::PolicyKind>,
+    out: Option<&Path>,
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
+    let mut sources = diag::SourceMap::new();
+    let mut failed = false;
+    for path in files {
+        let bytes = match read_json(path) {
+            Ok(b) => b,
+            Err(reason) => {
+                usage_error(
+                    "E0902",
+                    format!("cannot read `{}`: {reason}", path.display()),
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let id = sources.add(path.display().to_string(), text.clone());
+        if std::str::from_utf8(&bytes).is_err() {
+            let diags = gov::jsonlint::lint_bytes(id, &bytes, kind, catalog);
+            err!("{}", diag::render_human(&sources, &diags, color));
+            failed = true;
+            continue;
+        }
+        let name = policy_name(path);
+        match gov::import::import_with(id, &text, &name, kind, catalog) {
+            Ok(source) => match out {
+                Some(dir) => {
+                    let target = dir.join(format!(
+                        "{}.gov",
+                        path.file_stem()
+                            .map(|s| s.to_string_lossy())
+                            .unwrap_or_default()
+                    ));
+                    if let Err(e) = std::fs::create_dir_all(dir)
+                        .and_then(|()| gov::fsutil::write_atomic(&target, source.as_bytes()))
+                    {
+                        usage_error("E0902", format!("cannot write `{}`: {e}", target.display()));
+                        return ExitCode::from(EXIT_USAGE);
+                    }
+                    errln!("wrote {}", target.display());
+                }
+                None => out!("{source}"),
+            },
+            Err(diags) => {
+                err!("{}", diag::render_human(&sources, &diags, color));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
