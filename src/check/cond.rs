@@ -350,70 +350,41 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             },
         };
         let fam = family(key.ty);
-        let (elem, negated) = match (op, fam) {
-            (CmpOp::Eq | CmpOp::In, Family::Ip) => (ElemOp::InCidr, false),
-            (CmpOp::Ne | CmpOp::NotIn, Family::Ip) => (ElemOp::InCidr, true),
-            (CmpOp::Eq | CmpOp::In, _) => (ElemOp::Equals, false),
-            (CmpOp::Ne | CmpOp::NotIn, _) => (ElemOp::Equals, true),
-            (CmpOp::Like, Family::String | Family::Arn) => (ElemOp::Like, false),
-            (CmpOp::NotLike, Family::String | Family::Arn) => (ElemOp::Like, true),
-            (CmpOp::Lt, Family::Numeric | Family::Date) => (ElemOp::Lt, false),
-            (CmpOp::Le, Family::Numeric | Family::Date) => (ElemOp::Le, false),
-            (CmpOp::Gt, Family::Numeric | Family::Date) => (ElemOp::Gt, false),
-            (CmpOp::Ge, Family::Numeric | Family::Date) => (ElemOp::Ge, false),
-            _ => {
-                diags.push(
-                    Diagnostic::error(
-                        "E0201",
-                        file,
-                        cmp.op.span,
-                        format!(
-                            "`{}` does not apply to condition key `{}` of type {}",
-                            op.as_str(),
-                            key.name,
-                            key.ty.as_str()
-                        ),
-                    )
-                    .with_label("wrong operator for this key")
-                    .with_help(operators_for(fam)),
-                );
-                return None;
-            }
+        // Bool keys take `==` and `!=` only, Binary keys `==` and `in` only.
+        let restricted = (fam == Family::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne))
+            || (fam == Family::Binary && !matches!(op, CmpOp::Eq | CmpOp::In));
+        let typed = match (op, fam) {
+            _ if restricted => None,
+            (CmpOp::Eq | CmpOp::In, Family::Ip) => Some((ElemOp::InCidr, false)),
+            (CmpOp::Ne | CmpOp::NotIn, Family::Ip) => Some((ElemOp::InCidr, true)),
+            (CmpOp::Eq | CmpOp::In, _) => Some((ElemOp::Equals, false)),
+            (CmpOp::Ne | CmpOp::NotIn, _) => Some((ElemOp::Equals, true)),
+            (CmpOp::Like, Family::String | Family::Arn) => Some((ElemOp::Like, false)),
+            (CmpOp::NotLike, Family::String | Family::Arn) => Some((ElemOp::Like, true)),
+            (CmpOp::Lt, Family::Numeric | Family::Date) => Some((ElemOp::Lt, false)),
+            (CmpOp::Le, Family::Numeric | Family::Date) => Some((ElemOp::Le, false)),
+            (CmpOp::Gt, Family::Numeric | Family::Date) => Some((ElemOp::Gt, false)),
+            (CmpOp::Ge, Family::Numeric | Family::Date) => Some((ElemOp::Ge, false)),
+            _ => None,
         };
-        if fam == Family::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+        let Some((elem, negated)) = typed else {
             diags.push(
                 Diagnostic::error(
                     "E0201",
                     file,
                     cmp.op.span,
                     format!(
-                        "`{}` does not apply to condition key `{}` of type Bool",
+                        "`{}` does not apply to condition key `{}` of type {}",
                         op.as_str(),
-                        key.name
+                        key.name,
+                        key.ty.as_str()
                     ),
                 )
                 .with_label("wrong operator for this key")
                 .with_help(operators_for(fam)),
             );
             return None;
-        }
-        if fam == Family::Binary && !matches!(op, CmpOp::Eq | CmpOp::In) {
-            diags.push(
-                Diagnostic::error(
-                    "E0201",
-                    file,
-                    cmp.op.span,
-                    format!(
-                        "`{}` does not apply to condition key `{}` of type Binary",
-                        op.as_str(),
-                        key.name
-                    ),
-                )
-                .with_label("wrong operator for this key")
-                .with_help(operators_for(fam)),
-            );
-            return None;
-        }
+        };
         let operand = cmp.operand.as_ref()?;
         let single_only = matches!(
             op,
