@@ -2,30 +2,13 @@
 //! comment, JSON.
 
 use super::{ActionFinding, ChangeKind, DiffReport, PolicyChange, Witness};
+use crate::syntax::quote as gov_string;
 use crate::testing::decision_text;
 use serde_json::{Map, Value, json};
 
 /// At most this many actions are listed per direction and policy in the
 /// human and Markdown renderings (the JSON lists all).
 pub const MAX_LISTED: usize = 50;
-
-/// A value as a `.gov` string literal.
-fn gov_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// The witness as a `.gov` test case request (without the expectation).
 pub fn witness_request(w: &Witness) -> String {

@@ -10,6 +10,7 @@
 use super::comments::{Comment, CommentKind, doc_line};
 use super::doc::Doc;
 use crate::syntax::ast::{self, CondKind, Span};
+use crate::syntax::{is_word_byte, quote};
 
 const INDENT: usize = 4;
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
@@ -40,27 +41,6 @@ enum Parens {
     /// Redundant, printed only when the group is broken (an `and` chain that
     /// is an operand of `or`).
     WhenBroken,
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
-
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn value_text(v: &ast::Value) -> String {

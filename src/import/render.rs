@@ -4,6 +4,7 @@
 use super::convert::{ActionItem, GAtom, GOp, GVal, Lit, Part, Principals, Quant, RuleOut};
 use crate::iam::Effect;
 use crate::syntax::ast::PolicyKind;
+use crate::syntax::quote;
 
 /// Value lists longer than this become a `const`.
 pub const MAX_INLINE_VALUES: usize = 4;
@@ -81,24 +82,6 @@ pub(crate) fn is_key_token(key: &str) -> bool {
         && rest
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-.:/@+=".contains(c))
-}
-
-/// A `.gov` string literal.
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 fn value(v: &GVal) -> String {

@@ -109,6 +109,30 @@ impl SyntaxError {
     }
 }
 
+/// A `.gov` string literal for `s`: the inverse of the parser's escapes
+/// (`\"`, `\\`, `\n`, `\t`, `\u{…}` for other control characters).
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Whether a byte can be part of a name (`ident_char` in the grammar).
+pub(crate) fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
 fn one_of(items: &[String]) -> String {
     match items {
         [] => "something else".to_string(),

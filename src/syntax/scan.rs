@@ -6,6 +6,7 @@
 //! broken item does not hide the errors of the next (error recovery).
 
 use super::ast::Span;
+use super::is_word_byte;
 
 /// The deepest nesting of `(`, `[` and `{` accepted.
 pub const MAX_NESTING: usize = 64;
@@ -37,10 +38,6 @@ const ITEM_KEYWORDS: &[&str] = &[
 ];
 
 const RULE_KEYWORDS: &[&str] = &["allow", "deny"];
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
 
 /// Cuts `text` into pieces that start where a keyword of `keywords` stands at
 /// nesting depth `level` (outside strings and comments); doc comments and
