@@ -615,3 +615,11 @@ fn several_errors_in_one_file_are_all_reported() {
     let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec!["E0102", "E0102", "E0103"]);
 }
+
+#[test]
+fn a_present_guard_counts_whatever_the_key_is_spelled() {
+    let text = "use sagemaker\nscp P { deny CreateApp unless InstanceTypes all in [\"ml.t3.medium\"] and SAGEMAKER:instancetypes present }\n";
+    let loaded = load_texts(&[("guard.gov", text)]);
+    let checked = gov::check::check(&loaded, catalog());
+    assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+}

@@ -179,8 +179,11 @@ pub(crate) fn absent_key_traps(
     let mut present: Vec<String> = Vec::new();
     let mut alls: Vec<(&ast::Comparison, bool)> = Vec::new();
     collect(cond, true, &mut present, &mut alls);
+    // Compare keys as resolved (`InstanceTypes` under `use sagemaker` is
+    // `sagemaker:InstanceTypes`), not as written.
+    let present: Vec<String> = present.iter().map(|k| resolved(scope, k)).collect();
     for (cmp, positive) in alls {
-        if present.contains(&cmp.key.node.to_ascii_lowercase()) {
+        if present.contains(&resolved(scope, &cmp.key.node)) {
             continue;
         }
         // The clause "fires" the rule when true for `when`, when false for `unless`.
@@ -217,6 +220,22 @@ pub(crate) fn absent_key_traps(
     }
 }
 
+/// A key as the catalog names it, lowercase; as written if it does not resolve.
+fn resolved(scope: &Scope, key: &str) -> String {
+    let found = if key.contains(':') {
+        scope.catalog.key(key)
+    } else {
+        scope
+            .uses
+            .iter()
+            .find_map(|p| scope.catalog.key(&format!("{p}:{key}")))
+    };
+    found
+        .map(|k| k.name)
+        .unwrap_or_else(|| key.to_string())
+        .to_ascii_lowercase()
+}
+
 fn collect<'a>(
     cond: &'a ast::Cond,
     positive: bool,
@@ -232,7 +251,7 @@ fn collect<'a>(
         CondKind::Not(inner) => collect(inner, !positive, present, alls),
         CondKind::Cmp(cmp) => {
             if cmp.op.node == CmpOp::Present || cmp.op.node == CmpOp::Absent {
-                present.push(cmp.key.node.to_ascii_lowercase());
+                present.push(cmp.key.node.clone());
             } else if cmp
                 .quantifier
                 .as_ref()
