@@ -364,7 +364,12 @@ impl Loader {
 
 impl Loaded {
     pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
-        self.files.iter().find(|f| f.id == id)
+        // Files are pushed in the order their ids are given out, so the id
+        // is the index; the search is only a fallback.
+        self.files
+            .get(id)
+            .filter(|f| f.id == id)
+            .or_else(|| self.files.iter().find(|f| f.id == id))
     }
 
     /// The files `id` imports, directly or not (not itself unless in a cycle).

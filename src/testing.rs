@@ -154,12 +154,14 @@ pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) ->
         .iter()
         .map(|p| (p.name.to_ascii_lowercase(), p.kind))
         .collect();
+    // Tests name policies ignoring case, as the checker resolves them.
+    let docs: HashMap<String, &PolicyDocument> = compiled
+        .iter()
+        .map(|(name, doc)| (name.to_ascii_lowercase(), doc))
+        .collect();
     for suite in &program.tests {
         let key = suite.policy.to_ascii_lowercase();
-        let doc = compiled
-            .iter()
-            .find(|(name, _)| name.to_ascii_lowercase() == key)
-            .map(|(_, d)| d);
+        let doc = docs.get(&key).copied();
         let (Some(doc), Some(kind)) = (doc, kinds.get(&key)) else {
             report.failures.push(Failure {
                 suite: suite.name.clone(),

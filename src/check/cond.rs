@@ -241,9 +241,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 }
             }
         }
-        if self.actions.except && self.actions.groups.is_empty() {
-            // `* except []` cannot be written; nothing to do.
-        } else if self.actions.except
+        if self.actions.except
             && self
                 .reported
                 .insert((key.name.to_ascii_lowercase(), "*except".to_string()))
