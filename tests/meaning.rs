@@ -23,6 +23,8 @@ const MULTI: &str = "test:Multi";
 const NUM: &str = "test:Num";
 const FLAG: &str = "test:Flag";
 const IP: &str = "test:Ip";
+const ARN: &str = "test:Arn";
+const DATE: &str = "test:Date";
 
 fn ty(name: &str) -> KeyType {
     match name {
@@ -30,6 +32,8 @@ fn ty(name: &str) -> KeyType {
         NUM => KeyType::Numeric,
         FLAG => KeyType::Bool,
         IP => KeyType::IpAddress,
+        ARN => KeyType::Arn,
+        DATE => KeyType::Date,
         _ => KeyType::String,
     }
 }
@@ -51,8 +55,44 @@ fn subset(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static s
 
 fn atom() -> impl Strategy<Value = Atom> {
     prop_oneof![
-        prop::sample::select(vec![STR1, STR2, MULTI, NUM, FLAG, IP])
+        prop::sample::select(vec![STR1, STR2, MULTI, NUM, FLAG, IP, ARN, DATE])
             .prop_map(|k| Atom::Present(key(k))),
+        (
+            any::<bool>(),
+            subset(&[
+                "arn:aws:iam::111122223333:role/admin",
+                "arn:aws:iam::444455556666:role/dev"
+            ]),
+            subset(&[
+                "arn:aws:iam::*:role/admin",
+                "arn:aws:iam::111122223333:role/*",
+                "arn:*:iam::*:*"
+            ]),
+        )
+            .prop_map(|(like, eqv, likev)| Atom::Test {
+                key: key(ARN),
+                quant: Quant::Single,
+                op: if like { ElemOp::Like } else { ElemOp::Equals },
+                negated: false,
+                values: strs(if like { &likev } else { &eqv }),
+            }),
+        (
+            prop::sample::select(vec![
+                ElemOp::Equals,
+                ElemOp::Lt,
+                ElemOp::Le,
+                ElemOp::Gt,
+                ElemOp::Ge
+            ]),
+            prop::sample::select(vec!["2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z"]),
+        )
+            .prop_map(|(op, v)| Atom::Test {
+                key: key(DATE),
+                quant: Quant::Single,
+                op,
+                negated: false,
+                values: strs(&[v]),
+            }),
         (
             prop::sample::select(vec![STR1, STR2]),
             any::<bool>(),
@@ -139,8 +179,24 @@ fn context() -> impl Strategy<Value = Context> {
         one(&["0", "1", "5", "7", "10", "11"]),
         one(&["true", "false"]),
         one(&["10.1.2.3", "192.0.2.9", "203.0.113.7", "198.51.100.1"]),
+        (
+            one(&[
+                "arn:aws:iam::111122223333:role/admin",
+                "arn:aws:iam::444455556666:role/admin",
+                "arn:aws:s3:::bucket",
+                "arn:aws:iam::1:2:role/admin",
+                "not-an-arn",
+            ]),
+            one(&[
+                "2025-12-31T23:59:59Z",
+                "2026-01-01T00:00:00Z",
+                "2026-03-01T12:00:00Z",
+                "2026-06-01T00:00:00Z",
+                "2027-01-01T00:00:00Z",
+            ]),
+        ),
     )
-        .prop_map(|(s1, s2, m, n, f, ip)| {
+        .prop_map(|(s1, s2, m, n, f, ip, (arn, date))| {
             let mut ctx = Context::new();
             for (k, v) in [
                 (STR1, s1),
@@ -149,6 +205,8 @@ fn context() -> impl Strategy<Value = Context> {
                 (NUM, n),
                 (FLAG, f),
                 (IP, ip),
+                (ARN, arn),
+                (DATE, date),
             ] {
                 if let Some(v) = v {
                     ctx.insert(k.to_ascii_lowercase(), v);
