@@ -146,6 +146,11 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "E0116",
+        "\"*\"",
+        &[("case.gov", "use sqs\npolicy P { allow \"*\" }\n")],
+    ),
+    (
         "E0201",
         "<",
         &[(

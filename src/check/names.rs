@@ -151,12 +151,23 @@ pub(crate) fn action<'c>(
         return None;
     }
     if text == "*" {
-        return Some(ActionGroup {
-            text: "*".to_string(),
-            span,
-            kind: GroupKind::All,
-            matched: Vec::new(),
-        });
+        // Only the bare `*` means every action (ActionRef::Star). The string
+        // "*" is refused: under `use svc` an unqualified string resolves
+        // within `svc` ("Send*" is `svc:Send*`), so "*" would read as `svc:*`
+        // to some readers and as every action to others (README, "Actions").
+        diags.push(
+            Diagnostic::error(
+                "E0116",
+                scope.file,
+                span,
+                "the quoted action `\"*\"` is ambiguous",
+            )
+            .with_label("every action of every service, or of one service?")
+            .with_help(
+                "write `*` (unquoted) for every action of every service, or `svc:*` for every action of one service",
+            ),
+        );
+        return None;
     }
     let Some((prefix, name)) = text.split_once(':') else {
         return unqualified(scope, text, span, diags);

@@ -60,8 +60,13 @@ fn check_case(
     case: &ast::TestCase,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::TestCase> {
-    let group = names::action(scope, &case.action.node, case.action.span, diags)?;
-    if group.kind != GroupKind::Exact {
+    let is_star = case.action.node == "*";
+    let group = if is_star {
+        None
+    } else {
+        names::action(scope, &case.action.node, case.action.span, diags)
+    };
+    if is_star || group.as_ref().is_some_and(|g| g.kind != GroupKind::Exact) {
         diags.push(
             Diagnostic::error(
                 "E0114",
@@ -74,6 +79,7 @@ fn check_case(
         );
         return None;
     }
+    let group = group?;
     if let Some(resource) = &case.resource
         && resource.node != "*"
         && let Some(problem) = super::values::arn_problem(&resource.node, false)

@@ -290,8 +290,12 @@ impl Renderer {
         if a.text == "*" {
             return "*".to_string();
         }
+        // The prefix goes only where `use` gives it back: `svc:*` keeps it,
+        // because the string "*" is not an action (E0116).
         let text = match (&self.service, a.text.split_once(':')) {
-            (Some(s), Some((prefix, name))) if prefix.eq_ignore_ascii_case(s) => name.to_string(),
+            (Some(s), Some((prefix, name))) if prefix.eq_ignore_ascii_case(s) && name != "*" => {
+                name.to_string()
+            }
             _ => a.text.clone(),
         };
         if a.pattern { quote(&text) } else { text }
