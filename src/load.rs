@@ -4,6 +4,7 @@
 //! cycle) are diagnostics with a span; problems with the paths the user named
 //! (missing, unreadable, a folder without `.gov` files) are [`LoadError`]s.
 
+use crate::diag::{Code, codes};
 use crate::diag::{Diagnostic, FileId, SourceMap};
 use crate::syntax::{self, MAX_SOURCE_BYTES, SyntaxError, ast};
 use std::collections::HashMap;
@@ -19,11 +20,11 @@ pub enum LoadError {
 }
 
 impl LoadError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            LoadError::NotFound { .. } => "E0901",
-            LoadError::Unreadable { .. } => "E0902",
-            LoadError::NoSources { .. } => "E0903",
+            LoadError::NotFound { .. } => codes::E0901,
+            LoadError::Unreadable { .. } => codes::E0902,
+            LoadError::NoSources { .. } => codes::E0903,
         }
     }
 }
@@ -275,8 +276,8 @@ impl Loader {
                     None => match read_source(&path) {
                         Ok((bytes, size)) => Some(self.add(&path, bytes, size)),
                         Err(e) => {
-                            let diag = Diagnostic::error(
-                                "E0106",
+                            let diag = Diagnostic::new(
+                                codes::E0106,
                                 id,
                                 span,
                                 format!("cannot import `{target}`"),
@@ -337,8 +338,8 @@ impl Loader {
                                 )))
                                 .collect();
                             reported.push(
-                                Diagnostic::error(
-                                    "E0105",
+                                Diagnostic::new(
+                                    codes::E0105,
                                     self.loaded.files[node].id,
                                     span,
                                     "import cycle",

@@ -144,7 +144,10 @@ fn main() -> ExitCode {
         std::io::stdout().lock().flush().is_ok()
     };
     if !flushed || cli::STDOUT_FAILED.load(Ordering::Relaxed) {
-        cli::write_stderr("error[E0907]: cannot write to standard output\n");
+        cli::write_stderr(&format!(
+            "error[{}]: cannot write to standard output\n",
+            gov::diag::codes::E0907
+        ));
         return ExitCode::from(EXIT_USAGE);
     }
     code

@@ -108,7 +108,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 fn codes(errors: &[BuildError]) -> Vec<&'static str> {
-    errors.iter().map(BuildError::code).collect()
+    errors.iter().map(|e| e.code().id).collect()
 }
 
 fn diagnostic(error: &BuildError) -> &gov::diag::Diagnostic {

@@ -75,7 +75,7 @@ fn emit_diagnostics_point_at_the_policy_and_render() {
             other => panic!("{other:?}"),
         })
         .collect();
-    let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, vec!["E0501"]);
     let snippet = loaded.sources.snippet(diags[0].file, diags[0].span);
     assert!(

@@ -86,7 +86,7 @@ fn what_gov_cannot_state_is_an_error() {
         let Err(diags) = import(&json, "Imported", Some(kind)) else {
             panic!("{name}: imported");
         };
-        let found: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        let found: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
         assert_eq!(found, codes, "{name}");
         assert!(diags.iter().all(|d| d.is_error()), "{name}");
         let mut sources = SourceMap::new();

@@ -130,7 +130,7 @@ fn the_string_star_is_not_an_action() {
     ] {
         let loaded = gov::load::load_texts(&[("t.gov", src)]);
         let checked = gov::check::check(&loaded, catalog());
-        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
         assert_eq!(codes, vec!["E0116"], "{src}");
     }
     // The bare `*` keeps its one meaning, with or without `use`.

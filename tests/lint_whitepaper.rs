@@ -37,7 +37,7 @@ fn lint_fixture(name: &str, kind: Option<PolicyKind>) -> (String, Vec<&'static s
     let mut sources = SourceMap::new();
     let file = sources.add(path, text.clone());
     let diags = lint(file, &text, kind, catalog());
-    let codes = diags.iter().map(|d| d.code).collect();
+    let codes = diags.iter().map(|d| d.code.id).collect();
     (render_human(&sources, &diags, false), codes)
 }
 

@@ -275,7 +275,7 @@ proptest! {
             }
             Err(errors) => {
                 for e in &errors {
-                    prop_assert!(["E0401", "E0402", "E0403", "E0404"].contains(&e.code), "unexpected {:?}", e);
+                    prop_assert!(["E0401", "E0402", "E0403", "E0404"].contains(&e.code.id), "unexpected {:?}", e);
                     if e.code == "E0402" {
                         // "Never matches" must be true of every context.
                         for ctx in &ctxs {

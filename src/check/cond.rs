@@ -7,6 +7,7 @@ use super::values::{self, Family, family, family_name};
 use super::{Scope, lints};
 use crate::catalog::KeyRef;
 use crate::diag::Diagnostic;
+use crate::diag::{Code, codes};
 use crate::ir::{self, ElemOp, Literal, Quant};
 use crate::syntax::ast::{self, CmpOp, CondKind, Effect, Operand, Quantifier, Span, Value};
 use std::collections::HashSet;
@@ -70,8 +71,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             if let Some(k) = catalog.key(name) {
                 return Some(k);
             }
-            let mut d = Diagnostic::error(
-                "E0103",
+            let mut d = Diagnostic::new(
+                codes::E0103,
                 self.scope.file,
                 key.span,
                 format!("unknown condition key `{name}`"),
@@ -96,8 +97,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             1 => found.into_iter().next(),
             0 if self.scope.uses.is_empty() => {
                 diags.push(
-                    Diagnostic::error(
-                        "E0108",
+                    Diagnostic::new(
+                        codes::E0108,
                         self.scope.file,
                         key.span,
                         format!("condition key `{name}` has no service prefix"),
@@ -108,8 +109,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 None
             }
             0 => {
-                let mut d = Diagnostic::error(
-                    "E0103",
+                let mut d = Diagnostic::new(
+                    codes::E0103,
                     self.scope.file,
                     key.span,
                     format!("unknown condition key `{name}`"),
@@ -129,8 +130,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             _ => {
                 let names: Vec<String> = found.iter().map(|k| format!("`{}`", k.name)).collect();
                 diags.push(
-                    Diagnostic::error(
-                        "E0109",
+                    Diagnostic::new(
+                        codes::E0109,
                         self.scope.file,
                         key.span,
                         format!("condition key `{name}` is ambiguous"),
@@ -174,8 +175,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     if supports(action) {
                         continue;
                     }
-                    let mut d = Diagnostic::error(
-                        "E0301",
+                    let mut d = Diagnostic::new(
+                        codes::E0301,
                         self.scope.file,
                         span,
                         format!("`{}` does not support condition key `{}`", group.text, key.name),
@@ -193,8 +194,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     let total = group.matched.len();
                     if supporting == 0 {
                         diags.push(
-                            Diagnostic::error(
-                                "E0301",
+                            Diagnostic::new(
+                                codes::E0301,
                                 self.scope.file,
                                 span,
                                 format!(
@@ -211,8 +212,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                         );
                     } else if supporting < total {
                         diags.push(
-                            Diagnostic::warning(
-                                "W0209",
+                            Diagnostic::new(
+                                codes::W0209,
                                 self.scope.file,
                                 span,
                                 format!(
@@ -228,8 +229,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 }
                 GroupKind::All => {
                     diags.push(
-                        Diagnostic::warning(
-                            "W0209",
+                        Diagnostic::new(
+                            codes::W0209,
                             self.scope.file,
                             span,
                             format!("condition key `{}` is not a global key, but the rule covers every action", key.name),
@@ -247,8 +248,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 .insert((key.name.to_ascii_lowercase(), "*except".to_string()))
         {
             diags.push(
-                Diagnostic::warning(
-                    "W0209",
+                Diagnostic::new(
+                    codes::W0209,
                     self.scope.file,
                     span,
                     format!("condition key `{}` is not a global key, but the rule covers every action but a few", key.name),
@@ -269,8 +270,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let key = self.key(&cmp.key, diags)?;
         if let Some(replacement) = &key.deprecated_by {
             diags.push(
-                Diagnostic::warning(
-                    "W0101",
+                Diagnostic::new(
+                    codes::W0101,
                     file,
                     cmp.key.span,
                     format!("condition key `{}` is deprecated", key.name),
@@ -289,8 +290,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         if matches!(op, CmpOp::Present | CmpOp::Absent) {
             if let Some(q) = &cmp.quantifier {
                 diags.push(
-                    Diagnostic::error(
-                        "E0208",
+                    Diagnostic::new(
+                        codes::E0208,
                         file,
                         q.span,
                         format!("`{}` takes no quantifier", op.as_str()),
@@ -310,8 +311,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let quant = match (&cmp.quantifier, multivalued) {
             (None, true) => {
                 diags.push(
-                    Diagnostic::error(
-                        "E0207",
+                    Diagnostic::new(
+                        codes::E0207,
                         file,
                         cmp.key.span,
                         format!("condition key `{}` is multivalued ({}): say `any` or `all`", key.name, key.ty.as_str()),
@@ -327,8 +328,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             }
             (Some(q), false) => {
                 diags.push(
-                    Diagnostic::error(
-                        "E0208",
+                    Diagnostic::new(
+                        codes::E0208,
                         file,
                         q.span,
                         format!("condition key `{}` is single-valued ({}): remove `{}`", key.name, key.ty.as_str(), match q.node {
@@ -367,8 +368,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         };
         let Some((elem, negated)) = typed else {
             diags.push(
-                Diagnostic::error(
-                    "E0201",
+                Diagnostic::new(
+                    codes::E0201,
                     file,
                     cmp.op.span,
                     format!(
@@ -460,7 +461,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             Operand::List(items) => {
                 if items.is_empty() {
                     diags.push(
-                        Diagnostic::error("E0211", file, operand.span, "empty list")
+                        Diagnostic::new(codes::E0211, file, operand.span, "empty list")
                             .with_label("this list has no values")
                             .with_help(
                                 "a condition on an empty list never or always holds; remove it",
@@ -485,8 +486,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 _ => "compare with one value",
             };
             diags.push(
-                Diagnostic::error(
-                    "E0210",
+                Diagnostic::new(
+                    codes::E0210,
                     file,
                     operand.span,
                     format!("`{}` takes one value, not {}", op.as_str(), out.len()),
@@ -511,8 +512,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let file = self.scope.file;
         let mismatch = |what: &str, diags: &mut Vec<Diagnostic>| {
             diags.push(
-                Diagnostic::error(
-                    "E0210",
+                Diagnostic::new(
+                    codes::E0210,
                     file,
                     span,
                     format!("expected a {} value, found {what}", family_name(fam)),
@@ -525,20 +526,19 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 }),
             );
         };
-        let shape_error =
-            |code: &'static str, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
-                let what = match code {
-                    "E0202" => "ARN",
-                    "E0203" => "IP address or CIDR range",
-                    "E0204" => "date",
-                    "E0205" => "number",
-                    _ => "value",
-                };
-                diags.push(
-                    Diagnostic::error(code, file, span, format!("malformed {what} `{text}`"))
-                        .with_label(problem),
-                );
+        let shape_error = |code: Code, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
+            let what = match code {
+                c if c == codes::E0202 => "ARN",
+                c if c == codes::E0203 => "IP address or CIDR range",
+                c if c == codes::E0204 => "date",
+                c if c == codes::E0205 => "number",
+                _ => "value",
             };
+            diags.push(
+                Diagnostic::new(code, file, span, format!("malformed {what} `{text}`"))
+                    .with_label(problem),
+            );
+        };
         match (value, fam) {
             (Value::Var(var), Family::String | Family::Arn) => {
                 if elem == ElemOp::Like || elem == ElemOp::Equals {
@@ -551,8 +551,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             }
             (Value::Var(_), _) => {
                 diags.push(
-                    Diagnostic::error(
-                        "E0209",
+                    Diagnostic::new(
+                        codes::E0209,
                         file,
                         span,
                         format!(
@@ -578,7 +578,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 match values::arn_problem(s, elem == ElemOp::Like) {
                     None => Some(Literal::Str(s.clone())),
                     Some(p) => {
-                        shape_error("E0202", s, p, diags);
+                        shape_error(codes::E0202, s, p, diags);
                         None
                     }
                 }
@@ -586,14 +586,14 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             (Value::Str(s), Family::Ip) => match values::cidr_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error("E0203", s, p, diags);
+                    shape_error(codes::E0203, s, p, diags);
                     None
                 }
             },
             (Value::Str(s), Family::Date) => match values::date_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error("E0204", s, p, diags);
+                    shape_error(codes::E0204, s, p, diags);
                     None
                 }
             },
@@ -601,7 +601,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 match values::number_problem(n) {
                     None => Some(Literal::Num(n.clone())),
                     Some(p) => {
-                        shape_error("E0205", n, p, diags);
+                        shape_error(codes::E0205, n, p, diags);
                         None
                     }
                 }
@@ -609,7 +609,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             (Value::Str(s), Family::Binary) => match values::base64_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error("E0206", s, p, diags);
+                    shape_error(codes::E0206, s, p, diags);
                     None
                 }
             },

@@ -4,6 +4,7 @@ use super::Scope;
 use super::cond::Clause;
 use super::names::{GroupKind, ResolvedActions};
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use crate::ir::{Atom, Expr};
 use crate::syntax::ast::{self, CmpOp, CondKind, Effect, PolicyKind, Quantifier};
 
@@ -17,15 +18,15 @@ pub(crate) fn kind_rules(
     if kind == PolicyKind::Rcp {
         if r.effect.node == Effect::Allow {
             diags.push(
-                Diagnostic::error("E0305", scope.file, r.effect.span, "an RCP can only deny")
+                Diagnostic::new(codes::E0305, scope.file, r.effect.span, "an RCP can only deny")
                     .with_label("`allow` in an `rcp`")
                     .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write `deny … unless …`"),
             );
         }
         if matches!(r.actions.node, ast::ActionSpec::AllExcept(_)) {
             diags.push(
-                Diagnostic::error(
-                    "E0306",
+                Diagnostic::new(
+                    codes::E0306,
                     scope.file,
                     r.actions.span,
                     "an RCP cannot use `* except` (NotAction)",
@@ -48,8 +49,8 @@ pub(crate) fn rule_lints(
     let file = scope.file;
     if kind == PolicyKind::Scp && r.effect.node == Effect::Allow {
         diags.push(
-            Diagnostic::warning(
-                "W0202",
+            Diagnostic::new(
+                codes::W0202,
                 file,
                 r.effect.span,
                 "an `allow` in an SCP denies nothing while `FullAWSAccess` is attached",
@@ -63,8 +64,8 @@ pub(crate) fn rule_lints(
             let service_star = g.kind == GroupKind::Wildcard && g.text.ends_with(":*");
             if g.kind == GroupKind::All || service_star {
                 diags.push(
-                    Diagnostic::warning(
-                        "W0203",
+                    Diagnostic::new(
+                        codes::W0203,
                         file,
                         g.span,
                         format!("`allow {}` grants every action it matches", g.text),
@@ -77,8 +78,8 @@ pub(crate) fn rule_lints(
     }
     if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && actions.except {
         diags.push(
-            Diagnostic::warning(
-                "W0203",
+            Diagnostic::new(
+                codes::W0203,
                 file,
                 r.actions.span,
                 "`allow * except …` grants every other action",
@@ -96,12 +97,12 @@ pub(crate) fn rule_lints(
     if let Some(span) = clause_span {
         match constant_truth(condition) {
             Some(false) => diags.push(
-                Diagnostic::warning("W0204", file, span, "this rule can never match")
+                Diagnostic::new(codes::W0204, file, span, "this rule can never match")
                     .with_label("the condition is always false")
                     .with_help("the rule has no effect; check the `when` / `unless` logic"),
             ),
             Some(true) => diags.push(
-                Diagnostic::warning("W0205", file, span, "this condition always holds")
+                Diagnostic::new(codes::W0205, file, span, "this condition always holds")
                     .with_label("the condition is always true")
                     .with_help(
                         "the rule applies to every request; drop the condition or fix its logic",
@@ -119,7 +120,7 @@ pub(crate) fn rule_lints(
         });
         if uses_username {
             diags.push(
-                Diagnostic::warning("W0208", file, *r.span, format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()))
+                Diagnostic::new(codes::W0208, file, *r.span, format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()))
                     .with_label("roles and federated sessions have no user name")
                     .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
             );
@@ -202,8 +203,8 @@ pub(crate) fn absent_key_traps(
             Clause::Unless => "unless",
         };
         diags.push(
-            Diagnostic::warning(
-                "W0201",
+            Diagnostic::new(
+                codes::W0201,
                 scope.file,
                 cmp.key.span,
                 format!(

@@ -11,6 +11,7 @@ mod tests_blocks;
 pub(crate) mod values;
 
 use crate::catalog::Catalog;
+use crate::diag::codes;
 use crate::diag::{Diagnostic, FileId};
 use crate::ir;
 use crate::load::Loaded;
@@ -87,8 +88,8 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             if let ast::Item::Const(c) = item {
                 if let Some(first) = seen.get(c.name.node.as_str()) {
                     diags.push(
-                        Diagnostic::error(
-                            "E0010",
+                        Diagnostic::new(
+                            codes::E0010,
                             file.id,
                             c.name.span,
                             format!("constant `{}` is defined twice", c.name.node),
@@ -121,8 +122,8 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             if let ast::Item::Use(u) = item
                 && catalog.service(&u.service.node).is_none()
             {
-                let mut d = Diagnostic::error(
-                    "E0101",
+                let mut d = Diagnostic::new(
+                    codes::E0101,
                     file.id,
                     u.service.span,
                     format!("unknown service `{}`", u.service.node),
@@ -136,8 +137,15 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         }
         if file.ast.items.is_empty() && !file.ast.broken {
             diags.push(
-                Diagnostic::warning("W0001", file.id, Span::new(0, 0), "file declares nothing")
-                    .with_help("a `.gov` file holds `use`, `import`, `const`, policy and `test` declarations"),
+                Diagnostic::new(
+                    codes::W0001,
+                    file.id,
+                    Span::new(0, 0),
+                    "file declares nothing",
+                )
+                .with_help(
+                    "a `.gov` file holds `use`, `import`, `const`, policy and `test` declarations",
+                ),
             );
         }
         // Const values are checked where they are used (their type depends
@@ -145,7 +153,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         for c in consts_of.get(&file.id).into_iter().flatten() {
             if c.values.node.is_empty() {
                 diags.push(
-                    Diagnostic::error("E0211", file.id, c.values.span, "empty list")
+                    Diagnostic::new(codes::E0211, file.id, c.values.span, "empty list")
                         .with_label("this list has no values")
                         .with_help("a condition on an empty list never or always holds; remove it"),
                 );
@@ -164,7 +172,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
                     )
                 };
                 diags.push(
-                    Diagnostic::error("E0110", file.id, p.name.span, message)
+                    Diagnostic::new(codes::E0110, file.id, p.name.span, message)
                         .with_label("defined again here")
                         .with_secondary(*other_file, *other_span, "first defined here")
                         .with_help(
@@ -188,8 +196,8 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             // At the end of the file, so it sorts after what it summarises.
             let end = loaded.sources.text(file.id).len();
             mine.push(
-                Diagnostic::warning(
-                    "W0002",
+                Diagnostic::new(
+                    codes::W0002,
                     file.id,
                     Span::new(end, end),
                     format!("{dropped} more diagnostics in this file were not shown"),
@@ -210,8 +218,8 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             }
             let folded = t.policy.node.to_ascii_lowercase();
             if !policy_names.contains_key(&folded) {
-                let mut d = Diagnostic::error(
-                    "E0111",
+                let mut d = Diagnostic::new(
+                    codes::E0111,
                     file.id,
                     t.policy.span,
                     format!("unknown policy `{}`", t.policy.node),
@@ -316,7 +324,7 @@ fn check_policy_into(
             "control" => {
                 if a.arg.node.trim().is_empty() {
                     diags.push(
-                        Diagnostic::error("E0012", scope.file, a.arg.span, "empty control")
+                        Diagnostic::new(codes::E0012, scope.file, a.arg.span, "empty control")
                             .with_label("name the compliance control this policy implements"),
                     );
                 } else {
@@ -340,8 +348,8 @@ fn check_policy_into(
     }
     if p.rules.is_empty() && !p.broken {
         diags.push(
-            Diagnostic::error(
-                "E0304",
+            Diagnostic::new(
+                codes::E0304,
                 scope.file,
                 p.name.span,
                 format!("policy `{}` has no rules", p.name.node),
@@ -363,8 +371,8 @@ fn check_policy_into(
                     .unwrap_or(*r.span);
                 if let Some(first) = sids.get(sid) {
                     diags.push(
-                        Diagnostic::error(
-                            "E0309",
+                        Diagnostic::new(
+                            codes::E0309,
                             scope.file,
                             span,
                             format!("statement id `{sid}` is used twice"),
@@ -399,8 +407,8 @@ fn check_policy_into(
 }
 
 fn invalid_sid(file: FileId, arg: &ast::Spanned<String>) -> Diagnostic {
-    Diagnostic::error(
-        "E0308",
+    Diagnostic::new(
+        codes::E0308,
         file,
         arg.span,
         format!("invalid statement id `{}`", arg.node),
@@ -415,8 +423,8 @@ fn unknown_annotation(
     other: &str,
     known: &[&str],
 ) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        "E0307",
+    let mut d = Diagnostic::new(
+        codes::E0307,
         file,
         name.span,
         format!("unknown annotation `@{other}`"),

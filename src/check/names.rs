@@ -3,6 +3,7 @@
 use super::{Scope, closest};
 use crate::catalog::Action;
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use crate::ir;
 use crate::syntax::ast::{self, ActionRef, PolicyKind, PrincipalKind, ResourceRef, Span, Value};
 
@@ -57,8 +58,8 @@ pub(crate) fn actions<'c>(
             ActionRef::Star => {
                 if except {
                     diags.push(
-                        Diagnostic::error(
-                            "E0113",
+                        Diagnostic::new(
+                            codes::E0113,
                             scope.file,
                             r.span,
                             "`* except *` names no action",
@@ -91,8 +92,8 @@ pub(crate) fn actions<'c>(
                                 }
                             }
                             _ => diags.push(
-                                Diagnostic::error(
-                                    "E0210",
+                                Diagnostic::new(
+                                    codes::E0210,
                                     scope.file,
                                     r.span,
                                     format!(
@@ -139,8 +140,8 @@ pub(crate) fn action<'c>(
     let catalog = scope.catalog;
     if text.contains("${") {
         diags.push(
-            Diagnostic::error(
-                "E0209",
+            Diagnostic::new(
+                codes::E0209,
                 scope.file,
                 span,
                 "policy variables are not allowed in actions",
@@ -156,8 +157,8 @@ pub(crate) fn action<'c>(
         // within `svc` ("Send*" is `svc:Send*`), so "*" would read as `svc:*`
         // to some readers and as every action to others (README, "Actions").
         diags.push(
-            Diagnostic::error(
-                "E0116",
+            Diagnostic::new(
+                codes::E0116,
                 scope.file,
                 span,
                 "the quoted action `\"*\"` is ambiguous",
@@ -174,8 +175,8 @@ pub(crate) fn action<'c>(
     };
     if name.is_empty() || name.contains(':') || prefix.is_empty() {
         diags.push(
-            Diagnostic::error(
-                "E0102",
+            Diagnostic::new(
+                codes::E0102,
                 scope.file,
                 span,
                 format!("malformed action `{text}`"),
@@ -194,8 +195,8 @@ pub(crate) fn action<'c>(
         });
     }
     let Some(service) = catalog.service(prefix) else {
-        let mut d = Diagnostic::error(
-            "E0101",
+        let mut d = Diagnostic::new(
+            codes::E0101,
             scope.file,
             span,
             format!("unknown service `{prefix}`"),
@@ -213,8 +214,8 @@ pub(crate) fn action<'c>(
         let matched = scope.actions_matching(service, name);
         if matched.is_empty() {
             diags.push(
-                Diagnostic::error(
-                    "E0107",
+                Diagnostic::new(
+                    codes::E0107,
                     scope.file,
                     span,
                     format!("`{text}` matches no action"),
@@ -242,8 +243,8 @@ pub(crate) fn action<'c>(
             matched: vec![a],
         }),
         None => {
-            let mut d = Diagnostic::error(
-                "E0102",
+            let mut d = Diagnostic::new(
+                codes::E0102,
                 scope.file,
                 span,
                 format!("unknown action `{text}`"),
@@ -265,8 +266,8 @@ fn unqualified<'c>(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ActionGroup<'c>> {
     if scope.uses.is_empty() {
-        let mut d = Diagnostic::error(
-            "E0108",
+        let mut d = Diagnostic::new(
+            codes::E0108,
             scope.file,
             span,
             format!("action `{name}` has no service prefix"),
@@ -292,8 +293,8 @@ fn unqualified<'c>(
     match found.len() {
         1 => found.pop(),
         0 => {
-            let mut d = Diagnostic::error(
-                "E0102",
+            let mut d = Diagnostic::new(
+                codes::E0102,
                 scope.file,
                 span,
                 format!("unknown action `{name}`"),
@@ -312,8 +313,8 @@ fn unqualified<'c>(
         _ => {
             let names: Vec<String> = found.iter().map(|g| format!("`{}`", g.text)).collect();
             diags.push(
-                Diagnostic::error(
-                    "E0109",
+                Diagnostic::new(
+                    codes::E0109,
                     scope.file,
                     span,
                     format!("action `{name}` is ambiguous"),
@@ -368,8 +369,8 @@ pub(crate) fn resources(
                                 }
                             }
                             _ => diags.push(
-                                Diagnostic::error(
-                                    "E0202",
+                                Diagnostic::new(
+                                    codes::E0202,
                                     scope.file,
                                     r.span,
                                     format!("constant `{name}` holds a value that is not an ARN"),
@@ -391,8 +392,8 @@ pub(crate) fn resources(
 }
 
 pub(crate) fn unknown_const(scope: &Scope, name: &str, span: Span) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        "E0104",
+    let mut d = Diagnostic::new(
+        codes::E0104,
         scope.file,
         span,
         format!("unknown constant `{name}`"),
@@ -413,8 +414,8 @@ pub(crate) fn principals(
     if !kind.has_principals() {
         if let (Some(first), Some(last)) = (r.principals.first(), r.principals.last()) {
             diags.push(
-                Diagnostic::error(
-                    "E0303",
+                Diagnostic::new(
+                    codes::E0303,
                     scope.file,
                     first.span.to(*last.span),
                     format!("a `{}` names no principal", kind.keyword()),
@@ -427,8 +428,8 @@ pub(crate) fn principals(
     }
     if r.principals.is_empty() {
         diags.push(
-            Diagnostic::error(
-                "E0302",
+            Diagnostic::new(
+                codes::E0302,
                 scope.file,
                 r.effect.span,
                 format!("a rule of a `{}` must name its principal", kind.keyword()),
@@ -448,15 +449,15 @@ pub(crate) fn principals(
         for v in &p.values {
             if v.node.is_empty() || v.node.contains("${") {
                 diags.push(
-                    Diagnostic::error("E0213", scope.file, v.span, "invalid principal")
+                    Diagnostic::new(codes::E0213, scope.file, v.span, "invalid principal")
                         .with_label("a principal is a non-empty literal: no policy variables"),
                 );
             } else if p.kind.node == PrincipalKind::Service
                 && let Some(problem) = super::values::service_principal_problem(&v.node)
             {
                 diags.push(
-                    Diagnostic::error(
-                        "E0213",
+                    Diagnostic::new(
+                        codes::E0213,
                         scope.file,
                         v.span,
                         format!("invalid service principal `{}`", v.node),
@@ -469,8 +470,8 @@ pub(crate) fn principals(
                     || (v.node.len() == 12 && v.node.bytes().all(|b| b.is_ascii_digit())))
             {
                 diags.push(
-                    Diagnostic::error(
-                        "E0213",
+                    Diagnostic::new(
+                        codes::E0213,
                         scope.file,
                         v.span,
                         format!("invalid AWS principal `{}`", v.node),

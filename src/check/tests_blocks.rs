@@ -4,6 +4,7 @@
 use super::Scope;
 use super::names::{self, GroupKind};
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use crate::ir;
 use crate::syntax::ast::{self, Operand, Value};
 
@@ -32,8 +33,8 @@ fn check_test_into(
     }
     if t.cases.is_empty() {
         diags.push(
-            Diagnostic::warning(
-                "W0210",
+            Diagnostic::new(
+                codes::W0210,
                 scope.file,
                 t.name.span,
                 format!("test `{}` has no cases", t.name.node),
@@ -68,8 +69,8 @@ fn check_case(
     };
     if is_star || group.as_ref().is_some_and(|g| g.kind != GroupKind::Exact) {
         diags.push(
-            Diagnostic::error(
-                "E0114",
+            Diagnostic::new(
+                codes::E0114,
                 scope.file,
                 case.action.span,
                 "a test case names one action, not a pattern",
@@ -85,8 +86,8 @@ fn check_case(
         && let Some(problem) = super::values::arn_problem(&resource.node, false)
     {
         diags.push(
-            Diagnostic::error(
-                "E0202",
+            Diagnostic::new(
+                codes::E0202,
                 scope.file,
                 resource.span,
                 format!("malformed ARN `{}`", resource.node),
@@ -129,8 +130,8 @@ fn check_case(
                 },
                 Value::Var(_) => {
                     diags.push(
-                        Diagnostic::error(
-                            "E0209",
+                        Diagnostic::new(
+                            codes::E0209,
                             scope.file,
                             span,
                             "a test request holds values, not policy variables",
@@ -143,8 +144,8 @@ fn check_case(
         }
         if !k.ty.is_multivalued() && values.len() > 1 {
             diags.push(
-                Diagnostic::error(
-                    "E0210",
+                Diagnostic::new(
+                    codes::E0210,
                     scope.file,
                     operand.span,
                     format!(
@@ -160,8 +161,8 @@ fn check_case(
         }
         if context.iter().any(|(n, _)| n.eq_ignore_ascii_case(&k.name)) {
             diags.push(
-                Diagnostic::error(
-                    "E0115",
+                Diagnostic::new(
+                    codes::E0115,
                     scope.file,
                     key.span,
                     format!("condition key `{}` is given twice", k.name),
@@ -200,8 +201,8 @@ fn resolve_key(
             .find_map(|p| catalog.key(&format!("{p}:{}", key.node)))
     };
     if found.is_none() {
-        let mut d = Diagnostic::error(
-            "E0103",
+        let mut d = Diagnostic::new(
+            codes::E0103,
             scope.file,
             key.span,
             format!("unknown condition key `{}`", key.node),

@@ -3,6 +3,7 @@
 use super::Scope;
 use crate::catalog::KeyType;
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use crate::syntax::ast::Span;
 
 /// The policy variables in a string: the text inside each `${…}`.
@@ -38,7 +39,7 @@ pub(crate) fn check_variables(
         Ok(v) => v,
         Err(_) => {
             diags.push(
-                Diagnostic::error("E0214", scope.file, span, "unclosed policy variable")
+                Diagnostic::new(codes::E0214, scope.file, span, "unclosed policy variable")
                     .with_label("`${` without `}`")
                     .with_help("write `${aws:username}`; for a literal `$`, write `${$}`"),
             );
@@ -69,8 +70,8 @@ pub(crate) fn check_variable(
             let d = default.trim();
             if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
                 diags.push(
-                    Diagnostic::error(
-                        "E0214",
+                    Diagnostic::new(
+                        codes::E0214,
                         scope.file,
                         span,
                         format!("malformed policy variable `${{{var}}}`"),
@@ -86,8 +87,8 @@ pub(crate) fn check_variable(
     };
     if key.is_empty() || key.trim() != key || key.contains(' ') {
         diags.push(
-            Diagnostic::error(
-                "E0214",
+            Diagnostic::new(
+                codes::E0214,
                 scope.file,
                 span,
                 format!("malformed policy variable `${{{var}}}`"),
@@ -99,8 +100,8 @@ pub(crate) fn check_variable(
     if scope.catalog.key(key).is_some() {
         return true;
     }
-    let mut d = Diagnostic::error(
-        "E0212",
+    let mut d = Diagnostic::new(
+        codes::E0212,
         scope.file,
         span,
         format!("unknown condition key `{key}` in policy variable"),
@@ -131,9 +132,14 @@ pub(crate) fn check_resource_arn(
         None => true,
         Some(problem) => {
             diags.push(
-                Diagnostic::error("E0202", scope.file, span, format!("malformed ARN `{arn}`"))
-                    .with_label(problem)
-                    .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
+                Diagnostic::new(
+                    codes::E0202,
+                    scope.file,
+                    span,
+                    format!("malformed ARN `{arn}`"),
+                )
+                .with_label(problem)
+                .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
             );
             false
         }

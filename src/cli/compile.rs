@@ -4,6 +4,7 @@ use super::{
     EXIT_FINDINGS, EXIT_USAGE, Format, check_or_report, default_paths, plural, usage_error,
 };
 use gov::catalog::Catalog;
+use gov::diag::codes;
 use gov::diag::{self, Diagnostic};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,7 +88,7 @@ pub(crate) fn run_build(
     for p in &paths {
         if p.is_dir() && inside(out, p) {
             usage_error(
-                "E0906",
+                codes::E0906,
                 format!(
                     "the output folder `{}` is inside the source folder `{}`",
                     out.display(),
@@ -203,7 +204,7 @@ pub(crate) fn run_import(dir: &Path, out: &Path) -> ExitCode {
         Ok(t) => t,
         Err(e) => {
             usage_error(
-                "E0905",
+                codes::E0905,
                 format!("cannot import the catalog from `{}`: {e}", dir.display()),
             );
             return ExitCode::from(EXIT_USAGE);
@@ -211,11 +212,17 @@ pub(crate) fn run_import(dir: &Path, out: &Path) -> ExitCode {
     };
     // Prove the result loads before replacing anything.
     if let Err(e) = Catalog::parse(text.clone()) {
-        usage_error("E0905", format!("the imported catalog does not load: {e}"));
+        usage_error(
+            codes::E0905,
+            format!("the imported catalog does not load: {e}"),
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     if let Err(e) = gov::fsutil::write_atomic(out, text.as_bytes()) {
-        usage_error("E0902", format!("cannot write `{}`: {e}", out.display()));
+        usage_error(
+            codes::E0902,
+            format!("cannot write `{}`: {e}", out.display()),
+        );
         return ExitCode::from(EXIT_USAGE);
     }
     errln!("wrote {} ({} bytes)", out.display(), text.len());

@@ -4,6 +4,7 @@
 
 use clap::ValueEnum;
 use gov::catalog::Catalog;
+use gov::diag::codes;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,7 +97,7 @@ pub(crate) fn version_text() -> String {
     }
 }
 
-pub(crate) fn usage_error(code: &str, message: impl std::fmt::Display) {
+pub(crate) fn usage_error(code: codes::Code, message: impl std::fmt::Display) {
     errln!("error[{code}]: {message}");
 }
 
@@ -120,7 +121,7 @@ pub(crate) fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
     match loaded {
         Ok(c) => Some(c),
         Err(e) => {
-            usage_error("E0904", e);
+            usage_error(codes::E0904, e);
             None
         }
     }

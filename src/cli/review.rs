@@ -5,6 +5,7 @@ use super::{
     usage_error,
 };
 use gov::catalog::Catalog;
+use gov::diag::codes;
 use gov::diag::{self, Diagnostic};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ pub(crate) fn diff_side(
     let (loaded, checked) = match spec.strip_prefix("git:") {
         Some(rev) => {
             let texts = gov::diff::read_git_side(rev, paths).map_err(|e| {
-                usage_error("E0908", &e);
+                usage_error(codes::E0908, &e);
                 ExitCode::from(EXIT_USAGE)
             })?;
             let refs: Vec<(&str, &str)> = texts
@@ -42,7 +43,10 @@ pub(crate) fn diff_side(
         .collect();
     if !errors.is_empty() {
         err!("{}", diag::render_human(&loaded.sources, &errors, color));
-        errln!("error[E0909]: `{spec}` does not build, so it cannot be compared");
+        usage_error(
+            codes::E0909,
+            format!("`{spec}` does not build, so it cannot be compared"),
+        );
         return Err(ExitCode::from(EXIT_USAGE));
     }
     Ok(compiled)
@@ -141,7 +145,7 @@ pub(crate) fn run_lint(
             Ok(b) => b,
             Err(reason) => {
                 usage_error(
-                    "E0902",
+                    codes::E0902,
                     format!("cannot read `{}`: {reason}", path.display()),
                 );
                 return ExitCode::from(EXIT_USAGE);
@@ -212,7 +216,7 @@ pub(crate) fn run_import_json(
             Ok(b) => b,
             Err(reason) => {
                 usage_error(
-                    "E0902",
+                    codes::E0902,
                     format!("cannot read `{}`: {reason}", path.display()),
                 );
                 return ExitCode::from(EXIT_USAGE);
@@ -239,7 +243,10 @@ pub(crate) fn run_import_json(
                     if let Err(e) = std::fs::create_dir_all(dir)
                         .and_then(|()| gov::fsutil::write_atomic(&target, source.as_bytes()))
                     {
-                        usage_error("E0902", format!("cannot write `{}`: {e}", target.display()));
+                        usage_error(
+                            codes::E0902,
+                            format!("cannot write `{}`: {e}", target.display()),
+                        );
                         return ExitCode::from(EXIT_USAGE);
                     }
                     errln!("wrote {}", target.display());

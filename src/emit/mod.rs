@@ -16,6 +16,7 @@ mod manifest;
 mod split;
 mod write;
 
+use crate::diag::{Code, codes};
 pub use limits::{Limit, limit, pretty, render, size};
 pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
 
@@ -66,10 +67,10 @@ pub enum BuildError {
 }
 
 impl BuildError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             BuildError::Diagnostic(d) => d.code,
-            BuildError::Io { .. } => "E0902",
+            BuildError::Io { .. } => codes::E0902,
         }
     }
 }
@@ -183,8 +184,8 @@ fn plan<'a>(
     let name = &policy.name;
     if !is_safe_name(name) {
         diags.push(
-            Diagnostic::error(
-                "E0504",
+            Diagnostic::new(
+                codes::E0504,
                 policy.file,
                 policy.span,
                 format!("policy name `{name}` cannot be a file name"),
@@ -212,8 +213,8 @@ fn plan<'a>(
     let over = whole - lim.max;
     if !options.split || input.doc.statements.is_empty() {
         diags.push(
-            Diagnostic::error(
-                "E0501",
+            Diagnostic::new(
+                codes::E0501,
                 policy.file,
                 policy.span,
                 format!("policy `{name}` is {whole} of {} {}", lim.max, lim.what),
@@ -254,8 +255,8 @@ fn plan<'a>(
                 let what = statement_name(&input.doc, big.index);
                 let span = statement_span(input, big.index);
                 diags.push(
-                    Diagnostic::error(
-                        "E0502",
+                    Diagnostic::new(
+                        codes::E0502,
                         policy.file,
                         span,
                         format!(
@@ -333,7 +334,7 @@ fn collisions(inputs: &[Input<'_>], planned: &[Planned<'_>], diags: &mut Vec<Dia
             )
         };
         diags.push(
-            Diagnostic::error("E0503", this.file, this.span, message)
+            Diagnostic::new(codes::E0503, this.file, this.span, message)
                 .with_label(format!("written to `{path}`"))
                 .with_secondary(first.file, first.span, format!("written to `{first_path}`"))
                 .with_help(help),

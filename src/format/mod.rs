@@ -72,7 +72,7 @@ mod build;
 mod comments;
 mod doc;
 
-use crate::diag::{Diagnostic, FileId, SourceMap};
+use crate::diag::{Code, Diagnostic, FileId, SourceMap};
 use crate::load::LoadError;
 use crate::syntax::{self, SyntaxError, ast};
 use std::fmt;
@@ -242,7 +242,7 @@ pub enum FormatRunError {
 
 impl FormatRunError {
     /// The diagnostic code of a path problem.
-    pub fn code(&self) -> Option<&'static str> {
+    pub fn code(&self) -> Option<Code> {
         match self {
             FormatRunError::Path(e) => Some(e.code()),
             FormatRunError::Files(_) => None,

@@ -4,6 +4,7 @@
 //! condition are folded back into one `deny … unless …` rule.
 
 use crate::catalog::{Catalog, KeyType};
+use crate::diag::codes;
 use crate::diag::{Diagnostic, FileId};
 use crate::iam::{BaseOperator, Effect, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::jsonlint::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
@@ -113,7 +114,7 @@ pub(crate) struct Converter<'a> {
 }
 
 fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error("E0608", file, span, message)
+    Diagnostic::new(codes::E0608, file, span, message)
 }
 
 /// Whether `s` holds a glob wildcard.

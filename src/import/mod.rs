@@ -45,6 +45,7 @@ mod convert;
 mod render;
 
 use crate::catalog::Catalog;
+use crate::diag::{Code, codes};
 use crate::diag::{Diagnostic, FileId};
 use crate::jsonlint::source::Source;
 use crate::syntax::ast::{PolicyKind, Span};
@@ -53,7 +54,7 @@ use convert::{Converter, RuleOut};
 use render::Renderer;
 
 /// Lint errors the import writes correctly instead of stopping.
-const REPAIRED: [&str; 4] = ["E0207", "E0208", "E0308", "E0309"];
+const REPAIRED: [Code; 4] = [codes::E0207, codes::E0208, codes::E0308, codes::E0309];
 
 /// Imports one policy document as `.gov` source declaring one policy
 /// `name` (made into an identifier if needed). `kind` `None`: guessed as
@@ -64,8 +65,8 @@ pub fn import(text: &str, name: &str, kind: Option<PolicyKind>) -> Result<String
     match Catalog::embedded() {
         Ok(catalog) => import_with(0, text, name, kind, catalog),
         Err(e) => Err(vec![
-            Diagnostic::error(
-                "E0904",
+            Diagnostic::new(
+                codes::E0904,
                 0,
                 Span::new(0, 0),
                 format!("the embedded catalog cannot be loaded: {e}"),
@@ -264,9 +265,14 @@ fn verify(
             if let Some(h) = &d.help {
                 help.push_str(&format!("; {h}"));
             }
-            Diagnostic::error("E0608", file, at, "this statement has no exact gov form")
-                .with_label("gov cannot state this statement exactly")
-                .with_help(help)
+            Diagnostic::new(
+                codes::E0608,
+                file,
+                at,
+                "this statement has no exact gov form",
+            )
+            .with_label("gov cannot state this statement exactly")
+            .with_help(help)
         })
         .collect();
     Err(out)

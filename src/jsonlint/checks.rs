@@ -2,6 +2,7 @@
 //! the same (names, types, support, Sids, kinds), and the traps only JSON
 //! can set (see the codes in the module documentation of [`super`]).
 
+use crate::diag::{Code, codes};
 use std::collections::HashSet;
 
 use crate::catalog::{Action, Catalog, KeyRef, KeyType};
@@ -154,8 +155,8 @@ impl<'a> Checker<'a> {
         for stmt in &doc.statements {
             let Some(sid) = &stmt.sid else { continue };
             if sid.node.is_empty() || !sid.node.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                let mut d = Diagnostic::error(
-                    "E0308",
+                let mut d = Diagnostic::new(
+                    codes::E0308,
                     self.file,
                     sid.span,
                     format!("invalid statement id `{}`", sid.node),
@@ -176,8 +177,8 @@ impl<'a> Checker<'a> {
             if let Some(first) = seen.iter().find(|s| s.node == sid.node) {
                 let first = first.span;
                 self.push(
-                    Diagnostic::error(
-                        "E0309",
+                    Diagnostic::new(
+                        codes::E0309,
                         self.file,
                         sid.span,
                         format!("statement id `{}` is used twice", sid.node),
@@ -232,8 +233,8 @@ impl<'a> Checker<'a> {
                     "an identity policy"
                 };
                 self.push(
-                    Diagnostic::error(
-                        "E0303",
+                    Diagnostic::new(
+                        codes::E0303,
                         file,
                         p.key_span,
                         format!("{what} names no principal"),
@@ -244,8 +245,8 @@ impl<'a> Checker<'a> {
             }
             (None, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy) => {
                 self.push(
-                    Diagnostic::error(
-                        "E0302",
+                    Diagnostic::new(
+                        codes::E0302,
                         file,
                         stmt.anchor(),
                         "a statement of a resource or key policy must name its principal",
@@ -256,8 +257,8 @@ impl<'a> Checker<'a> {
             }
             (None, PolicyKind::Rcp) => {
                 self.push(
-                    Diagnostic::error(
-                        "E0302",
+                    Diagnostic::new(
+                        codes::E0302,
                         file,
                         stmt.anchor(),
                         "a statement of an RCP must say `\"Principal\": \"*\"`",
@@ -268,8 +269,8 @@ impl<'a> Checker<'a> {
             }
             (Some(p), PolicyKind::Rcp) if p.not || !matches!(p.shape, PrincipalShape::Any) => {
                 self.push(
-                    Diagnostic::error(
-                        "E0303",
+                    Diagnostic::new(
+                        codes::E0303,
                         file,
                         p.key_span,
                         "the principal of an RCP statement is always `\"*\"`",
@@ -291,8 +292,8 @@ impl<'a> Checker<'a> {
                         && let Some(problem) = values::service_principal_problem(&v.node)
                     {
                         self.push(
-                            Diagnostic::error(
-                                "E0213",
+                            Diagnostic::new(
+                                codes::E0213,
                                 file,
                                 v.span,
                                 format!("invalid service principal `{}`", v.node),
@@ -315,8 +316,8 @@ impl<'a> Checker<'a> {
                             "a principal is a non-empty literal: no policy variables"
                         };
                         self.push(
-                            Diagnostic::error(
-                                "E0213",
+                            Diagnostic::new(
+                                codes::E0213,
                                 file,
                                 v.span,
                                 format!("invalid principal `{}`", v.node),
@@ -330,7 +331,7 @@ impl<'a> Checker<'a> {
         if kind == PolicyKind::Rcp {
             if let (true, Some(e)) = (is_allow, &stmt.effect) {
                 self.push(
-                    Diagnostic::error("E0305", file, e.span, "an RCP can only deny")
+                    Diagnostic::new(codes::E0305, file, e.span, "an RCP can only deny")
                         .with_label("`Allow` in an RCP")
                         .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition"),
                 );
@@ -339,9 +340,14 @@ impl<'a> Checker<'a> {
                 && a.not
             {
                 self.push(
-                    Diagnostic::error("E0306", file, a.key_span, "an RCP cannot use `NotAction`")
-                        .with_label("not supported in resource control policies")
-                        .with_help("list the actions to deny"),
+                    Diagnostic::new(
+                        codes::E0306,
+                        file,
+                        a.key_span,
+                        "an RCP cannot use `NotAction`",
+                    )
+                    .with_label("not supported in resource control policies")
+                    .with_help("list the actions to deny"),
                 );
             }
         }
@@ -354,8 +360,8 @@ impl<'a> Checker<'a> {
         let text = a.node.as_str();
         if text.contains("${") {
             self.push(
-                Diagnostic::error(
-                    "E0209",
+                Diagnostic::new(
+                    codes::E0209,
                     file,
                     a.span,
                     "policy variables are not allowed in actions",
@@ -372,9 +378,13 @@ impl<'a> Checker<'a> {
             });
         }
         let Some((prefix, name)) = text.split_once(':') else {
-            let mut d =
-                Diagnostic::error("E0102", file, a.span, format!("malformed action `{text}`"))
-                    .with_label("expected `service:Action`");
+            let mut d = Diagnostic::new(
+                codes::E0102,
+                file,
+                a.span,
+                format!("malformed action `{text}`"),
+            )
+            .with_label("expected `service:Action`");
             if let Some(s) = catalog.suggest_action(text) {
                 d = d.with_suggestion(s);
             }
@@ -382,9 +392,13 @@ impl<'a> Checker<'a> {
             return None;
         };
         if name.is_empty() || name.contains(':') || prefix.is_empty() {
-            let mut d =
-                Diagnostic::error("E0102", file, a.span, format!("malformed action `{text}`"))
-                    .with_label("expected `service:Action`");
+            let mut d = Diagnostic::new(
+                codes::E0102,
+                file,
+                a.span,
+                format!("malformed action `{text}`"),
+            )
+            .with_label("expected `service:Action`");
             if let Some(s) = catalog.suggest_action(text) {
                 d = d.with_suggestion(s);
             }
@@ -398,9 +412,13 @@ impl<'a> Checker<'a> {
             });
         }
         let Some(service) = catalog.service(prefix) else {
-            let mut d =
-                Diagnostic::error("E0101", file, a.span, format!("unknown service `{prefix}`"))
-                    .with_label("no such service prefix in the catalog");
+            let mut d = Diagnostic::new(
+                codes::E0101,
+                file,
+                a.span,
+                format!("unknown service `{prefix}`"),
+            )
+            .with_label("no such service prefix in the catalog");
             if let Some(s) = catalog.suggest_action(text) {
                 d = d.with_suggestion(s);
             } else if let Some(s) = catalog.suggest_service(prefix) {
@@ -413,12 +431,17 @@ impl<'a> Checker<'a> {
             let matched = service.actions_matching(name);
             if matched.is_empty() {
                 self.push(
-                    Diagnostic::error("E0107", file, a.span, format!("`{text}` matches no action"))
-                        .with_label(format!(
-                            "no action of `{}` matches this pattern",
-                            service.prefix()
-                        ))
-                        .with_help("check the pattern against the service's actions"),
+                    Diagnostic::new(
+                        codes::E0107,
+                        file,
+                        a.span,
+                        format!("`{text}` matches no action"),
+                    )
+                    .with_label(format!(
+                        "no action of `{}` matches this pattern",
+                        service.prefix()
+                    ))
+                    .with_help("check the pattern against the service's actions"),
                 );
                 return None;
             }
@@ -434,9 +457,13 @@ impl<'a> Checker<'a> {
                 span: a.span,
             }),
             None => {
-                let mut d =
-                    Diagnostic::error("E0102", file, a.span, format!("unknown action `{text}`"))
-                        .with_label(format!("`{}` has no such action", service.prefix()));
+                let mut d = Diagnostic::new(
+                    codes::E0102,
+                    file,
+                    a.span,
+                    format!("unknown action `{text}`"),
+                )
+                .with_label(format!("`{}` has no such action", service.prefix()));
                 if let Some(s) = catalog.suggest_action(text) {
                     d = d.with_suggestion(s);
                 }
@@ -457,8 +484,8 @@ impl<'a> Checker<'a> {
         }
         if let Some(problem) = values::arn_problem(&r.node, true) {
             self.push(
-                Diagnostic::error(
-                    "E0202",
+                Diagnostic::new(
+                    codes::E0202,
                     self.file,
                     r.span,
                     format!("malformed ARN `{}`", r.node),
@@ -480,8 +507,8 @@ impl<'a> Checker<'a> {
         }
         .unwrap_or_else(|| "${…}".to_string());
         self.push(
-            Diagnostic::warning(
-                "W0605",
+            Diagnostic::new(
+                codes::W0605,
                 self.file,
                 span,
                 format!("`{var}` is literal text: the policy does not say `\"Version\": \"2012-10-17\"`"),
@@ -498,7 +525,7 @@ impl<'a> Checker<'a> {
             Ok(v) => v,
             Err(_) => {
                 self.push(
-                    Diagnostic::error("E0214", self.file, span, "unclosed policy variable")
+                    Diagnostic::new(codes::E0214, self.file, span, "unclosed policy variable")
                         .with_label("`${` without `}`")
                         .with_help("write `${aws:username}`; for a literal `$`, write `${$}`"),
                 );
@@ -515,8 +542,8 @@ impl<'a> Checker<'a> {
                     let d = default.trim();
                     if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
                         self.push(
-                            Diagnostic::error(
-                                "E0214",
+                            Diagnostic::new(
+                                codes::E0214,
                                 self.file,
                                 span,
                                 format!("malformed policy variable `${{{var}}}`"),
@@ -533,8 +560,8 @@ impl<'a> Checker<'a> {
             };
             if key.is_empty() || key.trim() != key || key.contains(' ') {
                 self.push(
-                    Diagnostic::error(
-                        "E0214",
+                    Diagnostic::new(
+                        codes::E0214,
                         self.file,
                         span,
                         format!("malformed policy variable `${{{var}}}`"),
@@ -547,8 +574,8 @@ impl<'a> Checker<'a> {
             if self.catalog.key(key).is_some() {
                 continue;
             }
-            let mut d = Diagnostic::error(
-                "E0212",
+            let mut d = Diagnostic::new(
+                codes::E0212,
                 self.file,
                 span,
                 format!("unknown condition key `{key}` in policy variable"),
@@ -568,8 +595,8 @@ impl<'a> Checker<'a> {
         if let Some(k) = self.catalog.key(name) {
             return Some(k);
         }
-        let mut d = Diagnostic::error(
-            "E0103",
+        let mut d = Diagnostic::new(
+            codes::E0103,
             self.file,
             entry.key.span,
             format!("unknown condition key `{name}`"),
@@ -633,8 +660,8 @@ impl<'a> Checker<'a> {
                     if supports(action) {
                         continue;
                     }
-                    let mut d = Diagnostic::error(
-                        "E0301",
+                    let mut d = Diagnostic::new(
+                        codes::E0301,
                         file,
                         span,
                         format!(
@@ -662,8 +689,8 @@ impl<'a> Checker<'a> {
                     let total = matched.len();
                     if supporting == 0 {
                         self.push(
-                            Diagnostic::error(
-                                "E0301",
+                            Diagnostic::new(
+                                codes::E0301,
                                 file,
                                 span,
                                 format!(
@@ -677,8 +704,8 @@ impl<'a> Checker<'a> {
                         );
                     } else if supporting < total {
                         self.push(
-                            Diagnostic::warning(
-                                "W0209",
+                            Diagnostic::new(
+                                codes::W0209,
                                 file,
                                 span,
                                 format!(
@@ -694,8 +721,8 @@ impl<'a> Checker<'a> {
                 }
                 Group::All { span: aspan, .. } => {
                     self.push(
-                        Diagnostic::warning(
-                            "W0209",
+                        Diagnostic::new(
+                            codes::W0209,
                             file,
                             span,
                             format!(
@@ -712,8 +739,8 @@ impl<'a> Checker<'a> {
         }
         if except && reported.insert((key.name.to_ascii_lowercase(), "*except".to_string())) {
             self.push(
-                Diagnostic::warning(
-                    "W0209",
+                Diagnostic::new(
+                    codes::W0209,
                     file,
                     span,
                     format!(
@@ -740,8 +767,8 @@ impl<'a> Checker<'a> {
         if let Some(key) = &key {
             if let Some(replacement) = &key.deprecated_by {
                 self.push(
-                    Diagnostic::warning(
-                        "W0101",
+                    Diagnostic::new(
+                        codes::W0101,
                         file,
                         entry.key.span,
                         format!("condition key `{}` is deprecated", key.name),
@@ -764,8 +791,8 @@ impl<'a> Checker<'a> {
                 (false, true) => Some("false"),
                 _ => None,
             };
-            let mut d = Diagnostic::warning(
-                "W0603",
+            let mut d = Diagnostic::new(
+                codes::W0603,
                 file,
                 entry.operator.span,
                 format!("`{op}` on `{}` {}", entry.key.node, truth_text(truth)),
@@ -785,8 +812,8 @@ impl<'a> Checker<'a> {
         if entry.array_len == Some(0) {
             let truth = empty_truth(&spec);
             self.push(
-                Diagnostic::warning(
-                    "W0604",
+                Diagnostic::new(
+                    codes::W0604,
                     file,
                     entry.values_span,
                     format!(
@@ -808,8 +835,8 @@ impl<'a> Checker<'a> {
         let ofam = spec.base.family();
         if !families_fit(ofam, kfam) {
             self.push(
-                Diagnostic::error(
-                    "E0201",
+                Diagnostic::new(
+                    codes::E0201,
                     file,
                     entry.operator.span,
                     format!(
@@ -829,8 +856,8 @@ impl<'a> Checker<'a> {
             match (spec.qualifier, multivalued) {
                 (None, true) => {
                     self.push(
-                        Diagnostic::error(
-                            "E0207",
+                        Diagnostic::new(
+                            codes::E0207,
                             file,
                             entry.key.span,
                             format!(
@@ -852,8 +879,8 @@ impl<'a> Checker<'a> {
                         ..spec
                     };
                     self.push(
-                        Diagnostic::error(
-                            "E0208",
+                        Diagnostic::new(
+                            codes::E0208,
                             file,
                             entry.operator.span,
                             format!(
@@ -903,8 +930,8 @@ impl<'a> Checker<'a> {
                 if !spec.base.accepts_variables() {
                     if spec.base.family() != OperatorFamily::Null {
                         self.push(
-                            Diagnostic::error(
-                                "E0209",
+                            Diagnostic::new(
+                                codes::E0209,
                                 file,
                                 v.span,
                                 format!(
@@ -926,16 +953,16 @@ impl<'a> Checker<'a> {
                 }
             }
             let mismatch = |what: &str| {
-                Diagnostic::error(
-                    "E0210",
+                Diagnostic::new(
+                    codes::E0210,
                     file,
                     v.span,
                     format!("expected a {what} value, found `{text}`"),
                 )
                 .with_label("wrong kind of value")
             };
-            let shape = |code: &'static str, what: &str, problem: String| {
-                Diagnostic::error(code, file, v.span, format!("malformed {what} `{text}`"))
+            let shape = |code: Code, what: &str, problem: String| {
+                Diagnostic::new(code, file, v.span, format!("malformed {what} `{text}`"))
                     .with_label(problem)
             };
             let d = match fam {
@@ -950,30 +977,30 @@ impl<'a> Checker<'a> {
                     || text.eq_ignore_ascii_case("false")))
                 .then(|| mismatch("Bool").with_help("write `\"true\"` or `\"false\"`")),
                 OperatorFamily::Arn => values::arn_problem(text, like).map(|p| {
-                    shape("E0202", "ARN", p).with_help(
+                    shape(codes::E0202, "ARN", p).with_help(
                         "an ARN reads `arn:partition:service:region:account-id:resource`",
                     )
                 }),
                 OperatorFamily::Ip => values::cidr_problem(text)
-                    .map(|p| shape("E0203", "IP address or CIDR range", p)),
+                    .map(|p| shape(codes::E0203, "IP address or CIDR range", p)),
                 OperatorFamily::Date => {
                     if v.kind == ValueKind::Num
                         || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
                     {
-                        values::number_problem(text).map(|p| shape("E0204", "date", p))
+                        values::number_problem(text).map(|p| shape(codes::E0204, "date", p))
                     } else {
-                        values::date_problem(text).map(|p| shape("E0204", "date", p))
+                        values::date_problem(text).map(|p| shape(codes::E0204, "date", p))
                     }
                 }
                 OperatorFamily::Numeric => {
                     if v.kind == ValueKind::Bool {
                         Some(mismatch("Numeric"))
                     } else {
-                        values::number_problem(text).map(|p| shape("E0205", "number", p))
+                        values::number_problem(text).map(|p| shape(codes::E0205, "number", p))
                     }
                 }
                 OperatorFamily::Binary => {
-                    values::base64_problem(text).map(|p| shape("E0206", "base64 value", p))
+                    values::base64_problem(text).map(|p| shape(codes::E0206, "base64 value", p))
                 }
                 OperatorFamily::String => None,
             };
@@ -997,8 +1024,8 @@ impl<'a> Checker<'a> {
                 .is_none_or(|r| !r.not && r.items.iter().any(|i| i.node == "*"));
         if self.kind == PolicyKind::Scp && effect.node == Effect::Allow && !unconditioned_star {
             self.push(
-                Diagnostic::warning(
-                    "W0202",
+                Diagnostic::new(
+                    codes::W0202,
                     file,
                     effect.span,
                     "an `Allow` in an SCP denies nothing while `FullAWSAccess` is attached",
@@ -1012,8 +1039,8 @@ impl<'a> Checker<'a> {
         if self.kind == PolicyKind::Identity && effect.node == Effect::Allow {
             match &stmt.actions {
                 Some(a) if a.not => self.push(
-                    Diagnostic::warning(
-                        "W0203",
+                    Diagnostic::new(
+                        codes::W0203,
                         file,
                         a.key_span,
                         "`Allow` with `NotAction` grants every other action",
@@ -1030,8 +1057,8 @@ impl<'a> Checker<'a> {
                         };
                         if wide {
                             self.push(
-                                Diagnostic::warning(
-                                    "W0203",
+                                Diagnostic::new(
+                                    codes::W0203,
                                     file,
                                     g.span(),
                                     format!(
@@ -1065,8 +1092,8 @@ impl<'a> Checker<'a> {
                     "an RCP"
                 };
                 self.push(
-                    Diagnostic::warning(
-                        "W0208",
+                    Diagnostic::new(
+                        codes::W0208,
                         file,
                         span,
                         format!("`${{aws:username}}` in {what} is unresolved for roles"),
@@ -1098,8 +1125,8 @@ impl<'a> Checker<'a> {
                     });
                     if !guarded {
                         self.push(
-                            Diagnostic::warning(
-                                "W0201",
+                            Diagnostic::new(
+                                codes::W0201,
                                 file,
                                 e.operator.span,
                                 format!(
@@ -1131,8 +1158,8 @@ impl<'a> Checker<'a> {
                     };
                     let positive = spec.base.complement().map_or("…", BaseOperator::name);
                     self.push(
-                        Diagnostic::warning(
-                            "W0602",
+                        Diagnostic::new(
+                            codes::W0602,
                             file,
                             e.operator.span,
                             format!("inverted guardrail: `Allow` with `{}` {what}", e.operator.node),
@@ -1154,8 +1181,8 @@ impl<'a> Checker<'a> {
             if !one_key {
                 let n = known.len();
                 let span = stmt.condition.unwrap_or_else(|| stmt.anchor());
-                let mut d = Diagnostic::warning(
-                    "W0601",
+                let mut d = Diagnostic::new(
+                    codes::W0601,
                     file,
                     span,
                     format!("this deny fires only when all {n} conditions hold"),

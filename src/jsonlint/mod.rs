@@ -56,6 +56,7 @@ mod json;
 pub(crate) mod model;
 pub(crate) mod source;
 
+use crate::diag::codes;
 pub use crate::syntax::ast::PolicyKind;
 
 use crate::catalog::Catalog;
@@ -109,8 +110,8 @@ pub fn lint_bytes(
         Err(e) => {
             let at = e.valid_up_to();
             vec![
-                Diagnostic::error(
-                    "E0603",
+                Diagnostic::new(
+                    codes::E0603,
                     file,
                     Span::new(at, at + 1),
                     "file is not valid UTF-8",
@@ -155,8 +156,8 @@ fn guess_from(doc: &model::Doc) -> PolicyKind {
 }
 
 fn too_large(file: FileId, bytes: usize) -> Diagnostic {
-    Diagnostic::error(
-        "E0604",
+    Diagnostic::new(
+        codes::E0604,
         file,
         Span::new(0, 0),
         format!("file is {bytes} bytes, over the limit of {MAX_LINT_BYTES} bytes"),
@@ -184,8 +185,8 @@ pub(crate) fn analyze(
         Ok(root) => root,
         Err(e) => {
             diags.push(
-                Diagnostic::error(
-                    "E0601",
+                Diagnostic::new(
+                    codes::E0601,
                     file,
                     e.span,
                     format!("invalid JSON: {}", e.message),
@@ -233,8 +234,8 @@ fn duplicates(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
                 let earlier = members.iter().take(i);
                 if let Some(first) = earlier.clone().find(|o| o.key == m.key) {
                     diags.push(
-                        Diagnostic::error(
-                            "E0602",
+                        Diagnostic::new(
+                            codes::E0602,
                             file,
                             m.key_span,
                             format!("duplicate key `{}`", m.key),
@@ -260,8 +261,8 @@ fn duplicates(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
                                 .find(|o| o.key != k.key && o.key.eq_ignore_ascii_case(&k.key));
                             if let Some(first) = first {
                                 diags.push(
-                                    Diagnostic::error(
-                                        "E0602",
+                                    Diagnostic::new(
+                                        codes::E0602,
                                         file,
                                         k.key_span,
                                         format!(
@@ -300,8 +301,8 @@ fn finish(file: FileId, text: &str, mut diags: Vec<Diagnostic>) -> Vec<Diagnosti
         crate::diag::sort(&mut diags);
         let end = text.len();
         diags.push(
-            Diagnostic::warning(
-                "W0002",
+            Diagnostic::new(
+                codes::W0002,
                 file,
                 Span::new(end, end),
                 format!("{dropped} more diagnostics in this file were not shown"),

@@ -5,6 +5,7 @@
 //! one-element arrays, numbers and booleans as condition values, elements
 //! in any order) but reports each problem as a diagnostic and goes on.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, FileId};
 use crate::iam::{Effect, OperatorSpec};
 use crate::syntax::ast::{Span, Spanned};
@@ -133,7 +134,7 @@ impl Builder<'_> {
     }
 
     fn invalid(&mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error("E0606", self.file, span, message)
+        Diagnostic::new(codes::E0606, self.file, span, message)
     }
 
     fn unknown_element(&mut self, m: &Member, known: &[&str], place: &str) {
@@ -171,8 +172,8 @@ impl Builder<'_> {
 
     fn document(&mut self, root: &Node) -> Option<Doc> {
         let Some(members) = root.members() else {
-            let d = Diagnostic::error(
-                "E0605",
+            let d = Diagnostic::new(
+                codes::E0605,
                 self.file,
                 head(root.span),
                 format!(
@@ -219,8 +220,8 @@ impl Builder<'_> {
                 .take(3)
                 .map(|m| format!("`{}`", m.key))
                 .collect();
-            let mut d = Diagnostic::error(
-                "E0605",
+            let mut d = Diagnostic::new(
+                codes::E0605,
                 self.file,
                 head(root.span),
                 "not a policy document: no `Statement` element",
@@ -248,8 +249,8 @@ impl Builder<'_> {
             }
             Value::Array(items) => {
                 if items.is_empty() {
-                    let d = Diagnostic::error(
-                        "E0304",
+                    let d = Diagnostic::new(
+                        codes::E0304,
                         self.file,
                         statement.value.span,
                         "policy has no statements",
@@ -557,7 +558,7 @@ impl Builder<'_> {
     }
 
     fn unknown_operator(&mut self, op: &Member, message: &str) {
-        let mut d = Diagnostic::error("E0607", self.file, op.key_span, message.to_string())
+        let mut d = Diagnostic::new(codes::E0607, self.file, op.key_span, message.to_string())
             .with_label("not a condition operator");
         if op.key.to_ascii_lowercase().ends_with("nullifexists") {
             d = d.with_help("`Null` already tests whether the key exists; drop `IfExists`");

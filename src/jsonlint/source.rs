@@ -4,6 +4,7 @@
 //! `%7B`). Spans found in the decoded text are mapped back to the bytes of
 //! the file, so diagnostics point at what the user has.
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, FileId};
 use crate::syntax::ast::Span;
 
@@ -74,8 +75,8 @@ impl Source {
                     .copied()
                     .unwrap_or(0);
                 Err(vec![
-                    Diagnostic::error(
-                        "E0603",
+                    Diagnostic::new(
+                        codes::E0603,
                         file,
                         Span::new(at, (at + 3).min(bytes.len())),
                         "the URL-decoded document is not valid UTF-8",

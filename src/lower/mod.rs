@@ -12,6 +12,7 @@ pub mod literal;
 mod sid;
 
 use crate::diag::Diagnostic;
+use crate::diag::codes;
 use crate::iam;
 use crate::ir::{self, Atom, Expr};
 use literal::{Entry, lower_literal};
@@ -69,8 +70,8 @@ fn lower_rule(
         Some(c) => c,
         None => {
             return Err(vec![
-                Diagnostic::error(
-                    "E0403",
+                Diagnostic::new(
+                    codes::E0403,
                     file,
                     rule.span,
                     format!("the condition expands to more than {MAX_STATEMENTS_PER_RULE} IAM statements"),
@@ -88,8 +89,8 @@ fn lower_rule(
             match lower_literal(atom, *positive) {
                 Ok(e) => entries.push(e),
                 Err(why) => errors.push(
-                    Diagnostic::error(
-                        "E0404",
+                    Diagnostic::new(
+                        codes::E0404,
                         file,
                         rule.span,
                         format!("the condition on `{}` has no exact IAM form", why.key),
@@ -107,8 +108,8 @@ fn lower_rule(
             }
             Merged::Contradiction => {}
             Merged::Conflict { key, first, second } => errors.push(
-                Diagnostic::error(
-                    "E0401",
+                Diagnostic::new(
+                    codes::E0401,
                     file,
                     rule.span,
                     format!("conditions `{first}` and `{second}` on `{key}` cannot share one IAM statement"),
@@ -123,7 +124,7 @@ fn lower_rule(
     }
     if blocks.is_empty() {
         return Err(vec![
-            Diagnostic::error("E0402", file, rule.span, "this rule can never match")
+            Diagnostic::new(codes::E0402, file, rule.span, "this rule can never match")
                 .with_label("its condition is always false")
                 .with_help("a rule that never applies has no effect; fix or remove it"),
         ]);

@@ -121,3 +121,25 @@ fn disjunction_limit() {
     let p = policy(ir::Effect::Deny, Expr::and(parts));
     assert_eq!(lower_policy(&p).unwrap_err()[0].code, "E0403");
 }
+
+#[test]
+fn a_test_with_no_values_left_has_no_exact_form() {
+    // Unreachable from checked source (the checker refuses a Bool test on
+    // two values), so built here: `K != true and K != false` as one test.
+    let p = policy(
+        ir::Effect::Deny,
+        Expr::Atom(Atom::Test {
+            key: key("aws:SecureTransport", KeyType::Bool),
+            quant: Quant::Single,
+            op: ElemOp::Equals,
+            negated: true,
+            values: vec![Literal::Bool(true), Literal::Bool(false)],
+        }),
+    );
+    let errors = lower_policy(&p).unwrap_err();
+    assert_eq!(errors[0].code, "E0404");
+    let mut sources = crate::diag::SourceMap::new();
+    sources.add("case.gov", "scp P { deny sagemaker:CreateDomain }\n");
+    let rendered = crate::diag::render_human(&sources, &errors, false);
+    insta::assert_snapshot!("E0404", rendered);
+}

@@ -8,6 +8,7 @@ pub mod ast;
 mod convert;
 pub mod scan;
 
+use crate::diag::codes;
 use crate::diag::{Diagnostic, FileId};
 use ast::Span;
 use pest::Parser as _;
@@ -63,42 +64,42 @@ impl SyntaxError {
                     "" => format!("expected {}, found the end of the item", one_of(&expected)),
                     _ => format!("expected {}, found `{}`", one_of(&expected), found),
                 };
-                Diagnostic::error("E0001", file, span, message).with_label("unexpected here")
+                Diagnostic::new(codes::E0001, file, span, message).with_label("unexpected here")
             }
             SyntaxError::UnterminatedString { span } => {
-                Diagnostic::error("E0002", file, span, "unterminated string")
+                Diagnostic::new(codes::E0002, file, span, "unterminated string")
                     .with_label("this string has no closing `\"` on its line")
                     .with_help("strings end on the line they start; write `\\n` for a line break")
             }
             SyntaxError::UnterminatedComment { span } => {
-                Diagnostic::error("E0003", file, span, "unterminated block comment")
+                Diagnostic::new(codes::E0003, file, span, "unterminated block comment")
                     .with_label("this comment has no closing `*/`")
             }
-            SyntaxError::TooDeep { span } => Diagnostic::error(
-                "E0004",
+            SyntaxError::TooDeep { span } => Diagnostic::new(
+                codes::E0004,
                 file,
                 span,
                 format!("nesting deeper than {} levels", scan::MAX_NESTING),
             )
             .with_label("too deep from here")
             .with_help("split the condition into named parts or several rules"),
-            SyntaxError::InvalidEscape { span, escape } => Diagnostic::error(
-                "E0005",
+            SyntaxError::InvalidEscape { span, escape } => Diagnostic::new(
+                codes::E0005,
                 file,
                 span,
                 format!("invalid escape `{escape}` in string"),
             )
             .with_label("not an escape")
             .with_help("the escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`"),
-            SyntaxError::TooLarge { bytes } => Diagnostic::error(
-                "E0006",
+            SyntaxError::TooLarge { bytes } => Diagnostic::new(
+                codes::E0006,
                 file,
                 Span::new(0, 0),
                 format!("file is {bytes} bytes, over the limit of {MAX_SOURCE_BYTES} bytes"),
             )
             .with_help("split it into several files and `import` them"),
-            SyntaxError::NotUtf8 { offset } => Diagnostic::error(
-                "E0007",
+            SyntaxError::NotUtf8 { offset } => Diagnostic::new(
+                codes::E0007,
                 file,
                 Span::new(offset, offset + 1),
                 "file is not valid UTF-8",

@@ -4,6 +4,10 @@
 //! Style (kept by every stage): messages are lowercase without a final period,
 //! user input is in backticks, extra sentences go to `help`.
 
+pub mod codes;
+
+pub use codes::Code;
+
 use crate::syntax::ast::Span;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
@@ -35,8 +39,8 @@ pub struct Label {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Stable code: `E0102`, `W0101`, …
-    pub code: &'static str,
+    /// Stable code: `E0102`, `W0101`, …, from the registry ([`codes`]).
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub file: FileId,
@@ -50,10 +54,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, file: FileId, span: Span, message: impl Into<String>) -> Self {
+    /// A diagnostic of a registered code; its severity is the code's.
+    pub fn new(code: Code, file: FileId, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity,
             message: message.into(),
             file,
             span,
@@ -61,18 +66,6 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             suggestion: None,
-        }
-    }
-
-    pub fn warning(
-        code: &'static str,
-        file: FileId,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, span, message)
         }
     }
 
@@ -225,7 +218,7 @@ fn to_codespan(diag: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId>
         notes.push(format!("help: {help}"));
     }
     cs::Diagnostic::new(severity)
-        .with_code(diag.code)
+        .with_code(diag.code.id)
         .with_message(&diag.message)
         .with_labels(labels)
         .with_notes(notes)
@@ -281,7 +274,7 @@ pub fn render_json(sources: &SourceMap, diags: &[Diagnostic]) -> String {
             })
             .collect();
         let value = serde_json::json!({
-            "code": diag.code,
+            "code": diag.code.id,
             "severity": diag.severity.as_str(),
             "message": diag.message,
             "file": sources.name(diag.file),

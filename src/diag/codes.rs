@@ -1,0 +1,295 @@
+//! The registry of diagnostic codes: one entry per code, with its severity,
+//! a title and a one-paragraph explanation. Every diagnostic gov reports takes
+//! its code (and severity) from here; `tests/codes.rs` checks that each entry
+//! has a rendered example and a README row, and that nothing else mints codes.
+
+use super::Severity;
+
+/// One diagnostic code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    /// `E0102`, `W0201`, …: stable across releases.
+    pub id: &'static str,
+    pub severity: Severity,
+    /// What went wrong, in a few words (lowercase, no final period).
+    pub title: &'static str,
+    /// Why it matters and what to do, in full sentences.
+    pub explanation: &'static str,
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.id == *other
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.id == other
+    }
+}
+
+/// Codes order by id.
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.id.cmp(other.id)
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
+}
+
+macro_rules! registry {
+    ($($id:ident $severity:ident $title:literal $explanation:literal;)*) => {
+        $(
+            #[doc = $title]
+            pub const $id: Code = Code {
+                id: stringify!($id),
+                severity: Severity::$severity,
+                title: $title,
+                explanation: $explanation,
+            };
+        )*
+        /// Every code, in order.
+        pub const ALL: &[Code] = &[$($id),*];
+    };
+}
+
+/// The code with this id, if there is one.
+pub fn lookup(id: &str) -> Option<Code> {
+    ALL.iter().copied().find(|c| c.id.eq_ignore_ascii_case(id))
+}
+
+registry! {
+    // ---- syntax ---------------------------------------------------------
+    E0001 Error "unexpected input"
+        "The text does not follow the grammar of `.gov` files at this point. The label says what was expected instead.";
+    E0002 Error "unterminated string"
+        "A string opened with `\"` has no closing `\"` on the same line. Strings cannot span lines; write `\\n` for a line break.";
+    E0003 Error "unterminated comment"
+        "A `/*` comment has no closing `*/`, so the rest of the file would be a comment.";
+    E0004 Error "nesting too deep"
+        "Parentheses or `not` chains are nested deeper than gov accepts (64 levels). Such nesting is never needed; it is refused so that a hostile file cannot exhaust the stack.";
+    E0005 Error "bad escape"
+        "Strings accept the escapes `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{…}`; any other backslash sequence is an error rather than a guess.";
+    E0006 Error "file too large"
+        "A source file is over gov's size limit. gov reads at most the limit and refuses the file, so a device or a huge file cannot exhaust memory.";
+    E0007 Error "not UTF-8"
+        "Source files must be valid UTF-8.";
+    E0010 Error "constant defined twice"
+        "Two `const` declarations visible in one file share a name; every use would be ambiguous.";
+    E0012 Error "empty control"
+        "`@control(\"…\")` names the compliance control a policy implements; an empty or blank name records nothing in the manifest.";
+
+    // ---- names ----------------------------------------------------------
+    E0101 Error "unknown service"
+        "The service prefix is not in the catalog of AWS services. A policy naming it would match no request; check the spelling or update the catalog.";
+    E0102 Error "unknown or malformed action"
+        "The action is not in the catalog for its service, or is not of the form `service:Action`. IAM accepts such a name silently and it matches nothing.";
+    E0103 Error "unknown condition key"
+        "The condition key is neither a global key nor a key of the named service. IAM treats an unknown key as absent, which silently changes what the condition means.";
+    E0104 Error "unknown constant"
+        "The name is used as a constant but no `const` of that name is visible (in this file or an imported one).";
+    E0105 Error "import cycle"
+        "Files import each other in a cycle; constants could not be resolved in any order.";
+    E0106 Error "missing import"
+        "The file named by `import` cannot be read.";
+    E0107 Error "pattern matches no action"
+        "A wildcard action matches no action of its service in the catalog, so the rule would apply to nothing.";
+    E0108 Error "no service prefix"
+        "An action or key is written without a service prefix and no `use` declaration says which service it belongs to.";
+    E0109 Error "ambiguous name"
+        "An unqualified action or key exists in more than one used service; write the prefix.";
+    E0110 Error "duplicate policy"
+        "Two policies share a name. The name becomes the output file name, so both cannot be written.";
+    E0111 Error "unknown policy in a test"
+        "A `test` block names a policy that does not exist.";
+    E0113 Error "`* except *`"
+        "`* except *` excepts every action and so names none.";
+    E0114 Error "pattern in a test case"
+        "A test case is one request, and a request is for one action; a pattern names many.";
+    E0115 Error "key given twice in a test case"
+        "A test case gives one condition key twice; a request has one set of values per key.";
+    E0116 Error "the string \"*\" as an action"
+        "Under `use svc`, an unqualified string stays in that service (`\"Send*\"` is `svc:Send*`), so the string `\"*\"` could mean `svc:*` or every action. It is refused: write `*` (unquoted) for every action of every service, or `svc:*` for one service.";
+
+    // ---- types ----------------------------------------------------------
+    E0201 Error "operator does not fit the key's type"
+        "The comparison does not apply to the condition key's type (for example `<` on a String key). IAM would evaluate a different operator family than the author meant.";
+    E0202 Error "malformed ARN"
+        "The value is not an ARN of the form `arn:partition:service:region:account:resource`, or holds an unfilled placeholder.";
+    E0203 Error "malformed IP address or CIDR"
+        "The value is not an IPv4 or IPv6 address or CIDR range.";
+    E0204 Error "malformed date"
+        "The value is not an ISO 8601 date and time or a number of seconds since the epoch.";
+    E0205 Error "malformed number"
+        "The value is not a number.";
+    E0206 Error "malformed base64"
+        "The value is not valid base64.";
+    E0207 Error "missing quantifier"
+        "The key is multivalued: say whether any value or every value must pass (`any` / `all`, in JSON `ForAnyValue:` / `ForAllValues:`). Without it IAM's meaning is rarely the intended one.";
+    E0208 Error "quantifier on a single-valued key"
+        "`any` / `all` (`ForAnyValue:` / `ForAllValues:`) apply to multivalued keys; on a single-valued key `ForAllValues` is true when the key is absent, which turns a guardrail into a grant.";
+    E0209 Error "policy variable where IAM does not resolve it"
+        "IAM resolves `${…}` only in resources and condition values of string and ARN operators; elsewhere it is literal text.";
+    E0210 Error "wrong kind of value"
+        "The value is not of the kind the key or position expects (a string where a Bool is expected, a number where an action is expected, …).";
+    E0211 Error "empty list"
+        "A list of values is empty; a condition on it would never hold (or always hold), which is never what is meant.";
+    E0212 Error "unknown variable"
+        "A policy variable names a condition key the catalog does not know; IAM would leave the condition unresolved.";
+    E0213 Error "bad principal"
+        "A principal is malformed: not an account id or ARN, a service principal that is not `name.amazonaws.com`, or an unfilled placeholder.";
+    E0214 Error "malformed policy variable"
+        "A `${` has no closing `}`, or the variable is empty or malformed.";
+
+    // ---- support and kinds ----------------------------------------------
+    E0301 Error "key not supported by the action"
+        "The action never carries this condition key, so the condition is always false (or always true when negated) for it: the rule cannot do what it says.";
+    E0302 Error "principal missing or not allowed"
+        "Resource and key policies must name a principal; identity policies, SCPs and RCPs must not.";
+    E0303 Error "principal names nobody"
+        "A principal element is empty.";
+    E0304 Error "policy without rules"
+        "A policy has no statements; AWS refuses an empty policy.";
+    E0305 Error "allow in an RCP"
+        "Resource control policies can only deny (`RCPFullAWSAccess` is the only allow AWS accepts).";
+    E0306 Error "`* except` in an RCP"
+        "RCPs do not accept `NotAction`.";
+    E0307 Error "unknown annotation"
+        "The annotation is not one gov knows (`@control`, `@sid`).";
+    E0308 Error "invalid statement id"
+        "A Sid may hold only ASCII letters and digits.";
+    E0309 Error "duplicate statement id"
+        "Two statements of one policy share a Sid; AWS refuses the policy.";
+
+    // ---- lowering -------------------------------------------------------
+    E0401 Error "conditions cannot share a statement"
+        "Two tests on the same key and operator would have to share one IAM condition entry, and no single entry means their conjunction. gov never approximates: restate the condition (for example as two rules).";
+    E0402 Error "rule never matches"
+        "After simplification the condition can never hold, so the rule would emit nothing.";
+    E0403 Error "too many statements"
+        "The condition expands into more IAM statements than gov emits for one rule.";
+    E0404 Error "no exact IAM form"
+        "The condition has no exact form in IAM's condition language.";
+
+    // ---- emission -------------------------------------------------------
+    E0501 Error "over the size limit"
+        "The emitted document is larger than AWS accepts for its kind; AWS would refuse it. `--split` spreads the statements over several documents.";
+    E0502 Error "one statement over the limit"
+        "A single statement is larger than the kind's size limit, so even splitting cannot fit it.";
+    E0503 Error "two documents with one file name"
+        "Two policies would be written to the same file (names that differ only in case, or a split part colliding with another policy).";
+    E0504 Error "not a safe file name"
+        "A policy name cannot be used as a file name on every platform.";
+
+    // ---- policy JSON ----------------------------------------------------
+    E0601 Error "invalid JSON"
+        "The file is not valid JSON.";
+    E0602 Error "duplicate JSON key"
+        "An object holds the same key twice; AWS keeps one of them, so what is read may not be what was written.";
+    E0603 Error "JSON not UTF-8"
+        "The policy document (or its URL-decoded form) is not valid UTF-8.";
+    E0604 Error "JSON file too large"
+        "The JSON file is over gov's size limit for policy documents.";
+    E0605 Error "not a policy"
+        "The document is not an IAM policy document (an object with `Statement`).";
+    E0606 Error "invalid element"
+        "An element of the policy is unknown, misspelt or of the wrong JSON type.";
+    E0607 Error "unknown operator"
+        "The condition operator is not one IAM knows; AWS refuses the policy.";
+    E0608 Error "no exact .gov form"
+        "The statement has no exact form in the `.gov` language, so it is not imported rather than approximated.";
+
+    // ---- command line ---------------------------------------------------
+    E0901 Error "path not found"
+        "A path given on the command line does not exist.";
+    E0902 Error "unreadable or unwritable"
+        "A file could not be read or written (permissions, a device, a FIFO).";
+    E0903 Error "no .gov files"
+        "The paths given hold no `.gov` files.";
+    E0904 Error "catalog not loadable"
+        "The catalog file given with `--catalog` cannot be loaded.";
+    E0905 Error "catalog not importable"
+        "`gov catalog import` could not read the catalog source.";
+    E0906 Error "output inside the sources"
+        "The output folder is inside a source folder; gov would read its own output back as sources.";
+    E0907 Error "standard output not writable"
+        "Standard output was closed or full before gov finished writing.";
+    E0908 Error "unknown git revision"
+        "A `git:REV` side of `gov diff` names a revision git does not know.";
+    E0909 Error "a diff side does not build"
+        "One side of `gov diff` has errors, so the access it grants is unknown and cannot be compared.";
+
+    // ---- warnings -------------------------------------------------------
+    W0001 Warning "empty file"
+        "The file declares nothing.";
+    W0002 Warning "more diagnostics than shown"
+        "A file had more diagnostics than gov shows for one file; fix the ones shown first.";
+    W0101 Warning "deprecated key"
+        "The condition key is deprecated in the catalog; its replacement is named. Deprecated keys may stop being set on requests.";
+    W0201 Warning "`all` is true on an absent key"
+        "`all` (`ForAllValues`) holds when the key is absent, so a request without the key passes the test: an allow grants it, and `unless … all …` lets it through.";
+    W0202 Warning "SCP allow that restricts nothing"
+        "An `Allow` in an SCP restricts nothing while `FullAWSAccess` is attached; to restrict, deny.";
+    W0203 Warning "wildcard grant"
+        "An `Allow` of `*`, of a service wildcard, or with `NotAction` grants every matching action, today's and tomorrow's.";
+    W0204 Warning "rule can never match"
+        "The rule's condition is unsatisfiable, so it has no effect.";
+    W0205 Warning "condition always holds"
+        "The condition is always true, so `when` adds nothing (or `unless` disables the rule).";
+    W0208 Warning "`${aws:username}` unresolved for roles"
+        "`aws:username` is set only for IAM users; for roles (and so for nearly every SCP request) the variable does not resolve and the condition fails.";
+    W0209 Warning "key supported by only some actions"
+        "The condition key is carried by only some of the actions a pattern matches; for the others the condition is decided as if the key were absent.";
+    W0210 Warning "empty test"
+        "A `test` block has no cases and proves nothing.";
+    W0601 Warning "deny whose conditions must all hold"
+        "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
+    W0602 Warning "inverted guardrail"
+        "An `Allow` with a negated operator grants everything except the listed values, usually the opposite of the intent.";
+    W0603 Warning "`Null` with a qualifier"
+        "`ForAnyValue:Null` / `ForAllValues:Null` do not test presence the way plain `Null` does.";
+    W0604 Warning "empty value list"
+        "A condition operator has no values; IAM treats it as never matching.";
+    W0605 Warning "variables without the 2012-10-17 version"
+        "Without `\"Version\": \"2012-10-17\"`, IAM reads `${…}` as literal text.";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_ordered_and_match_severity() {
+        for pair in ALL.windows(2) {
+            assert!(
+                pair[0].id < pair[1].id,
+                "{} before {}",
+                pair[0].id,
+                pair[1].id
+            );
+        }
+        for c in ALL {
+            let expected = if c.id.starts_with('E') {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            assert_eq!(c.severity, expected, "{}", c.id);
+            assert!(!c.title.ends_with('.'), "{}", c.id);
+            assert!(c.explanation.ends_with('.'), "{}", c.id);
+        }
+        assert_eq!(lookup("e0116"), Some(E0116));
+        assert_eq!(lookup("E9999"), None);
+    }
+}
