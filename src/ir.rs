@@ -5,8 +5,10 @@
 //! `W and not U`, with the meaning of `../design` section 3.
 
 use crate::catalog::KeyType;
-use crate::diag::FileId;
-pub use crate::syntax::ast::{Effect, PolicyKind, PrincipalKind, Span};
+pub use crate::policy::{Effect, PolicyKind};
+use crate::source::FileId;
+pub use crate::source::Span;
+pub use crate::syntax::ast::PrincipalKind;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Program {

@@ -4,8 +4,8 @@
 //! cycle) are diagnostics with a span; problems with the paths the user named
 //! (missing, unreadable, a folder without `.gov` files) are [`LoadError`]s.
 
-use crate::diag::{Code, codes};
-use crate::diag::{Diagnostic, FileId, SourceMap};
+use crate::diag::{Code, Diagnostic, codes};
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, MAX_SOURCE_BYTES, SyntaxError, ast};
 use std::collections::HashMap;
 use std::fmt;
@@ -52,7 +52,7 @@ pub struct LoadedFile {
     pub path: PathBuf,
     pub ast: ast::File,
     /// Files this one imports, resolved, with the span of each `import`.
-    pub imports: Vec<(FileId, ast::Span)>,
+    pub imports: Vec<(FileId, Span)>,
 }
 
 #[derive(Default)]
@@ -256,7 +256,7 @@ impl Loader {
                     .parent()
                     .map(Path::to_path_buf)
                     .unwrap_or_default();
-                let imports: Vec<(String, ast::Span)> = file
+                let imports: Vec<(String, Span)> = file
                     .ast
                     .items
                     .iter()

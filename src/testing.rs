@@ -9,10 +9,10 @@
 //!   request's principal is the context's `aws:PrincipalArn`, else
 //!   `aws:PrincipalServiceName`.
 
-use crate::diag::{FileId, SourceMap};
 use crate::eval::{self, Decision, PolicySet, Request};
 use crate::iam::{self, PolicyDocument};
 use crate::ir::{self, Expectation, PolicyKind, Span};
+use crate::source::{FileId, SourceMap};
 use std::collections::HashMap;
 
 /// One failed case.
@@ -189,7 +189,7 @@ pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) ->
             let deciding = outcome
                 .deciding
                 .iter()
-                .filter(|s| is_under_test(*kind, s.layer))
+                .filter(|s| s.layer == eval::Layer::of(*kind))
                 .map(|s| {
                     s.sid
                         .clone()
@@ -210,21 +210,6 @@ pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) ->
         }
     }
     report
-}
-
-/// Whether a deciding statement belongs to the policy under test (not to the
-/// allow-everything companions).
-fn is_under_test(kind: PolicyKind, layer: eval::Layer) -> bool {
-    matches!(
-        (kind, layer),
-        (PolicyKind::Scp, eval::Layer::Scp)
-            | (PolicyKind::Rcp, eval::Layer::Rcp)
-            | (PolicyKind::Identity, eval::Layer::Identity)
-            | (
-                PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy,
-                eval::Layer::Resource
-            )
-    )
 }
 
 /// Lowers every policy, keyed by name; errors of policies that fail.

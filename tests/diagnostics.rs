@@ -471,7 +471,7 @@ fn built(code: &str) -> Option<Vec<(String, Vec<u8>)>> {
 fn run(
     files: &[(String, Vec<u8>)],
     split: bool,
-) -> (String, Vec<Diagnostic>, gov::diag::SourceMap) {
+) -> (String, Vec<Diagnostic>, gov::source::SourceMap) {
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (name, bytes) in files {

@@ -3,8 +3,9 @@
 //! manifest.
 
 use gov::emit::{self, BuildError, Input, Options};
-use gov::iam::{Actions, Effect, PolicyDocument, Statement};
+use gov::iam::{Actions, PolicyDocument, Statement};
 use gov::ir::{Policy, PolicyKind, Span};
+use gov::policy::Effect;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
@@ -690,7 +691,7 @@ fn the_manifest_describes_every_written_file() {
         };
         let counted = emit::size(kind, std::str::from_utf8(&bytes).unwrap());
         assert_eq!(e["size"].as_u64().unwrap() as usize, counted);
-        assert_eq!(e["limit"].as_u64().unwrap() as usize, emit::limit(kind).max);
+        assert_eq!(e["limit"].as_u64().unwrap() as usize, kind.limit().max);
         assert_eq!(e["source"]["path"], "policies/org.gov");
         assert_eq!(e["source"]["line"], 3);
         assert_eq!(e["controls"], serde_json::json!(["CIS 1.7", "NIST AC-2"]));

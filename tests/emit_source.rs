@@ -5,7 +5,8 @@
 use gov::catalog::Catalog;
 use gov::diag;
 use gov::emit::{self, BuildError, Input, Options};
-use gov::iam::{Actions, Effect, PolicyDocument, Statement};
+use gov::iam::{Actions, PolicyDocument, Statement};
+use gov::policy::Effect;
 
 const SOURCE: &str = "\
 /// Keeps accounts in the organization.

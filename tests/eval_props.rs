@@ -3,7 +3,8 @@
 //! flipped) negates the condition, absent keys included.
 
 use gov::eval::{Request, evaluate_document, statement_matches};
-use gov::iam::{Actions, BaseOperator, Condition, Effect, PolicyDocument, Resources, Statement};
+use gov::iam::{Actions, BaseOperator, Condition, PolicyDocument, Resources, Statement};
+use gov::policy::Effect;
 use proptest::prelude::*;
 
 const KEYS: [&str; 3] = ["svc:A", "svc:B", "aws:PrincipalTag/t"];

@@ -2,9 +2,10 @@
 //! What the import refuses: JSON gov cannot state exactly is an error that
 //! points at the statement, never an approximation.
 
-use gov::diag::{SourceMap, render_human};
+use gov::diag::render_human;
 use gov::import::import;
 use gov::jsonlint::PolicyKind;
+use gov::source::SourceMap;
 
 fn doc(statement: &str) -> String {
     format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{statement}]}}")

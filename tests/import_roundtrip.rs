@@ -9,11 +9,12 @@
 use std::collections::BTreeMap;
 
 use gov::catalog::{Catalog, KeyType};
-use gov::diag::{SourceMap, render_human};
+use gov::diag::render_human;
 use gov::eval::{Request, evaluate_document};
 use gov::iam::{Actions, PolicyDocument, Principal, PrincipalSpec, Resources};
 use gov::import::import;
 use gov::jsonlint::PolicyKind;
+use gov::source::SourceMap;
 
 fn catalog() -> &'static Catalog {
     Catalog::embedded().unwrap()

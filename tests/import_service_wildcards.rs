@@ -10,9 +10,10 @@ use gov::catalog::Catalog;
 use gov::diag::render_human;
 use gov::diff::{self, Side};
 use gov::eval::{Request, evaluate_document};
-use gov::iam::{Actions, Effect, PolicyDocument};
+use gov::iam::{Actions, PolicyDocument};
 use gov::import::import;
 use gov::jsonlint::PolicyKind;
+use gov::policy::Effect;
 
 fn catalog() -> &'static Catalog {
     Catalog::embedded().unwrap()

@@ -4,8 +4,9 @@
 //! rendered diagnostics are pinned with insta.
 
 use gov::catalog::Catalog;
-use gov::diag::{Diagnostic, SourceMap, render_human, render_json};
+use gov::diag::{Diagnostic, render_human, render_json};
 use gov::jsonlint::{MAX_LINT_BYTES, PolicyKind, guess_kind, lint, lint_bytes};
+use gov::source::SourceMap;
 
 fn catalog() -> &'static Catalog {
     Catalog::embedded().unwrap()

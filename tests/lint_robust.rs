@@ -4,8 +4,9 @@
 //! character boundaries, and render.
 
 use gov::catalog::Catalog;
-use gov::diag::{Diagnostic, SourceMap, render_human, render_json};
+use gov::diag::{Diagnostic, render_human, render_json};
 use gov::jsonlint::{PolicyKind, lint, lint_bytes};
+use gov::source::SourceMap;
 use proptest::prelude::*;
 
 fn catalog() -> &'static Catalog {

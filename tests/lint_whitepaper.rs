@@ -4,8 +4,9 @@
 //! rendered as a user sees them, one snapshot per fixture.
 
 use gov::catalog::Catalog;
-use gov::diag::{SourceMap, render_human};
+use gov::diag::render_human;
 use gov::jsonlint::{PolicyKind, lint};
+use gov::source::SourceMap;
 
 /// Fixture, the kind the whitepaper attaches it as, the codes it must raise.
 const FIXTURES: &[(&str, PolicyKind, &[&str])] = &[

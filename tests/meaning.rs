@@ -13,8 +13,9 @@ use gov::eval::{Request, evaluate_document};
 use gov::iam::PolicyDocument;
 use gov::ir::{self, Atom, ElemOp, Expr, Key, Literal, Quant};
 use gov::lower::lower_policy;
+use gov::policy::PolicyKind;
 use gov::semantics::{Context, holds};
-use gov::syntax::ast::{PolicyKind, Span};
+use gov::source::Span;
 use proptest::prelude::*;
 
 const STR1: &str = "test:Str";

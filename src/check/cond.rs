@@ -6,10 +6,11 @@ use super::names::{GroupKind, ResolvedActions, used_list};
 use super::values::{self, Family, family, family_name};
 use super::{Scope, lints};
 use crate::catalog::KeyRef;
-use crate::diag::Diagnostic;
-use crate::diag::{Code, codes};
+use crate::diag::{Code, Diagnostic, codes};
 use crate::ir::{self, ElemOp, Literal, Quant};
-use crate::syntax::ast::{self, CmpOp, CondKind, Effect, Operand, Quantifier, Span, Value};
+use crate::policy::Effect;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, CmpOp, CondKind, Operand, Quantifier, Value};
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +65,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     }
 
     /// Resolves a key: `svc:Key`, or `Key` through `use`.
-    pub fn key(&self, key: &ast::Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<KeyRef> {
+    pub fn key(&self, key: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<KeyRef> {
         let catalog = self.scope.catalog;
         let name = key.node.as_str();
         if name.contains(':') {
@@ -426,7 +427,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     /// The values of an operand, constants inlined, with their spans.
     fn operand_values(
         &self,
-        operand: &ast::Spanned<Operand>,
+        operand: &Spanned<Operand>,
         single_only: bool,
         op: CmpOp,
         diags: &mut Vec<Diagnostic>,

@@ -3,10 +3,10 @@
 use super::Scope;
 use super::cond::Clause;
 use super::names::{GroupKind, ResolvedActions};
-use crate::diag::Diagnostic;
-use crate::diag::codes;
+use crate::diag::{Diagnostic, codes};
 use crate::ir::{Atom, Expr};
-use crate::syntax::ast::{self, CmpOp, CondKind, Effect, PolicyKind, Quantifier};
+use crate::policy::{Effect, PolicyKind};
+use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
 /// What each policy kind allows (iam-rules.md §1.2, after the 2025 SCP change).
 pub(crate) fn kind_rules(
@@ -111,7 +111,7 @@ pub(crate) fn rule_lints(
             None => {}
         }
     }
-    if matches!(kind, PolicyKind::Scp | PolicyKind::Rcp) {
+    if kind.is_guardrail() {
         let uses_username = condition.atoms().iter().any(|a| match a {
             Atom::Test { values, .. } => values
                 .iter()

@@ -11,11 +11,12 @@ mod tests_blocks;
 pub(crate) mod values;
 
 use crate::catalog::Catalog;
-use crate::diag::codes;
-use crate::diag::{Diagnostic, FileId};
+use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::load::Loaded;
-use crate::syntax::ast::{self, Span};
+use crate::policy::PolicyKind;
+use crate::source::{FileId, Span, Spanned};
+use crate::syntax::ast;
 use std::collections::HashMap;
 
 /// The result of checking: the IR of every policy that checked without
@@ -406,7 +407,7 @@ fn check_policy_into(
     })
 }
 
-fn invalid_sid(file: FileId, arg: &ast::Spanned<String>) -> Diagnostic {
+fn invalid_sid(file: FileId, arg: &Spanned<String>) -> Diagnostic {
     Diagnostic::new(
         codes::E0308,
         file,
@@ -419,7 +420,7 @@ fn invalid_sid(file: FileId, arg: &ast::Spanned<String>) -> Diagnostic {
 
 fn unknown_annotation(
     file: FileId,
-    name: &ast::Spanned<String>,
+    name: &Spanned<String>,
     other: &str,
     known: &[&str],
 ) -> Diagnostic {
@@ -442,7 +443,7 @@ fn unknown_annotation(
 
 fn check_rule(
     scope: &Scope,
-    kind: ast::PolicyKind,
+    kind: PolicyKind,
     r: &ast::Rule,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::Rule> {
@@ -454,7 +455,7 @@ fn check_rule(
 
 fn check_rule_into(
     scope: &Scope,
-    kind: ast::PolicyKind,
+    kind: PolicyKind,
     r: &ast::Rule,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::Rule> {

@@ -2,10 +2,11 @@
 
 use super::{Scope, closest};
 use crate::catalog::Action;
-use crate::diag::Diagnostic;
-use crate::diag::codes;
+use crate::diag::{Diagnostic, codes};
 use crate::ir;
-use crate::syntax::ast::{self, ActionRef, PolicyKind, PrincipalKind, ResourceRef, Span, Value};
+use crate::policy::PolicyKind;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, ActionRef, PrincipalKind, ResourceRef, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum GroupKind {
@@ -45,7 +46,7 @@ impl ResolvedActions<'_> {
 
 pub(crate) fn actions<'c>(
     scope: &Scope<'c>,
-    spec: &ast::Spanned<ast::ActionSpec>,
+    spec: &Spanned<ast::ActionSpec>,
     diags: &mut Vec<Diagnostic>,
 ) -> ResolvedActions<'c> {
     let (except, refs) = match &spec.node {
@@ -335,7 +336,7 @@ pub(crate) fn used_list(scope: &Scope) -> String {
 /// Resources: ARNs (with IAM wildcards and policy variables), `*`, constants.
 pub(crate) fn resources(
     scope: &Scope,
-    spec: Option<&ast::Spanned<ast::ResourceSpec>>,
+    spec: Option<&Spanned<ast::ResourceSpec>>,
     diags: &mut Vec<Diagnostic>,
 ) -> ir::Resources {
     let Some(spec) = spec else {
@@ -437,10 +438,7 @@ pub(crate) fn principals(
             .with_label("no principal")
             .with_help(format!(
                 "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
-                match r.effect.node {
-                    ast::Effect::Allow => "allow",
-                    ast::Effect::Deny => "deny",
-                }
+                r.effect.node.keyword()
             )),
         );
     }

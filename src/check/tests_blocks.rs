@@ -3,9 +3,9 @@
 
 use super::Scope;
 use super::names::{self, GroupKind};
-use crate::diag::Diagnostic;
-use crate::diag::codes;
+use crate::diag::{Diagnostic, codes};
 use crate::ir;
+use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Operand, Value};
 
 pub(crate) fn check_test(
@@ -105,7 +105,7 @@ fn check_case(
             continue;
         };
         let mut values = Vec::new();
-        let items: Vec<(&Value, ast::Span)> = match &operand.node {
+        let items: Vec<(&Value, Span)> = match &operand.node {
             Operand::One(v) => vec![(v, operand.span)],
             Operand::List(l) => l.iter().map(|v| (&v.node, v.span)).collect(),
         };
@@ -188,7 +188,7 @@ fn check_case(
 
 fn resolve_key(
     scope: &Scope,
-    key: &ast::Spanned<String>,
+    key: &Spanned<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<crate::catalog::KeyRef> {
     let catalog = scope.catalog;

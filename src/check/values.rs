@@ -2,9 +2,8 @@
 
 use super::Scope;
 use crate::catalog::KeyType;
-use crate::diag::Diagnostic;
-use crate::diag::codes;
-use crate::syntax::ast::Span;
+use crate::diag::{Diagnostic, codes};
+use crate::source::Span;
 
 /// The policy variables in a string: the text inside each `${…}`.
 /// `Err` holds the byte offset of an unclosed `${`.

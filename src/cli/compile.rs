@@ -4,8 +4,7 @@ use super::{
     EXIT_FINDINGS, EXIT_USAGE, Format, check_or_report, default_paths, plural, usage_error,
 };
 use gov::catalog::Catalog;
-use gov::diag::codes;
-use gov::diag::{self, Diagnostic};
+use gov::diag::{self, Diagnostic, codes};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

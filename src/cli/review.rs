@@ -5,8 +5,7 @@ use super::{
     usage_error,
 };
 use gov::catalog::Catalog;
-use gov::diag::codes;
-use gov::diag::{self, Diagnostic};
+use gov::diag::{self, Diagnostic, codes};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -138,7 +137,7 @@ pub(crate) fn run_lint(
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
-    let mut sources = diag::SourceMap::new();
+    let mut sources = gov::source::SourceMap::new();
     let mut diags = Vec::new();
     for path in files {
         let bytes = match read_json(path) {
@@ -209,7 +208,7 @@ pub(crate) fn run_import_json(
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
-    let mut sources = diag::SourceMap::new();
+    let mut sources = gov::source::SourceMap::new();
     let mut failed = false;
     for path in files {
         let bytes = match read_json(path) {

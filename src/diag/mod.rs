@@ -8,12 +8,9 @@ pub mod codes;
 
 pub use codes::Code;
 
-use crate::syntax::ast::Span;
+use crate::source::{FileId, SourceMap, Span, clamp_to_char_boundary};
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
-
-pub type FileId = usize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -101,73 +98,6 @@ impl Diagnostic {
     }
 }
 
-/// The source files of one run, by id; names are shown as given (relative paths).
-#[derive(Default)]
-pub struct SourceMap {
-    files: SimpleFiles<String, String>,
-    count: usize,
-}
-
-impl SourceMap {
-    pub fn new() -> Self {
-        SourceMap::default()
-    }
-
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.count += 1;
-        self.files.add(name.into(), text.into())
-    }
-
-    pub fn name(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.name().as_str())
-            .unwrap_or("<unknown>")
-    }
-
-    pub fn text(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
-    }
-
-    pub fn len(&self) -> usize {
-        self.count
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
-
-    /// 1-based line and column (in characters) of a byte offset.
-    pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
-        let text = self.text(id);
-        let offset = clamp_to_char_boundary(text, offset);
-        let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let column = text[line_start..offset].chars().count() + 1;
-        (line, column)
-    }
-
-    /// The source text under a span (empty if the span is out of range).
-    pub fn snippet(&self, id: FileId, span: Span) -> &str {
-        let text = self.text(id);
-        let start = clamp_to_char_boundary(text, span.start);
-        let end = clamp_to_char_boundary(text, span.end.max(start));
-        &text[start..end]
-    }
-}
-
-fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
-
 /// Lines longer than this are not echoed in rendered diagnostics.
 const MAX_RENDERED_LINE: usize = 4096;
 
@@ -232,13 +162,13 @@ pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> S
         let cs_diag = to_codespan(diag, sources);
         if color {
             let mut buffer = term::termcolor::Buffer::ansi();
-            if term::emit_to_write_style(&mut buffer, &config, &sources.files, &cs_diag).is_ok() {
+            if term::emit_to_write_style(&mut buffer, &config, sources.files(), &cs_diag).is_ok() {
                 out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
                 continue;
             }
         }
         let mut text = String::new();
-        if term::emit_to_string(&mut text, &config, &sources.files, &cs_diag).is_ok() {
+        if term::emit_to_string(&mut text, &config, sources.files(), &cs_diag).is_ok() {
             out.push_str(&text);
         } else {
             // The span did not fit its file: still say what is wrong.

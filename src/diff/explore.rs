@@ -238,26 +238,11 @@ struct Explored {
 /// values, then the earliest combination.
 type Rank = (usize, usize, usize, u128);
 
-/// Whether a deciding statement belongs to the policy under test rather than
-/// to the allow-everything companions of `testing::decide`.
-fn under_test(kind: PolicyKind, layer: Layer) -> bool {
-    matches!(
-        (kind, layer),
-        (PolicyKind::Scp, Layer::Scp)
-            | (PolicyKind::Rcp, Layer::Rcp)
-            | (PolicyKind::Identity, Layer::Identity)
-            | (
-                PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy,
-                Layer::Resource
-            )
-    )
-}
-
 fn deciding(side: &Evaluated<'_>, outcome: &eval::Outcome) -> Option<String> {
     let sids: Vec<String> = outcome
         .deciding
         .iter()
-        .filter(|s| under_test(side.kind, s.layer))
+        .filter(|s| s.layer == Layer::of(side.kind))
         .map(|s| {
             s.sid.clone().unwrap_or_else(|| {
                 let original = side.index.get(s.statement).copied().unwrap_or(s.statement);

@@ -16,12 +16,11 @@ mod manifest;
 mod split;
 mod write;
 
-use crate::diag::{Code, codes};
-pub use limits::{Limit, limit, pretty, render, size};
+use crate::diag::{Code, Diagnostic, codes};
+pub use limits::{render, size};
 pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
 
 use crate::catalog::CatalogInfo;
-use crate::diag::Diagnostic;
 use crate::iam::PolicyDocument;
 use crate::ir::{self, PolicyKind};
 use sha2::{Digest, Sha256};
@@ -130,17 +129,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex
 }
 
-/// A kind as said in messages.
-fn described(kind: PolicyKind) -> &'static str {
-    match kind {
-        PolicyKind::Scp => "an SCP",
-        PolicyKind::Rcp => "an RCP",
-        PolicyKind::Identity => "a managed policy",
-        PolicyKind::ResourcePolicy => "a resource policy",
-        PolicyKind::KeyPolicy => "a key policy",
-    }
-}
-
 /// `1 character`, `2 characters`, `1 byte`.
 fn amount(n: usize, unit: &str) -> String {
     match (n, unit.strip_suffix('s')) {
@@ -197,7 +185,7 @@ fn plan<'a>(
         return Vec::new();
     }
     let kind = policy.kind;
-    let lim = limit(kind);
+    let lim = kind.limit();
     let text = render(kind, &input.doc);
     let whole = size(kind, &text);
     if whole <= lim.max {
@@ -219,7 +207,7 @@ fn plan<'a>(
                 policy.span,
                 format!("policy `{name}` is {whole} of {} {}", lim.max, lim.what),
             )
-            .with_label(format!("over the limit of {}", described(kind)))
+            .with_label(format!("over the limit of {}", kind.described()))
             .with_help(format!(
                 "by {}; pass `--split` to spread its statements over several documents",
                 amount(over, lim.what)
@@ -266,7 +254,7 @@ fn plan<'a>(
                     )
                     .with_label(format!(
                         "a document with only this statement is over the limit of {}",
-                        described(kind)
+                        kind.described()
                     ))
                     .with_help(format!(
                         "by {}; splitting cannot help a single statement: shorten its lists or conditions",
@@ -380,7 +368,7 @@ pub fn build(
             controls: p.input.policy.controls.clone(),
             docs: p.input.policy.docs.clone(),
             size: p.size,
-            limit: limit(kind).max,
+            limit: kind.limit().max,
             sha256: sha256_hex(p.text.as_bytes()),
             part: p.part,
         });

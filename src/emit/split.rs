@@ -84,7 +84,8 @@ pub(crate) fn split(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iam::{Actions, Effect};
+    use crate::iam::Actions;
+    use crate::policy::Effect;
 
     fn stmt(sid: &str, actions: usize) -> Statement {
         Statement {

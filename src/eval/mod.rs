@@ -34,7 +34,8 @@ mod vars;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::iam::{Actions, Effect, PolicyDocument, Resources, Statement, VERSION_2012};
+use crate::iam::{Actions, PolicyDocument, Resources, Statement, VERSION_2012};
+use crate::policy::{Effect, PolicyKind};
 
 /// One request: the action, the resource, the calling principal, the context.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -131,6 +132,18 @@ pub enum Layer {
     Identity,
     Resource,
     PermissionsBoundary,
+}
+
+impl Layer {
+    /// The layer a policy of this kind is evaluated in.
+    pub fn of(kind: PolicyKind) -> Layer {
+        match kind {
+            PolicyKind::Scp => Layer::Scp,
+            PolicyKind::Rcp => Layer::Rcp,
+            PolicyKind::Identity => Layer::Identity,
+            PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy => Layer::Resource,
+        }
+    }
 }
 
 /// A statement of a policy of a [`PolicySet`].

@@ -9,7 +9,8 @@
 
 use super::comments::{Comment, CommentKind, doc_line};
 use super::doc::Doc;
-use crate::syntax::ast::{self, CondKind, Span};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, CondKind};
 use crate::syntax::{is_word_byte, quote};
 
 const INDENT: usize = 4;
@@ -399,10 +400,7 @@ impl<'a> Builder<'a> {
         // The head: effect, principals, actions, resources; on one line when
         // it fits, else `to …` and `on …` on continuation lines.
         let mut line = Vec::new();
-        let effect = match r.effect.node {
-            ast::Effect::Allow => "allow",
-            ast::Effect::Deny => "deny",
-        };
+        let effect = r.effect.node.keyword();
         self.leaf(r.effect.span, effect, &mut line);
         line.push(Doc::Space);
         let mut cont = Vec::new();
@@ -649,7 +647,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn operand(&mut self, operand: &ast::Spanned<ast::Operand>, out: &mut Vec<Doc>) {
+    fn operand(&mut self, operand: &Spanned<ast::Operand>, out: &mut Vec<Doc>) {
         match &operand.node {
             ast::Operand::One(v) => self.leaf(operand.span, value_text(v), out),
             ast::Operand::List(values) => self.list(values, out, |b, v, out| {

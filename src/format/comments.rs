@@ -2,7 +2,8 @@
 //! recovers them, with what the layout needs to know about each (does it
 //! start its own line, does it end one, was there a blank line before it).
 
-use crate::syntax::ast::{self, Span};
+use crate::source::Span;
+use crate::syntax::ast;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CommentKind {

@@ -72,8 +72,9 @@ mod build;
 mod comments;
 mod doc;
 
-use crate::diag::{Code, Diagnostic, FileId, SourceMap};
+use crate::diag::{Code, Diagnostic};
 use crate::load::LoadError;
+use crate::source::{FileId, SourceMap};
 use crate::syntax::{self, SyntaxError, ast};
 use std::fmt;
 use std::path::{Path, PathBuf};

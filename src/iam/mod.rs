@@ -15,27 +15,13 @@ mod parse;
 pub use error::IamError;
 pub use operator::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 
+use crate::policy::Effect;
 use indexmap::IndexMap;
 
 /// The policy version that enables policy variables.
 pub const VERSION_2012: &str = "2012-10-17";
 /// The legacy policy version: `${...}` is literal text under it.
 pub const VERSION_2008: &str = "2008-10-17";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
-
-impl Effect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
-}
 
 /// The content of a `Principal` or `NotPrincipal` element.
 #[derive(Debug, Clone, PartialEq, Eq)]

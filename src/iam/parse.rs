@@ -9,9 +9,10 @@ use super::error::{IamError, push_pointer};
 use super::json::{Member, Node, Value};
 use super::operator::OperatorSpec;
 use super::{
-    Actions, Condition, Effect, PolicyDocument, Principal, PrincipalSpec, Resources, Statement,
+    Actions, Condition, PolicyDocument, Principal, PrincipalSpec, Resources, Statement,
     VERSION_2008, VERSION_2012,
 };
+use crate::policy::Effect;
 
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 

@@ -4,12 +4,12 @@
 //! condition are folded back into one `deny … unless …` rule.
 
 use crate::catalog::{Catalog, KeyType};
-use crate::diag::codes;
-use crate::diag::{Diagnostic, FileId};
-use crate::iam::{BaseOperator, Effect, OperatorFamily, OperatorSpec, SetQualifier};
+use crate::diag::{Diagnostic, codes};
+use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::jsonlint::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
 use crate::jsonlint::{families_fit, key_family, qualified_null_truth};
-use crate::syntax::ast::{PolicyKind, Span};
+use crate::policy::{Effect, PolicyKind};
+use crate::source::{FileId, Span};
 
 /// A value as `.gov` writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -45,10 +45,10 @@ mod convert;
 mod render;
 
 use crate::catalog::Catalog;
-use crate::diag::{Code, codes};
-use crate::diag::{Diagnostic, FileId};
+use crate::diag::{Code, Diagnostic, codes};
 use crate::jsonlint::source::Source;
-use crate::syntax::ast::{PolicyKind, Span};
+use crate::policy::PolicyKind;
+use crate::source::{FileId, Span};
 
 use convert::{Converter, RuleOut};
 use render::Renderer;
@@ -59,7 +59,7 @@ const REPAIRED: [Code; 4] = [codes::E0207, codes::E0208, codes::E0308, codes::E0
 /// Imports one policy document as `.gov` source declaring one policy
 /// `name` (made into an identifier if needed). `kind` `None`: guessed as
 /// [`crate::jsonlint::guess_kind`] does. Diagnostics point into `text` as
-/// file 0 (add `text` first to a fresh [`crate::diag::SourceMap`]); use
+/// file 0 (add `text` first to a fresh [`crate::source::SourceMap`]); use
 /// [`import_with`] for another file id or catalog.
 pub fn import(text: &str, name: &str, kind: Option<PolicyKind>) -> Result<String, Vec<Diagnostic>> {
     match Catalog::embedded() {
@@ -185,13 +185,7 @@ fn render_policy(
     let service = single_service(rules, catalog);
     let renderer = Renderer::new(rules, service.clone());
     let mut out = String::new();
-    let what = match kind {
-        PolicyKind::Scp => "a service control policy",
-        PolicyKind::Rcp => "a resource control policy",
-        PolicyKind::Identity => "an identity policy",
-        PolicyKind::ResourcePolicy => "a resource policy",
-        PolicyKind::KeyPolicy => "a key policy",
-    };
+    let what = kind.full_name();
     let form = if decoded { "URL-encoded JSON" } else { "JSON" };
     out.push_str(&format!("// Imported from the {form} of {what}.\n"));
     for n in notes {

@@ -2,8 +2,7 @@
 //! service, `const`s for long or repeated value lists.
 
 use super::convert::{ActionItem, GAtom, GOp, GVal, Lit, Part, Principals, Quant, RuleOut};
-use crate::iam::Effect;
-use crate::syntax::ast::PolicyKind;
+use crate::policy::{Effect, PolicyKind};
 use crate::syntax::quote;
 
 /// Value lists longer than this become a `const`.

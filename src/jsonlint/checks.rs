@@ -2,13 +2,13 @@
 //! the same (names, types, support, Sids, kinds), and the traps only JSON
 //! can set (see the codes in the module documentation of [`super`]).
 
-use crate::diag::{Code, codes};
+use crate::diag::{Code, Diagnostic, codes};
 use std::collections::HashSet;
 
 use crate::catalog::{Action, Catalog, KeyRef, KeyType};
-use crate::diag::{Diagnostic, FileId};
-use crate::iam::{BaseOperator, Effect, OperatorFamily, OperatorSpec, SetQualifier};
-use crate::syntax::ast::{PolicyKind, Span, Spanned};
+use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
+use crate::policy::{Effect, PolicyKind};
+use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
 use crate::check::values;
@@ -1074,7 +1074,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if matches!(self.kind, PolicyKind::Scp | PolicyKind::Rcp) {
+        if self.kind.is_guardrail() {
             let username = stmt.entries.iter().find(|e| {
                 e.values
                     .iter()
@@ -1086,11 +1086,7 @@ impl<'a> Checker<'a> {
                     .iter()
                     .find(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
                     .map_or(e.values_span, |v| v.span);
-                let what = if self.kind == PolicyKind::Scp {
-                    "an SCP"
-                } else {
-                    "an RCP"
-                };
+                let what = self.kind.described();
                 self.push(
                     Diagnostic::new(
                         codes::W0208,

@@ -6,7 +6,7 @@
 //! document. Anything else that is not JSON (RFC 8259) stops the reader with
 //! the byte offset of the problem.
 
-use crate::syntax::ast::Span;
+use crate::source::Span;
 
 /// Objects and arrays nested deeper than this are refused.
 pub(crate) const MAX_DEPTH: usize = 128;

@@ -56,12 +56,11 @@ mod json;
 pub(crate) mod model;
 pub(crate) mod source;
 
-use crate::diag::codes;
-pub use crate::syntax::ast::PolicyKind;
+use crate::diag::{Diagnostic, codes};
+pub use crate::policy::PolicyKind;
 
 use crate::catalog::Catalog;
-use crate::diag::{Diagnostic, FileId};
-use crate::syntax::ast::Span;
+use crate::source::{FileId, Span};
 
 pub(crate) use checks::{families_fit, key_family, qualified_null_truth};
 
@@ -72,7 +71,7 @@ pub const MAX_LINT_BYTES: usize = 10 * 1024 * 1024;
 pub const MAX_DIAGNOSTICS: usize = crate::check::MAX_DIAGNOSTICS_PER_FILE;
 
 /// Lints one policy document. `file` is the id of `text` in the caller's
-/// [`crate::diag::SourceMap`]; every span points into `text` (for a
+/// [`crate::source::SourceMap`]; every span points into `text` (for a
 /// URL-encoded document, at its encoded bytes). `kind` `None`: guessed from
 /// the content ([`guess_kind`]). Diagnostics come sorted by position.
 pub fn lint(

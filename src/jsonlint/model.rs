@@ -5,10 +5,10 @@
 //! one-element arrays, numbers and booleans as condition values, elements
 //! in any order) but reports each problem as a diagnostic and goes on.
 
-use crate::diag::codes;
-use crate::diag::{Diagnostic, FileId};
-use crate::iam::{Effect, OperatorSpec};
-use crate::syntax::ast::{Span, Spanned};
+use crate::diag::{Diagnostic, codes};
+use crate::iam::OperatorSpec;
+use crate::policy::Effect;
+use crate::source::{FileId, Span, Spanned};
 
 use super::json::{Member, Node, Value};
 

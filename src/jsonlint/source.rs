@@ -4,9 +4,8 @@
 //! `%7B`). Spans found in the decoded text are mapped back to the bytes of
 //! the file, so diagnostics point at what the user has.
 
-use crate::diag::codes;
-use crate::diag::{Diagnostic, FileId};
-use crate::syntax::ast::Span;
+use crate::diag::{Diagnostic, codes};
+use crate::source::{FileId, Span};
 
 pub(crate) struct Source {
     /// The JSON text.

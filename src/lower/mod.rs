@@ -11,8 +11,7 @@
 pub mod literal;
 mod sid;
 
-use crate::diag::Diagnostic;
-use crate::diag::codes;
+use crate::diag::{Diagnostic, codes};
 use crate::iam;
 use crate::ir::{self, Atom, Expr};
 use literal::{Entry, lower_literal};
@@ -138,10 +137,7 @@ fn lower_rule(
         ir::Resources::Only(r) => iam::Resources::Resource(sorted(r)),
         ir::Resources::AllExcept(r) => iam::Resources::NotResource(sorted(r)),
     };
-    let effect = match rule.effect {
-        ir::Effect::Allow => iam::Effect::Allow,
-        ir::Effect::Deny => iam::Effect::Deny,
-    };
+    let effect = rule.effect;
     Ok(blocks
         .into_iter()
         .map(|entries| iam::Statement {

@@ -1,7 +1,8 @@
 use super::*;
 use crate::catalog::KeyType;
 use crate::ir::{ElemOp, Key, Literal, Quant};
-use crate::syntax::ast::{PolicyKind, Span};
+use crate::policy::PolicyKind;
+use crate::source::Span;
 
 fn key(name: &str, ty: KeyType) -> Key {
     Key {
@@ -138,7 +139,7 @@ fn a_test_with_no_values_left_has_no_exact_form() {
     );
     let errors = lower_policy(&p).unwrap_err();
     assert_eq!(errors[0].code, "E0404");
-    let mut sources = crate::diag::SourceMap::new();
+    let mut sources = crate::source::SourceMap::new();
     sources.add("case.gov", "scp P { deny sagemaker:CreateDomain }\n");
     let rendered = crate::diag::render_human(&sources, &errors, false);
     insta::assert_snapshot!("E0404", rendered);

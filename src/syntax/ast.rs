@@ -4,85 +4,8 @@
 //! trees compare by meaning: the formatter relies on that to prove it changed
 //! nothing but layout.
 
-use std::fmt;
-
-/// A byte range in one source file.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Span {
-        Span { start, end }
-    }
-
-    /// The smallest span that covers both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-
-    pub fn shifted(self, offset: usize) -> Span {
-        Span::new(self.start + offset, self.end + offset)
-    }
-}
-
-/// The span of a whole node, kept out of equality and hashing like [`Spanned`]'s.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Loc(pub Span);
-
-impl PartialEq for Loc {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl Eq for Loc {}
-
-impl std::hash::Hash for Loc {
-    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
-}
-
-impl std::ops::Deref for Loc {
-    type Target = Span;
-    fn deref(&self) -> &Span {
-        &self.0
-    }
-}
-
-/// A node with the span it was parsed from. Equality and hashing ignore the span.
-#[derive(Clone)]
-pub struct Spanned<T> {
-    pub node: T,
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(node: T, span: Span) -> Spanned<T> {
-        Spanned { node, span }
-    }
-}
-
-impl<T: PartialEq> PartialEq for Spanned<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.node == other.node
-    }
-}
-
-impl<T: Eq> Eq for Spanned<T> {}
-
-impl<T: std::hash::Hash> std::hash::Hash for Spanned<T> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.node.hash(state)
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}@{}..{}", self.node, self.span.start, self.span.end)
-    }
-}
+pub use crate::policy::{Effect, PolicyKind};
+pub use crate::source::{Loc, Span, Spanned};
 
 /// One parsed `.gov` file. Items whose syntax was broken are left out (their
 /// errors are reported); `broken` says whether that happened.
@@ -121,33 +44,6 @@ pub struct ConstDecl {
     pub span: Loc,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PolicyKind {
-    Scp,
-    Rcp,
-    Identity,
-    ResourcePolicy,
-    KeyPolicy,
-}
-
-impl PolicyKind {
-    /// The keyword that declares this kind.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            PolicyKind::Scp => "scp",
-            PolicyKind::Rcp => "rcp",
-            PolicyKind::Identity => "policy",
-            PolicyKind::ResourcePolicy => "resource_policy",
-            PolicyKind::KeyPolicy => "key_policy",
-        }
-    }
-
-    /// Whether statements of this kind name a principal.
-    pub fn has_principals(self) -> bool {
-        matches!(self, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy)
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Annotation {
     pub name: Spanned<String>,
@@ -165,12 +61,6 @@ pub struct PolicyDecl {
     /// Some rule of this policy failed to parse and was left out.
     pub broken: bool,
     pub span: Loc,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Effect {
-    Allow,
-    Deny,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

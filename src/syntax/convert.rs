@@ -116,13 +116,8 @@ impl Builder {
                 Rule::doc_comment => docs.push(doc_text(&p)),
                 Rule::annotation => annotations.push(self.annotation(p)?),
                 Rule::policy_kind => {
-                    let k = match p.as_str() {
-                        "scp" => PolicyKind::Scp,
-                        "rcp" => PolicyKind::Rcp,
-                        "policy" => PolicyKind::Identity,
-                        "resource_policy" => PolicyKind::ResourcePolicy,
-                        "key_policy" => PolicyKind::KeyPolicy,
-                        _ => return Err(shape(&p, self.offset)),
+                    let Some(k) = PolicyKind::from_keyword(p.as_str()) else {
+                        return Err(shape(&p, self.offset));
                     };
                     kind = Some(self.spanned(&p, k));
                 }

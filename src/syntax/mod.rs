@@ -8,9 +8,8 @@ pub mod ast;
 mod convert;
 pub mod scan;
 
-use crate::diag::codes;
-use crate::diag::{Diagnostic, FileId};
-use ast::Span;
+use crate::diag::{Diagnostic, codes};
+use crate::source::{FileId, Span};
 use pest::Parser as _;
 
 #[derive(pest_derive::Parser)]

@@ -5,8 +5,8 @@
 //! exhaust the stack, and cuts the file into top-level items so that one
 //! broken item does not hide the errors of the next (error recovery).
 
-use super::ast::Span;
 use super::is_word_byte;
+use crate::source::Span;
 
 /// The deepest nesting of `(`, `[` and `{` accepted.
 pub const MAX_NESTING: usize = 64;

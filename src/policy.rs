@@ -1,0 +1,225 @@
+//! The vocabulary of policies that every stage shares: the five kinds gov
+//! writes, with every fact gov keeps about each (keyword and output folder,
+//! names in messages, size limit, what a statement of the kind may hold), and
+//! the two effects. One table per fact, here and nowhere else.
+
+use std::fmt;
+
+/// The effect of a rule or statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    /// As written in policy JSON: `Allow`, `Deny`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+
+    /// As written in `.gov`: `allow`, `deny`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Effect::Allow => "allow",
+            Effect::Deny => "deny",
+        }
+    }
+}
+
+/// A kind of policy document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    /// Service control policy (AWS Organizations).
+    Scp,
+    /// Resource control policy (AWS Organizations).
+    Rcp,
+    /// Identity-based policy (a managed policy attached to a user, group or role).
+    Identity,
+    /// Resource-based policy (an S3 bucket policy, an SQS queue policy, …).
+    ResourcePolicy,
+    /// AWS KMS key policy.
+    KeyPolicy,
+}
+
+/// The size limit of one policy kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// The largest size AWS accepts, in `what`s, whitespace counted or not as
+    /// `counts_whitespace` says.
+    pub max: usize,
+    /// Whether whitespace counts. When it does not, whitespace outside JSON
+    /// strings is skipped and whitespace inside strings is still counted.
+    pub counts_whitespace: bool,
+    /// The unit of `max`, as said in messages: `characters` or `bytes`.
+    pub what: &'static str,
+}
+
+impl PolicyKind {
+    /// Every kind, in the order of the output folders.
+    pub const ALL: [PolicyKind; 5] = [
+        PolicyKind::Scp,
+        PolicyKind::Rcp,
+        PolicyKind::Identity,
+        PolicyKind::ResourcePolicy,
+        PolicyKind::KeyPolicy,
+    ];
+
+    /// The keyword that declares this kind in `.gov`; also the name of its
+    /// folder in the output and its `kind` in the manifest.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PolicyKind::Scp => "scp",
+            PolicyKind::Rcp => "rcp",
+            PolicyKind::Identity => "policy",
+            PolicyKind::ResourcePolicy => "resource_policy",
+            PolicyKind::KeyPolicy => "key_policy",
+        }
+    }
+
+    /// The kind declared by `keyword`.
+    pub fn from_keyword(keyword: &str) -> Option<PolicyKind> {
+        PolicyKind::ALL.into_iter().find(|k| k.keyword() == keyword)
+    }
+
+    /// The kind as said in a message: `an SCP`, `a managed policy`.
+    pub fn described(self) -> &'static str {
+        match self {
+            PolicyKind::Scp => "an SCP",
+            PolicyKind::Rcp => "an RCP",
+            PolicyKind::Identity => "a managed policy",
+            PolicyKind::ResourcePolicy => "a resource policy",
+            PolicyKind::KeyPolicy => "a key policy",
+        }
+    }
+
+    /// The kind in full, as said in a file header: `a service control policy`.
+    pub fn full_name(self) -> &'static str {
+        match self {
+            PolicyKind::Scp => "a service control policy",
+            PolicyKind::Rcp => "a resource control policy",
+            PolicyKind::Identity => "an identity policy",
+            PolicyKind::ResourcePolicy => "a resource policy",
+            PolicyKind::KeyPolicy => "a key policy",
+        }
+    }
+
+    /// Whether statements of this kind name a principal (and must).
+    pub fn has_principals(self) -> bool {
+        matches!(self, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy)
+    }
+
+    /// Whether this kind is an Organizations guardrail (SCP or RCP), which
+    /// restricts and never grants.
+    pub fn is_guardrail(self) -> bool {
+        matches!(self, PolicyKind::Scp | PolicyKind::Rcp)
+    }
+
+    /// Whether a statement of this kind may allow: RCPs only deny (AWS
+    /// attaches `RCPFullAWSAccess` itself).
+    pub fn may_allow(self) -> bool {
+        self != PolicyKind::Rcp
+    }
+
+    /// Whether a statement of this kind may use `NotAction`: not in an RCP.
+    pub fn may_use_not_action(self) -> bool {
+        self != PolicyKind::Rcp
+    }
+
+    /// Whether documents of this kind are written pretty-printed (two-space
+    /// indentation, final newline) rather than minified. SCPs and RCPs are
+    /// minified: AWS counts every character of them, and the CLI and API
+    /// upload a file as it is.
+    pub fn pretty_printed(self) -> bool {
+        !self.is_guardrail()
+    }
+
+    /// The size limit of this kind. This is the only table of limits: every
+    /// check and every message reads it.
+    pub fn limit(self) -> Limit {
+        match self {
+            // AWS Organizations quotas (ORGLIM) and the SCP syntax page (SCPSYN):
+            // 10,240 characters since 15 May 2026 (was 5,120), and "all characters
+            // in your SCP count against its maximum size", whitespace included.
+            // design/iam-rules.md, update note at the top and section 2.2.
+            PolicyKind::Scp => Limit {
+                max: 10_240,
+                counts_whitespace: true,
+                what: "characters",
+            },
+            // RCP syntax page (RCPSYN) and ORGLIM: 5,120 characters, all characters
+            // count, whitespace included. design/iam-rules.md section 2.4.
+            PolicyKind::Rcp => Limit {
+                max: 5_120,
+                counts_whitespace: true,
+                what: "characters",
+            },
+            // IAM quotas (QUOT, KBSIZE): a customer managed policy holds 6,144
+            // characters and "IAM does not count white space". We count whitespace
+            // inside strings anyway, as section 3 advises not to rely on it being
+            // free. design/iam-rules.md section 3.
+            PolicyKind::Identity => Limit {
+                max: 6_144,
+                counts_whitespace: false,
+                what: "characters",
+            },
+            // There is no one AWS limit: each service sets its own, and
+            // design/iam-rules.md names only the Access Analyzer warning "Policy
+            // size exceeds resource policy quota" (section 5), no number. We use
+            // the S3 bucket policy quota, the common reference: "Bucket policies
+            // are limited to 20 KB in size" (Amazon S3 User Guide,
+            // using-iam-policies.html), read as 20,480 bytes (AWS writes 32 KB for
+            // 32,768 bytes of a key policy), whitespace counted since the page
+            // does not say it is free. Some resource policies allow less (a role
+            // trust policy: 2,048 by default, design/iam-rules.md section 3).
+            PolicyKind::ResourcePolicy => Limit {
+                max: 20_480,
+                counts_whitespace: true,
+                what: "bytes",
+            },
+            // KMS quotas: "Key policy document size: 32 KB (32,768 bytes)" (AWS KMS
+            // Developer Guide, resource-limits.html; PutKeyPolicy API reference:
+            // "The key policy size quota is 32 kilobytes (32768 bytes)").
+            PolicyKind::KeyPolicy => Limit {
+                max: 32_768,
+                counts_whitespace: true,
+                what: "bytes",
+            },
+        }
+    }
+}
+
+impl fmt::Display for PolicyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_round_trip() {
+        for k in PolicyKind::ALL {
+            assert_eq!(PolicyKind::from_keyword(k.keyword()), Some(k));
+        }
+        assert_eq!(PolicyKind::from_keyword("identity"), None);
+    }
+
+    #[test]
+    fn the_table() {
+        assert_eq!(PolicyKind::Scp.limit().max, 10_240);
+        assert!(PolicyKind::Scp.limit().counts_whitespace);
+        assert_eq!(PolicyKind::Rcp.limit().max, 5_120);
+        assert!(PolicyKind::Rcp.limit().counts_whitespace);
+        assert_eq!(PolicyKind::Identity.limit().max, 6_144);
+        assert!(!PolicyKind::Identity.limit().counts_whitespace);
+        assert_eq!(PolicyKind::ResourcePolicy.limit().max, 20_480);
+        assert_eq!(PolicyKind::KeyPolicy.limit().max, 32_768);
+        assert_eq!(PolicyKind::KeyPolicy.limit().what, "bytes");
+    }
+}
