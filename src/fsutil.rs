@@ -1,7 +1,7 @@
 //! File writes that never leave half a file behind.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder,
 /// flushed and synced, then renamed over the target.
@@ -17,6 +17,42 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Whether `out` is `dir` or lies inside it (either may not exist yet).
+/// Both are made absolute and the part that exists is resolved (symbolic
+/// links, `..`), so no spelling of a path escapes the test.
+pub fn is_inside(out: &Path, dir: &Path) -> bool {
+    resolved(out).starts_with(resolved(dir))
+}
+
+/// `path` made absolute, component by component: each prefix that exists is
+/// resolved by the file system (symbolic links included) before the next
+/// component applies, and `..` and `.` in the part that does not exist are
+/// applied as written.
+fn resolved(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => {
+                out.push(other);
+                if let Ok(real) = std::fs::canonicalize(&out) {
+                    out = real;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -5,9 +5,16 @@
 //! [`ir`]) → lowering and emission. The [`catalog`] of AWS actions and
 //! condition keys is what the checker checks against; [`load`] reads sources
 //! and their imports; [`diag`] renders every stage's diagnostics.
+//!
+//! [`compile_paths`] / [`compile_texts`] run load → check → lower in one
+//! call and return a [`Compilation`] (sources, program, every diagnostic,
+//! documents) that builds ([`Compilation::build`]), runs its tests and feeds
+//! the diff; [`jsonlint::lint`], [`import::import_with`],
+//! [`format::format_paths`] and [`diff::diff`] are the other entries.
 
 pub mod catalog;
 pub mod check;
+pub mod compile;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -26,14 +33,4 @@ pub mod source;
 pub mod syntax;
 pub mod testing;
 
-use std::path::PathBuf;
-
-/// Loads and checks the named files and folders.
-pub fn check_paths(
-    paths: &[PathBuf],
-    catalog: &catalog::Catalog,
-) -> Result<(load::Loaded, check::Checked), load::LoadError> {
-    let loaded = load::load(paths)?;
-    let checked = check::check(&loaded, catalog);
-    Ok((loaded, checked))
-}
+pub use compile::{Compilation, compile_paths, compile_texts};

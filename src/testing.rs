@@ -10,7 +10,7 @@
 //!   `aws:PrincipalServiceName`.
 
 use crate::eval::{self, Decision, PolicySet, Request};
-use crate::iam::{self, PolicyDocument};
+use crate::iam::PolicyDocument;
 use crate::ir::{self, Expectation, PolicyKind, Span};
 use crate::source::{FileId, SourceMap};
 use std::collections::HashMap;
@@ -146,8 +146,9 @@ pub fn decide(kind: PolicyKind, doc: &PolicyDocument, req: &Request) -> eval::Ou
     eval::evaluate(&set, req)
 }
 
-/// Runs every test of `program` against `compiled` (policy name → document).
-pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) -> Report {
+/// Runs every test of `program` against the documents its policies lowered
+/// to (see [`crate::Compilation::run_tests`]).
+pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> Report {
     let mut report = Report::default();
     let kinds: HashMap<String, PolicyKind> = program
         .policies
@@ -157,7 +158,7 @@ pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) ->
     // Tests name policies ignoring case, as the checker resolves them.
     let docs: HashMap<String, &PolicyDocument> = compiled
         .iter()
-        .map(|(name, doc)| (name.to_ascii_lowercase(), doc))
+        .map(|(policy, doc)| (policy.name.to_ascii_lowercase(), doc))
         .collect();
     for suite in &program.tests {
         let key = suite.policy.to_ascii_lowercase();
@@ -210,24 +211,4 @@ pub fn run(program: &ir::Program, compiled: &HashMap<String, PolicyDocument>) ->
         }
     }
     report
-}
-
-/// Lowers every policy, keyed by name; errors of policies that fail.
-pub fn compile(
-    program: &ir::Program,
-) -> (
-    HashMap<String, iam::PolicyDocument>,
-    Vec<crate::diag::Diagnostic>,
-) {
-    let mut docs = HashMap::new();
-    let mut errors = Vec::new();
-    for p in &program.policies {
-        match crate::lower::lower_policy(p) {
-            Ok(doc) => {
-                docs.insert(p.name.clone(), doc);
-            }
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    (docs, errors)
 }

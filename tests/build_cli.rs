@@ -124,3 +124,22 @@ fn unwritable_out_is_a_clear_error() {
         assert!(stderr.contains("E0902"), "{stderr}");
     }
 }
+
+/// `gov check` reports what `gov build` refuses: lowering errors included.
+#[test]
+fn check_reports_lowering_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.gov"),
+        "scp P {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*b\"\n}\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gov"))
+        .args(["check", "p.gov", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\"code\":\"E0401\""), "{stdout}");
+}

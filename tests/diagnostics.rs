@@ -480,37 +480,27 @@ fn run(
         paths.push(path);
     }
     // Only the first file is named; the rest arrive through imports.
-    let loaded = gov::load::load(&paths[..1]).unwrap();
-    let mut checked = gov::check::check(&loaded, catalog());
-    // Lowering and emission are the next stages: their diagnostics join the checker's.
-    let mut inputs = Vec::new();
-    for policy in &checked.program.policies {
-        match gov::lower::lower_policy(policy) {
-            Ok(doc) => inputs.push(gov::emit::Input {
-                policy,
-                doc,
-                source_path: "case.gov".to_string(),
-                line: 1,
-            }),
-            Err(mut errors) => checked.diagnostics.append(&mut errors),
-        }
-    }
+    let compilation = gov::compile_paths(&paths[..1], catalog()).unwrap();
+    // Emission is the next stage: its diagnostics join the compilation's.
+    let mut diagnostics = compilation.diagnostics.clone();
     let out = tempfile::tempdir().unwrap();
     let options = gov::emit::Options {
         split,
-        catalog: None,
+        ..Default::default()
     };
-    if let Err(errors) = gov::emit::build(&inputs, out.path(), &options) {
+    if !compilation.has_errors()
+        && let Err(errors) = compilation.build(out.path(), &options)
+    {
         for e in errors {
             if let gov::emit::BuildError::Diagnostic(d) = e {
-                checked.diagnostics.push(d);
+                diagnostics.push(d);
             }
         }
     }
-    let mut rendered = diag::render_human(&loaded.sources, &checked.diagnostics, false);
+    let mut rendered = diag::render_human(&compilation.loaded.sources, &diagnostics, false);
     // The temporary folder differs on every run.
     rendered = rendered.replace(&format!("{}/", dir.path().display()), "");
-    (rendered, checked.diagnostics, loaded.sources)
+    (rendered, diagnostics, compilation.loaded.sources)
 }
 
 #[test]

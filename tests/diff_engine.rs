@@ -10,23 +10,18 @@ use std::path::PathBuf;
 
 fn compile(src: &str) -> Vec<(Policy, PolicyDocument)> {
     let catalog = Catalog::embedded().expect("embedded catalog");
-    let loaded = gov::load::load_texts(&[("t.gov", src)]);
-    let checked = gov::check::check(&loaded, catalog);
-    let errors: Vec<_> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    let compilation = gov::compile_texts(&[("t.gov", src)], catalog);
+    let errors: Vec<_> = compilation.errors().cloned().collect();
     assert!(
         errors.is_empty(),
         "{}",
-        gov::diag::render_human(&loaded.sources, &errors, false)
+        gov::diag::render_human(&compilation.loaded.sources, &errors, false)
     );
-    let (compiled, errors) = diff::compile_program(&checked.program);
-    assert!(errors.is_empty());
-    assert_eq!(compiled.len(), checked.program.policies.len());
-    compiled
+    assert_eq!(
+        compilation.documents.len(),
+        compilation.program.policies.len()
+    );
+    compilation.documents
 }
 
 fn run(old: &str, new: &str) -> DiffReport {

@@ -181,17 +181,11 @@ fn pair() -> BoxedStrategy<(bool, String, String)> {
 /// rule that never matches, …).
 fn compile(src: &str) -> Option<Vec<(Policy, PolicyDocument)>> {
     let catalog = Catalog::embedded().expect("embedded catalog");
-    let loaded = gov::load::load_texts(&[("p.gov", src)]);
-    let checked = gov::check::check(&loaded, catalog);
-    if checked.has_errors() {
+    let compilation = gov::compile_texts(&[("p.gov", src)], catalog);
+    if compilation.has_errors() || compilation.documents.len() != 1 {
         return None;
     }
-    let (compiled, errors) = diff::compile_program(&checked.program);
-    if errors.is_empty() && compiled.len() == 1 {
-        Some(compiled)
-    } else {
-        None
-    }
+    Some(compilation.documents)
 }
 
 /// Requests over value pools wider than the representatives.

@@ -81,7 +81,8 @@ fn many_statements(n: usize, actions: usize) -> PolicyDocument {
 fn input(policy: &Policy, doc: PolicyDocument) -> Input<'_> {
     Input {
         policy,
-        doc,
+        // Leaked: a test's documents live as long as the test process.
+        doc: Box::leak(Box::new(doc)),
         source_path: "policies/org.gov".to_string(),
         line: 3,
     }
@@ -648,6 +649,7 @@ fn the_manifest_describes_every_written_file() {
             version: "0.21.202609261".to_string(),
             date: "2026-09-26".to_string(),
         }),
+        ..Default::default()
     };
     let manifest = emit::build(
         &[

@@ -50,20 +50,24 @@ fn emit_diagnostics_point_at_the_policy_and_render() {
     let policies = &checked.program.policies;
     assert_eq!(policies.len(), 2);
 
-    let inputs: Vec<Input<'_>> = policies
+    let docs: Vec<_> = policies
         .iter()
         .map(|p| {
-            let doc = if p.name == "Wide" {
+            if p.name == "Wide" {
                 padded(500)
             } else {
                 padded(1)
-            };
-            Input {
-                policy: p,
-                doc,
-                source_path: "org.gov".to_string(),
-                line: loaded.sources.line_col(p.file, p.span.start).0,
             }
+        })
+        .collect();
+    let inputs: Vec<Input<'_>> = policies
+        .iter()
+        .zip(&docs)
+        .map(|(p, doc)| Input {
+            policy: p,
+            doc,
+            source_path: "org.gov".to_string(),
+            line: loaded.sources.line_col(p.file, p.span.start).0,
         })
         .collect();
     let out = dir.path().join("out");

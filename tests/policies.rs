@@ -7,39 +7,32 @@ use std::path::PathBuf;
 #[test]
 fn bundled_policies_check_clean() {
     let catalog = Catalog::embedded().expect("embedded catalog");
-    let (loaded, checked) =
-        gov::check_paths(&[PathBuf::from("policies")], catalog).expect("policies/ loads");
-    let errors: Vec<_> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    let c = gov::compile_paths(&[PathBuf::from("policies")], catalog).expect("policies/ loads");
+    let errors: Vec<_> = c.errors().cloned().collect();
     assert!(
         errors.is_empty(),
         "{}",
-        gov::diag::render_human(&loaded.sources, &errors, false)
+        gov::diag::render_human(&c.loaded.sources, &errors, false)
     );
-    assert!(loaded.files.len() >= 2);
-    assert!(checked.program.policies.len() >= 5);
+    assert!(c.loaded.files.len() >= 2);
+    assert!(c.program.policies.len() >= 5);
+    assert_eq!(c.documents.len(), c.program.policies.len());
 }
 
 #[test]
 fn bundled_policies_pass_their_tests() {
     let catalog = Catalog::embedded().expect("embedded catalog");
-    let (loaded, checked) =
-        gov::check_paths(&[PathBuf::from("policies")], catalog).expect("policies/ loads");
-    let (compiled, errors) = gov::testing::compile(&checked.program);
+    let c = gov::compile_paths(&[PathBuf::from("policies")], catalog).expect("policies/ loads");
     assert!(
-        errors.is_empty(),
+        !c.has_errors(),
         "{}",
-        gov::diag::render_human(&loaded.sources, &errors, false)
+        gov::diag::render_human(&c.loaded.sources, &c.diagnostics, false)
     );
-    let report = gov::testing::run(&checked.program, &compiled);
+    let report = c.run_tests();
     assert!(
         report.failures.is_empty(),
         "{}",
-        report.render(&loaded.sources)
+        report.render(&c.loaded.sources)
     );
     assert!(report.passed >= 20, "{}", report.summary());
 }

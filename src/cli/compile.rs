@@ -1,10 +1,11 @@
 //! `gov check`, `gov build`, `gov test`, `gov catalog import`.
 
 use super::{
-    EXIT_FINDINGS, EXIT_USAGE, Format, check_or_report, default_paths, plural, usage_error,
+    EXIT_FINDINGS, EXIT_USAGE, Format, compile_or_report, default_paths, plural, usage_error,
 };
 use gov::catalog::Catalog;
 use gov::diag::{self, Diagnostic, codes};
+use gov::emit::BuildError;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,64 +17,33 @@ pub(crate) fn run_check(
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let (loaded, checked) = match check_or_report(&paths, catalog) {
-        Ok(r) => r,
+    let compilation = match compile_or_report(&paths, catalog) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let diags: &[Diagnostic] = &checked.diagnostics;
+    let diags: &[Diagnostic] = &compilation.diagnostics;
+    let sources = &compilation.loaded.sources;
     match format {
         Format::Human => {
-            err!("{}", diag::render_human(&loaded.sources, diags, color));
+            err!("{}", diag::render_human(sources, diags, color));
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
+            let files = compilation.loaded.files.len();
             errln!(
-                "checked {} file{}: {errors} error{}, {warnings} warning{}",
-                loaded.files.len(),
-                plural(loaded.files.len()),
+                "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+                plural(files),
                 plural(errors),
                 plural(warnings)
             );
         }
-        Format::Json => out!("{}", diag::render_json(&loaded.sources, diags)),
+        Format::Json => out!("{}", diag::render_json(sources, diags)),
     }
-    let failed = checked.has_errors() || (deny_warnings && !diags.is_empty());
+    let failed = compilation.has_errors() || (deny_warnings && !diags.is_empty());
     if failed {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// Whether `out` lies inside `dir` (either may not exist yet).
-pub(crate) fn inside(out: &Path, dir: &Path) -> bool {
-    let absolute = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() {
-            p.to_path_buf()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        };
-        // Resolve what exists; keep the rest as written.
-        let mut existing = p.clone();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (
-                existing.file_name().map(|n| n.to_os_string()),
-                existing.parent(),
-            ) {
-                (Some(name), Some(parent)) => {
-                    rest.push(name);
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut resolved = std::fs::canonicalize(&existing).unwrap_or(existing);
-        for part in rest.into_iter().rev() {
-            resolved.push(part);
-        }
-        resolved
-    };
-    absolute(out).starts_with(absolute(dir))
 }
 
 pub(crate) fn run_build(
@@ -84,45 +54,16 @@ pub(crate) fn run_build(
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    for p in &paths {
-        if p.is_dir() && inside(out, p) {
-            usage_error(
-                codes::E0906,
-                format!(
-                    "the output folder `{}` is inside the source folder `{}`",
-                    out.display(),
-                    p.display()
-                ),
-            );
-            errln!("  = help: write the build elsewhere, such as `--out dist`");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    }
-    let (loaded, checked) = match check_or_report(&paths, catalog) {
-        Ok(r) => r,
+    let compilation = match compile_or_report(&paths, catalog) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let mut errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    let mut inputs = Vec::new();
-    for policy in &checked.program.policies {
-        match gov::lower::lower_policy(policy) {
-            Ok(doc) => inputs.push(gov::emit::Input {
-                policy,
-                doc,
-                source_path: loaded.sources.name(policy.file).to_string(),
-                line: loaded.sources.line_col(policy.file, policy.span.start).0,
-            }),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    if !errors.is_empty() {
-        diag::sort(&mut errors);
-        err!("{}", diag::render_human(&loaded.sources, &errors, color));
+    if compilation.has_errors() {
+        let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
+        err!(
+            "{}",
+            diag::render_human(&compilation.loaded.sources, &errors, color)
+        );
         errln!(
             "build failed: {} error{}, nothing written",
             errors.len(),
@@ -133,8 +74,9 @@ pub(crate) fn run_build(
     let options = gov::emit::Options {
         split,
         catalog: Some(catalog.info().clone()),
+        ..Default::default()
     };
-    match gov::emit::build(&inputs, out, &options) {
+    match compilation.build(out, &options) {
         Ok(manifest) => {
             for entry in &manifest.policies {
                 outln!(
@@ -154,42 +96,44 @@ pub(crate) fn run_build(
         }
         Err(build_errors) => {
             let mut diags = Vec::new();
-            let mut io = false;
+            let mut usage = false;
             for e in build_errors {
                 match e {
-                    gov::emit::BuildError::Diagnostic(d) => diags.push(d),
-                    other => {
-                        io = true;
-                        usage_error(other.code(), &other);
+                    BuildError::Diagnostic(d) => diags.push(d),
+                    BuildError::OutputInsideSources { .. } => {
+                        usage_error(e.code(), &e);
+                        errln!("  = help: write the build elsewhere, such as `--out dist`");
+                        return ExitCode::from(EXIT_USAGE);
+                    }
+                    BuildError::Io { .. } => {
+                        usage = true;
+                        usage_error(e.code(), &e);
                     }
                 }
             }
-            err!("{}", diag::render_human(&loaded.sources, &diags, color));
+            err!(
+                "{}",
+                diag::render_human(&compilation.loaded.sources, &diags, color)
+            );
             errln!("build failed, nothing written");
-            ExitCode::from(if io { EXIT_USAGE } else { EXIT_FINDINGS })
+            ExitCode::from(if usage { EXIT_USAGE } else { EXIT_FINDINGS })
         }
     }
 }
 
 pub(crate) fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
     let paths = default_paths(paths);
-    let (loaded, checked) = match check_or_report(&paths, catalog) {
-        Ok(r) => r,
+    let compilation = match compile_or_report(&paths, catalog) {
+        Ok(c) => c,
         Err(code) => return code,
     };
-    let (compiled, lower_errors) = gov::testing::compile(&checked.program);
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .chain(lower_errors)
-        .collect();
+    let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
+    let sources = &compilation.loaded.sources;
     if !errors.is_empty() {
-        err!("{}", diag::render_human(&loaded.sources, &errors, color));
+        err!("{}", diag::render_human(sources, &errors, color));
     }
-    let report = gov::testing::run(&checked.program, &compiled);
-    out!("{}", report.render(&loaded.sources));
+    let report = compilation.run_tests();
+    out!("{}", report.render(sources));
     outln!("{}", report.summary());
     if report.failures.is_empty() && errors.is_empty() {
         ExitCode::SUCCESS

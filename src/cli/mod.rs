@@ -136,12 +136,13 @@ pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     }
 }
 
-/// Loads and checks; a problem with the paths themselves is reported here.
-pub(crate) fn check_or_report(
+/// Loads, checks and lowers; a problem with the paths themselves is
+/// reported here.
+pub(crate) fn compile_or_report(
     paths: &[PathBuf],
     catalog: &Catalog,
-) -> Result<(gov::load::Loaded, gov::check::Checked), ExitCode> {
-    gov::check_paths(paths, catalog).map_err(|e| {
+) -> Result<gov::Compilation, ExitCode> {
+    gov::compile_paths(paths, catalog).map_err(|e| {
         usage_error(e.code(), e);
         ExitCode::from(EXIT_USAGE)
     })

@@ -1,8 +1,8 @@
 //! `gov diff`, `gov fmt`, `gov lint`, `gov import`.
 
 use super::{
-    DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Format, check_or_report, default_paths, plural,
-    usage_error,
+    DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Format, compile_or_report, default_paths,
+    plural, usage_error,
 };
 use gov::catalog::Catalog;
 use gov::diag::{self, Diagnostic, codes};
@@ -16,7 +16,7 @@ pub(crate) fn diff_side(
     color: bool,
     catalog: &Catalog,
 ) -> Result<Vec<(gov::ir::Policy, gov::iam::PolicyDocument)>, ExitCode> {
-    let (loaded, checked) = match spec.strip_prefix("git:") {
+    let compilation = match spec.strip_prefix("git:") {
         Some(rev) => {
             let texts = gov::diff::read_git_side(rev, paths).map_err(|e| {
                 usage_error(codes::E0908, &e);
@@ -26,29 +26,23 @@ pub(crate) fn diff_side(
                 .iter()
                 .map(|(n, t)| (n.as_str(), t.as_str()))
                 .collect();
-            let loaded = gov::load::load_texts(&refs);
-            let checked = gov::check::check(&loaded, catalog);
-            (loaded, checked)
+            gov::compile_texts(&refs, catalog)
         }
-        None => check_or_report(&[PathBuf::from(spec)], catalog)?,
+        None => compile_or_report(&[PathBuf::from(spec)], catalog)?,
     };
-    let (compiled, lower_errors) = gov::diff::compile_program(&checked.program);
-    let errors: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .chain(lower_errors)
-        .collect();
-    if !errors.is_empty() {
-        err!("{}", diag::render_human(&loaded.sources, &errors, color));
+    if compilation.has_errors() {
+        let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
+        err!(
+            "{}",
+            diag::render_human(&compilation.loaded.sources, &errors, color)
+        );
         usage_error(
             codes::E0909,
             format!("`{spec}` does not build, so it cannot be compared"),
         );
         return Err(ExitCode::from(EXIT_USAGE));
     }
-    Ok(compiled)
+    Ok(compilation.documents)
 }
 
 pub(crate) fn run_diff(

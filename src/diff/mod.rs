@@ -176,25 +176,6 @@ pub fn has_narrowing(report: &DiffReport) -> bool {
     report.changes.iter().any(|c| !c.narrows.is_empty())
 }
 
-/// Lowers every policy of a checked program, for a [`Side`]: the compiled
-/// policies, and the errors of those that do not lower.
-pub fn compile_program(
-    program: &ir::Program,
-) -> (
-    Vec<(ir::Policy, iam::PolicyDocument)>,
-    Vec<crate::diag::Diagnostic>,
-) {
-    let mut compiled = Vec::new();
-    let mut errors = Vec::new();
-    for p in &program.policies {
-        match crate::lower::lower_policy(p) {
-            Ok(doc) => compiled.push((p.clone(), doc)),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    (compiled, errors)
-}
-
 struct Entry<'a> {
     policy: &'a ir::Policy,
     doc: &'a iam::PolicyDocument,

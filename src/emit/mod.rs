@@ -38,7 +38,7 @@ pub const MAX_NAME_LEN: usize = 128;
 pub struct Input<'a> {
     pub policy: &'a ir::Policy,
     /// Its lowered document.
-    pub doc: PolicyDocument,
+    pub doc: &'a PolicyDocument,
     /// The `.gov` file as shown to users (relative path).
     pub source_path: String,
     /// 1-based line of the policy's declaration.
@@ -52,6 +52,10 @@ pub struct Options {
     pub split: bool,
     /// Recorded in the manifest when set.
     pub catalog: Option<CatalogInfo>,
+    /// The files and folders the policies were read from: nothing is
+    /// written when the output folder lies inside one of them (E0906), so a
+    /// build can never feed its output back as sources.
+    pub sources: Vec<PathBuf>,
 }
 
 /// Why a build wrote nothing (or, for an I/O error while renaming, not
@@ -63,6 +67,8 @@ pub enum BuildError {
     Diagnostic(Diagnostic),
     /// A file-system problem (E0902): the path and what went wrong.
     Io { path: PathBuf, reason: String },
+    /// The output folder lies inside a source folder (E0906).
+    OutputInsideSources { out: PathBuf, source: PathBuf },
 }
 
 impl BuildError {
@@ -70,6 +76,7 @@ impl BuildError {
         match self {
             BuildError::Diagnostic(d) => d.code,
             BuildError::Io { .. } => codes::E0902,
+            BuildError::OutputInsideSources { .. } => codes::E0906,
         }
     }
 }
@@ -81,6 +88,12 @@ impl fmt::Display for BuildError {
             BuildError::Io { path, reason } => {
                 write!(f, "cannot write `{}`: {reason}", path.display())
             }
+            BuildError::OutputInsideSources { out, source } => write!(
+                f,
+                "the output folder `{}` is inside the source folder `{}`",
+                out.display(),
+                source.display()
+            ),
         }
     }
 }
@@ -186,7 +199,7 @@ fn plan<'a>(
     }
     let kind = policy.kind;
     let lim = kind.limit();
-    let text = render(kind, &input.doc);
+    let text = render(kind, input.doc);
     let whole = size(kind, &text);
     if whole <= lim.max {
         return vec![Planned {
@@ -215,7 +228,7 @@ fn plan<'a>(
         );
         return Vec::new();
     }
-    match split::split(kind, &input.doc, lim.max) {
+    match split::split(kind, input.doc, lim.max) {
         Ok(parts) => {
             let count = parts.len();
             parts
@@ -240,7 +253,7 @@ fn plan<'a>(
         }
         Err(too_big) => {
             for big in too_big {
-                let what = statement_name(&input.doc, big.index);
+                let what = statement_name(input.doc, big.index);
                 let span = statement_span(input, big.index);
                 diags.push(
                     Diagnostic::new(
@@ -342,6 +355,16 @@ pub fn build(
     out: &Path,
     options: &Options,
 ) -> Result<Manifest, Vec<BuildError>> {
+    if let Some(source) = options
+        .sources
+        .iter()
+        .find(|s| s.is_dir() && crate::fsutil::is_inside(out, s))
+    {
+        return Err(vec![BuildError::OutputInsideSources {
+            out: out.to_path_buf(),
+            source: source.clone(),
+        }]);
+    }
     let mut diags = Vec::new();
     let mut planned = Vec::new();
     for (index, input) in inputs.iter().enumerate() {

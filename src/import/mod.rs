@@ -226,21 +226,8 @@ fn verify(
     ranges: &[(std::ops::Range<usize>, Span)],
     catalog: &Catalog,
 ) -> Result<(), Vec<Diagnostic>> {
-    let loaded = crate::load::load_texts(&[("import.gov", text)]);
-    let checked = crate::check::check(&loaded, catalog);
-    let mut problems: Vec<Diagnostic> = checked
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    if problems.is_empty() {
-        for policy in &checked.program.policies {
-            if let Err(mut e) = crate::lower::lower_policy(policy) {
-                problems.append(&mut e);
-            }
-        }
-    }
+    let compilation = crate::compile_texts(&[("import.gov", text)], catalog);
+    let problems: Vec<Diagnostic> = compilation.errors().cloned().collect();
     if problems.is_empty() {
         return Ok(());
     }

@@ -1,0 +1,113 @@
+//! The one compile entry of the library: load → check → lower, for every
+//! caller (the command line, `test` blocks, the diff, the importer's own
+//! proof, the tests, an editor). What `gov check` reports is what `gov build`
+//! refuses: lowering errors are diagnostics of the compilation like any
+//! other.
+
+use crate::catalog::Catalog;
+use crate::diag::{self, Diagnostic};
+use crate::emit::{self, BuildError, Manifest};
+use crate::iam::PolicyDocument;
+use crate::ir;
+use crate::load::{self, LoadError, Loaded};
+use std::path::{Path, PathBuf};
+
+/// Everything one compilation knows: the sources, the checked program, every
+/// diagnostic, and the document of each policy that lowered.
+pub struct Compilation {
+    pub loaded: Loaded,
+    pub program: ir::Program,
+    /// The checker's diagnostics (errors and warnings) and the lowering
+    /// errors, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each policy of `program` that lowered, with its document, in program
+    /// order.
+    pub documents: Vec<(ir::Policy, PolicyDocument)>,
+    /// The files and folders named by the caller (empty for texts): a build
+    /// never writes inside them.
+    roots: Vec<PathBuf>,
+}
+
+/// Loads the named files and folders (and what they import), checks and
+/// lowers them. `Err` only when the paths themselves cannot be read.
+pub fn compile_paths(paths: &[PathBuf], catalog: &Catalog) -> Result<Compilation, LoadError> {
+    let loaded = load::load(paths)?;
+    Ok(compile_loaded(loaded, paths.to_vec(), catalog))
+}
+
+/// Compiles in-memory sources: (name, text) pairs; `import`s resolve among
+/// them.
+pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
+    compile_loaded(load::load_texts(texts), Vec::new(), catalog)
+}
+
+fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Compilation {
+    let checked = crate::check::check(&loaded, catalog);
+    let mut diagnostics = checked.diagnostics;
+    let mut documents = Vec::with_capacity(checked.program.policies.len());
+    for policy in &checked.program.policies {
+        match crate::lower::lower_policy(policy) {
+            Ok(doc) => documents.push((policy.clone(), doc)),
+            Err(mut errors) => diagnostics.append(&mut errors),
+        }
+    }
+    diag::sort(&mut diagnostics);
+    Compilation {
+        loaded,
+        program: checked.program,
+        diagnostics,
+        documents,
+        roots,
+    }
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// The document of the policy `name` (exact name), if it lowered.
+    pub fn document(&self, name: &str) -> Option<&PolicyDocument> {
+        self.documents
+            .iter()
+            .find(|(p, _)| p.name == name)
+            .map(|(_, d)| d)
+    }
+
+    /// Runs the `test` blocks against the documents.
+    pub fn run_tests(&self) -> crate::testing::Report {
+        crate::testing::run(&self.program, &self.documents)
+    }
+
+    /// Writes every document under `out` (see [`emit::build`]). Refuses
+    /// (writing nothing) when the compilation has errors, and when `out` lies
+    /// inside a source folder the compilation was read from.
+    pub fn build(&self, out: &Path, options: &emit::Options) -> Result<Manifest, Vec<BuildError>> {
+        if self.has_errors() {
+            return Err(self.errors().cloned().map(BuildError::Diagnostic).collect());
+        }
+        let inputs: Vec<emit::Input<'_>> = self
+            .documents
+            .iter()
+            .map(|(policy, doc)| emit::Input {
+                policy,
+                doc,
+                source_path: self.loaded.sources.name(policy.file).to_string(),
+                line: self
+                    .loaded
+                    .sources
+                    .line_col(policy.file, policy.span.start)
+                    .0,
+            })
+            .collect();
+        let options = emit::Options {
+            sources: self.roots.clone(),
+            ..options.clone()
+        };
+        emit::build(&inputs, out, &options)
+    }
+}

@@ -1,0 +1,99 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The library's one compile entry (`gov::compile_paths`, `gov::compile_texts`)
+//! and the guarantees its build keeps by itself, whoever calls it.
+
+use gov::catalog::Catalog;
+use gov::emit::{BuildError, Options};
+use std::path::Path;
+
+fn catalog() -> &'static Catalog {
+    Catalog::embedded().unwrap()
+}
+
+const GOOD: &str = r#"use sagemaker
+scp OnlyVpcDomains {
+    deny CreateDomain unless AppNetworkAccessType == "VpcOnly"
+}
+test "vpc only" for OnlyVpcDomains {
+    sagemaker:CreateDomain { sagemaker:AppNetworkAccessType = "VpcOnly" } => allow
+    sagemaker:CreateDomain { sagemaker:AppNetworkAccessType = "PublicInternetOnly" } => deny (explicit)
+}
+"#;
+
+/// Checks cleanly, but has no IAM form: `like a* and like *b` on one key.
+const LOWERING_ERROR: &str = r#"scp P {
+    deny sagemaker:CreateApp when aws:PrincipalTag/team like "a*" and aws:PrincipalTag/team like "*b"
+}
+"#;
+
+#[test]
+fn a_compilation_holds_documents_diagnostics_and_tests() {
+    let c = gov::compile_texts(&[("good.gov", GOOD)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    assert_eq!(c.documents.len(), 1);
+    let doc = c.document("OnlyVpcDomains").unwrap();
+    assert_eq!(doc.statements.len(), 1);
+    let report = c.run_tests();
+    assert_eq!((report.passed, report.failures.len()), (2, 0));
+}
+
+#[test]
+fn lowering_errors_are_diagnostics_of_the_compilation() {
+    let c = gov::compile_texts(&[("p.gov", LOWERING_ERROR)], catalog());
+    let codes: Vec<&str> = c.errors().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0401"]);
+    assert!(c.documents.is_empty());
+}
+
+#[test]
+fn a_build_with_errors_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = gov::compile_texts(&[("p.gov", LOWERING_ERROR)], catalog());
+    let out = dir.path().join("out");
+    let errors = c.build(&out, &Options::default()).unwrap_err();
+    assert!(matches!(&errors[0], BuildError::Diagnostic(d) if d.code == "E0401"));
+    assert!(!out.exists());
+}
+
+fn sources_with_output_inside(out: impl Fn(&Path) -> std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("good.gov"), GOOD).unwrap();
+    let c = gov::compile_paths(std::slice::from_ref(&src), catalog()).unwrap();
+    assert!(!c.has_errors());
+    let target = out(dir.path());
+    let errors = c.build(&target, &Options::default()).unwrap_err();
+    assert!(
+        matches!(&errors[..], [e @ BuildError::OutputInsideSources { .. }] if e.code() == "E0906"),
+        "{errors:?}"
+    );
+    // Nothing was written anywhere under the sources.
+    let entries: Vec<_> = std::fs::read_dir(&src).unwrap().collect();
+    assert_eq!(entries.len(), 1);
+}
+
+#[test]
+fn the_build_never_writes_into_its_sources() {
+    sources_with_output_inside(|d| d.join("src/out"));
+    sources_with_output_inside(|d| d.join("src"));
+    sources_with_output_inside(|d| d.join("other/../src/dist"));
+    // A symbolic link that leads back into the sources.
+    sources_with_output_inside(|d| {
+        std::os::unix::fs::symlink(d.join("src"), d.join("link")).unwrap();
+        d.join("link/dist")
+    });
+}
+
+#[test]
+fn a_build_beside_its_sources_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(src.join("good.gov"), GOOD).unwrap();
+    let c = gov::compile_paths(std::slice::from_ref(&src), catalog()).unwrap();
+    let out = dir.path().join("dist");
+    let manifest = c.build(&out, &Options::default()).unwrap();
+    assert_eq!(manifest.policies.len(), 1);
+    assert!(out.join("scp/OnlyVpcDomains.json").is_file());
+}
