@@ -143,3 +143,38 @@ fn check_reports_lowering_errors() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("\"code\":\"E0401\""), "{stdout}");
 }
+
+/// Built files read like files written in place: the umask decides their
+/// mode (not the 0600 of a temporary file), so a deploy step running as
+/// another user can read them.
+#[cfg(unix)]
+#[test]
+fn built_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    for (umask, expected) in [("022", 0o644), ("027", 0o640), ("002", 0o664)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("p.gov"),
+            "scp P { deny sagemaker:CreateApp }\n",
+        )
+        .unwrap();
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" build p.gov --out dist"
+            ))
+            .arg(env!("CARGO_BIN_EXE_gov"))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{status:?}");
+        for file in ["dist/scp/P.json", "dist/manifest.json"] {
+            let mode = std::fs::metadata(dir.path().join(file))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!(mode, expected, "umask {umask}: {file}");
+        }
+    }
+}
