@@ -9,6 +9,7 @@
 //!   request's principal is the context's `aws:PrincipalArn`, else
 //!   `aws:PrincipalServiceName`.
 
+use crate::diag::escape;
 use crate::eval::{self, Decision, PolicySet, Request};
 use crate::iam::PolicyDocument;
 use crate::ir::{self, Expectation, PolicyKind, Span};
@@ -47,9 +48,13 @@ impl Report {
         let mut out = String::new();
         for f in &self.failures {
             let (line, col) = sources.line_col(f.file, f.span.start);
-            let place = format!("{}:{line}:{col}", sources.name(f.file));
+            let place = format!("{}:{line}:{col}", escape(sources.name(f.file)));
             match &f.problem {
-                Some(p) => out.push_str(&format!("FAIL {place}: test `{}`: {p}\n", f.suite)),
+                Some(p) => out.push_str(&format!(
+                    "FAIL {place}: test `{}`: {}\n",
+                    escape(&f.suite),
+                    escape(p)
+                )),
                 None => {
                     let decided = if f.deciding.is_empty() {
                         format!("no statement of `{}` matched", f.policy)
@@ -59,11 +64,12 @@ impl Report {
                         format!("decided by {} of `{}`", sids.join(", "), f.policy)
                     };
                     out.push_str(&format!(
-                        "FAIL {place}: test `{}`: `{}` expected {}, got {} ({decided})\n",
-                        f.suite,
-                        f.action,
+                        "FAIL {place}: test `{}`: `{}` expected {}, got {} ({})\n",
+                        escape(&f.suite),
+                        escape(&f.action),
                         expectation_text(f.expected),
                         decision_text(f.got),
+                        escape(&decided),
                     ));
                 }
             }

@@ -1,7 +1,7 @@
 //! `gov check`, `gov build`, `gov test`, `gov catalog import`.
 
 use super::{
-    EXIT_FINDINGS, EXIT_USAGE, Format, compile_or_report, default_paths, plural, usage_error,
+    EXIT_FINDINGS, EXIT_USAGE, Format, compile_or_report, default_paths, plural, shown, usage_error,
 };
 use gov::catalog::Catalog;
 use gov::diag::{self, Diagnostic, codes};
@@ -90,7 +90,7 @@ pub(crate) fn run_build(
                 "wrote {} document{} and manifest.json to {}",
                 manifest.policies.len(),
                 plural(manifest.policies.len()),
-                out.display()
+                shown(out)
             );
             ExitCode::SUCCESS
         }
@@ -168,6 +168,6 @@ pub(crate) fn run_import(dir: &Path, out: &Path) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     }
-    errln!("wrote {} ({} bytes)", out.display(), text.len());
+    errln!("wrote {} ({} bytes)", shown(out), text.len());
     ExitCode::SUCCESS
 }

@@ -98,7 +98,7 @@ pub(crate) fn version_text() -> String {
 }
 
 pub(crate) fn usage_error(code: codes::Code, message: impl std::fmt::Display) {
-    errln!("error[{code}]: {message}");
+    errln!("error[{code}]: {}", gov::diag::escape(&message.to_string()));
 }
 
 pub(crate) fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
@@ -146,6 +146,11 @@ pub(crate) fn compile_or_report(
         usage_error(e.code(), e);
         ExitCode::from(EXIT_USAGE)
     })
+}
+
+/// A path as printed on the terminal: control characters escaped.
+pub(crate) fn shown(path: &Path) -> String {
+    gov::diag::escape(&path.display().to_string()).into_owned()
 }
 
 pub(crate) fn plural(n: usize) -> &'static str {

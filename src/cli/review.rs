@@ -2,7 +2,7 @@
 
 use super::{
     DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Format, compile_or_report, default_paths,
-    plural, usage_error,
+    plural, shown, usage_error,
 };
 use gov::catalog::Catalog;
 use gov::diag::{self, Diagnostic, codes};
@@ -100,9 +100,9 @@ pub(crate) fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode
     let changed: Vec<&gov::format::FileOutcome> = outcomes.iter().filter(|o| o.changed).collect();
     for o in &changed {
         if check {
-            outln!("{}", o.path.display());
+            outln!("{}", shown(&o.path));
         } else {
-            errln!("formatted {}", o.path.display());
+            errln!("formatted {}", shown(&o.path));
         }
     }
     if let Some(errors) = &problems {
@@ -242,7 +242,7 @@ pub(crate) fn run_import_json(
                         );
                         return ExitCode::from(EXIT_USAGE);
                     }
-                    errln!("wrote {}", target.display());
+                    errln!("wrote {}", shown(&target));
                 }
                 None => out!("{source}"),
             },

@@ -5,12 +5,16 @@
 //! user input is in backticks, extra sentences go to `help`.
 
 pub mod codes;
+mod escape;
 
 pub use codes::Code;
+pub use escape::escape;
 
 use crate::source::{FileId, SourceMap, Span, clamp_to_char_boundary};
 use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
@@ -129,46 +133,72 @@ fn to_codespan(diag: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId>
         let (line, column) = sources.line_col(diag.file, diag.span.start);
         notes.push(format!(
             "at {}:{line}:{column} (the line is too long to show)",
-            sources.name(diag.file)
+            escape(sources.name(diag.file))
         ));
     } else {
         labels.push(
-            cs::Label::primary(diag.file, clamp(diag.file, diag.span)).with_message(&diag.label),
+            cs::Label::primary(diag.file, clamp(diag.file, diag.span))
+                .with_message(escape(&diag.label)),
         );
         for label in &diag.secondary {
             if line_length_at(sources.text(label.file), label.span.start) <= MAX_RENDERED_LINE {
                 labels.push(
                     cs::Label::secondary(label.file, clamp(label.file, label.span))
-                        .with_message(&label.message),
+                        .with_message(escape(&label.message)),
                 );
             }
         }
     }
     if let Some(help) = &diag.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", escape(help)));
     }
     cs::Diagnostic::new(severity)
         .with_code(diag.code.id)
-        .with_message(&diag.message)
+        .with_message(escape(&diag.message))
         .with_labels(labels)
         .with_notes(notes)
 }
 
-/// Renders diagnostics as text, with ANSI colours when `color` is set.
+/// The files as a terminal may show them: names escaped, source text with
+/// its unsafe characters neutralized (offsets kept); borrowed when nothing
+/// needed it.
+fn terminal_files(sources: &SourceMap) -> Cow<'_, SimpleFiles<String, String>> {
+    let needs = (0..sources.len()).any(|id| {
+        matches!(escape(sources.name(id)), Cow::Owned(_))
+            || matches!(escape::neutralize_source(sources.text(id)), Cow::Owned(_))
+    });
+    if !needs {
+        return Cow::Borrowed(sources.files());
+    }
+    let mut files = SimpleFiles::new();
+    for id in 0..sources.len() {
+        files.add(
+            escape(sources.name(id)).into_owned(),
+            escape::neutralize_source(sources.text(id)).into_owned(),
+        );
+    }
+    Cow::Owned(files)
+}
+
+/// Renders diagnostics as text, with ANSI colours when `color` is set. User
+/// text (messages, labels, file names, the echoed source) never reaches the
+/// terminal raw: see [`escape`].
 pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
     let config = term::Config::default();
+    let files = terminal_files(sources);
+    let files = files.as_ref();
     let mut out = String::new();
     for diag in diags {
         let cs_diag = to_codespan(diag, sources);
         if color {
             let mut buffer = term::termcolor::Buffer::ansi();
-            if term::emit_to_write_style(&mut buffer, &config, sources.files(), &cs_diag).is_ok() {
+            if term::emit_to_write_style(&mut buffer, &config, files, &cs_diag).is_ok() {
                 out.push_str(&String::from_utf8_lossy(buffer.as_slice()));
                 continue;
             }
         }
         let mut text = String::new();
-        if term::emit_to_string(&mut text, &config, sources.files(), &cs_diag).is_ok() {
+        if term::emit_to_string(&mut text, &config, files, &cs_diag).is_ok() {
             out.push_str(&text);
         } else {
             // The span did not fit its file: still say what is wrong.
@@ -176,8 +206,8 @@ pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> S
                 "{}[{}]: {}\n  --> {}\n\n",
                 diag.severity.as_str(),
                 diag.code,
-                diag.message,
-                sources.name(diag.file)
+                escape(&diag.message),
+                escape(sources.name(diag.file))
             ));
         }
     }
