@@ -65,23 +65,7 @@ pub struct Loaded {
 /// Loads the named files and folders (folders: every `.gov` file below,
 /// sorted), then everything they import.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
-    let mut roots = Vec::new();
-    for path in paths {
-        if !path.exists() {
-            return Err(LoadError::NotFound { path: path.clone() });
-        }
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect_gov_files(path, &mut found)?;
-            if found.is_empty() {
-                return Err(LoadError::NoSources { path: path.clone() });
-            }
-            found.sort();
-            roots.extend(found);
-        } else {
-            roots.push(path.clone());
-        }
-    }
+    let roots = source_files(paths)?;
     let mut loader = Loader::default();
     for root in roots {
         let (bytes, size) = read_source(&root).map_err(|reason| LoadError::Unreadable {
@@ -93,6 +77,32 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     loader.resolve_imports();
     loader.find_cycles();
     Ok(loader.loaded)
+}
+
+/// The files named, and every `.gov` file below each folder named (sorted
+/// per folder), each once. A named path that does not exist, or a folder
+/// without a `.gov` file, is an error.
+pub fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.exists() {
+            return Err(LoadError::NotFound { path: path.clone() });
+        }
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_gov_files(path, &mut found)?;
+            if found.is_empty() {
+                return Err(LoadError::NoSources { path: path.clone() });
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|p| seen.insert(p.clone()));
+    Ok(files)
 }
 
 /// Loads sources given as text (for tests and embedding): `(name, text)`.
@@ -107,8 +117,9 @@ pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
     loader.loaded
 }
 
-/// Reads a source file, at most one byte over the size limit.
-fn read_source(path: &Path) -> Result<(Vec<u8>, usize), String> {
+/// Reads a source file (a regular file only), at most one byte over the
+/// size limit: the bytes read and the file's full size.
+pub fn read_source(path: &Path) -> Result<(Vec<u8>, usize), String> {
     read_limited(path, MAX_SOURCE_BYTES)
 }
 

@@ -548,8 +548,9 @@ fn every_code_has_a_case() {
             } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("main.rs") {
                 let text = std::fs::read_to_string(&path).unwrap();
                 for code in registry_uses(&text) {
-                    // Command-line codes: tests/cli_codes.rs.
-                    if !code.starts_with("E09") {
+                    // Command-line codes: tests/cli_codes.rs; the formatter's
+                    // own guard (E0008): its unit test in src/format.
+                    if !code.starts_with("E09") && code != "E0008" {
                         emitted.insert(code);
                     }
                 }

@@ -105,13 +105,22 @@ pub(crate) fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode
             errln!("formatted {}", shown(&o.path));
         }
     }
+    let mut io_failed = false;
     if let Some(errors) = &problems {
         err!(
             "{}",
             diag::render_human(&errors.sources, &errors.diagnostics(), color)
         );
+        for failure in &errors.failures {
+            if let Some(code) = failure.code() {
+                io_failed |= code == codes::E0902;
+                usage_error(code, failure);
+            }
+        }
     }
-    if problems.is_some() || (check && !changed.is_empty()) {
+    if io_failed {
+        ExitCode::from(EXIT_USAGE)
+    } else if problems.is_some() || (check && !changed.is_empty()) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS

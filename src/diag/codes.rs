@@ -85,6 +85,8 @@ registry! {
         "A source file is over gov's size limit. gov reads at most the limit and refuses the file, so a device or a huge file cannot exhaust memory.";
     E0007 Error "not UTF-8"
         "Source files must be valid UTF-8.";
+    E0008 Error "formatting would change the meaning"
+        "`gov fmt` re-parses what it would write and compares it with the original tree; they differed, so the file was left as it was. This is a defect of the formatter: please report it with the file.";
     E0010 Error "constant defined twice"
         "Two `const` declarations visible in one file share a name; every use would be ambiguous.";
     E0012 Error "empty control"

@@ -72,10 +72,10 @@ mod build;
 mod comments;
 mod doc;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, codes};
 use crate::load::LoadError;
 use crate::source::{FileId, SourceMap};
-use crate::syntax::{self, SyntaxError, ast};
+use crate::syntax::{self, MAX_SOURCE_BYTES, SyntaxError, ast};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -175,6 +175,18 @@ pub enum FileProblem {
 pub struct FileFailure {
     pub path: PathBuf,
     pub problem: FileProblem,
+}
+
+impl FileFailure {
+    /// The code to report this failure under, when it is not a list of
+    /// diagnostics already (a syntax problem carries its own).
+    pub fn code(&self) -> Option<Code> {
+        match &self.problem {
+            FileProblem::Syntax(_) => None,
+            FileProblem::Unreadable { .. } | FileProblem::Unwritable { .. } => Some(codes::E0902),
+            FileProblem::NotPreserved { .. } => Some(codes::E0008),
+        }
+    }
 }
 
 impl fmt::Display for FileFailure {
@@ -280,7 +292,7 @@ impl std::error::Error for FormatRunError {}
 /// the other files are still handled, and the failures are returned with
 /// their outcomes.
 pub fn format_paths(paths: &[PathBuf], check: bool) -> Result<Vec<FileOutcome>, FormatRunError> {
-    let files = collect(paths).map_err(FormatRunError::Path)?;
+    let files = crate::load::source_files(paths).map_err(FormatRunError::Path)?;
     let mut sources = SourceMap::new();
     let mut outcomes = Vec::new();
     let mut failures = Vec::new();
@@ -289,16 +301,22 @@ pub fn format_paths(paths: &[PathBuf], check: bool) -> Result<Vec<FileOutcome>, 
             path: path.clone(),
             problem,
         };
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(fail(FileProblem::Unreadable {
-                    reason: e.to_string().to_lowercase(),
-                }));
+        // Bounded like every read of a source: a FIFO or a device is refused
+        // at once, a huge file is read only up to the limit.
+        let (bytes, size) = match crate::load::read_source(&path) {
+            Ok(read) => read,
+            Err(reason) => {
+                failures.push(fail(FileProblem::Unreadable { reason }));
                 continue;
             }
         };
         let name = path.display().to_string();
+        if size > MAX_SOURCE_BYTES {
+            let id = sources.add(name, String::new());
+            let diag = SyntaxError::TooLarge { bytes: size }.into_diagnostic(id);
+            failures.push(fail(FileProblem::Syntax(vec![diag])));
+            continue;
+        }
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -352,46 +370,29 @@ fn rewrite(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::set_permissions(&target, permissions)
 }
 
-/// The files named, and every `.gov` file below the folders named (sorted).
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.exists() {
-            return Err(LoadError::NotFound { path: path.clone() });
-        }
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect_dir(path, &mut found)?;
-            if found.is_empty() {
-                return Err(LoadError::NoSources { path: path.clone() });
-            }
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|p| seen.insert(p.clone()));
-    Ok(files)
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
-    let unreadable = |e: std::io::Error| LoadError::Unreadable {
-        path: dir.to_path_buf(),
-        reason: e.to_string().to_lowercase(),
-    };
-    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
-        let entry = entry.map_err(unreadable)?;
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
+    /// The command line prints a failure as `error[CODE]: message`; pinned
+    /// here for the guard no real input reaches (the formatter's own check
+    /// that its output means what its input meant).
+    #[test]
+    fn a_failure_that_is_not_a_syntax_error_has_a_code() {
+        let failure = FileFailure {
+            path: PathBuf::from("policies/a.gov"),
+            problem: FileProblem::NotPreserved {
+                reason: "the formatted text parses to a different tree".to_string(),
+            },
         };
-        if kind.is_dir() {
-            collect_dir(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "gov") {
-            out.push(path);
-        }
+        let code = failure.code().unwrap();
+        insta::assert_snapshot!("E0008", format!("error[{code}]: {failure}"));
+        let unreadable = FileFailure {
+            path: PathBuf::from("x.gov"),
+            problem: FileProblem::Unreadable {
+                reason: "not a regular file".to_string(),
+            },
+        };
+        assert_eq!(unreadable.code(), Some(codes::E0902));
     }
-    Ok(())
 }
