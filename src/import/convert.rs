@@ -742,81 +742,87 @@ fn empty_truth(spec: &OperatorSpec) -> (bool, bool) {
 /// Folds deny statements that differ only in their condition, each a
 /// conjunction of negated literals, into one `deny … when C unless D1 and D2`.
 pub(crate) fn fold(rules: Vec<RuleOut>) -> Vec<RuleOut> {
-    let mut out: Vec<RuleOut> = Vec::new();
-    let mut used = vec![false; rules.len()];
-    for i in 0..rules.len() {
-        if used.get(i).copied().unwrap_or(true) {
+    // Deny statements that differ only in their negated tests group by one
+    // key (one pass, so import stays linear in the statements); a group
+    // folds in chunks whose rule lowers to at most the statements one rule
+    // may have, each folded rule standing for one statement per member.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, rule) in rules.iter().enumerate() {
+        if rule.effect != Effect::Deny {
+            groups.push(vec![i]);
             continue;
         }
-        let Some(first) = rules.get(i) else { continue };
-        if first.effect != Effect::Deny {
-            used[i] = true;
-            out.push(first.clone());
-            continue;
-        }
-        // Same but for their negated tests: the rest must be equal.
-        let fixed = |r: &RuleOut| -> Vec<Part> {
-            let mut v: Vec<Part> = r
-                .when
-                .iter()
-                .filter(|p| !negated_part(p))
-                .cloned()
-                .collect();
-            v.sort_by_key(|p| format!("{p:?}"));
-            v
-        };
-        let group: Vec<usize> = (i..rules.len())
-            .filter(|&j| !used.get(j).copied().unwrap_or(true))
-            .filter(|&j| {
-                rules
-                    .get(j)
-                    .is_some_and(|r| same_but_condition(first, r) && fixed(r) == fixed(first))
-            })
-            .collect();
-        let members: Vec<&RuleOut> = group.iter().filter_map(|&j| rules.get(j)).collect();
-        let folded = if members.len() >= 2 {
-            fold_group(&members)
-        } else {
-            None
-        };
-        match folded {
-            Some(rule) => {
-                for j in group {
-                    if let Some(u) = used.get_mut(j) {
-                        *u = true;
-                    }
-                }
-                out.push(rule);
+        match by_key.entry(fold_key(rule)) {
+            std::collections::hash_map::Entry::Occupied(e) => groups[*e.get()].push(i),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(groups.len());
+                groups.push(vec![i]);
             }
-            None => {
-                used[i] = true;
-                out.push(split_unless(first.clone()));
+        }
+    }
+    let mut out: Vec<RuleOut> = Vec::new();
+    for group in groups {
+        let mut rest: &[usize] = &group;
+        while let Some((&first, after)) = rest.split_first() {
+            let take = rest.len().min(crate::lower::MAX_STATEMENTS_PER_RULE);
+            let members: Vec<&RuleOut> =
+                rest[..take].iter().filter_map(|&j| rules.get(j)).collect();
+            let folded = if members.len() >= 2 {
+                fold_group(&members)
+            } else {
+                None
+            };
+            match folded {
+                Some(rule) => {
+                    out.push(rule);
+                    rest = &rest[take..];
+                }
+                None => {
+                    // The first does not fold: alone, and the others try again.
+                    if let Some(rule) = rules.get(first) {
+                        out.push(if rule.effect == Effect::Deny {
+                            split_unless(rule.clone())
+                        } else {
+                            rule.clone()
+                        });
+                    }
+                    rest = after;
+                }
             }
         }
     }
     out
 }
 
-fn same_but_condition(a: &RuleOut, b: &RuleOut) -> bool {
-    let set = |items: &[ActionItem]| {
-        let mut v: Vec<String> = items.iter().map(|i| i.text.to_ascii_lowercase()).collect();
+/// What two deny rules must share to fold: everything but their negated
+/// tests: effect, principals, actions and resources as sets, and the
+/// conjuncts that are not negated tests.
+fn fold_key(rule: &RuleOut) -> String {
+    let mut actions: Vec<String> = rule
+        .actions
+        .iter()
+        .map(|i| i.text.to_ascii_lowercase())
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let resources = rule.resources.as_ref().map(|(not, items)| {
+        let mut v = items.clone();
         v.sort();
         v.dedup();
-        v
-    };
-    let res = |r: &Option<(bool, Vec<String>)>| {
-        r.as_ref().map(|(not, items)| {
-            let mut v = items.clone();
-            v.sort();
-            v.dedup();
-            (*not, v)
-        })
-    };
-    a.effect == b.effect
-        && a.principals == b.principals
-        && a.actions_except == b.actions_except
-        && set(&a.actions) == set(&b.actions)
-        && res(&a.resources) == res(&b.resources)
+        (*not, v)
+    });
+    let mut fixed: Vec<String> = rule
+        .when
+        .iter()
+        .filter(|p| !negated_part(p))
+        .map(|p| format!("{p:?}"))
+        .collect();
+    fixed.sort();
+    format!(
+        "{:?}|{:?}|{}|{:?}|{:?}|{:?}",
+        rule.effect, rule.principals, rule.actions_except, actions, resources, fixed
+    )
 }
 
 /// A deny whose condition is `C and not L1 and not L2 …`: `when C unless L1 or L2`.
