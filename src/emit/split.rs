@@ -40,6 +40,14 @@ fn measured(kind: PolicyKind, doc: &PolicyDocument, indices: &[usize]) -> usize 
 /// statements in document order, and parts are ordered by their first
 /// statement, so part 1 holds statement 1. The result depends only on the
 /// input. Fails with every statement that does not fit alone.
+///
+/// A part's size is computed, not rendered, while packing: the canonical
+/// text of a document is its envelope plus each statement's text plus one
+/// separator between two statements, so with `m(i)` the size of a document
+/// holding only statement `i` and `d = m(a) + m(b) - m(a, b)`, a part
+/// holding `k` statements measures `Σ m(i) - (k - 1)·d`. Every part is then
+/// rendered and measured once more; should one ever disagree with the sum,
+/// packing falls back to measuring every candidate on its rendered text.
 pub(crate) fn split(
     kind: PolicyKind,
     doc: &PolicyDocument,
@@ -60,25 +68,62 @@ pub(crate) fn split(
     let mut order: Vec<usize> = (0..doc.statements.len()).collect();
     // Stable: equal sizes stay in document order.
     order.sort_by(|&a, &b| sizes.get(b).cmp(&sizes.get(a)));
-    let mut bins: Vec<Vec<usize>> = Vec::new();
-    for i in order {
-        let mut placed = false;
-        for bin in bins.iter_mut() {
-            let mut candidate = bin.clone();
-            let at = candidate.partition_point(|&j| j < i);
-            candidate.insert(at, i);
-            if measured(kind, doc, &candidate) <= max {
-                *bin = candidate;
-                placed = true;
-                break;
+    // The shared part of two one-statement documents (envelope less one
+    // separator); zero when there are fewer than two statements.
+    let shared = match (sizes.first(), sizes.get(1)) {
+        (Some(&a), Some(&b)) => (a + b).saturating_sub(measured(kind, doc, &[0, 1])),
+        _ => 0,
+    };
+    // First fit on computed sizes, with each part's running size.
+    let mut packed: Vec<(Vec<usize>, usize)> = Vec::new();
+    for &i in &order {
+        let fits = |(bin, size): &&mut (Vec<usize>, usize)| {
+            !bin.is_empty() && (*size + sizes[i]).saturating_sub(shared) <= max
+        };
+        match packed.iter_mut().find(fits) {
+            Some((bin, size)) => {
+                let at = bin.partition_point(|&j| j < i);
+                bin.insert(at, i);
+                *size = (*size + sizes[i]).saturating_sub(shared);
             }
-        }
-        if !placed {
-            bins.push(vec![i]);
+            None => packed.push((vec![i], sizes[i])),
         }
     }
+    let bins: Vec<Vec<usize>> = packed.into_iter().map(|(bin, _)| bin).collect();
+    let exact = bins.iter().all(|bin| {
+        let computed =
+            bin.iter().map(|&j| sizes[j]).sum::<usize>() - (bin.len().saturating_sub(1)) * shared;
+        measured(kind, doc, bin) == computed
+    });
+    let mut bins = if exact {
+        bins
+    } else {
+        pack(&order, |bin, i| {
+            let mut candidate = bin.to_vec();
+            let at = candidate.partition_point(|&j| j < i);
+            candidate.insert(at, i);
+            measured(kind, doc, &candidate) <= max
+        })
+    };
     bins.sort_by_key(|bin| bin.first().copied());
     Ok(bins.iter().map(|bin| part(doc, bin)).collect())
+}
+
+/// First fit measured on rendered text: each statement of `order` goes to
+/// the first part where `fits(part, statement)`, else to a new part; parts
+/// stay sorted.
+fn pack(order: &[usize], fits: impl Fn(&[usize], usize) -> bool) -> Vec<Vec<usize>> {
+    let mut bins: Vec<Vec<usize>> = Vec::new();
+    for &i in order {
+        match bins.iter_mut().find(|bin| fits(bin, i)) {
+            Some(bin) => {
+                let at = bin.partition_point(|&j| j < i);
+                bin.insert(at, i);
+            }
+            None => bins.push(vec![i]),
+        }
+    }
+    bins
 }
 
 #[cfg(test)]
@@ -145,5 +190,41 @@ mod tests {
         assert_eq!(err.len(), 1);
         assert_eq!(err[0].index, 1);
         assert!(err[0].size > 500);
+    }
+
+    /// The computed sizes pack exactly as measuring every candidate would,
+    /// for every kind (minified and pretty, whitespace counted or not).
+    #[test]
+    fn computed_packing_equals_measured_packing() {
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            ((seed >> 33) as usize) % n
+        };
+        for kind in PolicyKind::ALL {
+            for count in [2, 3, 17, 120] {
+                let statements: Vec<Statement> = (0..count)
+                    .map(|i| stmt(&format!("S{i}"), 1 + next(40)))
+                    .collect();
+                let d = doc(statements);
+                let max = kind.limit().max.min(2_500);
+                let fast = split(kind, &d, max).unwrap();
+                let sizes: Vec<usize> = (0..count).map(|i| measured(kind, &d, &[i])).collect();
+                let mut order: Vec<usize> = (0..count).collect();
+                order.sort_by(|&a, &b| sizes[b].cmp(&sizes[a]));
+                let mut exact = pack(&order, |bin, i| {
+                    let mut candidate = bin.to_vec();
+                    let at = candidate.partition_point(|&j| j < i);
+                    candidate.insert(at, i);
+                    measured(kind, &d, &candidate) <= max
+                });
+                exact.sort_by_key(|bin| bin.first().copied());
+                let exact: Vec<PolicyDocument> = exact.iter().map(|b| part(&d, b)).collect();
+                assert_eq!(fast, exact, "{kind:?}, {count} statements");
+                for p in &fast {
+                    assert!(size(kind, &render(kind, p)) <= max);
+                }
+            }
+        }
     }
 }
