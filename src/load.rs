@@ -386,14 +386,13 @@ impl Loaded {
 
     /// The files `id` imports, directly or not (not itself unless in a cycle).
     pub fn imported_by(&self, id: FileId) -> Vec<FileId> {
-        let mut seen = vec![id];
+        let mut seen = std::collections::HashSet::from([id]);
         let mut out = Vec::new();
         let mut todo = vec![id];
         while let Some(f) = todo.pop() {
             if let Some(file) = self.file(f) {
                 for &(t, _) in &file.imports {
-                    if !seen.contains(&t) {
-                        seen.push(t);
+                    if seen.insert(t) {
                         out.push(t);
                         todo.push(t);
                     }
