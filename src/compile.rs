@@ -87,6 +87,25 @@ impl Compilation {
     /// (writing nothing) when the compilation has errors, and when `out` lies
     /// inside a source folder the compilation was read from.
     pub fn build(&self, out: &Path, options: &emit::Options) -> Result<Manifest, Vec<BuildError>> {
+        let (inputs, options) = self.emit_inputs(options)?;
+        emit::build(&inputs, out, &options)
+    }
+
+    /// Compares what [`Compilation::build`] would write with `out`, writing
+    /// nothing (see [`emit::check_current`]).
+    pub fn check_build(
+        &self,
+        out: &Path,
+        options: &emit::Options,
+    ) -> Result<emit::Staleness, Vec<BuildError>> {
+        let (inputs, options) = self.emit_inputs(options)?;
+        emit::check_current(&inputs, out, &options)
+    }
+
+    fn emit_inputs(
+        &self,
+        options: &emit::Options,
+    ) -> Result<(Vec<emit::Input<'_>>, emit::Options), Vec<BuildError>> {
         if self.has_errors() {
             return Err(self.errors().cloned().map(BuildError::Diagnostic).collect());
         }
@@ -108,6 +127,6 @@ impl Compilation {
             sources: self.roots.clone(),
             ..options.clone()
         };
-        emit::build(&inputs, out, &options)
+        Ok((inputs, options))
     }
 }

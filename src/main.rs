@@ -59,6 +59,10 @@ enum Command {
         /// Spread a policy over its size limit across numbered documents.
         #[arg(long)]
         split: bool,
+        /// Write nothing: build in memory and compare with the output folder;
+        /// exit 1 listing stale, missing and no longer produced files.
+        #[arg(long)]
+        check: bool,
     },
     /// Compile the policies and run their `test` blocks with the evaluator.
     Test {
@@ -187,11 +191,16 @@ fn run() -> ExitCode {
             };
             run_check(paths, format, deny_warnings, color, catalog)
         }
-        Command::Build { paths, out, split } => {
+        Command::Build {
+            paths,
+            out,
+            split,
+            check,
+        } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            run_build(paths, &out, split, color, catalog)
+            run_build(paths, &out, split, check, color, catalog)
         }
         Command::Fmt { paths, check } => run_fmt(paths, check, color),
         Command::Diff {

@@ -178,3 +178,57 @@ fn built_files_follow_the_umask() {
         }
     }
 }
+
+/// `gov build --check` builds in memory and compares: exit 0 when the
+/// folder is current, 1 listing stale, missing and no longer produced files;
+/// it never writes.
+#[test]
+fn build_check_lists_what_is_out_of_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let gov = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gov"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.path().join("src").join(name), text).unwrap();
+    write("a.gov", "scp A { deny sagemaker:CreateApp }\n");
+    write("b.gov", "scp B { deny sagemaker:CreateDomain }\n");
+    // Nothing built yet: everything is missing, nothing is written.
+    let out = gov(&["build", "src", "--out", "dist", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8(out.stdout).unwrap();
+    assert!(listed.contains("missing: dist/scp/A.json"), "{listed}");
+    assert!(listed.contains("missing: dist/manifest.json"), "{listed}");
+    assert!(!dir.path().join("dist").exists());
+    // Built: current.
+    assert!(gov(&["build", "src", "--out", "dist"]).status.success());
+    let out = gov(&["build", "src", "--out", "dist", "--check"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(out.stdout.is_empty());
+    // A changed rule, a removed policy, a hand edit.
+    write(
+        "a.gov",
+        "scp A { deny [sagemaker:CreateApp, sagemaker:DeleteApp] }\n",
+    );
+    std::fs::remove_file(dir.path().join("src/b.gov")).unwrap();
+    write("c.gov", "scp C { deny sagemaker:CreateSpace }\n");
+    let before = std::fs::read(dir.path().join("dist/scp/A.json")).unwrap();
+    let out = gov(&["build", "src", "--out", "dist", "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let listed = String::from_utf8(out.stdout).unwrap();
+    assert!(listed.contains("stale: dist/scp/A.json"), "{listed}");
+    assert!(listed.contains("stale: dist/manifest.json"), "{listed}");
+    assert!(listed.contains("missing: dist/scp/C.json"), "{listed}");
+    assert!(
+        listed.contains("no longer produced: dist/scp/B.json"),
+        "{listed}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("dist/scp/A.json")).unwrap(),
+        before
+    );
+}

@@ -50,6 +50,7 @@ pub(crate) fn run_build(
     paths: Vec<PathBuf>,
     out: &Path,
     split: bool,
+    check: bool,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
@@ -76,6 +77,9 @@ pub(crate) fn run_build(
         catalog: Some(catalog.info().clone()),
         ..Default::default()
     };
+    if check {
+        return check_build(&compilation, out, &options, color);
+    }
     match compilation.build(out, &options) {
         Ok(manifest) => {
             for entry in &manifest.policies {
@@ -117,6 +121,59 @@ pub(crate) fn run_build(
             );
             errln!("build failed, nothing written");
             ExitCode::from(if usage { EXIT_USAGE } else { EXIT_FINDINGS })
+        }
+    }
+}
+
+/// `gov build --check`: exit 0 when `out` holds exactly this build.
+fn check_build(
+    compilation: &gov::Compilation,
+    out: &Path,
+    options: &gov::emit::Options,
+    color: bool,
+) -> ExitCode {
+    match compilation.check_build(out, options) {
+        Ok(report) => {
+            let lists = [
+                ("stale", &report.stale),
+                ("missing", &report.missing),
+                ("no longer produced", &report.no_longer_produced),
+            ];
+            for (what, paths) in lists {
+                for p in paths {
+                    outln!("{what}: {}", shown(&out.join(p)));
+                }
+            }
+            if report.is_current() {
+                errln!("{} is up to date", shown(out));
+                ExitCode::SUCCESS
+            } else {
+                let count =
+                    report.stale.len() + report.missing.len() + report.no_longer_produced.len();
+                errln!(
+                    "{} is not up to date: {count} file{} to update; run `gov build` and commit the result",
+                    shown(out),
+                    plural(count)
+                );
+                ExitCode::from(EXIT_FINDINGS)
+            }
+        }
+        Err(errors) => {
+            let mut diags = Vec::new();
+            for e in errors {
+                match e {
+                    BuildError::Diagnostic(d) => diags.push(d),
+                    other => {
+                        usage_error(other.code(), &other);
+                        return ExitCode::from(EXIT_USAGE);
+                    }
+                }
+            }
+            err!(
+                "{}",
+                diag::render_human(&compilation.loaded.sources, &diags, color)
+            );
+            ExitCode::from(EXIT_FINDINGS)
         }
     }
 }

@@ -355,16 +355,102 @@ pub fn build(
     out: &Path,
     options: &Options,
 ) -> Result<Manifest, Vec<BuildError>> {
-    if let Some(source) = options
+    refuse_inside_sources(out, options)?;
+    let (manifest, files) = render_all(inputs, options)?;
+    write::write_all(out, &files)?;
+    Ok(manifest)
+}
+
+fn refuse_inside_sources(out: &Path, options: &Options) -> Result<(), Vec<BuildError>> {
+    match options
         .sources
         .iter()
         .find(|s| s.is_dir() && crate::fsutil::is_inside(out, s))
     {
-        return Err(vec![BuildError::OutputInsideSources {
+        Some(source) => Err(vec![BuildError::OutputInsideSources {
             out: out.to_path_buf(),
             source: source.clone(),
-        }]);
+        }]),
+        None => Ok(()),
     }
+}
+
+/// What `out` lacks to be the build of the inputs (see [`check_current`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Staleness {
+    /// Files the build writes whose bytes differ from those in `out`.
+    pub stale: Vec<PathBuf>,
+    /// Files the build writes that `out` does not hold.
+    pub missing: Vec<PathBuf>,
+    /// Files the manifest in `out` lists that the build no longer writes.
+    pub no_longer_produced: Vec<PathBuf>,
+}
+
+impl Staleness {
+    pub fn is_current(&self) -> bool {
+        self.stale.is_empty() && self.missing.is_empty() && self.no_longer_produced.is_empty()
+    }
+}
+
+/// The largest file `check_current` reads back: far above every kind's limit.
+const MAX_READ_BACK: usize = 16 << 20;
+
+/// Builds in memory and compares with `out`, writing nothing: which files
+/// (paths relative to `out`) are stale, missing or no longer produced.
+pub fn check_current(
+    inputs: &[Input<'_>],
+    out: &Path,
+    options: &Options,
+) -> Result<Staleness, Vec<BuildError>> {
+    refuse_inside_sources(out, options)?;
+    let (manifest, files) = render_all(inputs, options)?;
+    let mut report = Staleness::default();
+    for file in &files {
+        let relative = file.relative();
+        match crate::load::read_limited(&out.join(&relative), MAX_READ_BACK) {
+            Ok((bytes, _)) if bytes == file.bytes => {}
+            Ok(_) => report.stale.push(relative),
+            Err(_) if !out.join(&relative).exists() => report.missing.push(relative),
+            Err(reason) => {
+                return Err(vec![BuildError::Io {
+                    path: out.join(&relative),
+                    reason,
+                }]);
+            }
+        }
+    }
+    // What the build in `out` says it wrote, and this build no longer does.
+    if let Ok((bytes, _)) = crate::load::read_limited(&out.join("manifest.json"), MAX_READ_BACK)
+        && let Ok(old) = serde_json::from_slice::<serde_json::Value>(&bytes)
+    {
+        let now: std::collections::HashSet<String> =
+            manifest.policies.iter().map(|e| e.path.clone()).collect();
+        for entry in old["policies"].as_array().into_iter().flatten() {
+            if let Some(path) = entry["path"].as_str()
+                && !now.contains(path)
+                && is_relative_and_inside(path)
+            {
+                report.no_longer_produced.push(PathBuf::from(path));
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Whether a path read from a manifest stays below the output folder.
+fn is_relative_and_inside(path: &str) -> bool {
+    let p = Path::new(path);
+    !p.is_absolute()
+        && p.components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
+/// Every file of the build, rendered and checked, with its manifest (which
+/// is the last file).
+fn render_all(
+    inputs: &[Input<'_>],
+    options: &Options,
+) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
     let mut diags = Vec::new();
     let mut planned = Vec::new();
     for (index, input) in inputs.iter().enumerate() {
@@ -413,6 +499,5 @@ pub fn build(
         file: "manifest.json".to_string(),
         bytes: manifest_json(&manifest).into_bytes(),
     });
-    write::write_all(out, &files)?;
-    Ok(manifest)
+    Ok((manifest, files))
 }

@@ -24,6 +24,14 @@ impl FileOut {
     fn target(&self, out: &Path) -> PathBuf {
         self.dir(out).join(&self.file)
     }
+
+    /// The path below the output folder.
+    pub(crate) fn relative(&self) -> PathBuf {
+        match self.folder {
+            Some(folder) => Path::new(folder).join(&self.file),
+            None => PathBuf::from(&self.file),
+        }
+    }
 }
 
 fn io_error(path: &Path, reason: impl Into<String>) -> BuildError {
