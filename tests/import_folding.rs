@@ -49,3 +49,21 @@ fn long_groups_fold_in_chunks_that_build() {
         }
     }
 }
+
+/// Whatever import writes builds: a name longer than AWS's 128 characters
+/// (from a long file name) is shortened, not refused later by `gov build`.
+#[test]
+fn long_names_are_shortened_to_what_aws_accepts() {
+    let catalog = Catalog::embedded().unwrap();
+    let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*"}]}"#;
+    let name = "VeryLongPolicyName".repeat(12);
+    let text = import(json, &name, Some(PolicyKind::Scp)).unwrap();
+    let c = gov::compile_texts(&[("t.gov", text.as_str())], catalog);
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    assert_eq!(c.program.policies[0].name.len(), 128);
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = c
+        .build(&dir.path().join("out"), &gov::emit::Options::default())
+        .unwrap();
+    assert_eq!(manifest.policies.len(), 1);
+}

@@ -200,10 +200,14 @@ fn render_policy(
         out.push_str(&consts);
         out.push('\n');
     }
+    // The name becomes a file name and a policy name in AWS: both take at
+    // most 128 characters (an identifier is ASCII).
+    let mut policy_name = render::ident(name);
+    policy_name.truncate(crate::emit::MAX_NAME_LEN);
     out.push_str(&format!(
         "{} {} {{\n",
         render::kind_keyword(kind),
-        render::ident(name)
+        policy_name
     ));
     let mut ranges = Vec::new();
     for (i, r) in rules.iter().enumerate() {
