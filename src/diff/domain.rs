@@ -5,9 +5,7 @@
 use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
 use super::values::{arn_glob_matches, date_reps, glob_matches, ip_reps, numeric_reps};
 use crate::catalog::Catalog;
-use crate::iam::{
-    BaseOperator, OperatorFamily, OperatorSpec, Principal, PrincipalSpec, Resources, Statement,
-};
+use crate::iam::{BaseOperator, OperatorFamily, Principal, PrincipalSpec, Resources, Statement};
 use std::collections::BTreeMap;
 
 /// One key of the request space.
@@ -234,7 +232,7 @@ pub(super) fn build(sides: &[Statements<'_>], catalog: &Catalog) -> Domain {
     for side in sides {
         for stmt in &side.statements {
             for cond in &stmt.conditions {
-                let spec = match OperatorSpec::parse(&cond.operator) {
+                let spec = match cond.operator.spec() {
                     Ok(s) => s,
                     Err(e) => {
                         let note = format!("a condition was not explored: {e}");

@@ -8,7 +8,7 @@ use super::{ActionFinding, Witness};
 use crate::catalog::{Catalog, KeyRef};
 use crate::eval::{self, Decision, Layer, Request};
 use crate::iam::{
-    Actions, Condition, OperatorSpec, PolicyDocument, Resources, Statement, VERSION_2012,
+    Actions, Condition, Operator, PolicyDocument, Resources, Statement, VERSION_2012,
 };
 use crate::ir::PolicyKind;
 use crate::testing;
@@ -368,10 +368,7 @@ fn positions(names: &[String], domain: &Domain) -> Vec<usize> {
 }
 
 fn split(stmt: &Statement, domain: &Domain) -> Split {
-    let erroneous = stmt
-        .conditions
-        .iter()
-        .any(|c| OperatorSpec::parse(&c.operator).is_err());
+    let erroneous = stmt.conditions.iter().any(|c| c.operator.spec().is_err());
     // the statement without conditions: action, resource, principal
     let mut names: Vec<String> = Vec::new();
     let mut on_resource = false;
@@ -399,7 +396,7 @@ fn split(stmt: &Statement, domain: &Domain) -> Split {
         wide_verdicts: HashMap::new(),
     }];
     // the conditions, one part per (operator, key) entry as JSON groups them
-    let mut entries: Vec<(String, String, Vec<Condition>)> = Vec::new();
+    let mut entries: Vec<(Operator, String, Vec<Condition>)> = Vec::new();
     for c in &stmt.conditions {
         // the same operator and key text, as `Statement::condition_blocks`
         // merges them

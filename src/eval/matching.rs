@@ -5,7 +5,7 @@ use super::condition::{arn_matches, entry_holds};
 use super::glob;
 use super::vars;
 use super::{EvalError, Request};
-use crate::iam::{Actions, OperatorSpec, Principal, PrincipalSpec, Resources, Statement};
+use crate::iam::{Actions, Principal, PrincipalSpec, Resources, Statement};
 
 /// `Action` / `NotAction`: `*` and `?` wildcards, case-insensitive (IAM User
 /// Guide, reference_policies_elements_action.html: "action names are not case
@@ -151,7 +151,7 @@ pub(crate) fn statement_applies(
     variables: bool,
 ) -> Result<bool, EvalError> {
     for cond in &stmt.conditions {
-        OperatorSpec::parse(&cond.operator).map_err(EvalError::new)?;
+        cond.operator.spec().map_err(EvalError::new)?;
     }
     if !action_applies(&stmt.actions, &req.action)
         || !resource_applies(stmt.resources.as_ref(), req, variables)
@@ -160,8 +160,9 @@ pub(crate) fn statement_applies(
         return Ok(false);
     }
     for block in stmt.condition_blocks() {
+        let spec = block.operator.spec().map_err(EvalError::new)?;
         for entry in &block.entries {
-            if !entry_holds(block.operator, entry.key, &entry.values, req, variables)? {
+            if !entry_holds(spec, entry.key, &entry.values, req, variables) {
                 return Ok(false);
             }
         }
