@@ -3,8 +3,9 @@
 //! representative, several values), the resources and the principals.
 
 use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
-use super::values::{arn_glob_matches, date_reps, glob_matches, ip_reps, numeric_reps};
+use super::values::{date_reps, ip_reps, numeric_reps};
 use crate::catalog::Catalog;
+use crate::iam::pattern::{Case, arn_glob_matches, equals, glob_matches};
 use crate::iam::{BaseOperator, OperatorFamily, Principal, PrincipalSpec, Resources, Statement};
 use std::collections::BTreeMap;
 
@@ -544,22 +545,21 @@ fn representatives(
         || !info.binaries.is_empty()
         || info.has_bool;
     if info.has_string || (!typed && !info.has_arn) {
+        let case = if info.ignore_case {
+            Case::Insensitive
+        } else {
+            Case::Sensitive
+        };
         let hits = |c: &str| {
             let eq = info
                 .string_consts
                 .iter()
-                .filter(|k| {
-                    if info.ignore_case {
-                        k.to_lowercase() == c.to_lowercase()
-                    } else {
-                        k.as_str() == c
-                    }
-                })
+                .filter(|k| equals(k, c, case))
                 .count();
             let like = info
                 .like_patterns
                 .iter()
-                .filter(|p| glob_matches(p, c, false))
+                .filter(|p| glob_matches(p, c, Case::Sensitive))
                 .count();
             eq + like
         };

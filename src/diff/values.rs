@@ -6,105 +6,6 @@
 use ipnet::IpNet;
 use std::net::IpAddr;
 
-/// `*` and `?` wildcard matching, ASCII case-insensitive when asked
-/// (actions), exact otherwise (condition values).
-pub(super) fn glob_matches(pattern: &str, text: &str, fold_case: bool) -> bool {
-    if pattern.is_ascii() && text.is_ascii() {
-        glob_slices(pattern.as_bytes(), text.as_bytes(), |a, b| {
-            if fold_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
-        })
-    } else {
-        let p: Vec<char> = pattern.chars().collect();
-        let t: Vec<char> = text.chars().collect();
-        glob_slices(&p, &t, |a, b| {
-            if fold_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
-        })
-    }
-}
-
-trait Wild: Copy + PartialEq {
-    fn is_star(self) -> bool;
-    fn is_one(self) -> bool;
-}
-
-impl Wild for u8 {
-    fn is_star(self) -> bool {
-        self == b'*'
-    }
-    fn is_one(self) -> bool {
-        self == b'?'
-    }
-}
-
-impl Wild for char {
-    fn is_star(self) -> bool {
-        self == '*'
-    }
-    fn is_one(self) -> bool {
-        self == '?'
-    }
-}
-
-/// Backtracking on the last `*` only: `O(pattern * text)`.
-fn glob_slices<T: Wild>(p: &[T], t: &[T], same: impl Fn(T, T) -> bool) -> bool {
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match (p.get(pi).copied(), t.get(ti).copied()) {
-            (Some(a), _) if a.is_star() => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            (Some(a), Some(_)) if a.is_one() => {
-                pi += 1;
-                ti += 1;
-            }
-            (Some(a), Some(b)) if same(a, b) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    while p.get(pi).is_some_and(|c| c.is_star()) {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// ARN matching as IAM does it: six colon-separated parts, each globbed on
-/// its own; a pattern without a colon is globbed against the whole text.
-pub(super) fn arn_glob_matches(pattern: &str, text: &str) -> bool {
-    if !pattern.contains(':') {
-        return glob_matches(pattern, text, false);
-    }
-    let p: Vec<&str> = pattern.splitn(6, ':').collect();
-    let t: Vec<&str> = text.splitn(6, ':').collect();
-    match (p.len(), t.len()) {
-        (6, 6) => p
-            .iter()
-            .zip(t.iter())
-            .all(|(a, b)| glob_matches(a, b, false)),
-        (a, b) if a < 6 && b < 6 => glob_matches(pattern, text, false),
-        _ => false,
-    }
-}
-
 /// An exact decimal: `mantissa / 10^scale`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Dec {
@@ -496,25 +397,6 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_matches("ml.*", "ml.x", false));
-        assert!(!glob_matches("ml.*", "ML.x", false));
-        assert!(glob_matches(
-            "sagemaker:create*",
-            "sagemaker:CreateApp",
-            true
-        ));
-        assert!(glob_matches("a?c", "abc", false));
-        assert!(!glob_matches("a?c", "ac", false));
-        assert!(arn_glob_matches("arn:aws:s3:::b/*", "arn:aws:s3:::b/x"));
-        assert!(!arn_glob_matches("arn:*:s3:::b", "arn:aws:s3:::c"));
-        assert!(glob_matches("é*", "éa", false));
-        assert!(!glob_matches("É*", "éa", true));
-        assert!(glob_matches("*a*b", "xxaxxb", false));
-        assert!(!glob_matches("*a*b", "xxaxxbc", false));
     }
 
     #[test]

@@ -31,9 +31,9 @@
 //!   no request value; a request value that cannot be read matches nothing.
 
 use super::Request;
-use super::glob::{self, Tok};
 use super::values::{Decimal, decode_base64, ip_in, parse_bool, parse_date};
 use super::vars;
+use crate::iam::pattern::{self, Case, Tok};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 
 /// A policy value after variable resolution.
@@ -116,7 +116,7 @@ fn prepare<'a>(
             None => PolicyValue::Unresolved,
         }
     } else if pattern_operator {
-        PolicyValue::Pattern(glob::tokens(value))
+        PolicyValue::Pattern(pattern::tokens(value))
     } else {
         PolicyValue::Raw(value)
     }
@@ -126,24 +126,24 @@ fn prepare<'a>(
 /// its positive twin (the caller negates).
 fn positive_match(base: BaseOperator, request: &str, policy: &PolicyValue<'_>) -> bool {
     use BaseOperator::*;
-    let (raw, pattern): (String, Option<&[Tok]>) = match policy {
+    let (raw, tokens): (String, Option<&[Tok]>) = match policy {
         PolicyValue::Unresolved => return false,
         PolicyValue::Raw(text) => ((*text).to_string(), None),
-        PolicyValue::Pattern(tokens) => (glob::text_of(tokens), Some(tokens)),
+        PolicyValue::Pattern(tokens) => (pattern::text_of(tokens), Some(tokens)),
     };
     let chars = || request.chars().collect::<Vec<char>>();
     match base {
         StringEquals | StringNotEquals => request == raw,
         StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => {
-            request.to_lowercase() == raw.to_lowercase()
+            pattern::equals(request, &raw, Case::Insensitive)
         }
-        StringLike | StringNotLike => match pattern {
-            Some(tokens) => glob::matches(tokens, &chars()),
-            None => glob::matches_str(&raw, request, false),
+        StringLike | StringNotLike => match tokens {
+            Some(tokens) => pattern::matches(tokens, &chars()),
+            None => pattern::glob_matches(&raw, request, Case::Sensitive),
         },
-        ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => match pattern {
-            Some(tokens) => arn_matches(tokens, request),
-            None => arn_matches(&glob::tokens(&raw), request),
+        ArnEquals | ArnLike | ArnNotEquals | ArnNotLike => match tokens {
+            Some(tokens) => pattern::arn_matches(tokens, request),
+            None => pattern::arn_glob_matches(&raw, request),
         },
         NumericEquals
         | NumericNotEquals
@@ -187,47 +187,6 @@ fn compare(base: BaseOperator, ord: std::cmp::Ordering) -> bool {
         NumericGreaterThanEquals | DateGreaterThanEquals => ord != Less,
         _ => false,
     }
-}
-
-/// ARN matching as the `Arn*` operators and `Resource` do it: both sides
-/// are split into their six colon-separated parts
-/// (`arn:partition:service:region:account:resource`; the resource part keeps
-/// any further colons) and each part is glob-matched separately, case
-/// sensitively, so a `*` never spans a colon outside the resource part
-/// (reference_policies_elements_condition_operators.html, ARN operators: "Each
-/// of the six colon-delimited components of the ARN is checked separately").
-/// A pattern without any colon (such as `*`) is glob-matched against the
-/// whole text, and so is a pattern when neither side has six parts. When only
-/// one side has six parts there is no match (so `arn:*:role/*` matches no
-/// ARN: its `*` cannot stand for several parts).
-pub(crate) fn arn_matches(pattern: &[Tok], request: &str) -> bool {
-    let request_chars: Vec<char> = request.chars().collect();
-    if !pattern.contains(&Tok::Lit(':')) {
-        return glob::matches(pattern, &request_chars);
-    }
-    let pattern_parts = split6(pattern, |t| *t == Tok::Lit(':'));
-    let request_parts = split6(&request_chars, |c| *c == ':');
-    match (pattern_parts, request_parts) {
-        (Some(p), Some(r)) => p.iter().zip(r.iter()).all(|(p, r)| glob::matches(p, r)),
-        (None, None) => glob::matches(pattern, &request_chars),
-        _ => false,
-    }
-}
-
-/// Splits at the first five separators; `None` when there are fewer.
-fn split6<T>(items: &[T], is_sep: impl Fn(&T) -> bool) -> Option<[&[T]; 6]> {
-    let mut parts: [&[T]; 6] = [&[]; 6];
-    let mut rest = items;
-    for part in parts.iter_mut().take(5) {
-        let at = rest.iter().position(&is_sep)?;
-        let (head, tail) = rest.split_at(at);
-        *part = head;
-        rest = tail.get(1..)?;
-    }
-    if let Some(last) = parts.get_mut(5) {
-        *last = rest;
-    }
-    Some(parts)
 }
 
 #[cfg(test)]

@@ -26,10 +26,11 @@
 //! evaluate once per level.
 
 mod condition;
-mod glob;
 mod matching;
 mod values;
 mod vars;
+
+pub(crate) use matching::action_applies;
 
 use std::collections::BTreeMap;
 use std::fmt;

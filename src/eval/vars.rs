@@ -25,7 +25,7 @@
 //!   values of String and ARN operators. The callers decide that.
 
 use super::Request;
-use super::glob::Tok;
+use crate::iam::pattern::Tok;
 
 /// Resolves the variables of one policy string into pattern tokens. Outside
 /// `${...}`, `*` and `?` are wildcards. `None` when a variable is unresolved.
@@ -126,8 +126,8 @@ fn parse_variable(chars: &[char], start: usize) -> Option<(Variable, usize)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::glob::{matches, text_of};
     use super::*;
+    use crate::iam::pattern::{matches, text_of};
 
     fn req() -> Request {
         Request::new("s3:GetObject")

@@ -11,6 +11,7 @@ mod error;
 mod json;
 mod operator;
 mod parse;
+pub(crate) mod pattern;
 
 pub use error::IamError;
 pub use operator::{
