@@ -26,8 +26,9 @@
 //! evaluate once per level.
 
 mod condition;
+pub(crate) mod date;
 mod matching;
-mod values;
+pub(crate) mod values;
 mod vars;
 
 pub(crate) use matching::action_applies;
