@@ -7,6 +7,7 @@ use super::domain::{self, Domain, Statements};
 use super::{ActionFinding, Witness};
 use crate::catalog::{Catalog, KeyRef};
 use crate::eval::{self, Decision, Layer, Request};
+use crate::iam::variables::{Piece, pieces};
 use crate::iam::{
     Actions, Condition, Operator, PolicyDocument, Resources, Statement, VERSION_2012,
 };
@@ -339,21 +340,13 @@ struct Cached<'a> {
     outcomes: HashMap<Vec<u8>, (Decision, Option<String>)>,
 }
 
-/// The names of the policy variables in `text` (lowercased); a superset is
-/// harmless.
+/// The names of the policy variables in `text` (lowercased, as the domain
+/// keys them); read whatever the operator, so a superset of those resolved.
 fn variable_names(text: &str, into: &mut Vec<String>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = rest.get(start + 2..).unwrap_or_default();
-        let end = after.find(['}', ',']).unwrap_or(after.len());
-        into.push(
-            after
-                .get(..end)
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase(),
-        );
-        rest = after;
+    for piece in pieces(text) {
+        if let Piece::Variable { name, .. } = piece {
+            into.push(name.to_ascii_lowercase());
+        }
     }
 }
 

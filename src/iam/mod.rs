@@ -12,6 +12,7 @@ mod json;
 mod operator;
 mod parse;
 pub(crate) mod pattern;
+pub(crate) mod variables;
 
 pub use error::IamError;
 pub use operator::{
