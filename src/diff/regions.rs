@@ -505,6 +505,27 @@ mod tests {
         assert!(reps.contains(&key.to_string()));
     }
 
+    proptest::proptest! {
+        /// The automata place witnesses; the evaluator's matcher judges
+        /// them. They must read every pattern alike.
+        #[test]
+        fn automata_agree_with_the_evaluator(
+            pattern in "[ab:*?]{0,14}",
+            text in "[ab:]{0,14}",
+        ) {
+            use crate::iam::pattern::{Case, arn_glob_matches, glob_matches};
+            proptest::prop_assert_eq!(
+                Pattern::glob(&pattern, false).matches(&text),
+                glob_matches(&pattern, &text, Case::Sensitive)
+            );
+            proptest::prop_assert_eq!(
+                Pattern::glob(&pattern, true).matches(&text),
+                arn_glob_matches(&pattern, &text)
+            );
+            proptest::prop_assert_eq!(Pattern::literal(&pattern).matches(&text), pattern == text);
+        }
+    }
+
     #[test]
     fn a_small_cap_says_so() {
         let (_, complete) = regions(&globs(&["*a*b*c*", "*c*b*a*", "?????*"]), &[], true, 3);
