@@ -25,6 +25,43 @@ pub struct Scan {
     pub errors: Vec<LexError>,
 }
 
+/// The reserved words of the language, the one list in Rust: the grammar's
+/// `keyword` rule (which pest cannot take from here) lists the same words, a
+/// test says so; the scanner cuts at some of them, the importer keeps names
+/// clear of them.
+pub const KEYWORDS: &[&str] = &[
+    "use",
+    "import",
+    "const",
+    "scp",
+    "rcp",
+    "policy",
+    "resource_policy",
+    "key_policy",
+    "allow",
+    "deny",
+    "to",
+    "on",
+    "except",
+    "when",
+    "unless",
+    "and",
+    "or",
+    "not",
+    "in",
+    "like",
+    "any",
+    "all",
+    "present",
+    "absent",
+    "true",
+    "false",
+    "anyone",
+    "test",
+    "for",
+];
+
+/// The keywords that start a top-level item.
 const ITEM_KEYWORDS: &[&str] = &[
     "use",
     "import",
@@ -37,6 +74,7 @@ const ITEM_KEYWORDS: &[&str] = &[
     "test",
 ];
 
+/// The keywords that start a rule.
 const RULE_KEYWORDS: &[&str] = &["allow", "deny"];
 
 /// Cuts `text` into pieces that start where a keyword of `keywords` stands at
@@ -264,6 +302,24 @@ mod tests {
         );
         let scan = split_items(&deep);
         assert!(matches!(scan.errors[0], LexError::TooDeep { .. }));
+    }
+
+    #[test]
+    fn keywords_are_the_grammars() {
+        let grammar = include_str!("../../grammar/gov.pest");
+        let rule = grammar
+            .split_once("\nkeyword = _{")
+            .and_then(|(_, rest)| rest.split_once('}'))
+            .map(|(body, _)| body)
+            .expect("the grammar has a `keyword` rule");
+        let mut in_grammar: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        let mut here = KEYWORDS.to_vec();
+        in_grammar.sort_unstable();
+        here.sort_unstable();
+        assert_eq!(in_grammar, here);
+        for kw in ITEM_KEYWORDS.iter().chain(RULE_KEYWORDS) {
+            assert!(KEYWORDS.contains(kw), "{kw}");
+        }
     }
 
     #[test]
