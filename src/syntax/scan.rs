@@ -28,8 +28,10 @@ pub struct Scan {
 /// The reserved words of the language, the one list in Rust: the grammar's
 /// `keyword` rule (which pest cannot take from here) lists the same words, a
 /// test says so; the scanner cuts at some of them, the importer keeps names
-/// clear of them.
+/// clear of them. In three runs: the words that start a top-level item,
+/// those that start a rule, the others.
 pub const KEYWORDS: &[&str] = &[
+    // items
     "use",
     "import",
     "const",
@@ -38,8 +40,11 @@ pub const KEYWORDS: &[&str] = &[
     "policy",
     "resource_policy",
     "key_policy",
+    "test",
+    // rules
     "allow",
     "deny",
+    // the others
     "to",
     "on",
     "except",
@@ -57,25 +62,19 @@ pub const KEYWORDS: &[&str] = &[
     "true",
     "false",
     "anyone",
-    "test",
     "for",
 ];
 
+/// How many words of [`KEYWORDS`] start a top-level item, and how many
+/// after them a rule.
+const ITEM_WORDS: usize = 9;
+const RULE_WORDS: usize = 2;
+
 /// The keywords that start a top-level item.
-const ITEM_KEYWORDS: &[&str] = &[
-    "use",
-    "import",
-    "const",
-    "scp",
-    "rcp",
-    "policy",
-    "resource_policy",
-    "key_policy",
-    "test",
-];
+const ITEM_KEYWORDS: &[&str] = KEYWORDS.split_at(ITEM_WORDS).0;
 
 /// The keywords that start a rule.
-const RULE_KEYWORDS: &[&str] = &["allow", "deny"];
+const RULE_KEYWORDS: &[&str] = KEYWORDS.split_at(ITEM_WORDS).1.split_at(RULE_WORDS).0;
 
 /// Cuts `text` into pieces that start where a keyword of `keywords` stands at
 /// nesting depth `level` (outside strings and comments); doc comments and
@@ -317,9 +316,14 @@ mod tests {
         in_grammar.sort_unstable();
         here.sort_unstable();
         assert_eq!(in_grammar, here);
-        for kw in ITEM_KEYWORDS.iter().chain(RULE_KEYWORDS) {
-            assert!(KEYWORDS.contains(kw), "{kw}");
-        }
+        // an item is a declaration, a policy of some kind, or a test
+        let mut items = vec!["use", "import", "const", "test"];
+        items.extend(crate::policy::PolicyKind::ALL.map(|k| k.keyword()));
+        let mut item_keywords = ITEM_KEYWORDS.to_vec();
+        items.sort_unstable();
+        item_keywords.sort_unstable();
+        assert_eq!(item_keywords, items);
+        assert_eq!(RULE_KEYWORDS, ["allow", "deny"]);
     }
 
     #[test]
