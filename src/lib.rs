@@ -28,7 +28,6 @@ pub mod jsonlint;
 pub mod load;
 pub mod lower;
 pub mod policy;
-pub mod semantics;
 pub mod source;
 pub mod syntax;
 pub mod testing;

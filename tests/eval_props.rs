@@ -33,7 +33,7 @@ fn condition() -> impl Strategy<Value = Condition> {
         prop::collection::vec(word(), 1..3),
     )
         .prop_map(|(op, key, values)| Condition {
-            operator: op.to_string(),
+            operator: op.into(),
             key: key.to_string(),
             values: if op == "Null" {
                 vec!["true".to_string()]
@@ -126,7 +126,7 @@ proptest! {
                 actions: Actions::Action(vec!["*".to_string()]),
                 resources: None,
                 conditions: vec![Condition {
-                    operator,
+                    operator: operator.into(),
                     key: "svc:K".to_string(),
                     values: values.clone(),
                 }],

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use gov::catalog::{Catalog, KeyType};
 use gov::diag::render_human;
 use gov::eval::{Request, evaluate_document};
-use gov::iam::{Actions, PolicyDocument, Principal, PrincipalSpec, Resources};
+use gov::iam::{Actions, BaseOperator, PolicyDocument, Principal, PrincipalSpec, Resources};
 use gov::import::import;
 use gov::jsonlint::PolicyKind;
 use gov::source::SourceMap;
@@ -196,8 +196,9 @@ fn keys_of(doc: &PolicyDocument) -> BTreeMap<String, (String, Vec<String>)> {
             let entry = keys
                 .entry(c.key.to_ascii_lowercase())
                 .or_insert_with(|| (c.key.clone(), Vec::new()));
-            if !c.operator.eq_ignore_ascii_case("Null")
-                && !c.operator.to_ascii_lowercase().ends_with(":null")
+            if c.operator
+                .spec()
+                .map_or(true, |s| s.base != BaseOperator::Null)
             {
                 for v in &c.values {
                     if !entry.1.contains(v) {

@@ -8,14 +8,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod oracle;
+
 use gov::catalog::KeyType;
 use gov::eval::{Request, evaluate_document};
 use gov::iam::PolicyDocument;
 use gov::ir::{self, Atom, ElemOp, Expr, Key, Literal, Quant};
 use gov::lower::lower_policy;
 use gov::policy::PolicyKind;
-use gov::semantics::{Context, holds};
 use gov::source::Span;
+use oracle::{Context, holds};
 use proptest::prelude::*;
 
 const STR1: &str = "test:Str";

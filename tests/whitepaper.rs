@@ -107,7 +107,7 @@ fn key_values(docs: &[&PolicyDocument]) -> Vec<(String, Vec<String>)> {
                     add(&c.key, Some("some-value".into()));
                     continue;
                 }
-                if c.operator.starts_with("Bool") {
+                if c.operator.as_str().starts_with("Bool") {
                     add(&c.key, Some("true".into()));
                     add(&c.key, Some("false".into()));
                     continue;
@@ -118,7 +118,7 @@ fn key_values(docs: &[&PolicyDocument]) -> Vec<(String, Vec<String>)> {
                         add(var, Some("alice".into()));
                         add(&c.key, Some("alice".into()));
                         add(&c.key, Some("bob".into()));
-                    } else if c.operator.contains("IpAddress") {
+                    } else if c.operator.as_str().contains("IpAddress") {
                         let net: ipnet::IpNet = v
                             .parse()
                             .unwrap_or_else(|_| format!("{v}/32").parse().unwrap());

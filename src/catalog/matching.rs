@@ -1,5 +1,6 @@
-//! Name matching helpers: templated condition keys, action globs and the
-//! case-insensitive comparisons shared by the catalog.
+//! Name matching helpers: templated condition keys and the case-insensitive
+//! comparisons shared by the catalog. Action globs are IAM's wildcard
+//! patterns ([`crate::iam::pattern`]).
 
 /// One piece of a templated key such as `sagemaker:ResourceTag/${TagKey}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,36 +160,6 @@ pub(crate) fn listed_covers(listed: &str, pattern: &str, name: &str) -> bool {
     is_template(listed) && Template::parse(listed).is_some_and(|t| t.fill(name).is_some())
 }
 
-/// IAM-style glob on names: `*` is any run of characters, `?` one character;
-/// case-insensitive.
-pub(crate) fn glob_matches(glob: &str, name: &str) -> bool {
-    let pattern: Vec<char> = glob.chars().flat_map(char::to_lowercase).collect();
-    let text: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some('*') => {
-                star = Some((p, t));
-                p += 1;
-            }
-            Some(&c) if c == '?' || c == text[t] => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[p..].iter().all(|&c| c == '*')
-}
-
 /// The service prefix of a key or action name: the text before the first `:`.
 pub(crate) fn split_prefix(name: &str) -> Option<(&str, &str)> {
     name.split_once(':')
@@ -225,16 +196,5 @@ mod tests {
         );
         assert!(Template::parse("sagemaker:VpcSubnets").is_none());
         assert!(Template::parse("a:<").is_none());
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob_matches("Create*", "CreateApp"));
-        assert!(glob_matches("create?pp", "CreateApp"));
-        assert!(glob_matches("*", "x"));
-        assert!(glob_matches("*App", "CreateApp"));
-        assert!(!glob_matches("*Ap", "CreateApp"));
-        assert!(glob_matches("C*e*A*p", "CreateApp"));
-        assert!(!glob_matches("Delete*", "CreateApp"));
     }
 }

@@ -10,8 +10,9 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use super::format;
-use super::matching::{Template, glob_matches, is_template};
+use super::matching::{Template, is_template};
 use super::{Action, KeyDef, KeyRef, ResourceType};
+use crate::iam::pattern::{Case, glob_matches};
 
 /// The catalog text: the embedded one, or one read at run time.
 #[derive(Debug, Clone)]
@@ -328,7 +329,7 @@ impl Service {
     /// case-insensitively, in catalog order.
     pub fn actions_matching(&self, glob: &str) -> Vec<&Action> {
         (0..self.actions.len())
-            .filter(|&i| glob_matches(glob, self.action_name(i)))
+            .filter(|&i| glob_matches(glob, self.action_name(i), Case::Insensitive))
             .filter_map(|i| self.action_at(i))
             .collect()
     }

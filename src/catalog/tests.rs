@@ -59,6 +59,20 @@ fn sagemaker_facts_in_module() {
 }
 
 #[test]
+fn action_globs_ignore_case() {
+    let sm = embedded().service("sagemaker").unwrap();
+    let names =
+        |glob: &str| -> Vec<&str> { sm.actions_matching(glob).iter().map(|a| a.name()).collect() };
+    assert_eq!(names("createapp"), vec!["CreateApp"]);
+    assert_eq!(names("Create?pp"), vec!["CreateApp"]);
+    assert!(names("create*").contains(&"CreateApp"));
+    assert!(names("C*e*A*p").contains(&"CreateApp"));
+    assert!(!names("*Ap").contains(&"CreateApp"));
+    assert!(names("Delete*").iter().all(|n| n.starts_with("Delete")));
+    assert_eq!(names("*").len(), sm.actions().count());
+}
+
+#[test]
 fn errors_are_lowercase_without_period() {
     let cases = [
         String::new(),

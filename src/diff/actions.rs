@@ -1,8 +1,9 @@
 //! The actions a diff looks at: every action either side names, wildcards
 //! and `NotAction` expanded against the catalog.
 
-use super::values::glob_matches;
 use crate::catalog::Catalog;
+use crate::eval::action_applies;
+use crate::iam::pattern::{Case, glob_matches};
 use crate::iam::{Actions, PolicyDocument, Statement};
 use std::collections::HashSet;
 
@@ -10,13 +11,10 @@ use std::collections::HashSet;
 /// 22,000, so only a catalog far larger than AWS's reaches it.
 pub const MAX_ACTIONS: usize = 50_000;
 
-/// Whether a statement's `Action` / `NotAction` covers `action`.
+/// Whether a statement's `Action` / `NotAction` covers `action`, as the
+/// evaluator reads it.
 pub(super) fn statement_covers(stmt: &Statement, action: &str) -> bool {
-    let any = |list: &[String]| list.iter().any(|p| glob_matches(p, action, true));
-    match &stmt.actions {
-        Actions::Action(list) => any(list),
-        Actions::NotAction(list) => !any(list),
-    }
+    action_applies(&stmt.actions, action)
 }
 
 /// Collects actions without case duplicates, keeping the first spelling.
@@ -51,7 +49,7 @@ fn expand(pattern: &str, catalog: &Catalog, into: &mut Collector) -> bool {
     let services: Vec<&crate::catalog::Service> = if has_wildcard(service) {
         let prefixes: Vec<String> = catalog
             .service_prefixes()
-            .filter(|p| glob_matches(service, p, true))
+            .filter(|p| glob_matches(service, p, Case::Insensitive))
             .map(str::to_string)
             .collect();
         prefixes.iter().filter_map(|p| catalog.service(p)).collect()

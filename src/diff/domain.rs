@@ -3,11 +3,11 @@
 //! representative, several values), the resources and the principals.
 
 use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
-use super::values::{arn_glob_matches, date_reps, glob_matches, ip_reps, numeric_reps};
+use super::values::{date_reps, ip_reps, numeric_reps};
 use crate::catalog::Catalog;
-use crate::iam::{
-    BaseOperator, OperatorFamily, OperatorSpec, Principal, PrincipalSpec, Resources, Statement,
-};
+use crate::iam::pattern::{Case, arn_glob_matches, equals, glob_matches};
+use crate::iam::variables::{Piece, pieces};
+use crate::iam::{BaseOperator, OperatorFamily, Principal, PrincipalSpec, Resources, Statement};
 use std::collections::BTreeMap;
 
 /// One key of the request space.
@@ -134,59 +134,36 @@ fn fill(
     vars: &mut Vars,
     use_defaults: bool,
 ) -> (String, bool) {
-    let chars: Vec<char> = value.chars().collect();
+    let read = if variables {
+        pieces(value)
+    } else {
+        value.chars().map(Piece::Char).collect()
+    };
     let mut out = String::new();
     let mut has_default = false;
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        if variables && c == '$' && chars.get(i + 1) == Some(&'{') {
-            let close = chars
-                .iter()
-                .skip(i + 2)
-                .position(|&d| d == '}')
-                .map(|p| p + i + 2);
-            if let Some(close) = close {
-                let inner: String = chars.get(i + 2..close).unwrap_or_default().iter().collect();
-                let (name, default) = match inner.split_once(',') {
-                    Some((n, d)) => {
-                        let d = d.trim();
-                        let d = d
-                            .strip_prefix('\'')
-                            .and_then(|d| d.strip_suffix('\''))
-                            .map(str::to_string);
-                        (n.trim().to_string(), d)
+    for piece in read {
+        match piece {
+            Piece::Char(c) => match (mode, c) {
+                (Mode::Witness, '*' | '?') | (Mode::ShortWitness, '?') => out.push('x'),
+                (Mode::ShortWitness, '*') => {}
+                _ => out.push(c),
+            },
+            Piece::Escaped(c) => out.push(c),
+            Piece::Variable { name, default } => {
+                let token = vars.token(&name);
+                match default {
+                    Some(d) => {
+                        has_default = true;
+                        out.push_str(if use_defaults { &d } else { &token });
+                        vars.defaults
+                            .entry(name.to_ascii_lowercase())
+                            .or_default()
+                            .push(d);
                     }
-                    None => (inner.trim().to_string(), None),
-                };
-                if !name.is_empty() {
-                    match name.as_str() {
-                        "*" | "?" | "$" => out.push_str(&name),
-                        _ => {
-                            let token = vars.token(&name);
-                            match default {
-                                Some(d) => {
-                                    has_default = true;
-                                    vars.defaults
-                                        .entry(name.to_ascii_lowercase())
-                                        .or_default()
-                                        .push(d.clone());
-                                    out.push_str(if use_defaults { &d } else { &token });
-                                }
-                                None => out.push_str(&token),
-                            }
-                        }
-                    }
-                    i = close + 1;
-                    continue;
+                    None => out.push_str(&token),
                 }
             }
         }
-        match (mode, c) {
-            (Mode::Witness, '*' | '?') | (Mode::ShortWitness, '?') => out.push('x'),
-            (Mode::ShortWitness, '*') => {}
-            _ => out.push(c),
-        }
-        i += 1;
     }
     (out, has_default)
 }
@@ -234,7 +211,7 @@ pub(super) fn build(sides: &[Statements<'_>], catalog: &Catalog) -> Domain {
     for side in sides {
         for stmt in &side.statements {
             for cond in &stmt.conditions {
-                let spec = match OperatorSpec::parse(&cond.operator) {
+                let spec = match cond.operator.spec() {
                     Ok(s) => s,
                     Err(e) => {
                         let note = format!("a condition was not explored: {e}");
@@ -546,22 +523,21 @@ fn representatives(
         || !info.binaries.is_empty()
         || info.has_bool;
     if info.has_string || (!typed && !info.has_arn) {
+        let case = if info.ignore_case {
+            Case::Insensitive
+        } else {
+            Case::Sensitive
+        };
         let hits = |c: &str| {
             let eq = info
                 .string_consts
                 .iter()
-                .filter(|k| {
-                    if info.ignore_case {
-                        k.to_lowercase() == c.to_lowercase()
-                    } else {
-                        k.as_str() == c
-                    }
-                })
+                .filter(|k| equals(k, c, case))
                 .count();
             let like = info
                 .like_patterns
                 .iter()
-                .filter(|p| glob_matches(p, c, false))
+                .filter(|p| glob_matches(p, c, Case::Sensitive))
                 .count();
             eq + like
         };
@@ -676,6 +652,18 @@ mod tests {
         assert_eq!(
             fill("${aws:username}", Mode::Literal, false, &mut vars, false).0,
             "${aws:username}"
+        );
+        // a default not in quotes makes the text literal, as the evaluator
+        // reads it (the diff's own reader once took `aws:username` from it)
+        assert_eq!(
+            fill(
+                "${aws:username, none}",
+                Mode::Literal,
+                true,
+                &mut vars,
+                false
+            ),
+            ("${aws:username, none}".to_string(), false)
         );
     }
 

@@ -7,8 +7,9 @@ use super::domain::{self, Domain, Statements};
 use super::{ActionFinding, Witness};
 use crate::catalog::{Catalog, KeyRef};
 use crate::eval::{self, Decision, Layer, Request};
+use crate::iam::variables::{Piece, pieces};
 use crate::iam::{
-    Actions, Condition, OperatorSpec, PolicyDocument, Resources, Statement, VERSION_2012,
+    Actions, Condition, Operator, PolicyDocument, Resources, Statement, VERSION_2012,
 };
 use crate::ir::PolicyKind;
 use crate::testing;
@@ -339,21 +340,13 @@ struct Cached<'a> {
     outcomes: HashMap<Vec<u8>, (Decision, Option<String>)>,
 }
 
-/// The names of the policy variables in `text` (lowercased); a superset is
-/// harmless.
+/// The names of the policy variables in `text` (lowercased, as the domain
+/// keys them); read whatever the operator, so a superset of those resolved.
 fn variable_names(text: &str, into: &mut Vec<String>) {
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = rest.get(start + 2..).unwrap_or_default();
-        let end = after.find(['}', ',']).unwrap_or(after.len());
-        into.push(
-            after
-                .get(..end)
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase(),
-        );
-        rest = after;
+    for piece in pieces(text) {
+        if let Piece::Variable { name, .. } = piece {
+            into.push(name.to_ascii_lowercase());
+        }
     }
 }
 
@@ -368,10 +361,7 @@ fn positions(names: &[String], domain: &Domain) -> Vec<usize> {
 }
 
 fn split(stmt: &Statement, domain: &Domain) -> Split {
-    let erroneous = stmt
-        .conditions
-        .iter()
-        .any(|c| OperatorSpec::parse(&c.operator).is_err());
+    let erroneous = stmt.conditions.iter().any(|c| c.operator.spec().is_err());
     // the statement without conditions: action, resource, principal
     let mut names: Vec<String> = Vec::new();
     let mut on_resource = false;
@@ -399,7 +389,7 @@ fn split(stmt: &Statement, domain: &Domain) -> Split {
         wide_verdicts: HashMap::new(),
     }];
     // the conditions, one part per (operator, key) entry as JSON groups them
-    let mut entries: Vec<(String, String, Vec<Condition>)> = Vec::new();
+    let mut entries: Vec<(Operator, String, Vec<Condition>)> = Vec::new();
     for c in &stmt.conditions {
         // the same operator and key text, as `Statement::condition_blocks`
         // merges them

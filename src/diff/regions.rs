@@ -5,6 +5,7 @@
 //! automata over the characters they name plus one fresh character (the
 //! other characters all behave like it).
 
+use crate::iam::variables::{Piece, pieces};
 use std::collections::{HashMap, HashSet, VecDeque};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,52 +100,33 @@ impl Pattern {
     /// `${name, 'default'}`) is a variable and `${*}`, `${?}`, `${$}` are
     /// plain characters.
     pub(super) fn parse(text: &str, kind: Kind, variables: bool) -> Pattern {
-        let chars: Vec<char> = text.chars().collect();
-        let mut toks = Vec::with_capacity(chars.len());
+        let read = if variables {
+            pieces(text)
+        } else {
+            text.chars().map(Piece::Char).collect()
+        };
+        let mut toks = Vec::with_capacity(read.len());
         let mut vars: Vec<String> = Vec::new();
-        let mut i = 0;
-        while let Some(&c) = chars.get(i) {
-            if variables && c == '$' && chars.get(i + 1) == Some(&'{') {
-                let close = chars
-                    .iter()
-                    .skip(i + 2)
-                    .position(|&d| d == '}')
-                    .map(|p| p + i + 2);
-                if let Some(close) = close {
-                    let inner: String =
-                        chars.get(i + 2..close).unwrap_or_default().iter().collect();
-                    let name = inner
-                        .split(',')
-                        .next()
-                        .unwrap_or_default()
-                        .trim()
-                        .to_string();
-                    if !name.is_empty() {
-                        match name.as_str() {
-                            "*" | "?" | "$" => toks.extend(name.chars().map(Tok::Lit)),
-                            _ => {
-                                let lower = name.to_ascii_lowercase();
-                                let index = match vars.iter().position(|v| *v == lower) {
-                                    Some(at) => at,
-                                    None => {
-                                        vars.push(lower);
-                                        vars.len() - 1
-                                    }
-                                };
-                                toks.push(Tok::Var(index));
-                            }
+        for piece in read {
+            toks.push(match piece {
+                Piece::Char(c) => match (kind, c) {
+                    (Kind::Glob | Kind::Arn, '*') => Tok::Star,
+                    (Kind::Glob | Kind::Arn, '?') => Tok::One,
+                    _ => Tok::Lit(c),
+                },
+                Piece::Escaped(c) => Tok::Lit(c),
+                Piece::Variable { name, .. } => {
+                    let lower = name.to_ascii_lowercase();
+                    let index = match vars.iter().position(|v| *v == lower) {
+                        Some(at) => at,
+                        None => {
+                            vars.push(lower);
+                            vars.len() - 1
                         }
-                        i = close + 1;
-                        continue;
-                    }
+                    };
+                    Tok::Var(index)
                 }
-            }
-            toks.push(match (kind, c) {
-                (Kind::Glob | Kind::Arn, '*') => Tok::Star,
-                (Kind::Glob | Kind::Arn, '?') => Tok::One,
-                _ => Tok::Lit(c),
             });
-            i += 1;
         }
         Pattern::new(toks, kind == Kind::Arn, vars)
     }
@@ -500,6 +482,10 @@ mod tests {
         let escaped = Pattern::parse("a${*}", Kind::Glob, true);
         assert!(escaped.matches("a*") && !escaped.matches("ab"));
         assert!(!Pattern::parse("${x}", Kind::Literal, false).has_variables());
+        // a malformed variable is text, as the evaluator reads it
+        let malformed = Pattern::parse("${aws:username, none}", Kind::Literal, true);
+        assert!(!malformed.has_variables());
+        assert!(malformed.matches("${aws:username, none}"));
     }
 
     #[test]
@@ -517,6 +503,27 @@ mod tests {
         let (reps, complete) = regions(&[Pattern::glob(key, true)], &[], true, 10_000);
         assert!(complete);
         assert!(reps.contains(&key.to_string()));
+    }
+
+    proptest::proptest! {
+        /// The automata place witnesses; the evaluator's matcher judges
+        /// them. They must read every pattern alike.
+        #[test]
+        fn automata_agree_with_the_evaluator(
+            pattern in "[ab:*?]{0,14}",
+            text in "[ab:]{0,14}",
+        ) {
+            use crate::iam::pattern::{Case, arn_glob_matches, glob_matches};
+            proptest::prop_assert_eq!(
+                Pattern::glob(&pattern, false).matches(&text),
+                glob_matches(&pattern, &text, Case::Sensitive)
+            );
+            proptest::prop_assert_eq!(
+                Pattern::glob(&pattern, true).matches(&text),
+                arn_glob_matches(&pattern, &text)
+            );
+            proptest::prop_assert_eq!(Pattern::literal(&pattern).matches(&text), pattern == text);
+        }
     }
 
     #[test]

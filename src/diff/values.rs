@@ -3,107 +3,10 @@
 //! into (each constant, between two constants, below and above all of them,
 //! inside each CIDR range and outside all of them, …).
 
+use crate::eval::date::{Instant, NANOS, format_date, parse_date};
+use crate::eval::values::{Decimal, parse_network};
 use ipnet::IpNet;
 use std::net::IpAddr;
-
-/// `*` and `?` wildcard matching, ASCII case-insensitive when asked
-/// (actions), exact otherwise (condition values).
-pub(super) fn glob_matches(pattern: &str, text: &str, fold_case: bool) -> bool {
-    if pattern.is_ascii() && text.is_ascii() {
-        glob_slices(pattern.as_bytes(), text.as_bytes(), |a, b| {
-            if fold_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
-        })
-    } else {
-        let p: Vec<char> = pattern.chars().collect();
-        let t: Vec<char> = text.chars().collect();
-        glob_slices(&p, &t, |a, b| {
-            if fold_case {
-                a.eq_ignore_ascii_case(&b)
-            } else {
-                a == b
-            }
-        })
-    }
-}
-
-trait Wild: Copy + PartialEq {
-    fn is_star(self) -> bool;
-    fn is_one(self) -> bool;
-}
-
-impl Wild for u8 {
-    fn is_star(self) -> bool {
-        self == b'*'
-    }
-    fn is_one(self) -> bool {
-        self == b'?'
-    }
-}
-
-impl Wild for char {
-    fn is_star(self) -> bool {
-        self == '*'
-    }
-    fn is_one(self) -> bool {
-        self == '?'
-    }
-}
-
-/// Backtracking on the last `*` only: `O(pattern * text)`.
-fn glob_slices<T: Wild>(p: &[T], t: &[T], same: impl Fn(T, T) -> bool) -> bool {
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match (p.get(pi).copied(), t.get(ti).copied()) {
-            (Some(a), _) if a.is_star() => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            (Some(a), Some(_)) if a.is_one() => {
-                pi += 1;
-                ti += 1;
-            }
-            (Some(a), Some(b)) if same(a, b) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    while p.get(pi).is_some_and(|c| c.is_star()) {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-/// ARN matching as IAM does it: six colon-separated parts, each globbed on
-/// its own; a pattern without a colon is globbed against the whole text.
-pub(super) fn arn_glob_matches(pattern: &str, text: &str) -> bool {
-    if !pattern.contains(':') {
-        return glob_matches(pattern, text, false);
-    }
-    let p: Vec<&str> = pattern.splitn(6, ':').collect();
-    let t: Vec<&str> = text.splitn(6, ':').collect();
-    match (p.len(), t.len()) {
-        (6, 6) => p
-            .iter()
-            .zip(t.iter())
-            .all(|(a, b)| glob_matches(a, b, false)),
-        (a, b) if a < 6 && b < 6 => glob_matches(pattern, text, false),
-        _ => false,
-    }
-}
 
 /// An exact decimal: `mantissa / 10^scale`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,47 +15,13 @@ struct Dec {
     scale: u32,
 }
 
+/// Past this many decimal places, a constant gets no neighbours.
 const MAX_SCALE: u32 = 18;
 
+/// A constant as the `Numeric*` operators read it.
 fn parse_dec(text: &str) -> Option<Dec> {
-    let t = text.trim();
-    let (negative, body) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let (mant_text, exp) = match body.find(['e', 'E']) {
-        Some(i) => {
-            let exp: i32 = body.get(i + 1..)?.parse().ok()?;
-            (body.get(..i)?, exp)
-        }
-        None => (body, 0),
-    };
-    let (int, frac) = mant_text.split_once('.').unwrap_or((mant_text, ""));
-    if (int.is_empty() && frac.is_empty())
-        || !int.bytes().all(|b| b.is_ascii_digit())
-        || !frac.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let mut mantissa: i128 = 0;
-    for b in int.bytes().chain(frac.bytes()) {
-        mantissa = mantissa
-            .checked_mul(10)?
-            .checked_add(i128::from(b - b'0'))?;
-    }
-    let mut scale = i64::try_from(frac.len()).ok()? - i64::from(exp);
-    while scale < 0 {
-        mantissa = mantissa.checked_mul(10)?;
-        scale += 1;
-    }
-    let scale = u32::try_from(scale).ok()?;
-    if scale > MAX_SCALE {
-        return None;
-    }
-    Some(Dec {
-        mantissa: if negative { -mantissa } else { mantissa },
-        scale,
-    })
+    let (mantissa, scale) = Decimal::parse(text)?.fixed_point()?;
+    (scale <= MAX_SCALE).then_some(Dec { mantissa, scale })
 }
 
 fn rescale(d: Dec, scale: u32) -> Option<i128> {
@@ -237,127 +106,6 @@ pub(super) fn numeric_reps(constants: &[String]) -> Vec<String> {
     out
 }
 
-/// Nanoseconds since the epoch.
-type Instant = i128;
-const NANOS: i128 = 1_000_000_000;
-
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-fn num(t: &str, r: std::ops::Range<usize>) -> Option<i64> {
-    let s = t.get(r)?;
-    if s.bytes().all(|b| b.is_ascii_digit()) {
-        s.parse().ok()
-    } else {
-        None
-    }
-}
-
-fn frac_nanos(frac: &str) -> Option<i128> {
-    if !frac.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let mut nanos = 0i128;
-    let mut scale = NANOS / 10;
-    for b in frac.bytes().take(9) {
-        nanos += i128::from(b - b'0') * scale;
-        scale /= 10;
-    }
-    Some(nanos)
-}
-
-/// Epoch seconds, or `YYYY-MM-DD[Thh:mm[:ss[.f]][Z|±hh[:mm]]]`.
-fn parse_date(text: &str) -> Option<Instant> {
-    let t = text.trim();
-    let body = t.strip_prefix('-').unwrap_or(t);
-    if !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-        if int.len() > 20 {
-            return None;
-        }
-        let seconds: i128 = int.parse().ok()?;
-        let v = seconds.checked_mul(NANOS)?.checked_add(frac_nanos(frac)?)?;
-        return Some(if t.starts_with('-') { -v } else { v });
-    }
-    if !t.is_ascii() || t.len() < 10 || t.get(4..5) != Some("-") || t.get(7..8) != Some("-") {
-        return None;
-    }
-    let (year, month, day) = (num(t, 0..4)?, num(t, 5..7)?, num(t, 8..10)?);
-    let mut seconds = i128::from(days_from_civil(year, month, day)) * 86_400;
-    let mut nanos = 0i128;
-    let mut rest = t.get(10..)?;
-    if let Some(r) = rest.strip_prefix('T') {
-        let (h, m) = (num(r, 0..2)?, num(r, 3..5)?);
-        if r.get(2..3) != Some(":") {
-            return None;
-        }
-        seconds += i128::from(h * 3600 + m * 60);
-        rest = r.get(5..)?;
-        if let Some(r) = rest.strip_prefix(':') {
-            seconds += i128::from(num(r, 0..2)?);
-            rest = r.get(2..)?;
-            if let Some(r) = rest.strip_prefix('.') {
-                let end = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
-                nanos = frac_nanos(r.get(..end)?)?;
-                rest = r.get(end..)?;
-            }
-        }
-        if rest == "Z" || rest.is_empty() {
-            rest = "";
-        } else {
-            let sign: i128 = match rest.get(..1) {
-                Some("+") => 1,
-                Some("-") => -1,
-                _ => return None,
-            };
-            let zone = rest.get(1..)?.replace(':', "");
-            let zh = num(&zone, 0..2)?;
-            let zm = if zone.len() > 2 { num(&zone, 2..4)? } else { 0 };
-            seconds -= sign * i128::from(zh * 3600 + zm * 60);
-            rest = "";
-        }
-    }
-    if !rest.is_empty() {
-        return None;
-    }
-    seconds.checked_mul(NANOS)?.checked_add(nanos)
-}
-
-fn format_date(instant: Instant) -> String {
-    let seconds = instant.div_euclid(NANOS);
-    let nanos = instant.rem_euclid(NANOS);
-    let days = i64::try_from(seconds.div_euclid(86_400)).unwrap_or(0);
-    let secs = seconds.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let (hh, mm, ss) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    let frac = if nanos == 0 {
-        String::new()
-    } else {
-        format!(".{nanos:09}").trim_end_matches('0').to_string()
-    };
-    format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}{frac}Z")
-}
-
 /// Dates: each constant as written, one second below all and above all, a
 /// point between each two neighbours.
 pub(super) fn date_reps(constants: &[String]) -> Vec<String> {
@@ -391,11 +139,9 @@ pub(super) fn date_reps(constants: &[String]) -> Vec<String> {
     out
 }
 
+/// A constant as the `IpAddress` operators read it, host bits cleared.
 fn net_of(text: &str) -> Option<IpNet> {
-    if let Ok(n) = text.trim().parse::<IpNet>() {
-        return Some(n.trunc());
-    }
-    text.trim().parse::<IpAddr>().ok().map(IpNet::from)
+    parse_network(text).map(|n| n.trunc())
 }
 
 /// An address of `region` outside every net of `nets` that lies strictly
@@ -499,25 +245,6 @@ mod tests {
     }
 
     #[test]
-    fn globs() {
-        assert!(glob_matches("ml.*", "ml.x", false));
-        assert!(!glob_matches("ml.*", "ML.x", false));
-        assert!(glob_matches(
-            "sagemaker:create*",
-            "sagemaker:CreateApp",
-            true
-        ));
-        assert!(glob_matches("a?c", "abc", false));
-        assert!(!glob_matches("a?c", "ac", false));
-        assert!(arn_glob_matches("arn:aws:s3:::b/*", "arn:aws:s3:::b/x"));
-        assert!(!arn_glob_matches("arn:*:s3:::b", "arn:aws:s3:::c"));
-        assert!(glob_matches("é*", "éa", false));
-        assert!(!glob_matches("É*", "éa", true));
-        assert!(glob_matches("*a*b", "xxaxxb", false));
-        assert!(!glob_matches("*a*b", "xxaxxbc", false));
-    }
-
-    #[test]
     fn numbers() {
         assert_eq!(numeric_reps(&s(&["5"])), s(&["5", "4", "6"]));
         assert_eq!(
@@ -529,6 +256,8 @@ mod tests {
             s(&["1.5", "10", "0.5", "11", "5.75"])
         );
         assert_eq!(numeric_reps(&s(&["1e2"])), s(&["1e2", "99", "101"]));
+        // as the evaluator reads numbers: ` 5` is none, so it gets no neighbours
+        assert_eq!(numeric_reps(&s(&[" 5"])), s(&[" 5"]));
         // far apart or too large for exact arithmetic: no overflow, fewer points
         assert_eq!(numeric_reps(&s(&["-1e37", "1e37"])).len(), 4);
         assert_eq!(
@@ -539,12 +268,6 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("1970-01-02"), Some(86_400 * NANOS));
-        assert_eq!(parse_date("1970-01-01T01:00:00+01:00"), Some(0));
-        assert_eq!(
-            format_date(86_400 * NANOS + 1),
-            "1970-01-02T00:00:00.000000001Z"
-        );
         assert_eq!(
             date_reps(&s(&["2026-01-31T12:00:00Z"])),
             s(&[
@@ -553,6 +276,17 @@ mod tests {
                 "2026-01-31T12:00:01Z"
             ])
         );
+        // the diff reads dates as the evaluator does: its own copy once left
+        // out `YYYY-MM` (so no neighbour was tried) and read `2026-02-30`,
+        // which the evaluator reads as no date, as a day in March
+        assert_eq!(
+            date_reps(&s(&["2026-01"])),
+            s(&["2026-01", "2025-12-31T23:59:59Z", "2026-01-01T00:00:01Z"])
+        );
+        assert_eq!(date_reps(&s(&["2026-02-30"])), s(&["2026-02-30"]));
+        for rep in date_reps(&s(&["2026-01-01T00:00:00+01:00", "1577836800.5"])) {
+            assert!(parse_date(&rep).is_some(), "{rep}");
+        }
     }
 
     #[test]

@@ -1,17 +1,20 @@
 //! Whether a statement applies to a request: `Action`/`NotAction`,
 //! `Resource`/`NotResource`, `Principal`/`NotPrincipal`, `Condition`.
 
-use super::condition::{arn_matches, entry_holds};
-use super::glob;
+use super::condition::entry_holds;
 use super::vars;
 use super::{EvalError, Request};
-use crate::iam::{Actions, OperatorSpec, Principal, PrincipalSpec, Resources, Statement};
+use crate::iam::pattern::{Case, arn_matches, glob_matches, tokens};
+use crate::iam::{Actions, Principal, PrincipalSpec, Resources, Statement};
 
 /// `Action` / `NotAction`: `*` and `?` wildcards, case-insensitive (IAM User
 /// Guide, reference_policies_elements_action.html: "action names are not case
 /// sensitive"). `NotAction` applies to every action it does not list.
 pub(crate) fn action_applies(actions: &Actions, action: &str) -> bool {
-    let any = |list: &[String]| list.iter().any(|p| glob::matches_str(p, action, true));
+    let any = |list: &[String]| {
+        list.iter()
+            .any(|p| glob_matches(p, action, Case::Insensitive))
+    };
     match actions {
         Actions::Action(list) => any(list),
         Actions::NotAction(list) => !any(list),
@@ -31,15 +34,15 @@ fn pattern_covers(pattern: &str, resource: Option<&str>, req: &Request, variable
     let Some(resource) = resource else {
         return false;
     };
-    let tokens = if variables {
+    let resolved = if variables {
         match vars::resolve(pattern, req) {
-            Some(tokens) => tokens,
+            Some(resolved) => resolved,
             None => return false,
         }
     } else {
-        glob::tokens(pattern)
+        tokens(pattern)
     };
-    arn_matches(&tokens, resource)
+    arn_matches(&resolved, resource)
 }
 
 /// `Resource` / `NotResource`. A statement without either (a role trust
@@ -151,7 +154,7 @@ pub(crate) fn statement_applies(
     variables: bool,
 ) -> Result<bool, EvalError> {
     for cond in &stmt.conditions {
-        OperatorSpec::parse(&cond.operator).map_err(EvalError::new)?;
+        cond.operator.spec().map_err(EvalError::new)?;
     }
     if !action_applies(&stmt.actions, &req.action)
         || !resource_applies(stmt.resources.as_ref(), req, variables)
@@ -160,8 +163,9 @@ pub(crate) fn statement_applies(
         return Ok(false);
     }
     for block in stmt.condition_blocks() {
+        let spec = block.operator.spec().map_err(EvalError::new)?;
         for entry in &block.entries {
-            if !entry_holds(block.operator, entry.key, &entry.values, req, variables)? {
+            if !entry_holds(spec, entry.key, &entry.values, req, variables) {
                 return Ok(false);
             }
         }

@@ -26,10 +26,12 @@
 //! evaluate once per level.
 
 mod condition;
-mod glob;
+pub(crate) mod date;
 mod matching;
-mod values;
+pub(crate) mod values;
 mod vars;
+
+pub(crate) use matching::action_applies;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -655,7 +657,15 @@ mod tests {
         let deny_bad = bad(Effect::Deny);
         let allow = doc(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
         let req = Request::new("s3:GetObject");
-        assert!(statement_matches(&allow_bad.statements[0], &req).is_err());
+        assert_eq!(
+            statement_matches(&allow_bad.statements[0], &req)
+                .unwrap_err()
+                .message,
+            "unknown condition operator `StringEqualz`"
+        );
+        let mut null_if_exists = allow_bad.statements[0].clone();
+        null_if_exists.conditions[0].operator = "NullIfExists".into();
+        assert!(statement_matches(&null_if_exists, &req).is_err());
         let r = evaluate_document(&allow_bad, &req);
         assert_eq!(r.errors.len(), 1);
         let out = evaluate(
@@ -710,5 +720,21 @@ mod tests {
         };
         let reread = PolicyDocument::from_json(&printed.to_canonical_json(false)).unwrap();
         assert!(statement_matches(&reread.statements[0], &req).unwrap());
+    }
+
+    #[test]
+    fn two_spellings_of_an_operator_are_two_blocks() {
+        // the same operator spelled twice is two JSON keys: their entries
+        // are ANDed, not merged into one entry
+        let text = r#"{"Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringEquals":{"k":"a"},"stringequals":{"k":"b"}}}}"#;
+        let doc = doc(text);
+        assert_eq!(doc.statements[0].condition_blocks().len(), 2);
+        let stmt = &doc.statements[0];
+        assert!(!statement_matches(stmt, &Request::new("x:Y").with_key("k", ["a"])).unwrap());
+        assert!(statement_matches(stmt, &Request::new("x:Y").with_key("k", ["a", "b"])).unwrap());
+        assert!(
+            doc.to_canonical_json(false)
+                .contains(r#""Condition":{"StringEquals":{"k":["a"]},"stringequals":{"k":["b"]}}"#)
+        );
     }
 }

@@ -1,6 +1,6 @@
-//! Typed readings of condition values: numbers, dates, booleans, base64, IP
-//! addresses. A text that does not read as the type yields `None`; the
-//! condition code treats such a value as matching nothing.
+//! Typed readings of condition values: numbers, booleans, base64, IP
+//! addresses (dates: [`super::date`]). A text that does not read as the type
+//! yields `None`; the condition code treats such a value as matching nothing.
 
 use std::cmp::Ordering;
 use std::net::IpAddr;
@@ -118,6 +118,26 @@ impl Decimal {
         })
     }
 
+    /// The number as `mantissa / 10^scale`, with the smallest scale that
+    /// holds it exactly; `None` when that does not fit an `i128` and a `u32`.
+    pub(crate) fn fixed_point(&self) -> Option<(i128, u32)> {
+        let mut mantissa: i128 = 0;
+        for &d in &self.digits {
+            mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(d))?;
+        }
+        let len = i64::try_from(self.digits.len()).ok()?;
+        // value = 0.DIGITS x 10^exponent = DIGITS x 10^(exponent - len)
+        let shift = self.exponent.checked_sub(len)?;
+        let scale = if shift >= 0 {
+            let factor = 10i128.checked_pow(u32::try_from(shift).ok()?)?;
+            mantissa = mantissa.checked_mul(factor)?;
+            0
+        } else {
+            u32::try_from(shift.checked_neg()?).ok()?
+        };
+        Some((if self.negative { -mantissa } else { mantissa }, scale))
+    }
+
     fn cmp_magnitude(&self, other: &Decimal) -> Ordering {
         match (self.digits.is_empty(), other.digits.is_empty()) {
             (true, true) => Ordering::Equal,
@@ -146,165 +166,6 @@ impl PartialOrd for Decimal {
     fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
         Some(self.cmp(other))
     }
-}
-
-/// A point in time: nanoseconds since 1970-01-01T00:00:00Z.
-pub(crate) type Instant = i128;
-
-/// Reads a date as the `Date*` operators take it: epoch seconds (an optional
-/// `-`, digits, an optional fraction) or the W3C profile of ISO 8601:
-/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, optionally followed by
-/// `Thh:mm[:ss[.fraction]]` and a zone `Z`, `+hh:mm`, `+hhmm` or `+hh`. A
-/// time without zone is read as UTC. A string of digits alone is read as epoch
-/// seconds (so `2020` is 2020 seconds after the epoch, not the year).
-pub(crate) fn parse_date(text: &str) -> Option<Instant> {
-    let t = text.trim();
-    if is_epoch(t) {
-        return parse_epoch(t);
-    }
-    parse_iso(t)
-}
-
-fn is_epoch(t: &str) -> bool {
-    let body = t.strip_prefix('-').unwrap_or(t);
-    !body.is_empty()
-        && body.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && body.chars().filter(|&c| c == '.').count() <= 1
-        && body.chars().next().is_some_and(|c| c.is_ascii_digit())
-}
-
-const NANOS: i128 = 1_000_000_000;
-
-fn parse_epoch(t: &str) -> Option<Instant> {
-    let (negative, body) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int.len() > 20 {
-        return None;
-    }
-    let seconds: i128 = int.parse().ok()?;
-    let nanos = fraction_nanos(frac)?;
-    let value = seconds.checked_mul(NANOS)?.checked_add(nanos)?;
-    Some(if negative { -value } else { value })
-}
-
-/// `"5"` -> 500_000_000 ns; digits beyond nanoseconds are dropped.
-fn fraction_nanos(frac: &str) -> Option<i128> {
-    if !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let mut nanos: i128 = 0;
-    let mut scale = NANOS / 10;
-    for c in frac.chars().take(9) {
-        nanos += i128::from(c.to_digit(10)?) * scale;
-        scale /= 10;
-    }
-    Some(nanos)
-}
-
-fn number(t: &str, range: std::ops::Range<usize>) -> Option<i64> {
-    let s = t.get(range)?;
-    if s.chars().all(|c| c.is_ascii_digit()) {
-        s.parse().ok()
-    } else {
-        None
-    }
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(year) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn parse_iso(t: &str) -> Option<Instant> {
-    if !t.is_ascii() {
-        return None;
-    }
-    let year = number(t, 0..4)?;
-    let mut rest = t.get(4..)?;
-    let (mut month, mut day) = (1, 1);
-    if let Some(r) = rest.strip_prefix('-') {
-        month = number(r, 0..2)?;
-        rest = r.get(2..)?;
-        if let Some(r) = rest.strip_prefix('-') {
-            day = number(r, 0..2)?;
-            rest = r.get(2..)?;
-        }
-    }
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    let (mut hour, mut minute, mut second, mut nanos) = (0, 0, 0, 0i128);
-    let mut offset_minutes = 0;
-    if let Some(r) = rest.strip_prefix(['T', 't']) {
-        hour = number(r, 0..2)?;
-        let r = r.get(2..)?.strip_prefix(':')?;
-        minute = number(r, 0..2)?;
-        rest = r.get(2..)?;
-        if let Some(r) = rest.strip_prefix(':') {
-            second = number(r, 0..2)?;
-            rest = r.get(2..)?;
-            if let Some(r) = rest.strip_prefix(['.', ',']) {
-                let len = r.chars().take_while(char::is_ascii_digit).count();
-                if len == 0 {
-                    return None;
-                }
-                nanos = fraction_nanos(r.get(..len)?)?;
-                rest = r.get(len..)?;
-            }
-        }
-        if hour > 23 || minute > 59 || second > 59 {
-            return None;
-        }
-        if let Some(r) = rest.strip_prefix(['Z', 'z']) {
-            rest = r;
-        } else if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
-            let r = rest.get(1..)?;
-            let oh = number(r, 0..2)?;
-            let r = r.get(2..)?;
-            let (om, r) = if let Some(r2) = r.strip_prefix(':') {
-                (number(r2, 0..2)?, r2.get(2..)?)
-            } else if r.len() >= 2 {
-                (number(r, 0..2)?, r.get(2..)?)
-            } else {
-                (0, r)
-            };
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            offset_minutes = (oh * 60 + om) * if sign == '-' { -1 } else { 1 };
-            rest = r;
-        }
-    }
-    if !rest.is_empty() {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
-    Some(i128::from(seconds) * NANOS + nanos)
 }
 
 /// `true` / `false`, ignoring ASCII case.
@@ -400,34 +261,16 @@ mod tests {
     }
 
     #[test]
-    fn dates() {
-        let day = 86_400 * NANOS;
-        assert_eq!(parse_date("1970-01-01"), Some(0));
-        assert_eq!(parse_date("1970-01-02T00:00:00Z"), Some(day));
-        assert_eq!(parse_date("86400"), Some(day));
-        assert_eq!(parse_date("2020-01-01T00:00:00Z"), parse_date("1577836800"));
-        assert_eq!(
-            parse_date("2020-01-01T01:00:00+01:00"),
-            parse_date("2020-01-01T00:00:00Z")
-        );
-        assert_eq!(
-            parse_date("2019-12-31T23:00:00-0100"),
-            parse_date("2020-01-01")
-        );
-        assert_eq!(parse_date("2020-01-01T00:00Z"), parse_date("2020-01-01"));
-        assert_eq!(parse_date("2020-01"), parse_date("2020-01-01"));
-        assert_eq!(
-            parse_date("2020-01-01T00:00:00.5Z"),
-            parse_date("1577836800.5")
-        );
-        assert_eq!(parse_date("2024-02-29"), Some(19_782 * day));
-        assert!(parse_date("2023-02-29").is_none());
-        assert!(parse_date("2020-13-01").is_none());
-        assert!(parse_date("2020-01-01T24:00:00Z").is_none());
-        assert!(parse_date("yesterday").is_none());
-        assert!(parse_date("2020-01-01X").is_none());
-        assert!(parse_date("").is_none());
-        assert!(parse_date("1969-12-31T23:59:59Z") < Some(0));
+    fn decimals_as_fixed_point() {
+        let fixed = |s: &str| d(s).fixed_point();
+        assert_eq!(fixed("10"), Some((10, 0)));
+        assert_eq!(fixed("1.50"), Some((15, 1)));
+        assert_eq!(fixed("-0.05"), Some((-5, 2)));
+        assert_eq!(fixed("1e2"), Some((100, 0)));
+        assert_eq!(fixed("1.5E-3"), Some((15, 4)));
+        assert_eq!(fixed("0"), Some((0, 0)));
+        assert_eq!(fixed("1e38"), Some((10i128.pow(38), 0)));
+        assert_eq!(fixed("1e39"), None);
     }
 
     #[test]

@@ -17,117 +17,41 @@
 //! - A multivalued key has no single value; AWS says multivalued keys cannot be
 //!   used as policy variables, so a key with two or more values is unresolved.
 //! - `${*}`, `${?}`, `${$}` give a literal `*`, `?`, `$` (never a wildcard).
-//! - A malformed `${` (no closing brace, empty name, default not in single
-//!   quotes) is literal text, which is what a literal-minded reader of the
-//!   policy would see; Access Analyzer reports these as errors anyway.
+//! - A malformed `${` is literal text (the syntax is read by
+//!   [`crate::iam::variables`], which the diff shares).
 //! - Variables are only resolved where AWS resolves them: under
 //!   `"Version": "2012-10-17"`, in `Resource`/`NotResource` and in condition
 //!   values of String and ARN operators. The callers decide that.
 
 use super::Request;
-use super::glob::Tok;
+use crate::iam::pattern::{Tok, token};
+use crate::iam::variables::{Piece, pieces};
 
 /// Resolves the variables of one policy string into pattern tokens. Outside
 /// `${...}`, `*` and `?` are wildcards. `None` when a variable is unresolved.
 pub(crate) fn resolve(text: &str, req: &Request) -> Option<Vec<Tok>> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while let Some(&c) = chars.get(i) {
-        if c == '$'
-            && chars.get(i + 1) == Some(&'{')
-            && let Some((var, next)) = parse_variable(&chars, i + 2)
-        {
-            match var.name.as_str() {
-                "*" | "?" | "$" => out.extend(var.name.chars().map(Tok::Lit)),
-                name => {
-                    let value = match req.values(name) {
-                        Some([single]) => Some(single.clone()),
-                        Some(_) => None,
-                        None => var.default,
-                    };
-                    out.extend(value?.chars().map(Tok::Lit));
-                }
+    let mut out = Vec::with_capacity(text.len());
+    for piece in pieces(text) {
+        match piece {
+            Piece::Char(c) => out.push(token(c)),
+            Piece::Escaped(c) => out.push(Tok::Lit(c)),
+            Piece::Variable { name, default } => {
+                let value = match req.values(&name) {
+                    Some([single]) => single.clone(),
+                    Some(_) => return None,
+                    None => default?,
+                };
+                out.extend(value.chars().map(Tok::Lit));
             }
-            i = next;
-            continue;
         }
-        out.push(match c {
-            '*' => Tok::Star,
-            '?' => Tok::One,
-            c => Tok::Lit(c),
-        });
-        i += 1;
     }
     Some(out)
 }
 
-struct Variable {
-    name: String,
-    default: Option<String>,
-}
-
-/// Reads `name}` or `name, 'default'}` starting at `start` (just after `${`).
-/// Returns the variable and the index after the closing brace.
-fn parse_variable(chars: &[char], start: usize) -> Option<(Variable, usize)> {
-    let mut i = start;
-    let mut name = String::new();
-    loop {
-        match *chars.get(i)? {
-            '}' | ',' => break,
-            c => name.push(c),
-        }
-        i += 1;
-    }
-    if name.is_empty() {
-        return None;
-    }
-    if chars.get(i) == Some(&'}') {
-        return Some((
-            Variable {
-                name,
-                default: None,
-            },
-            i + 1,
-        ));
-    }
-    // a default: `, 'value'}` with optional spaces around the quoted value
-    i += 1;
-    while chars.get(i) == Some(&' ') {
-        i += 1;
-    }
-    if chars.get(i) != Some(&'\'') {
-        return None;
-    }
-    i += 1;
-    let mut default = String::new();
-    loop {
-        match *chars.get(i)? {
-            '\'' => break,
-            c => default.push(c),
-        }
-        i += 1;
-    }
-    i += 1;
-    while chars.get(i) == Some(&' ') {
-        i += 1;
-    }
-    if chars.get(i) != Some(&'}') {
-        return None;
-    }
-    Some((
-        Variable {
-            name,
-            default: Some(default),
-        },
-        i + 1,
-    ))
-}
-
 #[cfg(test)]
 mod tests {
-    use super::super::glob::{matches, text_of};
     use super::*;
+    use crate::iam::pattern::{matches, text_of};
 
     fn req() -> Request {
         Request::new("s3:GetObject")

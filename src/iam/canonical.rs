@@ -68,7 +68,7 @@ fn statement(stmt: &Statement) -> Out {
                     .iter()
                     .map(|entry| (entry.key.to_string(), strings(&entry.values)))
                     .collect();
-                (block.operator.to_string(), Out::Obj(keys))
+                (block.operator.as_str().to_string(), Out::Obj(keys))
             })
             .collect();
         members.push(("Condition".to_string(), Out::Obj(condition)));

@@ -11,9 +11,13 @@ mod error;
 mod json;
 mod operator;
 mod parse;
+pub(crate) mod pattern;
+pub(crate) mod variables;
 
 pub use error::IamError;
-pub use operator::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
+pub use operator::{
+    BaseOperator, Operator, OperatorFamily, OperatorReading, OperatorSpec, SetQualifier,
+};
 
 use crate::policy::Effect;
 use indexmap::IndexMap;
@@ -55,7 +59,7 @@ pub enum Resources {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Condition {
     /// The full operator, e.g. `ForAnyValue:StringNotLike`, `StringEqualsIfExists`, `Null`.
-    pub operator: String,
+    pub operator: Operator,
     pub key: String,
     /// JSON numbers and booleans are kept as their text.
     pub values: Vec<String>,
@@ -81,7 +85,7 @@ pub struct PolicyDocument {
 /// One `"operator": { "key": [values], ... }` block of a `Condition` element.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionBlock<'a> {
-    pub operator: &'a str,
+    pub operator: &'a Operator,
     pub entries: Vec<ConditionEntry<'a>>,
 }
 
@@ -94,7 +98,7 @@ pub struct ConditionEntry<'a> {
 
 impl Statement {
     /// The `Condition` element as JSON can hold it: entries with the same
-    /// operator string and the same key string are merged into one entry
+    /// operator text and the same key string are merged into one entry
     /// (their values concatenated, exact duplicates dropped), operators and
     /// keys in order of first appearance in `conditions`.
     ///
@@ -105,7 +109,7 @@ impl Statement {
     pub fn condition_blocks(&self) -> Vec<ConditionBlock<'_>> {
         let mut blocks: Vec<ConditionBlock<'_>> = Vec::new();
         for cond in &self.conditions {
-            let block_index = match blocks.iter().position(|b| b.operator == cond.operator) {
+            let block_index = match blocks.iter().position(|b| *b.operator == cond.operator) {
                 Some(i) => i,
                 None => {
                     blocks.push(ConditionBlock {

@@ -247,6 +247,97 @@ impl fmt::Display for OperatorSpec {
     }
 }
 
+/// The operator of a condition entry: its text as written, and what IAM
+/// reads it as, parsed once.
+///
+/// The text is kept because it is the JSON key of the entry's block:
+/// `StringEquals` and `stringequals` both read as [`BaseOperator::StringEquals`]
+/// but are two blocks, whose entries are ANDed, not merged. An operator IAM
+/// does not know (only a hand-built statement holds one: [`super::PolicyDocument::from_json`]
+/// refuses it) reads as [`OperatorReading::Unknown`], and a statement holding
+/// it fails to evaluate: it never allows and, if a `Deny`, counts as denying.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Operator {
+    text: String,
+    reading: OperatorReading,
+}
+
+/// What IAM reads an [`Operator`]'s text as.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OperatorReading {
+    Known(OperatorSpec),
+    /// Not an operator; the reason, as [`OperatorSpec::parse`] gives it.
+    Unknown(String),
+}
+
+impl Operator {
+    /// Reads `text`; never fails (see [`Operator::spec`]).
+    pub fn parse(text: impl Into<String>) -> Operator {
+        let text = text.into();
+        let reading = match OperatorSpec::parse(&text) {
+            Ok(spec) => OperatorReading::Known(spec),
+            Err(reason) => OperatorReading::Unknown(reason),
+        };
+        Operator { text, reading }
+    }
+
+    /// The operator as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn reading(&self) -> &OperatorReading {
+        &self.reading
+    }
+
+    /// The parsed operator, or why the text is none.
+    pub fn spec(&self) -> Result<OperatorSpec, &str> {
+        match &self.reading {
+            OperatorReading::Known(spec) => Ok(*spec),
+            OperatorReading::Unknown(reason) => Err(reason),
+        }
+    }
+}
+
+impl From<OperatorSpec> for Operator {
+    fn from(spec: OperatorSpec) -> Operator {
+        Operator {
+            text: spec.to_string(),
+            reading: OperatorReading::Known(spec),
+        }
+    }
+}
+
+impl From<&str> for Operator {
+    fn from(text: &str) -> Operator {
+        Operator::parse(text)
+    }
+}
+
+impl From<String> for Operator {
+    fn from(text: String) -> Operator {
+        Operator::parse(text)
+    }
+}
+
+impl PartialEq<str> for Operator {
+    fn eq(&self, other: &str) -> bool {
+        self.text == other
+    }
+}
+
+impl PartialEq<&str> for Operator {
+    fn eq(&self, other: &&str) -> bool {
+        self.text == *other
+    }
+}
+
+impl fmt::Display for Operator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,5 +389,34 @@ mod tests {
             }
         }
         assert_eq!(BaseOperator::NumericLessThan.complement(), None);
+    }
+
+    #[test]
+    fn operators_keep_their_text_and_reading() {
+        let canonical = Operator::from(OperatorSpec {
+            qualifier: Some(SetQualifier::ForAllValues),
+            base: BaseOperator::StringLike,
+            if_exists: true,
+        });
+        assert_eq!(canonical.as_str(), "ForAllValues:StringLikeIfExists");
+        assert_eq!(
+            canonical,
+            Operator::parse("ForAllValues:StringLikeIfExists")
+        );
+        // another spelling reads the same but is another JSON key
+        let lower = Operator::parse("stringequals");
+        assert_eq!(lower.spec().map(|s| s.base), Ok(BaseOperator::StringEquals));
+        assert_ne!(lower, Operator::from("StringEquals"));
+        assert_eq!(lower.to_string(), "stringequals");
+        let unknown = Operator::parse("StringEqualz");
+        assert_eq!(
+            unknown.spec(),
+            Err("unknown condition operator `StringEqualz`")
+        );
+        assert_eq!(
+            unknown.reading(),
+            &OperatorReading::Unknown("unknown condition operator `StringEqualz`".into())
+        );
+        assert!(Operator::parse("NullIfExists").spec().is_err());
     }
 }

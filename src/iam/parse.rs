@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::error::{IamError, push_pointer};
 use super::json::{Member, Node, Value};
-use super::operator::OperatorSpec;
+use super::operator::Operator;
 use super::{
     Actions, Condition, PolicyDocument, Principal, PrincipalSpec, Resources, Statement,
     VERSION_2008, VERSION_2012,
@@ -273,8 +273,10 @@ fn condition(node: &Node, path: &str) -> Result<Vec<Condition>, IamError> {
     let mut out = Vec::new();
     for op in operators {
         let op_path = push_pointer(path, &op.key);
-        OperatorSpec::parse(&op.key)
-            .map_err(|message| IamError::new(message, op_path.clone()).at(op.key_pos))?;
+        let operator = Operator::parse(op.key.as_str());
+        if let Err(message) = operator.spec() {
+            return Err(IamError::new(message, op_path).at(op.key_pos));
+        }
         let keys = object(
             &op.value,
             &op_path,
@@ -291,7 +293,7 @@ fn condition(node: &Node, path: &str) -> Result<Vec<Condition>, IamError> {
                 _ => vec![scalar_text(&key.value, &key_path)?],
             };
             out.push(Condition {
-                operator: op.key.clone(),
+                operator: operator.clone(),
                 key: key.key.clone(),
                 values,
             });

@@ -4,44 +4,13 @@
 use super::convert::{ActionItem, GAtom, GOp, GVal, Lit, Part, Principals, Quant, RuleOut};
 use crate::policy::{Effect, PolicyKind};
 use crate::syntax::quote;
+use crate::syntax::scan::KEYWORDS;
 
 /// Value lists longer than this become a `const`.
 pub const MAX_INLINE_VALUES: usize = 4;
 
 /// Lines longer than this are broken, one item per line.
 const WIDTH: usize = 96;
-
-const KEYWORDS: [&str; 29] = [
-    "use",
-    "import",
-    "const",
-    "scp",
-    "rcp",
-    "policy",
-    "resource_policy",
-    "key_policy",
-    "allow",
-    "deny",
-    "to",
-    "on",
-    "except",
-    "when",
-    "unless",
-    "and",
-    "or",
-    "not",
-    "in",
-    "like",
-    "any",
-    "all",
-    "present",
-    "absent",
-    "true",
-    "false",
-    "anyone",
-    "test",
-    "for",
-];
 
 /// `name` made into an identifier: other characters become `_`, a leading
 /// digit gets a `P`, a keyword an `_`.

@@ -16,13 +16,14 @@
 //! is absent (the negated operators, or `…IfExists` of the complement).
 
 use crate::catalog::KeyType;
+use crate::iam::{BaseOperator, OperatorSpec, SetQualifier};
 use crate::ir::{Atom, ElemOp, Literal, Quant};
 
 /// An IAM condition entry: operator, key, values (ORed, or "none of" for
 /// negated operators).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Entry {
-    pub operator: String,
+    pub operator: OperatorSpec,
     pub key: String,
     pub values: Vec<String>,
 }
@@ -59,48 +60,52 @@ fn family(ty: KeyType) -> Family {
 
 /// The IAM operator testing one element: positive, or its element-wise
 /// complement when `negated`.
-fn element_operator(fam: Family, op: ElemOp, negated: bool) -> Option<&'static str> {
-    use ElemOp::*;
+fn element_operator(fam: Family, op: ElemOp, negated: bool) -> Option<BaseOperator> {
+    use BaseOperator::*;
+    use ElemOp::{Equals, Ge, Gt, InCidr, Le, Like, Lt};
     Some(match (fam, op, negated) {
-        (Family::String, Equals, false) => "StringEquals",
-        (Family::String, Equals, true) => "StringNotEquals",
-        (Family::String, Like, false) => "StringLike",
-        (Family::String, Like, true) => "StringNotLike",
-        (Family::Arn, Equals, false) => "ArnEquals",
-        (Family::Arn, Equals, true) => "ArnNotEquals",
-        (Family::Arn, Like, false) => "ArnLike",
-        (Family::Arn, Like, true) => "ArnNotLike",
-        (Family::Ip, InCidr, false) => "IpAddress",
-        (Family::Ip, InCidr, true) => "NotIpAddress",
-        (Family::Numeric, Equals, false) => "NumericEquals",
-        (Family::Numeric, Equals, true) => "NumericNotEquals",
-        (Family::Numeric, Lt, false) | (Family::Numeric, Ge, true) => "NumericLessThan",
-        (Family::Numeric, Le, false) | (Family::Numeric, Gt, true) => "NumericLessThanEquals",
-        (Family::Numeric, Gt, false) | (Family::Numeric, Le, true) => "NumericGreaterThan",
-        (Family::Numeric, Ge, false) | (Family::Numeric, Lt, true) => "NumericGreaterThanEquals",
-        (Family::Date, Equals, false) => "DateEquals",
-        (Family::Date, Equals, true) => "DateNotEquals",
-        (Family::Date, Lt, false) | (Family::Date, Ge, true) => "DateLessThan",
-        (Family::Date, Le, false) | (Family::Date, Gt, true) => "DateLessThanEquals",
-        (Family::Date, Gt, false) | (Family::Date, Le, true) => "DateGreaterThan",
-        (Family::Date, Ge, false) | (Family::Date, Lt, true) => "DateGreaterThanEquals",
-        (Family::Bool, Equals, _) => "Bool",
-        (Family::Binary, Equals, false) => "BinaryEquals",
+        (Family::String, Equals, false) => StringEquals,
+        (Family::String, Equals, true) => StringNotEquals,
+        (Family::String, Like, false) => StringLike,
+        (Family::String, Like, true) => StringNotLike,
+        (Family::Arn, Equals, false) => ArnEquals,
+        (Family::Arn, Equals, true) => ArnNotEquals,
+        (Family::Arn, Like, false) => ArnLike,
+        (Family::Arn, Like, true) => ArnNotLike,
+        (Family::Ip, InCidr, false) => IpAddress,
+        (Family::Ip, InCidr, true) => NotIpAddress,
+        (Family::Numeric, Equals, false) => NumericEquals,
+        (Family::Numeric, Equals, true) => NumericNotEquals,
+        (Family::Numeric, Lt, false) | (Family::Numeric, Ge, true) => NumericLessThan,
+        (Family::Numeric, Le, false) | (Family::Numeric, Gt, true) => NumericLessThanEquals,
+        (Family::Numeric, Gt, false) | (Family::Numeric, Le, true) => NumericGreaterThan,
+        (Family::Numeric, Ge, false) | (Family::Numeric, Lt, true) => NumericGreaterThanEquals,
+        (Family::Date, Equals, false) => DateEquals,
+        (Family::Date, Equals, true) => DateNotEquals,
+        (Family::Date, Lt, false) | (Family::Date, Ge, true) => DateLessThan,
+        (Family::Date, Le, false) | (Family::Date, Gt, true) => DateLessThanEquals,
+        (Family::Date, Gt, false) | (Family::Date, Le, true) => DateGreaterThan,
+        (Family::Date, Ge, false) | (Family::Date, Lt, true) => DateGreaterThanEquals,
+        (Family::Bool, Equals, _) => Bool,
+        (Family::Binary, Equals, false) => BinaryEquals,
         _ => return None,
     })
 }
 
-/// Whether the element operator is one of IAM's negated operators, which hold
-/// when the key is absent and mean "matches none of the values".
-fn is_negated_operator(op: &str) -> bool {
-    op.contains("Not")
+/// An operator without set qualifier, plain or `…IfExists`.
+fn single(base: BaseOperator, if_exists: bool) -> OperatorSpec {
+    OperatorSpec {
+        qualifier: None,
+        base,
+        if_exists,
+    }
 }
 
 /// Lowers `atom` (negated when `positive` is false) to one IAM entry.
 pub fn lower_literal(atom: &Atom, positive: bool) -> Result<Entry, Inexpressible> {
     match atom {
         Atom::Present(key) => Ok(Entry {
-            operator: "Null".to_string(),
+            operator: single(BaseOperator::Null, false),
             key: key.name.clone(),
             values: vec![if positive { "false" } else { "true" }.to_string()],
         }),
@@ -149,7 +154,7 @@ pub fn lower_literal(atom: &Atom, positive: bool) -> Result<Entry, Inexpressible
                             return Err(fail("the condition has no values"));
                         }
                         Ok(Entry {
-                            operator: operator.to_string(),
+                            operator: single(operator, false),
                             key: key.name.clone(),
                             values: values_text,
                         })
@@ -164,13 +169,13 @@ pub fn lower_literal(atom: &Atom, positive: bool) -> Result<Entry, Inexpressible
                             if others.is_empty() {
                                 // not (present) = absent.
                                 return Ok(Entry {
-                                    operator: "Null".to_string(),
+                                    operator: single(BaseOperator::Null, false),
                                     key: key.name.clone(),
                                     values: vec!["true".to_string()],
                                 });
                             }
                             return Ok(Entry {
-                                operator: "BoolIfExists".to_string(),
+                                operator: single(BaseOperator::Bool, true),
                                 key: key.name.clone(),
                                 values: others,
                             });
@@ -178,22 +183,14 @@ pub fn lower_literal(atom: &Atom, positive: bool) -> Result<Entry, Inexpressible
                         let complement = element_operator(fam, *op, true).ok_or_else(|| {
                             fail("IAM has no operator for the negation of this test")
                         })?;
-                        if is_negated_operator(complement) {
-                            // Negated operators already hold when the key is absent.
-                            Ok(Entry {
-                                operator: complement.to_string(),
-                                key: key.name.clone(),
-                                values: values_text,
-                            })
-                        } else {
-                            // Ordering complements (`<` ↔ `>=`) need IfExists
-                            // to hold when the key is absent.
-                            Ok(Entry {
-                                operator: format!("{complement}IfExists"),
-                                key: key.name.clone(),
-                                values: values_text,
-                            })
-                        }
+                        // Negated operators already hold when the key is
+                        // absent; ordering complements (`<` ↔ `>=`) need
+                        // IfExists to.
+                        Ok(Entry {
+                            operator: single(complement, !complement.is_negated()),
+                            key: key.name.clone(),
+                            values: values_text,
+                        })
                     }
                 }
                 Quant::Any | Quant::All => {
@@ -227,12 +224,16 @@ pub fn lower_literal(atom: &Atom, positive: bool) -> Result<Entry, Inexpressible
                         ));
                     }
                     let qualifier = if quant == Quant::Any {
-                        "ForAnyValue"
+                        SetQualifier::ForAnyValue
                     } else {
-                        "ForAllValues"
+                        SetQualifier::ForAllValues
                     };
                     Ok(Entry {
-                        operator: format!("{qualifier}:{operator}"),
+                        operator: OperatorSpec {
+                            qualifier: Some(qualifier),
+                            base: operator,
+                            if_exists: false,
+                        },
                         key: key.name.clone(),
                         values: values_text,
                     })
@@ -265,7 +266,7 @@ mod tests {
     }
 
     fn op_of(atom: &Atom, positive: bool) -> String {
-        lower_literal(atom, positive).unwrap().operator
+        lower_literal(atom, positive).unwrap().operator.to_string()
     }
 
     #[test]
@@ -327,7 +328,7 @@ mod tests {
         assert_eq!(lower_literal(&t, true).unwrap().values, vec!["true"]);
         let n = lower_literal(&t, false).unwrap();
         assert_eq!(
-            (n.operator.as_str(), n.values),
+            (n.operator.to_string().as_str(), n.values),
             ("BoolIfExists", vec!["false".to_string()])
         );
         let p = Atom::Present(k);

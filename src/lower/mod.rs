@@ -12,7 +12,7 @@ pub mod literal;
 mod sid;
 
 use crate::diag::{Diagnostic, codes};
-use crate::iam;
+use crate::iam::{self, BaseOperator, OperatorSpec, SetQualifier};
 use crate::ir::{self, Atom, Expr};
 use literal::{Entry, lower_literal};
 
@@ -149,7 +149,7 @@ fn lower_rule(
             conditions: entries
                 .into_iter()
                 .map(|e| iam::Condition {
-                    operator: e.operator,
+                    operator: e.operator.into(),
                     key: e.key,
                     values: e.values,
                 })
@@ -279,27 +279,26 @@ enum Merged {
 
 /// Operators whose entry means "matches none of the values": two entries
 /// on the same key are the entry with both value lists.
-fn none_of(operator: &str) -> bool {
-    let base = operator.strip_prefix("ForAllValues:").unwrap_or(operator);
-    !operator.starts_with("ForAnyValue:")
-        && matches!(
-            base,
-            "StringNotEquals"
-                | "StringNotLike"
-                | "ArnNotEquals"
-                | "ArnNotLike"
-                | "NotIpAddress"
-                | "NumericNotEquals"
-                | "DateNotEquals"
-                | "StringNotEqualsIgnoreCase"
-        )
+fn none_of(operator: OperatorSpec) -> bool {
+    operator.qualifier != Some(SetQualifier::ForAnyValue)
+        && !operator.if_exists
+        && operator.base.is_negated()
 }
 
 /// Operators whose entry means "equals one of the values", exactly by text:
 /// two entries on the same key are the entry with the common values.
-fn one_of_exact(operator: &str) -> bool {
-    let base = operator.strip_prefix("ForAllValues:").unwrap_or(operator);
-    !operator.starts_with("ForAnyValue:") && matches!(base, "StringEquals" | "Bool")
+fn one_of_exact(operator: OperatorSpec) -> bool {
+    operator.qualifier != Some(SetQualifier::ForAnyValue)
+        && !operator.if_exists
+        && matches!(
+            operator.base,
+            BaseOperator::StringEquals | BaseOperator::Bool
+        )
+}
+
+/// `Null`, which says whether a key is present.
+fn is_null(operator: OperatorSpec) -> bool {
+    operator.qualifier.is_none() && operator.base == BaseOperator::Null && !operator.if_exists
 }
 
 /// Puts a conjunct's entries into one statement's condition: sorted, with
@@ -320,18 +319,18 @@ fn merge(entries: Vec<Entry>) -> Merged {
         if existing.values == e.values {
             continue;
         }
-        if e.operator == "Null" {
+        if is_null(e.operator) {
             // `Null true` and `Null false` on one key: absent and present.
             return Merged::Contradiction;
         }
-        if none_of(&e.operator) {
+        if none_of(e.operator) {
             existing.values.extend(e.values);
             existing.values.sort();
             existing.values.dedup();
-        } else if one_of_exact(&e.operator) {
+        } else if one_of_exact(e.operator) {
             existing.values.retain(|v| e.values.contains(v));
             if existing.values.is_empty() {
-                if !existing.operator.starts_with("ForAllValues:") {
+                if existing.operator.qualifier != Some(SetQualifier::ForAllValues) {
                     return Merged::Contradiction;
                 }
                 emptied = true;
@@ -352,7 +351,11 @@ fn merge(entries: Vec<Entry>) -> Merged {
             .map(|e| {
                 if e.values.is_empty() {
                     Entry {
-                        operator: "Null".to_string(),
+                        operator: OperatorSpec {
+                            qualifier: None,
+                            base: BaseOperator::Null,
+                            if_exists: false,
+                        },
                         key: e.key,
                         values: vec!["true".to_string()],
                     }
@@ -363,10 +366,8 @@ fn merge(entries: Vec<Entry>) -> Merged {
             .collect();
         return merge(rewritten);
     }
-    out.sort_by(|a, b| {
-        (a.operator.as_str(), a.key.to_ascii_lowercase())
-            .cmp(&(b.operator.as_str(), b.key.to_ascii_lowercase()))
-    });
+    // by operator name as printed, so that the output reads in a fixed order
+    out.sort_by_cached_key(|e| (e.operator.to_string(), e.key.to_ascii_lowercase()));
     Merged::Entries(out)
 }
 

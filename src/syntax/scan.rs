@@ -25,7 +25,13 @@ pub struct Scan {
     pub errors: Vec<LexError>,
 }
 
-const ITEM_KEYWORDS: &[&str] = &[
+/// The reserved words of the language, the one list in Rust: the grammar's
+/// `keyword` rule (which pest cannot take from here) lists the same words, a
+/// test says so; the scanner cuts at some of them, the importer keeps names
+/// clear of them. In three runs: the words that start a top-level item,
+/// those that start a rule, the others.
+pub const KEYWORDS: &[&str] = &[
+    // items
     "use",
     "import",
     "const",
@@ -35,9 +41,40 @@ const ITEM_KEYWORDS: &[&str] = &[
     "resource_policy",
     "key_policy",
     "test",
+    // rules
+    "allow",
+    "deny",
+    // the others
+    "to",
+    "on",
+    "except",
+    "when",
+    "unless",
+    "and",
+    "or",
+    "not",
+    "in",
+    "like",
+    "any",
+    "all",
+    "present",
+    "absent",
+    "true",
+    "false",
+    "anyone",
+    "for",
 ];
 
-const RULE_KEYWORDS: &[&str] = &["allow", "deny"];
+/// How many words of [`KEYWORDS`] start a top-level item, and how many
+/// after them a rule.
+const ITEM_WORDS: usize = 9;
+const RULE_WORDS: usize = 2;
+
+/// The keywords that start a top-level item.
+const ITEM_KEYWORDS: &[&str] = KEYWORDS.split_at(ITEM_WORDS).0;
+
+/// The keywords that start a rule.
+const RULE_KEYWORDS: &[&str] = KEYWORDS.split_at(ITEM_WORDS).1.split_at(RULE_WORDS).0;
 
 /// Cuts `text` into pieces that start where a keyword of `keywords` stands at
 /// nesting depth `level` (outside strings and comments); doc comments and
@@ -264,6 +301,29 @@ mod tests {
         );
         let scan = split_items(&deep);
         assert!(matches!(scan.errors[0], LexError::TooDeep { .. }));
+    }
+
+    #[test]
+    fn keywords_are_the_grammars() {
+        let grammar = include_str!("../../grammar/gov.pest");
+        let rule = grammar
+            .split_once("\nkeyword = _{")
+            .and_then(|(_, rest)| rest.split_once('}'))
+            .map(|(body, _)| body)
+            .expect("the grammar has a `keyword` rule");
+        let mut in_grammar: Vec<&str> = rule.split('"').skip(1).step_by(2).collect();
+        let mut here = KEYWORDS.to_vec();
+        in_grammar.sort_unstable();
+        here.sort_unstable();
+        assert_eq!(in_grammar, here);
+        // an item is a declaration, a policy of some kind, or a test
+        let mut items = vec!["use", "import", "const", "test"];
+        items.extend(crate::policy::PolicyKind::ALL.map(|k| k.keyword()));
+        let mut item_keywords = ITEM_KEYWORDS.to_vec();
+        items.sort_unstable();
+        item_keywords.sort_unstable();
+        assert_eq!(item_keywords, items);
+        assert_eq!(RULE_KEYWORDS, ["allow", "deny"]);
     }
 
     #[test]

@@ -1,8 +1,16 @@
 //! The meaning of a condition, evaluated directly on a request context
-//! (language.md §3), independently of IAM. The property tests compare it with
-//! the IAM evaluator run on the lowered JSON: they must always agree.
+//! (language.md §3), independently of IAM: the oracle of the property test
+//! `tests/meaning.rs`, which compares it with the IAM evaluator run on the
+//! lowered JSON (they must always agree).
+//!
+//! Independent on purpose: it shares no code with the library's evaluator
+//! (its own glob, ARN, number and date readings, written from the language's
+//! definition, not from IAM's), so that a mistake in the evaluator or in
+//! lowering shows up as a disagreement instead of being repeated here. It is
+//! test code only, and is not part of the library.
 
-use crate::ir::{Atom, ElemOp, Expr, Literal, Quant};
+use gov::catalog::KeyType;
+use gov::ir::{Atom, ElemOp, Expr, Literal, Quant};
 use std::collections::BTreeMap;
 
 /// A request context: lowercase key → its values (absent = not in the map or empty).
@@ -37,7 +45,7 @@ fn atom_holds(atom: &Atom, ctx: &Context) -> bool {
             values: literals,
         } => {
             let vals = values(ctx, &key.name);
-            let arn = key.ty.element() == crate::catalog::KeyType::Arn;
+            let arn = key.ty.element() == KeyType::Arn;
             let elem = |v: &String| {
                 let hit = literals.iter().any(|l| match (arn, op) {
                     // ARN keys compare the six parts of an ARN, each a glob.
