@@ -1,5 +1,5 @@
 //! The meaning of a condition, evaluated directly on a request context
-//! (language.md §3), independently of IAM. The property tests compare it with
+//! (docs/meaning.md §1–§3), independently of IAM. The property tests compare it with
 //! the IAM evaluator run on the lowered JSON: they must always agree.
 
 use crate::ir::{Atom, ElemOp, Expr, Literal, Quant};
