@@ -2,7 +2,7 @@
 //!
 //! Names are resolved to the catalog's spelling, constants are inlined,
 //! every comparison is typed, and a rule's `when W unless U` is one predicate
-//! `W and not U`, with the meaning of `../design` section 3.
+//! `W and not U`, with the meaning of docs/meaning.md §4.
 
 use crate::catalog::KeyType;
 pub use crate::policy::{Effect, PolicyKind};

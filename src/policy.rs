@@ -144,14 +144,14 @@ impl PolicyKind {
             // AWS Organizations quotas (ORGLIM) and the SCP syntax page (SCPSYN):
             // 10,240 characters since 15 May 2026 (was 5,120), and "all characters
             // in your SCP count against its maximum size", whitespace included.
-            // design/iam-rules.md, update note at the top and section 2.2.
+            // docs/iam-sources.md, "Policy kinds and their limits".
             PolicyKind::Scp => Limit {
                 max: 10_240,
                 counts_whitespace: true,
                 what: "characters",
             },
             // RCP syntax page (RCPSYN) and ORGLIM: 5,120 characters, all characters
-            // count, whitespace included. design/iam-rules.md section 2.4.
+            // count, whitespace included. docs/iam-sources.md.
             PolicyKind::Rcp => Limit {
                 max: 5_120,
                 counts_whitespace: true,
@@ -159,22 +159,22 @@ impl PolicyKind {
             },
             // IAM quotas (QUOT, KBSIZE): a customer managed policy holds 6,144
             // characters and "IAM does not count white space". We count whitespace
-            // inside strings anyway, as section 3 advises not to rely on it being
-            // free. design/iam-rules.md section 3.
+            // inside strings anyway: AWS does not say it is free there.
+            // docs/iam-sources.md.
             PolicyKind::Identity => Limit {
                 max: 6_144,
                 counts_whitespace: false,
                 what: "characters",
             },
-            // There is no one AWS limit: each service sets its own, and
-            // design/iam-rules.md names only the Access Analyzer warning "Policy
-            // size exceeds resource policy quota" (section 5), no number. We use
+            // There is no one AWS limit: each service sets its own, and the
+            // Access Analyzer check reference (AACHK) names only the warning "Policy
+            // size exceeds resource policy quota", no number. We use
             // the S3 bucket policy quota, the common reference: "Bucket policies
             // are limited to 20 KB in size" (Amazon S3 User Guide,
             // using-iam-policies.html), read as 20,480 bytes (AWS writes 32 KB for
             // 32,768 bytes of a key policy), whitespace counted since the page
             // does not say it is free. Some resource policies allow less (a role
-            // trust policy: 2,048 by default, design/iam-rules.md section 3).
+            // trust policy: 2,048 by default, QUOT).
             PolicyKind::ResourcePolicy => Limit {
                 max: 20_480,
                 counts_whitespace: true,

@@ -1,5 +1,5 @@
 //! The evaluator on the whitepaper's literal JSON: it must reproduce AWS's
-//! behaviour, traps included (see shared/design/guardrails.md, G03 and G04).
+//! behaviour, traps included (see README.md, "The whitepaper guardrails", G03 and G04).
 
 use gov::eval::{
     Decision, Layer, PolicySet, Request, evaluate, evaluate_document, statement_matches,

@@ -1,6 +1,6 @@
 //! The meaning rules, as a property: for random rules over random keys,
 //! operators and values, and random request contexts (absent keys, empty
-//! sets, several values), the condition evaluated directly (language.md §3)
+//! sets, several values), the condition evaluated directly (docs/meaning.md §1–§3)
 //! must equal the IAM evaluator's verdict on the lowered JSON.
 //!
 //! CI runs a few thousand cases; for millions:

@@ -1,6 +1,6 @@
 //! Conditions: keys resolved and typed, operators checked against key types,
 //! values checked against their shapes, support checked against the rule's
-//! actions. The result is an [`ir::Expr`] with the meaning of language.md §3.
+//! actions. The result is an [`ir::Expr`] with the meaning of docs/meaning.md §2.
 
 use super::names::{GroupKind, ResolvedActions, used_list};
 use super::values::{self, Family, family, family_name};

@@ -1,4 +1,4 @@
-//! Meaning traps (language.md §2) and per-kind rules.
+//! Meaning traps (docs/meaning.md §7) and per-kind rules.
 
 use super::Scope;
 use super::cond::Clause;
@@ -8,7 +8,7 @@ use crate::ir::{Atom, Expr};
 use crate::policy::{Effect, PolicyKind};
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
-/// What each policy kind allows (iam-rules.md §1.2, after the 2025 SCP change).
+/// What each policy kind allows (docs/iam-sources.md, after the 2025 SCP change).
 pub(crate) fn kind_rules(
     scope: &Scope,
     kind: PolicyKind,

@@ -29,7 +29,7 @@ pub struct ManifestEntry {
     pub docs: Vec<String>,
     /// The size by the kind's rule ([`super::size`]) of the written bytes.
     pub size: usize,
-    /// The kind's limit ([`super::limit`]).
+    /// The kind's limit ([`PolicyKind::limit`]).
     pub limit: usize,
     /// SHA-256 of the written bytes, lowercase hex.
     pub sha256: String,

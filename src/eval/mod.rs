@@ -54,7 +54,7 @@ pub struct Request {
     pub principal: Option<String>,
     /// Context keys, lowercased, to their values. A key that is not in the map
     /// is absent; a key mapped to an empty list is treated as absent too (an
-    /// empty set, see `language.md` section 3). A multivalued key has several
+    /// empty set, see `docs/meaning.md` §1). A multivalued key has several
     /// values.
     pub context: BTreeMap<String, Vec<String>>,
 }

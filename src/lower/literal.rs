@@ -1,5 +1,5 @@
 //! One condition literal (an atom, possibly negated) → one IAM condition entry,
-//! exactly (language.md §3; AWS's absent-key rules in iam-rules.md §4).
+//! exactly (docs/meaning.md §5; AWS's absent-key rules in docs/iam-sources.md).
 //!
 //! | literal                      | IAM entry                                      |
 //! |------------------------------|------------------------------------------------|

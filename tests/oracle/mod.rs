@@ -1,7 +1,7 @@
 //! The meaning of a condition, evaluated directly on a request context
-//! (language.md §3), independently of IAM: the oracle of the property test
-//! `tests/meaning.rs`, which compares it with the IAM evaluator run on the
-//! lowered JSON (they must always agree).
+//! (docs/meaning.md §1–§3), independently of IAM: the oracle of the property
+//! test `tests/meaning.rs`, which compares it with the IAM evaluator run on
+//! the lowered JSON (they must always agree).
 //!
 //! Independent on purpose: it shares no code with the library's evaluator
 //! (its own glob, ARN, number and date readings, written from the language's

@@ -1,18 +1,20 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! Speed of `gov::diff` on a generated corpus of 1,000 rules.
+//! Two versions of a generated corpus for `gov::diff`: `policies` policies of
+//! ten rules each (SCPs and identity policies, typed and plain actions,
+//! quantified keys, CIDRs, numbers, presence, resources with variables).
+//! Version 1 changes a fifth of the policies, renames one, drops one and adds
+//! an SCP `deny * except [..]` that spans every action of the catalog.
 //!
-//! `cargo test --release --test diff_speed -- --ignored --nocapture`
+//! Shared by `benches/diff.rs` (speed) and `tests/diff_corpus.rs` (what the
+//! diff finds).
 
-use gov::catalog::Catalog;
-use gov::diff::{self, Side};
+// Helpers of tests and benches may fail loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use gov::iam::PolicyDocument;
 use gov::ir::Policy;
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
 
-const POLICIES: usize = 100;
-const RULES_PER_POLICY: usize = 10;
-const BUDGET: Duration = Duration::from_secs(1);
+pub const RULES_PER_POLICY: usize = 10;
 
 const TYPED_ACTIONS: [&str; 7] = [
     "CreateApp",
@@ -91,9 +93,19 @@ fn rule(kind_is_scp: bool, p: usize, r: usize, v: usize) -> String {
     }
 }
 
-fn corpus(v: usize) -> String {
+/// Policies per file, so that large corpora stay well under the size limit
+/// of one source file.
+const POLICIES_PER_FILE: usize = 100;
+
+/// Version `v` (0 or 1) of the corpus of `policies` policies, as files of
+/// at most 100 policies.
+pub fn corpus(policies: usize, v: usize) -> Vec<String> {
+    let mut files = Vec::new();
     let mut out = String::new();
-    for p in 0..POLICIES {
+    for p in 0..policies {
+        if p > 0 && p.is_multiple_of(POLICIES_PER_FILE) {
+            files.push(std::mem::take(&mut out));
+        }
         let scp = p.is_multiple_of(2);
         // version 1 renames one policy, drops one and adds one
         let name = match (v, p) {
@@ -103,7 +115,7 @@ fn corpus(v: usize) -> String {
         if v == 1 && p == 7 {
             continue;
         }
-        let _ = writeln!(out, "{} {name} {{", if scp { "scp" } else { "policy" });
+        writeln!(out, "{} {name} {{", if scp { "scp" } else { "policy" }).unwrap();
         for r in 0..RULES_PER_POLICY {
             out.push_str(&rule(scp, p, r, v));
         }
@@ -112,12 +124,20 @@ fn corpus(v: usize) -> String {
     if v == 1 {
         out.push_str("scp Added {\n    deny * except [\"s3:*\", \"sagemaker:Describe*\"] when aws:RequestedRegion != \"eu-west-1\"\n}\n");
     }
-    out
+    files.push(out);
+    files
 }
 
-fn compile(src: &str) -> Vec<(Policy, PolicyDocument)> {
-    let catalog = Catalog::embedded().expect("embedded catalog");
-    let loaded = gov::load::load_texts(&[("corpus.gov", src)]);
+/// Checks and lowers the files of a corpus; panics on any error.
+pub fn compile(files: &[String]) -> Vec<(Policy, PolicyDocument)> {
+    let catalog = gov::catalog::Catalog::embedded().expect("embedded catalog");
+    let names: Vec<String> = (0..files.len()).map(|i| format!("corpus{i}.gov")).collect();
+    let texts: Vec<(&str, &str)> = names
+        .iter()
+        .zip(files)
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let loaded = gov::load::load_texts(&texts);
     let checked = gov::check::check(&loaded, catalog);
     let errors: Vec<_> = checked
         .diagnostics
@@ -136,44 +156,4 @@ fn compile(src: &str) -> Vec<(Policy, PolicyDocument)> {
         .iter()
         .map(|p| (p.clone(), gov::lower::lower_policy(p).expect("lowers")))
         .collect()
-}
-
-#[test]
-#[ignore = "benchmark: run in release with --ignored --nocapture"]
-fn diff_of_a_thousand_rules() {
-    let catalog = Catalog::embedded().expect("embedded catalog");
-    let old = compile(&corpus(0));
-    let new = compile(&corpus(1));
-    let rules: usize = old.iter().map(|(p, _)| p.rules.len()).sum();
-    assert_eq!(rules, POLICIES * RULES_PER_POLICY);
-    let start = Instant::now();
-    let report = diff::diff(&Side::new(&old), &Side::new(&new), catalog);
-    let elapsed = start.elapsed();
-    let widened: usize = report.changes.iter().map(|c| c.widens.len()).sum();
-    let narrowed: usize = report.changes.iter().map(|c| c.narrows.len()).sum();
-    println!(
-        "diff of {rules} rules in {} policies: {} changes, {widened} widened and {narrowed} narrowed actions, in {:.3} s (exhaustive: {})",
-        old.len(),
-        report.changes.len(),
-        elapsed.as_secs_f64(),
-        report.exhaustive()
-    );
-    if std::env::var_os("GOV_DIFF_SHOW").is_some() {
-        println!("{}", diff::render_human(&report));
-    }
-    assert!(report.changes.len() >= 12, "{}", report.changes.len());
-    assert!(diff::has_widening(&report) && diff::has_narrowing(&report));
-    let start = Instant::now();
-    let again = diff::diff(&Side::new(&old), &Side::new(&new), catalog);
-    println!(
-        "again (catalog warm): {:.3} s",
-        start.elapsed().as_secs_f64()
-    );
-    assert_eq!(again, report);
-    if !cfg!(debug_assertions) {
-        assert!(
-            elapsed <= BUDGET,
-            "{elapsed:?} over the budget of {BUDGET:?}"
-        );
-    }
 }
