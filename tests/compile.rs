@@ -97,3 +97,44 @@ fn a_build_beside_its_sources_is_written() {
     assert_eq!(manifest.policies.len(), 1);
     assert!(out.join("scp/OnlyVpcDomains.json").is_file());
 }
+
+/// Two equality tests on one key meet by text only when neither holds a
+/// policy variable: `team == ${aws:username} and team == "bob"` holds for
+/// bob. Lowering used to intersect the texts, found nothing in common, and
+/// silently dropped that alternative of the rule (an SCP that denied less
+/// than it said).
+#[test]
+fn equal_tests_with_a_variable_are_not_intersected_by_text() {
+    let alone = r#"scp P {
+    deny s3:GetObject when aws:PrincipalTag/team == ${aws:username} and aws:PrincipalTag/team == "bob"
+}
+"#;
+    let c = gov::compile_texts(&[("p.gov", alone)], catalog());
+    let codes: Vec<&str> = c.errors().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0401"], "{:?}", c.diagnostics);
+
+    let with_or = r#"scp P {
+    deny s3:GetObject
+        when (aws:PrincipalTag/team == ${aws:username} and aws:PrincipalTag/team == "bob")
+          or aws:SecureTransport == false
+}
+"#;
+    let c = gov::compile_texts(&[("p.gov", with_or)], catalog());
+    assert!(
+        c.errors().any(|d| d.code == "E0401"),
+        "the alternative must not be dropped: {:?}",
+        c.documents
+    );
+    // Without a variable the intersection is exact and stays.
+    let plain = r#"scp P {
+    deny s3:GetObject when aws:PrincipalTag/team in ["a", "b"] and aws:PrincipalTag/team in ["b", "c"]
+}
+"#;
+    let c = gov::compile_texts(&[("p.gov", plain)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let json = c.documents[0].1.to_canonical_json(false);
+    assert!(
+        json.contains(r#""StringEquals":{"aws:PrincipalTag/team":["b"]}"#),
+        "{json}"
+    );
+}

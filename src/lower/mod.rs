@@ -286,7 +286,8 @@ fn none_of(operator: OperatorSpec) -> bool {
 }
 
 /// Operators whose entry means "equals one of the values", exactly by text:
-/// two entries on the same key are the entry with the common values.
+/// two entries on the same key are the entry with the common values, when
+/// no value holds a policy variable (its value is known only per request).
 fn one_of_exact(operator: OperatorSpec) -> bool {
     operator.qualifier != Some(SetQualifier::ForAnyValue)
         && !operator.if_exists
@@ -327,7 +328,15 @@ fn merge(entries: Vec<Entry>) -> Merged {
             existing.values.extend(e.values);
             existing.values.sort();
             existing.values.dedup();
-        } else if one_of_exact(e.operator) {
+        } else if one_of_exact(e.operator)
+            && !existing
+                .values
+                .iter()
+                .chain(&e.values)
+                .any(|v| v.contains("${"))
+        {
+            // By text, so only without policy variables: `${aws:username}`
+            // and `bob` are different texts that may be equal values.
             existing.values.retain(|v| e.values.contains(v));
             if existing.values.is_empty() {
                 if existing.operator.qualifier != Some(SetQualifier::ForAllValues) {
