@@ -90,7 +90,7 @@ pub fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
         }
         if path.is_dir() {
             let mut found = Vec::new();
-            collect_gov_files(path, &mut found)?;
+            collect_files(path, "gov", &mut found)?;
             if found.is_empty() {
                 return Err(LoadError::NoSources { path: path.clone() });
             }
@@ -103,6 +103,14 @@ pub fn source_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut seen = std::collections::HashSet::new();
     files.retain(|p| seen.insert(p.clone()));
     Ok(files)
+}
+
+/// Every file below `dir` whose extension is `ext` (such as `json`), sorted.
+pub fn files_below(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, LoadError> {
+    let mut found = Vec::new();
+    collect_files(dir, ext, &mut found)?;
+    found.sort();
+    Ok(found)
 }
 
 /// Loads sources given as text (for tests and embedding): `(name, text)`.
@@ -143,7 +151,7 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<(Vec<u8>, usize), Strin
     Ok((bytes, size))
 }
 
-fn collect_gov_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+fn collect_files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
     let entries = std::fs::read_dir(dir).map_err(|e| LoadError::Unreadable {
         path: dir.to_path_buf(),
         reason: e.to_string(),
@@ -158,8 +166,8 @@ fn collect_gov_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError
             continue;
         };
         if kind.is_dir() {
-            collect_gov_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "gov") {
+            collect_files(&path, ext, out)?;
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }

@@ -6,7 +6,8 @@ mod cli;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cli::compile::{run_build, run_check, run_import, run_test};
-use cli::review::{run_diff, run_fmt, run_import_json, run_lint};
+use cli::diff::run_diff;
+use cli::review::{run_fmt, run_import_json, run_lint};
 use cli::{DiffFormat, EXIT_USAGE, FailOn, Format, Kind, load_catalog, version_text};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -84,6 +85,10 @@ enum Command {
         /// Exit 1 when the change widens access, narrows it, or either.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+        /// The kind of the policy JSON compared; guessed from each document
+        /// when left out.
+        #[arg(long, value_enum)]
+        kind: Option<Kind>,
     },
     /// Format `.gov` files in the one canonical layout (comments kept; the result must re-parse equal).
     Fmt {
@@ -209,11 +214,12 @@ fn run() -> ExitCode {
             paths,
             format,
             fail_on,
+            kind,
         } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            run_diff(&old, &new, &paths, format, fail_on, color, catalog)
+            run_diff(&old, &new, &paths, kind, format, fail_on, color, catalog)
         }
         Command::Lint {
             files,

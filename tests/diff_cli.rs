@@ -133,3 +133,136 @@ fn a_git_revision_is_read_without_a_checkout() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+const S3_V1: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+const S3_V2: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","s3-object-lambda:*"],"Resource":"*"}]}"#;
+
+/// Reviewing a change to existing JSON needs no import: two JSON files are
+/// two versions of one policy (AmazonS3FullAccess v1 → v2 widens).
+#[test]
+fn json_files_are_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("v1.json"), S3_V1).unwrap();
+    std::fs::write(dir.path().join("v2.json"), S3_V2).unwrap();
+    let out = gov(
+        dir.path(),
+        &[
+            "diff",
+            "v1.json",
+            "v2.json",
+            "--fail-on",
+            "widen",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = value.to_string();
+    assert!(text.contains("s3-object-lambda:GetObject"), "{text}");
+    assert!(!text.contains("\"s3:GetObject\""), "{text}");
+    // The reverse narrows, and nothing widens.
+    let out = gov(
+        dir.path(),
+        &["diff", "v2.json", "v1.json", "--fail-on", "widen"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    // AWS's URL-encoded form reads as the same document.
+    let encoded: String = S3_V2
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    std::fs::write(dir.path().join("v2-encoded.json"), encoded).unwrap();
+    let out = gov(
+        dir.path(),
+        &["diff", "v2.json", "v2-encoded.json", "--fail-on", "any"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Folders of JSON (and a git revision of them) match documents by their
+/// path below the folder.
+#[test]
+fn json_folders_and_revisions_are_sides() {
+    let dir = tempfile::tempdir().unwrap();
+    for (side, text) in [("old", S3_V1), ("new", S3_V2)] {
+        std::fs::create_dir_all(dir.path().join(side).join("managed")).unwrap();
+        std::fs::write(dir.path().join(side).join("managed/S3.json"), text).unwrap();
+    }
+    let out = gov(dir.path(), &["diff", "old", "new", "--fail-on", "widen"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("managed/S3 (modified)"), "{text}");
+
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    if !git(&["init", "-q"]).status.success() {
+        return;
+    }
+    assert!(git(&["add", "old"]).status.success());
+    assert!(git(&["commit", "-qm", "old"]).status.success());
+    let out = gov(
+        dir.path(),
+        &[
+            "diff",
+            "git:HEAD",
+            "new",
+            "--path",
+            "old",
+            "--fail-on",
+            "widen",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("managed/S3 (modified)"), "{text}");
+}
+
+/// A side that is not a policy document cannot be compared: E0909, with
+/// the reader's reason.
+#[test]
+fn unreadable_json_is_not_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("v1.json"), S3_V1).unwrap();
+    std::fs::write(dir.path().join("bad.json"), "{\"Version\": ").unwrap();
+    let out = gov(dir.path(), &["diff", "v1.json", "bad.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("E0601") && stderr.contains("E0909"),
+        "{stderr}"
+    );
+}

@@ -37,6 +37,7 @@ macro_rules! err { ($($t:tt)*) => { $crate::cli::write_stderr(&format!($($t)*)) 
 macro_rules! errln { ($($t:tt)*) => { $crate::cli::write_stderr(&format!("{}\n", format!($($t)*))) } }
 
 pub(crate) mod compile;
+pub(crate) mod diff;
 pub(crate) mod review;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

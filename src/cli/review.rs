@@ -1,91 +1,10 @@
-//! `gov diff`, `gov fmt`, `gov lint`, `gov import`.
+//! `gov fmt`, `gov lint`, `gov import`.
 
-use super::{
-    DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Format, compile_or_report, default_paths,
-    plural, shown, usage_error,
-};
+use super::{EXIT_FINDINGS, EXIT_USAGE, Format, default_paths, plural, shown, usage_error};
 use gov::catalog::Catalog;
 use gov::diag::{self, Diagnostic, codes};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// One side of a diff, compiled; `Err` after reporting why it does not build.
-pub(crate) fn diff_side(
-    spec: &str,
-    paths: &[PathBuf],
-    color: bool,
-    catalog: &Catalog,
-) -> Result<Vec<(gov::ir::Policy, gov::iam::PolicyDocument)>, ExitCode> {
-    let compilation = match spec.strip_prefix("git:") {
-        Some(rev) => {
-            let texts = gov::diff::read_git_side(rev, paths).map_err(|e| {
-                usage_error(codes::E0908, &e);
-                ExitCode::from(EXIT_USAGE)
-            })?;
-            let refs: Vec<(&str, &str)> = texts
-                .iter()
-                .map(|(n, t)| (n.as_str(), t.as_str()))
-                .collect();
-            gov::compile_texts(&refs, catalog)
-        }
-        None => compile_or_report(&[PathBuf::from(spec)], catalog)?,
-    };
-    if compilation.has_errors() {
-        let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
-        err!(
-            "{}",
-            diag::render_human(&compilation.loaded.sources, &errors, color)
-        );
-        usage_error(
-            codes::E0909,
-            format!("`{spec}` does not build, so it cannot be compared"),
-        );
-        return Err(ExitCode::from(EXIT_USAGE));
-    }
-    Ok(compilation.documents)
-}
-
-pub(crate) fn run_diff(
-    old: &str,
-    new: &str,
-    paths: &[PathBuf],
-    format: DiffFormat,
-    fail_on: Option<FailOn>,
-    color: bool,
-    catalog: &Catalog,
-) -> ExitCode {
-    let old_side = match diff_side(old, paths, color, catalog) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let new_side = match diff_side(new, paths, color, catalog) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let report = gov::diff::diff(
-        &gov::diff::Side::new(&old_side),
-        &gov::diff::Side::new(&new_side),
-        catalog,
-    );
-    match format {
-        DiffFormat::Human => out!("{}", gov::diff::render_human(&report)),
-        DiffFormat::Markdown => out!("{}", gov::diff::render_markdown(&report)),
-        DiffFormat::Json => out!("{}", gov::diff::render_json(&report)),
-    }
-    let widens = gov::diff::has_widening(&report);
-    let narrows = gov::diff::has_narrowing(&report);
-    let fail = match fail_on {
-        Some(FailOn::Widen) => widens,
-        Some(FailOn::Narrow) => narrows,
-        Some(FailOn::Any) => widens || narrows,
-        None => false,
-    };
-    if fail {
-        ExitCode::from(EXIT_FINDINGS)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
 
 pub(crate) fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode {
     let paths = default_paths(paths);

@@ -12,7 +12,7 @@ pub enum DiffError {
     Git { message: String },
     /// The revision names no commit of the repository.
     UnknownRevision { rev: String, message: String },
-    /// No `.gov` file under the paths at that revision.
+    /// No `.gov` (or `.json`) file under the paths at that revision.
     NoSources { rev: String, paths: Vec<PathBuf> },
 }
 
@@ -31,11 +31,11 @@ impl fmt::Display for DiffError {
                 let shown: Vec<String> =
                     paths.iter().map(|p| format!("`{}`", p.display())).collect();
                 if shown.is_empty() {
-                    write!(f, "no `.gov` files at revision `{rev}`")
+                    write!(f, "no `.gov` or `.json` files at revision `{rev}`")
                 } else {
                     write!(
                         f,
-                        "no `.gov` files under {} at revision `{rev}`",
+                        "no `.gov` or `.json` files under {} at revision `{rev}`",
                         shown.join(", ")
                     )
                 }
@@ -64,7 +64,8 @@ fn first_line(bytes: &[u8]) -> String {
         .to_string()
 }
 
-/// The `.gov` files under `paths` (relative to the current directory; all of
+/// The `.gov` files (where there are none, the `.json` files) under `paths`
+/// (relative to the current directory; all of
 /// the repository when empty) at revision `rev` of the repository the current
 /// directory is in: `(path from the repository root, text)`, sorted by path.
 pub fn read_git_side(rev: &str, paths: &[PathBuf]) -> Result<Vec<(String, String)>, DiffError> {
@@ -105,11 +106,19 @@ pub fn read_git_side(rev: &str, paths: &[PathBuf]) -> Result<Vec<(String, String
             message: first_line(&listing.stderr),
         });
     }
-    let mut files: Vec<String> = String::from_utf8_lossy(&listing.stdout)
-        .split('\0')
-        .filter(|p| p.ends_with(".gov"))
-        .map(str::to_string)
-        .collect();
+    let listed = String::from_utf8_lossy(&listing.stdout);
+    let with = |ext: &str| -> Vec<String> {
+        listed
+            .split('\0')
+            .filter(|p| p.ends_with(ext))
+            .map(str::to_string)
+            .collect()
+    };
+    // `.gov` sources; where there are none, policy JSON.
+    let mut files = with(".gov");
+    if files.is_empty() {
+        files = with(".json");
+    }
     files.sort();
     if files.is_empty() {
         return Err(DiffError::NoSources {

@@ -56,6 +56,7 @@ mod actions;
 mod domain;
 mod explore;
 mod git;
+mod json;
 mod regions;
 mod render;
 mod values;
@@ -64,6 +65,7 @@ pub use actions::MAX_ACTIONS;
 pub use domain::{MAX_REGION_STATES, MAX_REPS_FOR_ALL_SUBSETS};
 pub use explore::MAX_COMBINATIONS;
 pub use git::{DiffError, read_git_side};
+pub use json::json_side;
 pub use render::{MAX_LISTED, render_human, render_json, render_markdown, witness_request};
 
 use crate::catalog::Catalog;

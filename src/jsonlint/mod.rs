@@ -122,6 +122,12 @@ pub fn lint_bytes(
     }
 }
 
+/// The JSON text of a policy document: `text` itself, or its decoding when
+/// it is in AWS's URL-encoded form (as the IAM API returns documents).
+pub fn decoded(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
+    source::Source::new(file, text).map(|s| s.text)
+}
+
 /// The kind a policy document reads as: a `Principal` or `NotPrincipal`
 /// makes it a resource policy (a key policy when every action is `kms:`);
 /// otherwise an identity policy. (SCPs and RCPs look like identity and
