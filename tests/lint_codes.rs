@@ -476,12 +476,16 @@ fn every_code_has_a_case_and_a_row() {
     let mut emitted = std::collections::BTreeSet::new();
     for dir in ["src/jsonlint", "src/import"] {
         for entry in std::fs::read_dir(dir).unwrap() {
-            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            emitted.extend(registry_uses(&text));
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(path).unwrap();
+                emitted.extend(registry_uses(&text));
+            }
         }
     }
     // Tested elsewhere in this file or in tests/import_errors.rs.
-    let apart = ["E0603", "E0604", "E0608", "E0904", "W0002"];
+    // E0609: pinned by the importer's own unit test (no import reaches it).
+    let apart = ["E0603", "E0604", "E0608", "E0609", "E0904", "W0002"];
     let docs = std::fs::read_to_string("src/jsonlint/mod.rs").unwrap()
         + &std::fs::read_to_string("src/import/mod.rs").unwrap();
     for code in &emitted {

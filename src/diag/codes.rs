@@ -211,6 +211,8 @@ registry! {
         "The condition operator is not one IAM knows; AWS refuses the policy.";
     E0608 Error "no exact .gov form"
         "The statement has no exact form in the `.gov` language, so it is not imported rather than approximated.";
+    E0609 Error "the import would change the meaning"
+        "`gov import` compares the original document and the one its `.gov` text compiles to with the exact diff engine, in both directions, before writing anything. They decided the request shown differently, so nothing was written. This is a defect of the importer: please report it with the document.";
 
     // ---- command line ---------------------------------------------------
     E0901 Error "path not found"
