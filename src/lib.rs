@@ -21,6 +21,7 @@ pub mod jsonlint;
 pub mod load;
 pub mod lower;
 pub mod policy;
+pub mod rules;
 pub mod semantics;
 pub mod source;
 pub mod syntax;

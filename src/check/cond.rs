@@ -3,12 +3,17 @@
 //! actions. The result is an [`ir::Expr`] with the meaning of language.md §3.
 
 use super::names::{GroupKind, ResolvedActions, used_list};
-use super::values::{self, Family, family, family_name};
+use super::values;
 use super::{Scope, lints};
 use crate::catalog::KeyRef;
 use crate::diag::{Code, Diagnostic, codes};
+use crate::iam::OperatorFamily;
 use crate::ir::{self, ElemOp, Literal, Quant};
 use crate::policy::Effect;
+use crate::rules::operators::{family_name, key_family};
+use crate::rules::values::{
+    arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
+};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CmpOp, CondKind, Operand, Quantifier, Value};
 use std::collections::HashSet;
@@ -349,22 +354,34 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 Quantifier::All => Quant::All,
             },
         };
-        let fam = family(key.ty);
+        let fam = key_family(key.ty);
         // Bool keys take `==` and `!=` only, Binary keys `==` and `in` only.
-        let restricted = (fam == Family::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne))
-            || (fam == Family::Binary && !matches!(op, CmpOp::Eq | CmpOp::In));
+        let restricted = (fam == OperatorFamily::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne))
+            || (fam == OperatorFamily::Binary && !matches!(op, CmpOp::Eq | CmpOp::In));
         let typed = match (op, fam) {
             _ if restricted => None,
-            (CmpOp::Eq | CmpOp::In, Family::Ip) => Some((ElemOp::InCidr, false)),
-            (CmpOp::Ne | CmpOp::NotIn, Family::Ip) => Some((ElemOp::InCidr, true)),
+            (CmpOp::Eq | CmpOp::In, OperatorFamily::Ip) => Some((ElemOp::InCidr, false)),
+            (CmpOp::Ne | CmpOp::NotIn, OperatorFamily::Ip) => Some((ElemOp::InCidr, true)),
             (CmpOp::Eq | CmpOp::In, _) => Some((ElemOp::Equals, false)),
             (CmpOp::Ne | CmpOp::NotIn, _) => Some((ElemOp::Equals, true)),
-            (CmpOp::Like, Family::String | Family::Arn) => Some((ElemOp::Like, false)),
-            (CmpOp::NotLike, Family::String | Family::Arn) => Some((ElemOp::Like, true)),
-            (CmpOp::Lt, Family::Numeric | Family::Date) => Some((ElemOp::Lt, false)),
-            (CmpOp::Le, Family::Numeric | Family::Date) => Some((ElemOp::Le, false)),
-            (CmpOp::Gt, Family::Numeric | Family::Date) => Some((ElemOp::Gt, false)),
-            (CmpOp::Ge, Family::Numeric | Family::Date) => Some((ElemOp::Ge, false)),
+            (CmpOp::Like, OperatorFamily::String | OperatorFamily::Arn) => {
+                Some((ElemOp::Like, false))
+            }
+            (CmpOp::NotLike, OperatorFamily::String | OperatorFamily::Arn) => {
+                Some((ElemOp::Like, true))
+            }
+            (CmpOp::Lt, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Lt, false))
+            }
+            (CmpOp::Le, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Le, false))
+            }
+            (CmpOp::Gt, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Gt, false))
+            }
+            (CmpOp::Ge, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Ge, false))
+            }
             _ => None,
         };
         let Some((elem, negated)) = typed else {
@@ -506,7 +523,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         &self,
         value: &Value,
         span: Span,
-        fam: Family,
+        fam: OperatorFamily,
         elem: ElemOp,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Literal> {
@@ -521,8 +538,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 )
                 .with_label("wrong kind of value")
                 .with_help(match fam {
-                    Family::Bool => "write `true` or `false`",
-                    Family::Numeric => "write a number without quotes",
+                    OperatorFamily::Bool => "write `true` or `false`",
+                    OperatorFamily::Numeric => "write a number without quotes",
                     _ => "write a string in double quotes",
                 }),
             );
@@ -541,7 +558,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             );
         };
         match (value, fam) {
-            (Value::Var(var), Family::String | Family::Arn) => {
+            (Value::Var(var), OperatorFamily::String | OperatorFamily::Arn) => {
                 if elem == ElemOp::Like || elem == ElemOp::Equals {
                     if values::check_variable(self.scope, var, span, diags) {
                         return Some(Literal::Str(format!("${{{var}}}")));
@@ -566,17 +583,17 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 );
                 None
             }
-            (Value::Str(s), Family::String) => {
+            (Value::Str(s), OperatorFamily::String) => {
                 if s.contains("${") && !values::check_variables(self.scope, s, span, diags) {
                     return None;
                 }
                 Some(Literal::Str(s.clone()))
             }
-            (Value::Str(s), Family::Arn) => {
+            (Value::Str(s), OperatorFamily::Arn) => {
                 if s.contains("${") && !values::check_variables(self.scope, s, span, diags) {
                     return None;
                 }
-                match values::arn_problem(s, elem == ElemOp::Like) {
+                match arn_problem(s, elem == ElemOp::Like) {
                     None => Some(Literal::Str(s.clone())),
                     Some(p) => {
                         shape_error(codes::E0202, s, p, diags);
@@ -584,22 +601,22 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     }
                 }
             }
-            (Value::Str(s), Family::Ip) => match values::cidr_problem(s) {
+            (Value::Str(s), OperatorFamily::Ip) => match cidr_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
                     shape_error(codes::E0203, s, p, diags);
                     None
                 }
             },
-            (Value::Str(s), Family::Date) => match values::date_problem(s) {
+            (Value::Str(s), OperatorFamily::Date) => match date_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
                     shape_error(codes::E0204, s, p, diags);
                     None
                 }
             },
-            (Value::Num(n), Family::Date) | (Value::Num(n), Family::Numeric) => {
-                match values::number_problem(n) {
+            (Value::Num(n), OperatorFamily::Date) | (Value::Num(n), OperatorFamily::Numeric) => {
+                match number_problem(n) {
                     None => Some(Literal::Num(n.clone())),
                     Some(p) => {
                         shape_error(codes::E0205, n, p, diags);
@@ -607,14 +624,14 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     }
                 }
             }
-            (Value::Str(s), Family::Binary) => match values::base64_problem(s) {
+            (Value::Str(s), OperatorFamily::Binary) => match base64_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
                     shape_error(codes::E0206, s, p, diags);
                     None
                 }
             },
-            (Value::Bool(b), Family::Bool) => Some(Literal::Bool(*b)),
+            (Value::Bool(b), OperatorFamily::Bool) => Some(Literal::Bool(*b)),
             (Value::Str(s), _) => {
                 mismatch(&format!("the string `\"{s}\"`"), diags);
                 None
@@ -632,16 +649,19 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     }
 }
 
-fn operators_for(fam: Family) -> &'static str {
+fn operators_for(fam: OperatorFamily) -> &'static str {
     match fam {
-        Family::String => "String keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
-        Family::Arn => "ARN keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
-        Family::Bool => "Bool keys take `== true`, `== false` and `!=`",
-        Family::Numeric => "Numeric keys take `==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`",
-        Family::Date => "Date keys take `==`, `!=`, `<`, `<=`, `>`, `>=`",
-        Family::Ip => {
+        OperatorFamily::String => "String keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
+        OperatorFamily::Arn => "ARN keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
+        OperatorFamily::Bool => "Bool keys take `== true`, `== false` and `!=`",
+        OperatorFamily::Numeric => {
+            "Numeric keys take `==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`"
+        }
+        OperatorFamily::Date => "Date keys take `==`, `!=`, `<`, `<=`, `>`, `>=`",
+        OperatorFamily::Ip => {
             "IPAddress keys take `in` and `not in` with CIDR ranges (and `==` with one address)"
         }
-        Family::Binary => "Binary keys take `==` and `in`",
+        OperatorFamily::Binary => "Binary keys take `==` and `in`",
+        OperatorFamily::Null => "every key takes `present` and `absent`",
     }
 }

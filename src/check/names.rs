@@ -1,7 +1,7 @@
 //! Names: actions, resources and principals, resolved against the catalog.
 
 use super::{Scope, closest};
-use crate::catalog::Action;
+use crate::catalog::{Action, has_wildcard};
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::policy::PolicyKind;
@@ -125,10 +125,6 @@ pub(crate) fn actions<'c>(
         }
     });
     ResolvedActions { except, groups }
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
 }
 
 /// Resolves one action string: `svc:Name`, `svc:Pat*`, or `Name` through `use`.
@@ -451,7 +447,7 @@ pub(crate) fn principals(
                         .with_label("a principal is a non-empty literal: no policy variables"),
                 );
             } else if p.kind.node == PrincipalKind::Service
-                && let Some(problem) = super::values::service_principal_problem(&v.node)
+                && let Some(problem) = crate::rules::values::service_principal_problem(&v.node)
             {
                 diags.push(
                     Diagnostic::new(

@@ -83,7 +83,7 @@ fn check_case(
     let group = group?;
     if let Some(resource) = &case.resource
         && resource.node != "*"
-        && let Some(problem) = super::values::arn_problem(&resource.node, false)
+        && let Some(problem) = crate::rules::values::arn_problem(&resource.node, false)
     {
         diags.push(
             Diagnostic::new(

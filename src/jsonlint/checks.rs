@@ -5,13 +5,14 @@
 use crate::diag::{Code, Diagnostic, codes};
 use std::collections::HashSet;
 
-use crate::catalog::{Action, Catalog, KeyRef, KeyType};
+use crate::catalog::{Action, Catalog, KeyRef, has_wildcard};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::policy::{Effect, PolicyKind};
+use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
+use crate::rules::values;
 use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
-use crate::check::values;
 
 /// How a written action entry resolved.
 pub(crate) enum Group<'c> {
@@ -58,32 +59,6 @@ pub(crate) struct Checker<'a> {
     pub diags: Vec<Diagnostic>,
 }
 
-fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
-}
-
-/// The operator family that matches a key type's elements.
-pub(crate) fn key_family(ty: KeyType) -> OperatorFamily {
-    match ty.element() {
-        KeyType::Arn => OperatorFamily::Arn,
-        KeyType::Bool => OperatorFamily::Bool,
-        KeyType::Numeric => OperatorFamily::Numeric,
-        KeyType::Date => OperatorFamily::Date,
-        KeyType::IpAddress => OperatorFamily::Ip,
-        KeyType::Binary => OperatorFamily::Binary,
-        _ => OperatorFamily::String,
-    }
-}
-
-/// Whether an operator of family `op` may test a key of family `key`.
-/// String and ARN operators are interchangeable: AWS documents string
-/// operators for ARN keys, and uses ARN operators on string keys that hold
-/// ARNs (CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn`).
-pub(crate) fn families_fit(op: OperatorFamily, key: OperatorFamily) -> bool {
-    use OperatorFamily::*;
-    op == key || op == Null || matches!((op, key), (String, Arn) | (Arn, String))
-}
-
 fn operators_for(fam: OperatorFamily) -> &'static str {
     match fam {
         OperatorFamily::String | OperatorFamily::Arn => {
@@ -102,39 +77,10 @@ fn operators_for(fam: OperatorFamily) -> &'static str {
     }
 }
 
-/// Whether an entry holds (when the key is absent, when it is present) for
-/// an operator with no values at all.
-fn empty_truth(spec: &OperatorSpec) -> (bool, bool) {
-    if spec.base == BaseOperator::Null {
-        return match spec.qualifier {
-            Some(SetQualifier::ForAllValues) => (true, false),
-            _ => (false, false),
-        };
-    }
-    let negated = spec.base.is_negated();
-    let absent = spec.if_exists
-        || match spec.qualifier {
-            None => negated,
-            Some(SetQualifier::ForAnyValue) => false,
-            Some(SetQualifier::ForAllValues) => true,
-        };
-    (absent, negated)
-}
-
 /// The truth of `Null` with a set qualifier: (absent, present).
 pub(crate) fn qualified_null_truth(qualifier: SetQualifier, values: &[CondValue]) -> (bool, bool) {
     let wants_false = values.iter().any(|v| v.text.eq_ignore_ascii_case("false"));
-    let absent = qualifier == SetQualifier::ForAllValues;
-    (absent, wants_false)
-}
-
-fn truth_text(truth: (bool, bool)) -> &'static str {
-    match truth {
-        (false, false) => "never holds",
-        (true, true) => "always holds",
-        (true, false) => "holds exactly when the key is absent",
-        (false, true) => "holds exactly when the key is present",
-    }
+    operators::qualified_null_truth(qualifier, wants_false)
 }
 
 impl<'a> Checker<'a> {

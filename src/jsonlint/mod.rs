@@ -62,7 +62,8 @@ pub use crate::policy::PolicyKind;
 use crate::catalog::Catalog;
 use crate::source::{FileId, Span};
 
-pub(crate) use checks::{families_fit, key_family, qualified_null_truth};
+pub(crate) use crate::rules::operators::{families_fit, key_family};
+pub(crate) use checks::qualified_null_truth;
 
 /// The largest policy file linted, in bytes.
 pub const MAX_LINT_BYTES: usize = 10 * 1024 * 1024;

@@ -1,0 +1,12 @@
+//! IAM facts that need no syntax: what the catalog and IAM say about
+//! resolved actions and keys, operators, values and policy kinds.
+//!
+//! The two front ends, the checker of `.gov` sources (`check`) and the JSON
+//! linter (`jsonlint`), resolve their own syntax to what
+//! these functions take (catalog actions and keys, operator families, a
+//! [`crate::policy::PolicyKind`], an effect) and get typed findings back.
+//! Each front end places a finding at its own spans; where a finding reads
+//! the same in both, its wording is built here, so the two cannot drift.
+
+pub mod operators;
+pub mod values;
