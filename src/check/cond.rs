@@ -2,7 +2,7 @@
 //! values checked against their shapes, support checked against the rule's
 //! actions. The result is an [`ir::Expr`] with the meaning of language.md §3.
 
-use super::names::{GroupKind, ResolvedActions, used_list};
+use super::names::{self, ResolvedActions};
 use super::values;
 use super::{Scope, lints};
 use crate::catalog::KeyRef;
@@ -10,6 +10,7 @@ use crate::diag::{Code, Diagnostic, codes};
 use crate::iam::OperatorFamily;
 use crate::ir::{self, ElemOp, Literal, Quant};
 use crate::policy::Effect;
+use crate::rules::names::{GroupKind, first_exact};
 use crate::rules::operators::{family_name, key_family};
 use crate::rules::values::{
     arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
@@ -69,87 +70,6 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         }
     }
 
-    /// Resolves a key: `svc:Key`, or `Key` through `use`.
-    pub fn key(&self, key: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<KeyRef> {
-        let catalog = self.scope.catalog;
-        let name = key.node.as_str();
-        if name.contains(':') {
-            if let Some(k) = catalog.key(name) {
-                return Some(k);
-            }
-            let mut d = Diagnostic::new(
-                codes::E0103,
-                self.scope.file,
-                key.span,
-                format!("unknown condition key `{name}`"),
-            )
-            .with_label("no such key in the catalog");
-            let suggestion = super::names::closest_action_name(&self.actions.groups)
-                .and_then(|a| catalog.suggest_key_for_action(a, name))
-                .or_else(|| catalog.suggest_key(name));
-            if let Some(s) = suggestion {
-                d = d.with_suggestion(s);
-            }
-            diags.push(d);
-            return None;
-        }
-        let found: Vec<KeyRef> = self
-            .scope
-            .uses
-            .iter()
-            .filter_map(|p| catalog.key(&format!("{p}:{name}")))
-            .collect();
-        match found.len() {
-            1 => found.into_iter().next(),
-            0 if self.scope.uses.is_empty() => {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0108,
-                        self.scope.file,
-                        key.span,
-                        format!("condition key `{name}` has no service prefix"),
-                    )
-                    .with_label("which service?")
-                    .with_help("write `service:Key`, or add `use service` at the top of the file"),
-                );
-                None
-            }
-            0 => {
-                let mut d = Diagnostic::new(
-                    codes::E0103,
-                    self.scope.file,
-                    key.span,
-                    format!("unknown condition key `{name}`"),
-                )
-                .with_label(format!("not a key of {}", used_list(self.scope)));
-                let suggestion = self
-                    .scope
-                    .uses
-                    .iter()
-                    .find_map(|p| catalog.suggest_key(&format!("{p}:{name}")));
-                if let Some(s) = suggestion {
-                    d = d.with_suggestion(s);
-                }
-                diags.push(d);
-                None
-            }
-            _ => {
-                let names: Vec<String> = found.iter().map(|k| format!("`{}`", k.name)).collect();
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0109,
-                        self.scope.file,
-                        key.span,
-                        format!("condition key `{name}` is ambiguous"),
-                    )
-                    .with_label(format!("could be {}", names.join(" or ")))
-                    .with_help("write the service prefix"),
-                );
-                None
-            }
-        }
-    }
-
     /// Reports actions of the rule that do not support `key`.
     fn support(&mut self, key: &KeyRef, span: Span, diags: &mut Vec<Diagnostic>) {
         if key.global {
@@ -166,7 +86,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     .as_ref()
                     .is_some_and(|r| catalog.action_supports_key(action, r))
         };
-        for group in &self.actions.groups {
+        for spanned in &self.actions.groups {
+            let group = &spanned.node;
             if !self.reported.insert((
                 key.name.to_ascii_lowercase(),
                 group.text.to_ascii_lowercase(),
@@ -188,7 +109,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                         format!("`{}` does not support condition key `{}`", group.text, key.name),
                     )
                     .with_label("not supported by the action")
-                    .with_secondary(self.scope.file, group.span, "this action")
+                    .with_secondary(self.scope.file, spanned.span, "this action")
                     .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
                     if let Some(s) = catalog.suggest_key_for_action(action, &key.name) {
                         d = d.with_suggestion(s);
@@ -212,7 +133,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                             .with_label("not supported by these actions")
                             .with_secondary(
                                 self.scope.file,
-                                group.span,
+                                spanned.span,
                                 format!("{total} actions"),
                             ),
                         );
@@ -228,7 +149,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                                 ),
                             )
                             .with_label("absent for the other actions")
-                            .with_secondary(self.scope.file, group.span, "these actions")
+                            .with_secondary(self.scope.file, spanned.span, "these actions")
                             .with_help("for the other actions the key is absent; list the actions that carry it"),
                         );
                     }
@@ -242,7 +163,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                             format!("condition key `{}` is not a global key, but the rule covers every action", key.name),
                         )
                         .with_label("absent for actions that do not support it")
-                        .with_secondary(self.scope.file, group.span, "every action")
+                        .with_secondary(self.scope.file, spanned.span, "every action")
                         .with_help("name the actions that carry this key"),
                     );
                 }
@@ -273,7 +194,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<ir::Expr> {
         let file = self.scope.file;
-        let key = self.key(&cmp.key, diags)?;
+        let near = first_exact(self.actions.groups.iter().map(|g| &g.node));
+        let key = names::key(self.scope, &cmp.key, near, diags)?;
         if let Some(replacement) = &key.deprecated_by {
             diags.push(
                 Diagnostic::new(

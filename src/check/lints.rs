@@ -2,7 +2,7 @@
 
 use super::Scope;
 use super::cond::Clause;
-use super::names::{GroupKind, ResolvedActions};
+use super::names::{ResolvedActions, keys_named};
 use crate::diag::{Diagnostic, codes};
 use crate::ir::{Atom, Expr};
 use crate::policy::{Effect, PolicyKind};
@@ -61,14 +61,13 @@ pub(crate) fn rule_lints(
     }
     if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && !actions.except {
         for g in &actions.groups {
-            let service_star = g.kind == GroupKind::Wildcard && g.text.ends_with(":*");
-            if g.kind == GroupKind::All || service_star {
+            if g.node.is_wide() {
                 diags.push(
                     Diagnostic::new(
                         codes::W0203,
                         file,
                         g.span,
-                        format!("`allow {}` grants every action it matches", g.text),
+                        format!("`allow {}` grants every action it matches", g.node.text),
                     )
                     .with_label("wildcard grant")
                     .with_help("grant the actions the principal needs, by name"),
@@ -223,15 +222,9 @@ pub(crate) fn absent_key_traps(
 
 /// A key as the catalog names it, lowercase; as written if it does not resolve.
 fn resolved(scope: &Scope, key: &str) -> String {
-    let found = if key.contains(':') {
-        scope.catalog.key(key)
-    } else {
-        scope
-            .uses
-            .iter()
-            .find_map(|p| scope.catalog.key(&format!("{p}:{key}")))
-    };
-    found
+    keys_named(scope, key)
+        .into_iter()
+        .next()
         .map(|k| k.name)
         .unwrap_or_else(|| key.to_string())
         .to_ascii_lowercase()

@@ -15,6 +15,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::load::Loaded;
 use crate::policy::PolicyKind;
+use crate::rules::names::PatternCache;
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast;
 use std::collections::HashMap;
@@ -42,31 +43,11 @@ pub(crate) struct Scope<'a> {
     /// Services named by `use`, in order.
     pub uses: Vec<String>,
     consts: HashMap<&'a str, &'a ast::ConstDecl>,
-    /// Wildcard patterns already expanded against the catalog, shared by all
-    /// files of a run: a large corpus repeats the same few patterns.
+    /// Wildcard patterns already expanded, shared by all files of a run.
     patterns: &'a PatternCache<'a>,
 }
 
-/// `service:pattern` (lowercase) → the catalog actions it matches.
-pub(crate) type PatternCache<'c> =
-    std::cell::RefCell<HashMap<String, Vec<&'c crate::catalog::Action>>>;
-
 impl<'a> Scope<'a> {
-    /// The actions of `service` matching `pattern`, cached.
-    pub(crate) fn actions_matching(
-        &self,
-        service: &'a crate::catalog::Service,
-        pattern: &str,
-    ) -> Vec<&'a crate::catalog::Action> {
-        let key = format!("{}:{}", service.prefix(), pattern.to_ascii_lowercase());
-        if let Some(found) = self.patterns.borrow().get(&key) {
-            return found.clone();
-        }
-        let matched = service.actions_matching(pattern);
-        self.patterns.borrow_mut().insert(key, matched.clone());
-        matched
-    }
-
     fn constant(&self, name: &str) -> Option<&'a ast::ConstDecl> {
         self.consts.get(name).copied()
     }
@@ -110,7 +91,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         }
     }
 
-    let patterns: PatternCache = std::cell::RefCell::new(HashMap::new());
+    let patterns = PatternCache::default();
 
     // Policy names become file names: they must differ, ignoring case.
     let mut policy_names: HashMap<String, (FileId, Span, &str)> = HashMap::new();

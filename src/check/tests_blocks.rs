@@ -2,10 +2,11 @@
 //! the catalog like a rule's, so a test cannot silently test nothing.
 
 use super::Scope;
-use super::names::{self, GroupKind};
+use super::names;
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
-use crate::source::{Span, Spanned};
+use crate::rules::names::GroupKind;
+use crate::source::Span;
 use crate::syntax::ast::{self, Operand, Value};
 
 pub(crate) fn check_test(
@@ -99,7 +100,7 @@ fn check_case(
     let mut context: Vec<(String, Vec<String>)> = Vec::new();
     let mut ok = true;
     for (key, operand) in &case.context {
-        let resolved = resolve_key(scope, key, diags);
+        let resolved = names::key(scope, key, None, diags);
         let Some(k) = resolved else {
             ok = false;
             continue;
@@ -184,34 +185,4 @@ fn check_case(
         expect: case.expect.node,
         span: *case.span,
     })
-}
-
-fn resolve_key(
-    scope: &Scope,
-    key: &Spanned<String>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<crate::catalog::KeyRef> {
-    let catalog = scope.catalog;
-    let found = if key.node.contains(':') {
-        catalog.key(&key.node)
-    } else {
-        scope
-            .uses
-            .iter()
-            .find_map(|p| catalog.key(&format!("{p}:{}", key.node)))
-    };
-    if found.is_none() {
-        let mut d = Diagnostic::new(
-            codes::E0103,
-            scope.file,
-            key.span,
-            format!("unknown condition key `{}`", key.node),
-        )
-        .with_label("no such key in the catalog");
-        if let Some(s) = catalog.suggest_key(&key.node) {
-            d = d.with_suggestion(s);
-        }
-        diags.push(d);
-    }
-    found
 }

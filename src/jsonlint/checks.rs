@@ -5,50 +5,18 @@
 use crate::diag::{Code, Diagnostic, codes};
 use std::collections::HashSet;
 
-use crate::catalog::{Action, Catalog, KeyRef, has_wildcard};
+use crate::catalog::{Action, Catalog, KeyRef};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::policy::{Effect, PolicyKind};
+use crate::rules::names::{
+    ActionGroup, GroupKind, PatternCache, first_exact, resolve_action, resolve_key,
+    variable_problems,
+};
 use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
 use crate::rules::values;
 use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
-
-/// How a written action entry resolved.
-pub(crate) enum Group<'c> {
-    /// `*`, or a pattern over service names: every action.
-    All {
-        text: String,
-        span: Span,
-    },
-    /// A pattern within one service, and the actions it matches.
-    Wildcard {
-        text: String,
-        span: Span,
-        matched: Vec<&'c Action>,
-    },
-    Exact {
-        action: &'c Action,
-        span: Span,
-    },
-}
-
-impl Group<'_> {
-    fn text(&self) -> String {
-        match self {
-            Group::All { text, .. } | Group::Wildcard { text, .. } => text.clone(),
-            Group::Exact { action, .. } => action.full_name(),
-        }
-    }
-
-    fn span(&self) -> Span {
-        match self {
-            Group::All { span, .. } | Group::Wildcard { span, .. } | Group::Exact { span, .. } => {
-                *span
-            }
-        }
-    }
-}
 
 pub(crate) struct Checker<'a> {
     pub file: FileId,
@@ -56,6 +24,7 @@ pub(crate) struct Checker<'a> {
     pub kind: PolicyKind,
     /// Policy variables are resolved (`"Version": "2012-10-17"`).
     pub variables: bool,
+    pub patterns: PatternCache<'a>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -300,120 +269,11 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves one action string, reporting what is wrong with it.
-    fn action(&mut self, a: &Spanned<String>) -> Option<Group<'a>> {
-        let file = self.file;
-        let catalog = self.catalog;
-        let text = a.node.as_str();
-        if text.contains("${") {
-            self.push(
-                Diagnostic::new(
-                    codes::E0209,
-                    file,
-                    a.span,
-                    "policy variables are not allowed in actions",
-                )
-                .with_label("IAM does not resolve variables here")
-                .with_help("IAM resolves policy variables only in resources and condition values"),
-            );
-            return None;
-        }
-        if text == "*" {
-            return Some(Group::All {
-                text: "*".to_string(),
-                span: a.span,
-            });
-        }
-        let Some((prefix, name)) = text.split_once(':') else {
-            let mut d = Diagnostic::new(
-                codes::E0102,
-                file,
-                a.span,
-                format!("malformed action `{text}`"),
-            )
-            .with_label("expected `service:Action`");
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            }
-            self.push(d);
-            return None;
-        };
-        if name.is_empty() || name.contains(':') || prefix.is_empty() {
-            let mut d = Diagnostic::new(
-                codes::E0102,
-                file,
-                a.span,
-                format!("malformed action `{text}`"),
-            )
-            .with_label("expected `service:Action`");
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            }
-            self.push(d);
-            return None;
-        }
-        if has_wildcard(prefix) {
-            return Some(Group::All {
-                text: text.to_string(),
-                span: a.span,
-            });
-        }
-        let Some(service) = catalog.service(prefix) else {
-            let mut d = Diagnostic::new(
-                codes::E0101,
-                file,
-                a.span,
-                format!("unknown service `{prefix}`"),
-            )
-            .with_label("no such service prefix in the catalog");
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            } else if let Some(s) = catalog.suggest_service(prefix) {
-                d = d.with_suggestion(format!("{s}:{name}"));
-            }
-            self.push(d);
-            return None;
-        };
-        if has_wildcard(name) {
-            let matched = service.actions_matching(name);
-            if matched.is_empty() {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0107,
-                        file,
-                        a.span,
-                        format!("`{text}` matches no action"),
-                    )
-                    .with_label(format!(
-                        "no action of `{}` matches this pattern",
-                        service.prefix()
-                    ))
-                    .with_help("check the pattern against the service's actions"),
-                );
-                return None;
-            }
-            return Some(Group::Wildcard {
-                text: format!("{}:{}", service.prefix(), name),
-                span: a.span,
-                matched,
-            });
-        }
-        match service.action(name) {
-            Some(action) => Some(Group::Exact {
-                action,
-                span: a.span,
-            }),
-            None => {
-                let mut d = Diagnostic::new(
-                    codes::E0102,
-                    file,
-                    a.span,
-                    format!("unknown action `{text}`"),
-                )
-                .with_label(format!("`{}` has no such action", service.prefix()));
-                if let Some(s) = catalog.suggest_action(text) {
-                    d = d.with_suggestion(s);
-                }
-                self.push(d);
+    fn action(&mut self, a: &Spanned<String>) -> Option<Spanned<ActionGroup<'a>>> {
+        match resolve_action(self.catalog, &self.patterns, &a.node) {
+            Ok(group) => Some(Spanned::new(group, a.span)),
+            Err(problem) => {
+                self.push(problem.diagnostic(self.file, a.span, &a.node));
                 None
             }
         }
@@ -467,102 +327,27 @@ impl<'a> Checker<'a> {
     /// Checks the policy variables of a string (E0212, E0214); whether all
     /// were valid.
     fn check_variables(&mut self, s: &str, span: Span) -> bool {
-        let vars = match values::variables(s) {
-            Ok(v) => v,
-            Err(_) => {
-                self.push(
-                    Diagnostic::new(codes::E0214, self.file, span, "unclosed policy variable")
-                        .with_label("`${` without `}`")
-                        .with_help("write `${aws:username}`; for a literal `$`, write `${$}`"),
-                );
-                return false;
-            }
-        };
-        let mut ok = true;
-        for var in vars {
-            if matches!(var, "*" | "?" | "$") {
-                continue;
-            }
-            let key = match var.split_once(',') {
-                Some((key, default)) => {
-                    let d = default.trim();
-                    if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0214,
-                                self.file,
-                                span,
-                                format!("malformed policy variable `${{{var}}}`"),
-                            )
-                            .with_label("the default value must be in single quotes")
-                            .with_help("write `${aws:PrincipalTag/team, 'none'}`"),
-                        );
-                        ok = false;
-                        continue;
-                    }
-                    key
-                }
-                None => var,
-            };
-            if key.is_empty() || key.trim() != key || key.contains(' ') {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0214,
-                        self.file,
-                        span,
-                        format!("malformed policy variable `${{{var}}}`"),
-                    )
-                    .with_label("no spaces are allowed inside `${…}`"),
-                );
-                ok = false;
-                continue;
-            }
-            if self.catalog.key(key).is_some() {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                codes::E0212,
-                self.file,
-                span,
-                format!("unknown condition key `{key}` in policy variable"),
-            )
-            .with_label("no such key in the catalog");
-            if let Some(s) = self.catalog.suggest_key(key) {
-                d = d.with_suggestion(format!("${{{s}}}"));
-            }
-            self.push(d);
-            ok = false;
+        let problems = variable_problems(self.catalog, s);
+        let valid = problems.is_empty();
+        for p in problems {
+            self.push(p.diagnostic(self.file, span));
         }
-        ok
+        valid
     }
 
-    fn resolve_key(&mut self, entry: &Entry, groups: &[Group<'a>]) -> Option<KeyRef> {
-        let name = entry.key.node.as_str();
-        if let Some(k) = self.catalog.key(name) {
-            return Some(k);
-        }
-        let mut d = Diagnostic::new(
-            codes::E0103,
-            self.file,
-            entry.key.span,
-            format!("unknown condition key `{name}`"),
-        )
-        .with_label("no such key in the catalog");
-        let first_exact = groups.iter().find_map(|g| match g {
-            Group::Exact { action, .. } => Some(*action),
-            _ => None,
-        });
-        let suggestion = first_exact
-            .and_then(|a| self.catalog.suggest_key_for_action(a, name))
-            .or_else(|| self.catalog.suggest_key(name));
-        if let Some(s) = suggestion {
-            if name.contains(char::is_whitespace) {
-                d = d.with_label("a key name holds no spaces");
+    fn resolve_key(
+        &mut self,
+        entry: &Entry,
+        groups: &[Spanned<ActionGroup<'a>>],
+    ) -> Option<KeyRef> {
+        let near = first_exact(groups.iter().map(|g| &g.node));
+        match resolve_key(self.catalog, &entry.key.node, near) {
+            Ok(key) => Some(key),
+            Err(unknown) => {
+                self.push(unknown.diagnostic(self.file, entry.key.span));
+                None
             }
-            d = d.with_suggestion(s);
         }
-        self.push(d);
-        None
     }
 
     /// E0301 / W0209: the statement's actions that do not carry the key.
@@ -570,7 +355,7 @@ impl<'a> Checker<'a> {
         &mut self,
         key: &KeyRef,
         span: Span,
-        groups: &[Group<'a>],
+        groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
         reported: &mut HashSet<(String, String)>,
     ) {
@@ -588,21 +373,23 @@ impl<'a> Checker<'a> {
                     .as_ref()
                     .is_some_and(|r| catalog.action_supports_key(action, r))
         };
-        for group in groups {
+        for spanned in groups {
+            let group = &spanned.node;
+            let aspan = spanned.span;
             if !reported.insert((
                 key.name.to_ascii_lowercase(),
-                group.text().to_ascii_lowercase(),
+                group.text.to_ascii_lowercase(),
             )) {
                 continue;
             }
             if except {
                 continue;
             }
-            match group {
-                Group::Exact {
-                    action,
-                    span: aspan,
-                } => {
+            match group.kind {
+                GroupKind::Exact => {
+                    let Some(action) = group.matched.first() else {
+                        continue;
+                    };
                     if supports(action) {
                         continue;
                     }
@@ -617,7 +404,7 @@ impl<'a> Checker<'a> {
                         ),
                     )
                     .with_label("not supported by the action")
-                    .with_secondary(file, *aspan, "this action")
+                    .with_secondary(file, aspan, "this action")
                     .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
                     if let Some(s) = catalog.suggest_key_for_action(action, &key.name)
                         && !s.eq_ignore_ascii_case(&key.name)
@@ -626,11 +413,9 @@ impl<'a> Checker<'a> {
                     }
                     self.push(d);
                 }
-                Group::Wildcard {
-                    text,
-                    span: aspan,
-                    matched,
-                } => {
+                GroupKind::Wildcard => {
+                    let text = &group.text;
+                    let matched = &group.matched;
                     let supporting = matched.iter().filter(|a| supports(a)).count();
                     let total = matched.len();
                     if supporting == 0 {
@@ -645,7 +430,7 @@ impl<'a> Checker<'a> {
                                 ),
                             )
                             .with_label("not supported by these actions")
-                            .with_secondary(file, *aspan, format!("{total} actions"))
+                            .with_secondary(file, aspan, format!("{total} actions"))
                             .with_help("IAM treats the key as absent for these actions, so the condition always or never holds"),
                         );
                     } else if supporting < total {
@@ -660,12 +445,12 @@ impl<'a> Checker<'a> {
                                 ),
                             )
                             .with_label("absent for the other actions")
-                            .with_secondary(file, *aspan, "these actions")
+                            .with_secondary(file, aspan, "these actions")
                             .with_help("for the other actions the key is absent; list the actions that carry it"),
                         );
                     }
                 }
-                Group::All { span: aspan, .. } => {
+                GroupKind::All => {
                     self.push(
                         Diagnostic::new(
                             codes::W0209,
@@ -677,7 +462,7 @@ impl<'a> Checker<'a> {
                             ),
                         )
                         .with_label("absent for actions that do not support it")
-                        .with_secondary(file, *aspan, "every action")
+                        .with_secondary(file, aspan, "every action")
                         .with_help("name the actions that carry this key"),
                     );
                 }
@@ -703,7 +488,7 @@ impl<'a> Checker<'a> {
     fn entry(
         &mut self,
         entry: &Entry,
-        groups: &[Group<'a>],
+        groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
         reported: &mut HashSet<(String, String)>,
         literal_variable_reported: &mut bool,
@@ -957,12 +742,14 @@ impl<'a> Checker<'a> {
     }
 
     /// The statement-level traps.
-    fn traps(&mut self, stmt: &Stmt, groups: &[Group<'a>]) {
+    fn traps(&mut self, stmt: &Stmt, groups: &[Spanned<ActionGroup<'a>>]) {
         let file = self.file;
         let Some(effect) = &stmt.effect else { return };
         let unconditioned_star = stmt.entries.is_empty()
             && groups.len() == 1
-            && matches!(groups.first(), Some(Group::All { text, .. }) if text == "*")
+            && groups
+                .first()
+                .is_some_and(|g| g.node.kind == GroupKind::All && g.node.text == "*")
             && !stmt.actions.as_ref().is_some_and(|a| a.not)
             && stmt
                 .resources
@@ -996,20 +783,15 @@ impl<'a> Checker<'a> {
                 ),
                 _ => {
                     for g in groups {
-                        let wide = match g {
-                            Group::All { .. } => true,
-                            Group::Wildcard { text, .. } => text.ends_with(":*"),
-                            Group::Exact { .. } => false,
-                        };
-                        if wide {
+                        if g.node.is_wide() {
                             self.push(
                                 Diagnostic::new(
                                     codes::W0203,
                                     file,
-                                    g.span(),
+                                    g.span,
                                     format!(
                                         "`Allow` of `{}` grants every action it matches",
-                                        g.text()
+                                        g.node.text
                                     ),
                                 )
                                 .with_label("wildcard grant")

@@ -217,6 +217,7 @@ pub(crate) fn analyze(
             catalog,
             kind,
             variables,
+            patterns: crate::rules::names::PatternCache::default(),
             diags: Vec::new(),
         };
         checker.document(d);

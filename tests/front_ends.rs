@@ -1,0 +1,147 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The checker of `.gov` sources and the JSON linter report one IAM fact in
+//! the same words: each pair below states the same problem in both
+//! languages and compares what the two front ends say (code, message,
+//! label, help, suggestion). Where the two once said different things, the
+//! case pins the wording both now share.
+
+use gov::catalog::Catalog;
+use gov::diag::Diagnostic;
+use gov::jsonlint::{PolicyKind, lint};
+use gov::load::load_texts;
+
+fn catalog() -> &'static Catalog {
+    Catalog::embedded().unwrap()
+}
+
+fn check(text: &str) -> Vec<Diagnostic> {
+    let loaded = load_texts(&[("case.gov", text)]);
+    gov::check::check(&loaded, catalog()).diagnostics
+}
+
+fn lint_json(text: &str, kind: PolicyKind) -> Vec<Diagnostic> {
+    lint(0, text, Some(kind), catalog())
+}
+
+/// What a diagnostic says, without where.
+fn said(d: &Diagnostic) -> (String, String, String, Option<String>, Option<String>) {
+    (
+        d.code.id.to_string(),
+        d.message.clone(),
+        d.label.clone(),
+        d.help.clone(),
+        d.suggestion.clone(),
+    )
+}
+
+fn only(diags: &[Diagnostic], code: &str) -> Diagnostic {
+    let found: Vec<&Diagnostic> = diags.iter().filter(|d| d.code == code).collect();
+    assert_eq!(found.len(), 1, "one {code} expected in {diags:#?}");
+    found[0].clone()
+}
+
+fn same(code: &str, gov: &str, json: &str, kind: PolicyKind) -> Diagnostic {
+    let from_gov = only(&check(gov), code);
+    let from_json = only(&lint_json(json, kind), code);
+    assert_eq!(said(&from_gov), said(&from_json), "{code}");
+    from_gov
+}
+
+fn statement(action: &str, condition: &str) -> String {
+    format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Deny", "Action": {action}, "Resource": "*"{condition}}}]}}"#
+    )
+}
+
+#[test]
+fn action_names() {
+    let cases = [
+        ("E0102", "sagemaker:CreateAp", "\"sagemaker:CreateAp\""),
+        ("E0101", "sagemakr:CreateApp", "\"sagemakr:CreateApp\""),
+        ("E0107", "\"sagemaker:Zzz*\"", "\"sagemaker:Zzz*\""),
+        ("E0209", "\"s3:${aws:username}\"", "\"s3:${aws:username}\""),
+    ];
+    for (code, gov, json) in cases {
+        same(
+            code,
+            &format!("scp P {{ deny {gov} }}\n"),
+            &statement(json, ""),
+            PolicyKind::Scp,
+        );
+    }
+}
+
+/// Drifted: the checker gave a malformed action (`svc::Name`) no suggestion
+/// where the linter suggested the closest action.
+#[test]
+fn a_malformed_action_gets_the_closest_action() {
+    let d = same(
+        "E0102",
+        "scp P { deny \"sagemaker::CreateApp\" }\n",
+        &statement("\"sagemaker::CreateApp\"", ""),
+        PolicyKind::Scp,
+    );
+    assert_eq!(d.message, "malformed action `sagemaker::CreateApp`");
+    assert_eq!(d.suggestion.as_deref(), Some("sagemaker:CreateApp"));
+}
+
+#[test]
+fn condition_key_names() {
+    let d = same(
+        "E0103",
+        "scp P { deny sagemaker:CreateDomain unless sagemaker:VpcSubnet present }\n",
+        &statement(
+            "\"sagemaker:CreateDomain\"",
+            r#", "Condition": {"Null": {"sagemaker:VpcSubnet": "false"}}"#,
+        ),
+        PolicyKind::Scp,
+    );
+    assert_eq!(d.suggestion.as_deref(), Some("sagemaker:VpcSubnets"));
+}
+
+#[test]
+fn policy_variables() {
+    let cases = [
+        ("E0212", "${aws:usernme}"),
+        ("E0214", "${aws:username"),
+        ("E0214", "${aws:PrincipalTag/team, none}"),
+    ];
+    for (code, variable) in cases {
+        let arn = format!("arn:aws:s3:::bucket/{variable}");
+        same(
+            code,
+            &format!("policy P {{ allow s3:GetObject on \"{arn}\" }}\n"),
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "{arn}"}}]}}"#
+            ),
+            PolicyKind::Identity,
+        );
+    }
+}
+
+/// Drifted within the checker: a key in a `test` request resolved through
+/// `use` by its own rules (the first service wins, an unknown key is
+/// suggested without its service). It now resolves as in a condition.
+#[test]
+fn a_test_request_resolves_keys_as_a_condition_does() {
+    let in_test = |uses: &str, key: &str| {
+        check(&format!(
+            "{uses}scp P {{ deny sagemaker:CreateApp }}\ntest \"t\" for P {{\n    sagemaker:CreateApp {{ {key} = \"x\" }} => deny\n}}\n"
+        ))
+    };
+    let in_condition = |uses: &str, key: &str| {
+        check(&format!(
+            "{uses}scp P {{ deny sagemaker:CreateApp when {key} == \"x\" }}\n"
+        ))
+    };
+    let cases = [
+        ("", "InstanceType", "E0108"),
+        ("use sagemaker\n", "InstanceTyp", "E0103"),
+        ("use sagemaker\nuse ec2\n", "ResourceTag/team", "E0109"),
+    ];
+    for (uses, key, code) in cases {
+        let from_test = only(&in_test(uses, key), code);
+        let from_condition = only(&in_condition(uses, key), code);
+        assert_eq!(said(&from_test), said(&from_condition), "{code}");
+    }
+}
