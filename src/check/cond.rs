@@ -10,14 +10,15 @@ use crate::diag::{Code, Diagnostic, codes};
 use crate::iam::OperatorFamily;
 use crate::ir::{self, ElemOp, Literal, Quant};
 use crate::policy::Effect;
-use crate::rules::names::{GroupKind, first_exact};
+use crate::rules::Front;
+use crate::rules::names::first_exact;
 use crate::rules::operators::{family_name, key_family};
+use crate::rules::support::{SupportCheck, deprecated};
 use crate::rules::values::{
     arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
 };
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CmpOp, CondKind, Operand, Quantifier, Value};
-use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Clause {
@@ -29,8 +30,8 @@ pub(crate) struct RuleContext<'s, 'c> {
     scope: &'s Scope<'c>,
     actions: &'s ResolvedActions<'c>,
     pub effect: Effect,
-    /// (key, action) pairs already reported, so each is said once per rule.
-    reported: HashSet<(String, String)>,
+    /// Each key is said to be unsupported once per rule.
+    support: SupportCheck,
 }
 
 impl<'s, 'c> RuleContext<'s, 'c> {
@@ -39,7 +40,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             scope,
             actions,
             effect,
-            reported: HashSet::new(),
+            support: SupportCheck::default(),
         }
     }
 
@@ -72,118 +73,16 @@ impl<'s, 'c> RuleContext<'s, 'c> {
 
     /// Reports actions of the rule that do not support `key`.
     fn support(&mut self, key: &KeyRef, span: Span, diags: &mut Vec<Diagnostic>) {
-        if key.global {
-            return;
-        }
-        let catalog = self.scope.catalog;
-        // A deprecated key counts as supported where its replacement is: the
-        // catalog lists only the replacement on current actions, and the
-        // deprecation warning (W0101) already says what to write instead.
-        let replacement = key.deprecated_by.as_deref().and_then(|r| catalog.key(r));
-        let supports = |action: &crate::catalog::Action| {
-            catalog.action_supports_key(action, key)
-                || replacement
-                    .as_ref()
-                    .is_some_and(|r| catalog.action_supports_key(action, r))
-        };
-        for spanned in &self.actions.groups {
-            let group = &spanned.node;
-            if !self.reported.insert((
-                key.name.to_ascii_lowercase(),
-                group.text.to_ascii_lowercase(),
-            )) {
-                continue;
-            }
-            match group.kind {
-                GroupKind::Exact => {
-                    let Some(action) = group.matched.first() else {
-                        continue;
-                    };
-                    if supports(action) {
-                        continue;
-                    }
-                    let mut d = Diagnostic::new(
-                        codes::E0301,
-                        self.scope.file,
-                        span,
-                        format!("`{}` does not support condition key `{}`", group.text, key.name),
-                    )
-                    .with_label("not supported by the action")
-                    .with_secondary(self.scope.file, spanned.span, "this action")
-                    .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
-                    if let Some(s) = catalog.suggest_key_for_action(action, &key.name) {
-                        d = d.with_suggestion(s);
-                    }
-                    diags.push(d);
-                }
-                GroupKind::Wildcard => {
-                    let supporting = group.matched.iter().filter(|a| supports(a)).count();
-                    let total = group.matched.len();
-                    if supporting == 0 {
-                        diags.push(
-                            Diagnostic::new(
-                                codes::E0301,
-                                self.scope.file,
-                                span,
-                                format!(
-                                    "no action matched by `{}` supports condition key `{}`",
-                                    group.text, key.name
-                                ),
-                            )
-                            .with_label("not supported by these actions")
-                            .with_secondary(
-                                self.scope.file,
-                                spanned.span,
-                                format!("{total} actions"),
-                            ),
-                        );
-                    } else if supporting < total {
-                        diags.push(
-                            Diagnostic::new(
-                                codes::W0209,
-                                self.scope.file,
-                                span,
-                                format!(
-                                    "condition key `{}` is supported by only {supporting} of the {total} actions matched by `{}`",
-                                    key.name, group.text
-                                ),
-                            )
-                            .with_label("absent for the other actions")
-                            .with_secondary(self.scope.file, spanned.span, "these actions")
-                            .with_help("for the other actions the key is absent; list the actions that carry it"),
-                        );
-                    }
-                }
-                GroupKind::All => {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::W0209,
-                            self.scope.file,
-                            span,
-                            format!("condition key `{}` is not a global key, but the rule covers every action", key.name),
-                        )
-                        .with_label("absent for actions that do not support it")
-                        .with_secondary(self.scope.file, spanned.span, "every action")
-                        .with_help("name the actions that carry this key"),
-                    );
-                }
-            }
-        }
-        if self.actions.except
-            && self
-                .reported
-                .insert((key.name.to_ascii_lowercase(), "*except".to_string()))
-        {
-            diags.push(
-                Diagnostic::new(
-                    codes::W0209,
-                    self.scope.file,
-                    span,
-                    format!("condition key `{}` is not a global key, but the rule covers every action but a few", key.name),
-                )
-                .with_label("absent for actions that do not support it")
-                .with_help("name the actions that carry this key"),
-            );
+        let groups = &self.actions.groups;
+        let found = self.support.check(
+            self.scope.catalog,
+            key,
+            groups.iter().map(|g| &g.node),
+            self.actions.except,
+        );
+        for finding in found {
+            let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
+            diags.push(finding.diagnostic(self.scope.file, span, group_span, Front::Gov));
         }
     }
 
@@ -196,18 +95,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let file = self.scope.file;
         let near = first_exact(self.actions.groups.iter().map(|g| &g.node));
         let key = names::key(self.scope, &cmp.key, near, diags)?;
-        if let Some(replacement) = &key.deprecated_by {
-            diags.push(
-                Diagnostic::new(
-                    codes::W0101,
-                    file,
-                    cmp.key.span,
-                    format!("condition key `{}` is deprecated", key.name),
-                )
-                .with_label("deprecated in the catalog")
-                .with_suggestion(replacement.clone()),
-            );
-        }
+        diags.extend(deprecated(&key, file, cmp.key.span));
         self.support(&key, cmp.key.span, diags);
         let ir_key = ir::Key {
             name: key.name.clone(),

@@ -3,16 +3,17 @@
 //! can set (see the codes in the module documentation of [`super`]).
 
 use crate::diag::{Code, Diagnostic, codes};
-use std::collections::HashSet;
 
-use crate::catalog::{Action, Catalog, KeyRef};
+use crate::catalog::{Catalog, KeyRef};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::policy::{Effect, PolicyKind};
+use crate::rules::Front;
 use crate::rules::names::{
     ActionGroup, GroupKind, PatternCache, first_exact, resolve_action, resolve_key,
     variable_problems,
 };
 use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
+use crate::rules::support::{SupportCheck, deprecated};
 use crate::rules::values;
 use crate::source::{FileId, Span, Spanned};
 
@@ -120,13 +121,13 @@ impl<'a> Checker<'a> {
                 self.resource(r, literal_variable_reported);
             }
         }
-        let mut reported: HashSet<(String, String)> = HashSet::new();
+        let mut support = SupportCheck::default();
         for entry in &stmt.entries {
             self.entry(
                 entry,
                 &groups,
                 except,
-                &mut reported,
+                &mut support,
                 literal_variable_reported,
             );
         }
@@ -357,131 +358,12 @@ impl<'a> Checker<'a> {
         span: Span,
         groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
-        reported: &mut HashSet<(String, String)>,
+        support: &mut SupportCheck,
     ) {
-        if key.global {
-            return;
-        }
-        let file = self.file;
-        let catalog = self.catalog;
-        // A deprecated key counts as supported where its replacement is (as
-        // in the checker): W0101 already says what to write instead.
-        let replacement = key.deprecated_by.as_deref().and_then(|r| catalog.key(r));
-        let supports = |action: &Action| {
-            catalog.action_supports_key(action, key)
-                || replacement
-                    .as_ref()
-                    .is_some_and(|r| catalog.action_supports_key(action, r))
-        };
-        for spanned in groups {
-            let group = &spanned.node;
-            let aspan = spanned.span;
-            if !reported.insert((
-                key.name.to_ascii_lowercase(),
-                group.text.to_ascii_lowercase(),
-            )) {
-                continue;
-            }
-            if except {
-                continue;
-            }
-            match group.kind {
-                GroupKind::Exact => {
-                    let Some(action) = group.matched.first() else {
-                        continue;
-                    };
-                    if supports(action) {
-                        continue;
-                    }
-                    let mut d = Diagnostic::new(
-                        codes::E0301,
-                        file,
-                        span,
-                        format!(
-                            "`{}` does not support condition key `{}`",
-                            action.full_name(),
-                            key.name
-                        ),
-                    )
-                    .with_label("not supported by the action")
-                    .with_secondary(file, aspan, "this action")
-                    .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
-                    if let Some(s) = catalog.suggest_key_for_action(action, &key.name)
-                        && !s.eq_ignore_ascii_case(&key.name)
-                    {
-                        d = d.with_suggestion(s);
-                    }
-                    self.push(d);
-                }
-                GroupKind::Wildcard => {
-                    let text = &group.text;
-                    let matched = &group.matched;
-                    let supporting = matched.iter().filter(|a| supports(a)).count();
-                    let total = matched.len();
-                    if supporting == 0 {
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0301,
-                                file,
-                                span,
-                                format!(
-                                    "no action matched by `{text}` supports condition key `{}`",
-                                    key.name
-                                ),
-                            )
-                            .with_label("not supported by these actions")
-                            .with_secondary(file, aspan, format!("{total} actions"))
-                            .with_help("IAM treats the key as absent for these actions, so the condition always or never holds"),
-                        );
-                    } else if supporting < total {
-                        self.push(
-                            Diagnostic::new(
-                                codes::W0209,
-                                file,
-                                span,
-                                format!(
-                                    "condition key `{}` is supported by only {supporting} of the {total} actions matched by `{text}`",
-                                    key.name
-                                ),
-                            )
-                            .with_label("absent for the other actions")
-                            .with_secondary(file, aspan, "these actions")
-                            .with_help("for the other actions the key is absent; list the actions that carry it"),
-                        );
-                    }
-                }
-                GroupKind::All => {
-                    self.push(
-                        Diagnostic::new(
-                            codes::W0209,
-                            file,
-                            span,
-                            format!(
-                                "condition key `{}` is not a global key, but the statement covers every action",
-                                key.name
-                            ),
-                        )
-                        .with_label("absent for actions that do not support it")
-                        .with_secondary(file, aspan, "every action")
-                        .with_help("name the actions that carry this key"),
-                    );
-                }
-            }
-        }
-        if except && reported.insert((key.name.to_ascii_lowercase(), "*except".to_string())) {
-            self.push(
-                Diagnostic::new(
-                    codes::W0209,
-                    file,
-                    span,
-                    format!(
-                        "condition key `{}` is not a global key, but the statement covers every action but a few",
-                        key.name
-                    ),
-                )
-                .with_label("absent for actions that do not support it")
-                .with_help("name the actions that carry this key"),
-            );
+        let found = support.check(self.catalog, key, groups.iter().map(|g| &g.node), except);
+        for finding in found {
+            let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
+            self.push(finding.diagnostic(self.file, span, group_span, Front::Json));
         }
     }
 
@@ -490,25 +372,14 @@ impl<'a> Checker<'a> {
         entry: &Entry,
         groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
-        reported: &mut HashSet<(String, String)>,
+        support: &mut SupportCheck,
         literal_variable_reported: &mut bool,
     ) {
         let file = self.file;
         let key = self.resolve_key(entry, groups);
         if let Some(key) = &key {
-            if let Some(replacement) = &key.deprecated_by {
-                self.push(
-                    Diagnostic::new(
-                        codes::W0101,
-                        file,
-                        entry.key.span,
-                        format!("condition key `{}` is deprecated", key.name),
-                    )
-                    .with_label("deprecated in the catalog")
-                    .with_suggestion(replacement.clone()),
-                );
-            }
-            self.support(key, entry.key.span, groups, except, reported);
+            self.diags.extend(deprecated(key, file, entry.key.span));
+            self.support(key, entry.key.span, groups, except, support);
         }
         let Some(spec) = entry.spec else { return };
         let op = entry.operator.node.as_str();

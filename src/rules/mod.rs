@@ -10,4 +10,24 @@
 
 pub mod names;
 pub mod operators;
+pub mod support;
 pub mod values;
+
+/// The language a finding is reported in, for the few words that differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Front {
+    /// `.gov` sources: policies hold rules.
+    Gov,
+    /// Policy JSON: policies hold statements.
+    Json,
+}
+
+impl Front {
+    /// What holds a condition: a `rule` or a `statement`.
+    pub fn statement(self) -> &'static str {
+        match self {
+            Front::Gov => "rule",
+            Front::Json => "statement",
+        }
+    }
+}
