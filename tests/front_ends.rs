@@ -233,3 +233,101 @@ fn every_action_or_every_action_but_a_few() {
         );
     }
 }
+
+/// Drifted: the linter called a malformed AWS principal "invalid principal"
+/// and an empty one "expected an ARN"; the checker left a principal that is
+/// a policy variable out of its message. Both now say what the checker said
+/// of the first two and name the value.
+#[test]
+fn principal_values() {
+    let cases = [
+        ("aws", "AWS", "bob", "invalid AWS principal `bob`"),
+        ("aws", "AWS", "", "invalid principal ``"),
+        (
+            "federated",
+            "Federated",
+            "${aws:username}",
+            "invalid principal `${aws:username}`",
+        ),
+        (
+            "service",
+            "Service",
+            "logs.region.amazonaws.com",
+            "invalid service principal `logs.region.amazonaws.com`",
+        ),
+    ];
+    for (gov_type, json_type, value, message) in cases {
+        let d = same(
+            "E0213",
+            &format!(
+                "resource_policy P {{ allow {gov_type} \"{value}\" to s3:GetObject on \"arn:aws:s3:::b/*\" }}\n"
+            ),
+            &format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": {{"{json_type}": "{value}"}}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}]}}"#
+            ),
+            PolicyKind::ResourcePolicy,
+        );
+        assert_eq!(d.message, message);
+    }
+}
+
+/// The rules of each kind: both front ends report the same codes for the
+/// same statement (the wording names each language's syntax).
+#[test]
+fn what_each_kind_allows() {
+    let cases = [
+        (
+            "key_policy K { allow kms:Decrypt }\n",
+            r#"{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}"#,
+            PolicyKind::KeyPolicy,
+            vec!["E0302"],
+        ),
+        (
+            "scp P { deny service \"logs.amazonaws.com\" to kms:Decrypt }\n",
+            r#"{"Effect": "Deny", "Principal": {"Service": "logs.amazonaws.com"}, "Action": "kms:Decrypt", "Resource": "*"}"#,
+            PolicyKind::Scp,
+            vec!["E0303"],
+        ),
+        (
+            "policy P { allow anyone to s3:GetObject }\n",
+            r#"{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}"#,
+            PolicyKind::Identity,
+            vec!["E0303"],
+        ),
+        (
+            "rcp R { allow * except [s3:GetObject] }\n",
+            r#"{"Effect": "Allow", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}"#,
+            PolicyKind::Rcp,
+            vec!["E0305", "E0306"],
+        ),
+        (
+            "rcp R { deny s3:GetObject }\n",
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}"#,
+            PolicyKind::Rcp,
+            vec![],
+        ),
+    ];
+    let kind_codes = |diags: &[Diagnostic]| -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = diags
+            .iter()
+            .map(|d| d.code.id)
+            .filter(|c| ["E0302", "E0303", "E0305", "E0306"].contains(c))
+            .collect();
+        codes.sort_unstable();
+        codes
+    };
+    for (gov, statement, kind, expected) in cases {
+        let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
+        assert_eq!(kind_codes(&check(gov)), expected, "{gov}");
+        assert_eq!(kind_codes(&lint_json(&json, kind)), expected, "{json}");
+    }
+    let from_gov = only(&check("rcp R { allow s3:GetObject }\n"), "E0305");
+    let from_json = only(
+        &lint_json(
+            r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+            PolicyKind::Rcp,
+        ),
+        "E0305",
+    );
+    assert_eq!(from_gov.message, from_json.message);
+}

@@ -5,36 +5,74 @@ use super::cond::Clause;
 use super::names::{ResolvedActions, keys_named};
 use crate::diag::{Diagnostic, codes};
 use crate::ir::{Atom, Expr};
-use crate::policy::{Effect, PolicyKind};
+use crate::policy::{Effect, PolicyKind, PrincipalRule};
+use crate::rules::kinds::{KindProblem, StatedPrincipal, kind_problems};
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
-/// What each policy kind allows (iam-rules.md §1.2, after the 2025 SCP change).
+/// What each policy kind allows of a rule: a principal or none, `allow`,
+/// `* except` (E0302, E0303, E0305, E0306).
 pub(crate) fn kind_rules(
     scope: &Scope,
     kind: PolicyKind,
     r: &ast::Rule,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if kind == PolicyKind::Rcp {
-        if r.effect.node == Effect::Allow {
-            diags.push(
-                Diagnostic::new(codes::E0305, scope.file, r.effect.span, "an RCP can only deny")
-                    .with_label("`allow` in an `rcp`")
-                    .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write `deny … unless …`"),
-            );
-        }
-        if matches!(r.actions.node, ast::ActionSpec::AllExcept(_)) {
-            diags.push(
+    let principal = match (r.principals.first(), r.principals.last()) {
+        (Some(first), Some(last)) => Some(first.span.to(*last.span)),
+        _ => None,
+    };
+    // gov writes the principal of an RCP itself (`"*"`): a rule names none.
+    let stated = match principal {
+        Some(_) => StatedPrincipal::Named,
+        None if kind.principal_rule() == PrincipalRule::Everyone => StatedPrincipal::Everyone,
+        None => StatedPrincipal::Absent,
+    };
+    let not_action = matches!(r.actions.node, ast::ActionSpec::AllExcept(_));
+    for problem in kind_problems(kind, r.effect.node, stated, not_action) {
+        let code = problem.code();
+        let d = match problem {
+            KindProblem::PrincipalMissing => Diagnostic::new(
+                code,
+                scope.file,
+                r.effect.span,
+                format!("a rule of a `{}` must name its principal", kind.keyword()),
+            )
+            .with_label("no principal")
+            .with_help(format!(
+                "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
+                r.effect.node.keyword()
+            )),
+            KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => {
+                let Some(span) = principal else { continue };
                 Diagnostic::new(
-                    codes::E0306,
+                    code,
                     scope.file,
-                    r.actions.span,
-                    "an RCP cannot use `* except` (NotAction)",
+                    span,
+                    format!("a `{}` names no principal", kind.keyword()),
                 )
-                .with_label("not supported in resource control policies")
-                .with_help("list the actions to deny"),
-            );
-        }
+                .with_label("principal not allowed here")
+                .with_help("the principal of an identity policy, SCP or RCP is whoever it is attached to; principals belong in `resource_policy` and `key_policy`")
+            }
+            KindProblem::Allow => Diagnostic::new(
+                code,
+                scope.file,
+                r.effect.span,
+                format!("{} can only deny", kind.described()),
+            )
+            .with_label("`allow` in an `rcp`")
+            .with_help(
+                "AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write `deny … unless …`",
+            ),
+            KindProblem::NotAction => Diagnostic::new(
+                code,
+                scope.file,
+                r.actions.span,
+                format!("{} cannot use `* except` (NotAction)", kind.described()),
+            )
+            .with_label("not supported in resource control policies")
+            .with_help("list the actions to deny"),
+        };
+        diags.push(d);
     }
 }
 

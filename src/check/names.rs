@@ -5,6 +5,7 @@ use crate::catalog::{Action, KeyRef};
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::policy::PolicyKind;
+use crate::rules::kinds::{PrincipalType, principal_problem};
 use crate::rules::names::{ActionGroup, resolve_action, resolve_key};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, ActionRef, PrincipalKind, ResourceRef, Value};
@@ -376,70 +377,22 @@ pub(crate) fn principals(
     r: &ast::Rule,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ir::Principal> {
+    // A kind without principals is reported by `lints::kind_rules`.
     if !kind.has_principals() {
-        if let (Some(first), Some(last)) = (r.principals.first(), r.principals.last()) {
-            diags.push(
-                Diagnostic::new(
-                    codes::E0303,
-                    scope.file,
-                    first.span.to(*last.span),
-                    format!("a `{}` names no principal", kind.keyword()),
-                )
-                .with_label("principal not allowed here")
-                .with_help("the principal of an identity policy, SCP or RCP is whoever it is attached to; principals belong in `resource_policy` and `key_policy`"),
-            );
-        }
         return Vec::new();
-    }
-    if r.principals.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                codes::E0302,
-                scope.file,
-                r.effect.span,
-                format!("a rule of a `{}` must name its principal", kind.keyword()),
-            )
-            .with_label("no principal")
-            .with_help(format!(
-                "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
-                r.effect.node.keyword()
-            )),
-        );
     }
     let mut out = Vec::new();
     for p in &r.principals {
+        let ty = match p.kind.node {
+            PrincipalKind::Aws => PrincipalType::Aws,
+            PrincipalKind::Service => PrincipalType::Service,
+            PrincipalKind::Anyone | PrincipalKind::Federated | PrincipalKind::CanonicalUser => {
+                PrincipalType::Other
+            }
+        };
         for v in &p.values {
-            if v.node.is_empty() || v.node.contains("${") {
-                diags.push(
-                    Diagnostic::new(codes::E0213, scope.file, v.span, "invalid principal")
-                        .with_label("a principal is a non-empty literal: no policy variables"),
-                );
-            } else if p.kind.node == PrincipalKind::Service
-                && let Some(problem) = crate::rules::values::service_principal_problem(&v.node)
-            {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0213,
-                        scope.file,
-                        v.span,
-                        format!("invalid service principal `{}`", v.node),
-                    )
-                    .with_label(problem),
-                );
-            } else if p.kind.node == PrincipalKind::Aws
-                && !(v.node == "*"
-                    || v.node.starts_with("arn:")
-                    || (v.node.len() == 12 && v.node.bytes().all(|b| b.is_ascii_digit())))
-            {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0213,
-                        scope.file,
-                        v.span,
-                        format!("invalid AWS principal `{}`", v.node),
-                    )
-                    .with_label("expected an ARN, a 12-digit account id, or `*`"),
-                );
+            if let Some(problem) = principal_problem(ty, &v.node) {
+                diags.push(problem.diagnostic(scope.file, v.span, &v.node));
             }
         }
         out.push(ir::Principal {

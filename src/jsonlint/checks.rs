@@ -8,6 +8,9 @@ use crate::catalog::{Catalog, KeyRef};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::policy::{Effect, PolicyKind};
 use crate::rules::Front;
+use crate::rules::kinds::{
+    KindProblem, PrincipalType, StatedPrincipal, kind_problems, principal_problem,
+};
 use crate::rules::names::{
     ActionGroup, GroupKind, PatternCache, first_exact, resolve_action, resolve_key,
     variable_problems,
@@ -134,137 +137,96 @@ impl<'a> Checker<'a> {
         self.traps(stmt, &groups);
     }
 
+    /// What the policy kind allows of a statement (E0302, E0303, E0305,
+    /// E0306), and the shape of each principal (E0213).
     fn kind_rules(&mut self, stmt: &Stmt) {
         let file = self.file;
         let kind = self.kind;
-        let is_allow = stmt
-            .effect
-            .as_ref()
-            .is_some_and(|e| e.node == Effect::Allow);
-        match (&stmt.principal, kind) {
-            (Some(p), PolicyKind::Identity | PolicyKind::Scp) => {
-                let what = if kind == PolicyKind::Scp {
-                    "an SCP"
-                } else {
-                    "an identity policy"
-                };
-                self.push(
-                    Diagnostic::new(
-                        codes::E0303,
-                        file,
-                        p.key_span,
-                        format!("{what} names no principal"),
-                    )
-                    .with_label("principal not allowed here")
-                    .with_help("the principal of an identity policy or SCP is whoever it is attached to; `Principal` belongs in resource and key policies"),
-                );
+        let stated = match &stmt.principal {
+            None => StatedPrincipal::Absent,
+            Some(p) if !p.not && matches!(p.shape, PrincipalShape::Any) => {
+                StatedPrincipal::Everyone
             }
-            (None, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy) => {
-                self.push(
+            Some(_) => StatedPrincipal::Named,
+        };
+        // A statement without `Effect` is reported when read; it allows nothing.
+        let effect = stmt.effect.as_ref().map_or(Effect::Deny, |e| e.node);
+        let not_action = stmt.actions.as_ref().is_some_and(|a| a.not);
+        for problem in kind_problems(kind, effect, stated, not_action) {
+            let code = problem.code();
+            let d = match problem {
+                KindProblem::PrincipalMissing if kind == PolicyKind::Rcp => Diagnostic::new(
+                    code,
+                    file,
+                    stmt.anchor(),
+                    "a statement of an RCP must say `\"Principal\": \"*\"`",
+                )
+                .with_label("no `Principal`")
+                .with_help("RCPs apply to every principal: add `\"Principal\": \"*\"`"),
+                KindProblem::PrincipalMissing => Diagnostic::new(
+                    code,
+                    file,
+                    stmt.anchor(),
+                    "a statement of a resource or key policy must name its principal",
+                )
+                .with_label("no `Principal`")
+                .with_help("add `\"Principal\": {\"Service\": \"logs.amazonaws.com\"}`, `{\"AWS\": \"arn:…\"}` or `\"*\"`"),
+                KindProblem::PrincipalNotAllowed => {
+                    let Some(p) = &stmt.principal else { continue };
+                    let what = if kind == PolicyKind::Scp {
+                        "an SCP"
+                    } else {
+                        "an identity policy"
+                    };
+                    Diagnostic::new(code, file, p.key_span, format!("{what} names no principal"))
+                        .with_label("principal not allowed here")
+                        .with_help("the principal of an identity policy or SCP is whoever it is attached to; `Principal` belongs in resource and key policies")
+                }
+                KindProblem::PrincipalNotEveryone => {
+                    let Some(p) = &stmt.principal else { continue };
                     Diagnostic::new(
-                        codes::E0302,
-                        file,
-                        stmt.anchor(),
-                        "a statement of a resource or key policy must name its principal",
-                    )
-                    .with_label("no `Principal`")
-                    .with_help("add `\"Principal\": {\"Service\": \"logs.amazonaws.com\"}`, `{\"AWS\": \"arn:…\"}` or `\"*\"`"),
-                );
-            }
-            (None, PolicyKind::Rcp) => {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0302,
-                        file,
-                        stmt.anchor(),
-                        "a statement of an RCP must say `\"Principal\": \"*\"`",
-                    )
-                    .with_label("no `Principal`")
-                    .with_help("RCPs apply to every principal: add `\"Principal\": \"*\"`"),
-                );
-            }
-            (Some(p), PolicyKind::Rcp) if p.not || !matches!(p.shape, PrincipalShape::Any) => {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0303,
+                        code,
                         file,
                         p.key_span,
                         "the principal of an RCP statement is always `\"*\"`",
                     )
                     .with_label("principal not allowed here")
-                    .with_help("RCPs apply to every principal; narrow them with conditions such as `aws:PrincipalAccount`"),
-                );
-            }
-            _ => {}
+                    .with_help("RCPs apply to every principal; narrow them with conditions such as `aws:PrincipalAccount`")
+                }
+                KindProblem::Allow => {
+                    let Some(e) = &stmt.effect else { continue };
+                    Diagnostic::new(code, file, e.span, format!("{} can only deny", kind.described()))
+                        .with_label("`Allow` in an RCP")
+                        .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition")
+                }
+                KindProblem::NotAction => {
+                    let Some(a) = &stmt.actions else { continue };
+                    Diagnostic::new(
+                        code,
+                        file,
+                        a.key_span,
+                        format!("{} cannot use `NotAction`", kind.described()),
+                    )
+                    .with_label("not supported in resource control policies")
+                    .with_help("list the actions to deny")
+                }
+            };
+            self.push(d);
         }
         if let Some(p) = &stmt.principal
             && let PrincipalShape::Map(map) = &p.shape
         {
             for (ty, listed) in map {
+                let ty = match ty.node.as_str() {
+                    "AWS" => PrincipalType::Aws,
+                    "Service" => PrincipalType::Service,
+                    _ => PrincipalType::Other,
+                };
                 for v in listed {
-                    if ty.node == "Service"
-                        && !v.node.is_empty()
-                        && !v.node.contains("${")
-                        && let Some(problem) = values::service_principal_problem(&v.node)
-                    {
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0213,
-                                file,
-                                v.span,
-                                format!("invalid service principal `{}`", v.node),
-                            )
-                            .with_label(problem),
-                        );
-                        continue;
-                    }
-                    let bad = v.node.is_empty()
-                        || v.node.contains("${")
-                        || (ty.node == "AWS"
-                            && !(v.node == "*"
-                                || v.node.starts_with("arn:")
-                                || (v.node.len() == 12
-                                    && v.node.bytes().all(|b| b.is_ascii_digit()))));
-                    if bad {
-                        let label = if ty.node == "AWS" && !v.node.contains("${") {
-                            "expected an ARN, a 12-digit account id, or `*`"
-                        } else {
-                            "a principal is a non-empty literal: no policy variables"
-                        };
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0213,
-                                file,
-                                v.span,
-                                format!("invalid principal `{}`", v.node),
-                            )
-                            .with_label(label),
-                        );
+                    if let Some(problem) = principal_problem(ty, &v.node) {
+                        self.push(problem.diagnostic(file, v.span, &v.node));
                     }
                 }
-            }
-        }
-        if kind == PolicyKind::Rcp {
-            if let (true, Some(e)) = (is_allow, &stmt.effect) {
-                self.push(
-                    Diagnostic::new(codes::E0305, file, e.span, "an RCP can only deny")
-                        .with_label("`Allow` in an RCP")
-                        .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition"),
-                );
-            }
-            if let Some(a) = &stmt.actions
-                && a.not
-            {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0306,
-                        file,
-                        a.key_span,
-                        "an RCP cannot use `NotAction`",
-                    )
-                    .with_label("not supported in resource control policies")
-                    .with_help("list the actions to deny"),
-                );
             }
         }
     }

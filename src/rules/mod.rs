@@ -8,6 +8,7 @@
 //! Each front end places a finding at its own spans; where a finding reads
 //! the same in both, its wording is built here, so the two cannot drift.
 
+pub mod kinds;
 pub mod names;
 pub mod operators;
 pub mod support;

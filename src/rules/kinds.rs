@@ -1,0 +1,224 @@
+//! What a statement of each policy kind may hold: a principal or none,
+//! `Allow`, `NotAction` (E0302, E0303, E0305, E0306), and what a principal
+//! value must look like (E0213). The facts per kind are
+//! [`crate::policy::PolicyKind`]'s; here they meet a statement.
+
+use super::values::service_principal_problem;
+use crate::diag::{Diagnostic, codes};
+use crate::policy::{Effect, PolicyKind, PrincipalRule};
+use crate::source::{FileId, Span};
+
+/// The principal a statement states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatedPrincipal {
+    /// None.
+    Absent,
+    /// Every principal: `"Principal": "*"`.
+    Everyone,
+    /// Principals by name (or `NotPrincipal`).
+    Named,
+}
+
+/// A statement that breaks a rule of its policy kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindProblem {
+    /// The kind names its principals and the statement names none (E0302).
+    PrincipalMissing,
+    /// The kind applies to whoever it is attached to (E0303).
+    PrincipalNotAllowed,
+    /// The kind applies to every principal, and says only that (E0303).
+    PrincipalNotEveryone,
+    /// The kind only denies (E0305).
+    Allow,
+    /// The kind cannot use `NotAction` (E0306).
+    NotAction,
+}
+
+/// The rules of `kind` that a statement with this effect, principal and
+/// action element breaks.
+pub fn kind_problems(
+    kind: PolicyKind,
+    effect: Effect,
+    principal: StatedPrincipal,
+    not_action: bool,
+) -> Vec<KindProblem> {
+    let mut out = Vec::new();
+    let principal_problem = match (kind.principal_rule(), principal) {
+        (PrincipalRule::Attached, StatedPrincipal::Everyone | StatedPrincipal::Named) => {
+            Some(KindProblem::PrincipalNotAllowed)
+        }
+        (PrincipalRule::Everyone, StatedPrincipal::Named) => {
+            Some(KindProblem::PrincipalNotEveryone)
+        }
+        (PrincipalRule::Everyone | PrincipalRule::Named, StatedPrincipal::Absent) => {
+            Some(KindProblem::PrincipalMissing)
+        }
+        _ => None,
+    };
+    out.extend(principal_problem);
+    if effect == Effect::Allow && !kind.may_allow() {
+        out.push(KindProblem::Allow);
+    }
+    if not_action && !kind.may_use_not_action() {
+        out.push(KindProblem::NotAction);
+    }
+    out
+}
+
+impl KindProblem {
+    pub fn code(self) -> crate::diag::Code {
+        match self {
+            KindProblem::PrincipalMissing => codes::E0302,
+            KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => codes::E0303,
+            KindProblem::Allow => codes::E0305,
+            KindProblem::NotAction => codes::E0306,
+        }
+    }
+}
+
+/// The principal types whose values have a shape of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalType {
+    /// `AWS`: an ARN, a 12-digit account id, or `*`.
+    Aws,
+    /// `Service`: `name.amazonaws.com`.
+    Service,
+    /// `Federated`, `CanonicalUser`: any literal.
+    Other,
+}
+
+/// What is wrong with a principal value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalProblem {
+    /// Empty, or a policy variable: IAM resolves none in a principal.
+    NotLiteral,
+    /// Not an ARN, account id or `*`.
+    Aws,
+    /// Not a service principal, and why.
+    Service(String),
+}
+
+/// What is wrong with `value` as a principal of type `ty`.
+pub fn principal_problem(ty: PrincipalType, value: &str) -> Option<PrincipalProblem> {
+    if value.is_empty() || value.contains("${") {
+        return Some(PrincipalProblem::NotLiteral);
+    }
+    match ty {
+        PrincipalType::Service => service_principal_problem(value).map(PrincipalProblem::Service),
+        PrincipalType::Aws => {
+            let account = value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit());
+            (!(value == "*" || value.starts_with("arn:") || account))
+                .then_some(PrincipalProblem::Aws)
+        }
+        PrincipalType::Other => None,
+    }
+}
+
+impl PrincipalProblem {
+    /// The diagnostic for the principal `value` written at `span`.
+    pub fn diagnostic(&self, file: FileId, span: Span, value: &str) -> Diagnostic {
+        match self {
+            PrincipalProblem::NotLiteral => Diagnostic::new(
+                codes::E0213,
+                file,
+                span,
+                format!("invalid principal `{value}`"),
+            )
+            .with_label("a principal is a non-empty literal: no policy variables"),
+            PrincipalProblem::Aws => Diagnostic::new(
+                codes::E0213,
+                file,
+                span,
+                format!("invalid AWS principal `{value}`"),
+            )
+            .with_label("expected an ARN, a 12-digit account id, or `*`"),
+            PrincipalProblem::Service(problem) => Diagnostic::new(
+                codes::E0213,
+                file,
+                span,
+                format!("invalid service principal `{value}`"),
+            )
+            .with_label(problem.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_by_kind() {
+        use StatedPrincipal::*;
+        let principal = |kind, stated| kind_problems(kind, Effect::Deny, stated, false);
+        assert_eq!(principal(PolicyKind::Scp, Absent), []);
+        assert_eq!(
+            principal(PolicyKind::Identity, Everyone),
+            [KindProblem::PrincipalNotAllowed]
+        );
+        assert_eq!(principal(PolicyKind::Rcp, Everyone), []);
+        assert_eq!(
+            principal(PolicyKind::Rcp, Named),
+            [KindProblem::PrincipalNotEveryone]
+        );
+        assert_eq!(
+            principal(PolicyKind::Rcp, Absent),
+            [KindProblem::PrincipalMissing]
+        );
+        assert_eq!(principal(PolicyKind::KeyPolicy, Everyone), []);
+        assert_eq!(
+            principal(PolicyKind::ResourcePolicy, Absent),
+            [KindProblem::PrincipalMissing]
+        );
+    }
+
+    #[test]
+    fn an_rcp_only_denies_and_names_its_actions() {
+        assert_eq!(
+            kind_problems(
+                PolicyKind::Rcp,
+                Effect::Allow,
+                StatedPrincipal::Everyone,
+                true
+            ),
+            [KindProblem::Allow, KindProblem::NotAction]
+        );
+        assert_eq!(
+            kind_problems(
+                PolicyKind::Scp,
+                Effect::Allow,
+                StatedPrincipal::Absent,
+                true
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn principal_values() {
+        use PrincipalType::*;
+        assert_eq!(principal_problem(Aws, "111122223333"), None);
+        assert_eq!(
+            principal_problem(Aws, "arn:aws:iam::111122223333:root"),
+            None
+        );
+        assert_eq!(principal_problem(Aws, "bob"), Some(PrincipalProblem::Aws));
+        assert_eq!(
+            principal_problem(Aws, ""),
+            Some(PrincipalProblem::NotLiteral)
+        );
+        assert_eq!(principal_problem(Service, "logs.amazonaws.com"), None);
+        assert!(matches!(
+            principal_problem(Service, "logs.region.amazonaws.com"),
+            Some(PrincipalProblem::Service(_))
+        ));
+        assert_eq!(
+            principal_problem(Other, "${aws:username}"),
+            Some(PrincipalProblem::NotLiteral)
+        );
+        assert_eq!(
+            principal_problem(Other, "cognito-identity.amazonaws.com"),
+            None
+        );
+    }
+}
