@@ -331,3 +331,50 @@ fn what_each_kind_allows() {
     );
     assert_eq!(from_gov.message, from_json.message);
 }
+
+/// Drifted: the checker gave a malformed ARN in a condition or a `test`
+/// request no help, where the linter (and the checker, for a resource) said
+/// what an ARN reads like.
+#[test]
+fn malformed_values() {
+    let arn_help = "an ARN reads `arn:partition:service:region:account-id:resource`";
+    let cases = [
+        (
+            "E0202",
+            "sagemaker:CreateEndpointConfig",
+            "sagemaker:VolumeKmsKeyArn == \"arn:aws:kms\"",
+            r#""ArnEquals": {"sagemaker:VolumeKmsKeyArn": "arn:aws:kms"}"#,
+        ),
+        (
+            "E0203",
+            "s3:GetObject",
+            "aws:SourceIp in [\"10.0.0.0/33\"]",
+            r#""IpAddress": {"aws:SourceIp": "10.0.0.0/33"}"#,
+        ),
+        (
+            "E0204",
+            "s3:GetObject",
+            "aws:CurrentTime < \"tomorrow\"",
+            r#""DateLessThan": {"aws:CurrentTime": "tomorrow"}"#,
+        ),
+    ];
+    for (code, action, gov_condition, json_condition) in cases {
+        let d = same(
+            code,
+            &format!("scp P {{ deny {action} when {gov_condition} }}\n"),
+            &statement(
+                &format!("\"{action}\""),
+                &format!(r#", "Condition": {{{json_condition}}}"#),
+            ),
+            PolicyKind::Scp,
+        );
+        assert_eq!(d.help.as_deref() == Some(arn_help), code == "E0202");
+    }
+    let in_test = only(
+        &check(
+            "scp P { deny s3:GetObject }\ntest \"t\" for P {\n    s3:GetObject on \"arn:aws:s3\" { } => deny\n}\n",
+        ),
+        "E0202",
+    );
+    assert_eq!(in_test.help.as_deref(), Some(arn_help));
+}

@@ -6,7 +6,7 @@ use super::names::{self, ResolvedActions};
 use super::values;
 use super::{Scope, lints};
 use crate::catalog::KeyRef;
-use crate::diag::{Code, Diagnostic, codes};
+use crate::diag::{Diagnostic, codes};
 use crate::iam::OperatorFamily;
 use crate::ir::{self, ElemOp, Literal, Quant};
 use crate::policy::Effect;
@@ -15,7 +15,7 @@ use crate::rules::names::first_exact;
 use crate::rules::operators::{family_name, key_family};
 use crate::rules::support::{SupportCheck, deprecated};
 use crate::rules::values::{
-    arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
+    Shape, arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
 };
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CmpOp, CondKind, Operand, Quantifier, Value};
@@ -354,19 +354,10 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 }),
             );
         };
-        let shape_error = |code: Code, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
-            let what = match code {
-                c if c == codes::E0202 => "ARN",
-                c if c == codes::E0203 => "IP address or CIDR range",
-                c if c == codes::E0204 => "date",
-                c if c == codes::E0205 => "number",
-                _ => "value",
+        let shape_error =
+            |shape: Shape, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
+                diags.push(shape.malformed(file, span, text, problem));
             };
-            diags.push(
-                Diagnostic::new(code, file, span, format!("malformed {what} `{text}`"))
-                    .with_label(problem),
-            );
-        };
         match (value, fam) {
             (Value::Var(var), OperatorFamily::String | OperatorFamily::Arn) => {
                 if elem == ElemOp::Like || elem == ElemOp::Equals {
@@ -406,7 +397,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 match arn_problem(s, elem == ElemOp::Like) {
                     None => Some(Literal::Str(s.clone())),
                     Some(p) => {
-                        shape_error(codes::E0202, s, p, diags);
+                        shape_error(Shape::Arn, s, p, diags);
                         None
                     }
                 }
@@ -414,14 +405,14 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             (Value::Str(s), OperatorFamily::Ip) => match cidr_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error(codes::E0203, s, p, diags);
+                    shape_error(Shape::IpRange, s, p, diags);
                     None
                 }
             },
             (Value::Str(s), OperatorFamily::Date) => match date_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error(codes::E0204, s, p, diags);
+                    shape_error(Shape::Date, s, p, diags);
                     None
                 }
             },
@@ -429,7 +420,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 match number_problem(n) {
                     None => Some(Literal::Num(n.clone())),
                     Some(p) => {
-                        shape_error(codes::E0205, n, p, diags);
+                        shape_error(Shape::Number, n, p, diags);
                         None
                     }
                 }
@@ -437,7 +428,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             (Value::Str(s), OperatorFamily::Binary) => match base64_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error(codes::E0206, s, p, diags);
+                    shape_error(Shape::Base64, s, p, diags);
                     None
                 }
             },

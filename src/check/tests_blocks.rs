@@ -6,6 +6,7 @@ use super::names;
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::rules::names::GroupKind;
+use crate::rules::values::Shape;
 use crate::source::Span;
 use crate::syntax::ast::{self, Operand, Value};
 
@@ -86,15 +87,7 @@ fn check_case(
         && resource.node != "*"
         && let Some(problem) = crate::rules::values::arn_problem(&resource.node, false)
     {
-        diags.push(
-            Diagnostic::new(
-                codes::E0202,
-                scope.file,
-                resource.span,
-                format!("malformed ARN `{}`", resource.node),
-            )
-            .with_label(problem),
-        );
+        diags.push(Shape::Arn.malformed(scope.file, resource.span, &resource.node, problem));
         return None;
     }
     let mut context: Vec<(String, Vec<String>)> = Vec::new();

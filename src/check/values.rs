@@ -2,9 +2,9 @@
 //! shapes themselves are [`crate::rules::values`].
 
 use super::Scope;
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
 use crate::rules::names::{VariableProblem, variable_problem, variable_problems};
-use crate::rules::values::arn_problem;
+use crate::rules::values::{Shape, arn_problem};
 use crate::source::Span;
 
 /// Checks the policy variables of one string (E0212, E0214); whether all
@@ -56,16 +56,7 @@ pub(crate) fn check_resource_arn(
     match arn_problem(arn, true) {
         None => true,
         Some(problem) => {
-            diags.push(
-                Diagnostic::new(
-                    codes::E0202,
-                    scope.file,
-                    span,
-                    format!("malformed ARN `{arn}`"),
-                )
-                .with_label(problem)
-                .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
-            );
+            diags.push(Shape::Arn.malformed(scope.file, span, arn, problem));
             false
         }
     }

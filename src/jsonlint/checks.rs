@@ -2,7 +2,7 @@
 //! the same (names, types, support, Sids, kinds), and the traps only JSON
 //! can set (see the codes in the module documentation of [`super`]).
 
-use crate::diag::{Code, Diagnostic, codes};
+use crate::diag::{Diagnostic, codes};
 
 use crate::catalog::{Catalog, KeyRef};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
@@ -17,7 +17,7 @@ use crate::rules::names::{
 };
 use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
 use crate::rules::support::{SupportCheck, deprecated};
-use crate::rules::values;
+use crate::rules::values::{self, Shape};
 use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
@@ -252,16 +252,7 @@ impl<'a> Checker<'a> {
             return;
         }
         if let Some(problem) = values::arn_problem(&r.node, true) {
-            self.push(
-                Diagnostic::new(
-                    codes::E0202,
-                    self.file,
-                    r.span,
-                    format!("malformed ARN `{}`", r.node),
-                )
-                .with_label(problem)
-                .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
-            );
+            self.push(Shape::Arn.malformed(self.file, r.span, &r.node, problem));
         }
     }
 
@@ -525,10 +516,8 @@ impl<'a> Checker<'a> {
                 )
                 .with_label("wrong kind of value")
             };
-            let shape = |code: Code, what: &str, problem: String| {
-                Diagnostic::new(code, file, v.span, format!("malformed {what} `{text}`"))
-                    .with_label(problem)
-            };
+            let shape =
+                |shape: Shape, problem: String| shape.malformed(file, v.span, text, problem);
             let d = match fam {
                 OperatorFamily::Null => (!(text.eq_ignore_ascii_case("true")
                     || text.eq_ignore_ascii_case("false")))
@@ -540,31 +529,28 @@ impl<'a> Checker<'a> {
                 OperatorFamily::Bool => (!(text.eq_ignore_ascii_case("true")
                     || text.eq_ignore_ascii_case("false")))
                 .then(|| mismatch("Bool").with_help("write `\"true\"` or `\"false\"`")),
-                OperatorFamily::Arn => values::arn_problem(text, like).map(|p| {
-                    shape(codes::E0202, "ARN", p).with_help(
-                        "an ARN reads `arn:partition:service:region:account-id:resource`",
-                    )
-                }),
-                OperatorFamily::Ip => values::cidr_problem(text)
-                    .map(|p| shape(codes::E0203, "IP address or CIDR range", p)),
+                OperatorFamily::Arn => {
+                    values::arn_problem(text, like).map(|p| shape(Shape::Arn, p))
+                }
+                OperatorFamily::Ip => values::cidr_problem(text).map(|p| shape(Shape::IpRange, p)),
                 OperatorFamily::Date => {
                     if v.kind == ValueKind::Num
                         || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
                     {
-                        values::number_problem(text).map(|p| shape(codes::E0204, "date", p))
+                        values::number_problem(text).map(|p| shape(Shape::Date, p))
                     } else {
-                        values::date_problem(text).map(|p| shape(codes::E0204, "date", p))
+                        values::date_problem(text).map(|p| shape(Shape::Date, p))
                     }
                 }
                 OperatorFamily::Numeric => {
                     if v.kind == ValueKind::Bool {
                         Some(mismatch("Numeric"))
                     } else {
-                        values::number_problem(text).map(|p| shape(codes::E0205, "number", p))
+                        values::number_problem(text).map(|p| shape(Shape::Number, p))
                     }
                 }
                 OperatorFamily::Binary => {
-                    values::base64_problem(text).map(|p| shape(codes::E0206, "base64 value", p))
+                    values::base64_problem(text).map(|p| shape(Shape::Base64, p))
                 }
                 OperatorFamily::String => None,
             };

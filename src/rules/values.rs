@@ -2,6 +2,59 @@
 //! base64, service principals, Sids, and the policy variables inside strings.
 //! Each check says why a text is not of its shape, in words a message can use.
 
+use crate::diag::{Code, Diagnostic, codes};
+use crate::source::{FileId, Span};
+
+/// A shape a value must have, as its diagnostic names it (E0202–E0206).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Arn,
+    IpRange,
+    Date,
+    Number,
+    Base64,
+}
+
+impl Shape {
+    pub fn code(self) -> Code {
+        match self {
+            Shape::Arn => codes::E0202,
+            Shape::IpRange => codes::E0203,
+            Shape::Date => codes::E0204,
+            Shape::Number => codes::E0205,
+            Shape::Base64 => codes::E0206,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Shape::Arn => "ARN",
+            Shape::IpRange => "IP address or CIDR range",
+            Shape::Date => "date",
+            Shape::Number => "number",
+            Shape::Base64 => "base64 value",
+        }
+    }
+
+    /// The diagnostic for `text` written at `span`, which is not of this
+    /// shape for the reason `problem` (from the checks below).
+    pub fn malformed(self, file: FileId, span: Span, text: &str, problem: String) -> Diagnostic {
+        let d = Diagnostic::new(
+            self.code(),
+            file,
+            span,
+            format!("malformed {} `{text}`", self.what()),
+        )
+        .with_label(problem);
+        match self {
+            Shape::Arn => {
+                d.with_help("an ARN reads `arn:partition:service:region:account-id:resource`")
+            }
+            _ => d,
+        }
+    }
+}
+
 /// The policy variables in a string: the text inside each `${…}`.
 /// `Err` holds the byte offset of an unclosed `${`.
 pub(crate) fn variables(s: &str) -> Result<Vec<&str>, usize> {
