@@ -378,3 +378,73 @@ fn malformed_values() {
     );
     assert_eq!(in_test.help.as_deref(), Some(arn_help));
 }
+
+/// What does not do what it seems to in a kind: both front ends find the
+/// same traps. Drifted: the checker warned (W0202) of an SCP's unconditioned
+/// `allow *` on every resource, which is `FullAWSAccess` itself; the linter
+/// did not, and neither does now.
+#[test]
+fn traps_of_each_kind() {
+    let cases = [
+        (
+            "scp FullAWSAccess { allow * }\n",
+            r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#,
+            PolicyKind::Scp,
+            vec![],
+        ),
+        (
+            "scp P { allow * on * }\n",
+            r#"{"Effect": "Allow", "Action": "*", "Resource": "*"}"#,
+            PolicyKind::Scp,
+            vec![],
+        ),
+        (
+            "scp P { allow * when aws:SecureTransport == true }\n",
+            r#"{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}"#,
+            PolicyKind::Scp,
+            vec!["W0202"],
+        ),
+        (
+            "scp P { allow * on \"arn:aws:s3:::b\" }\n",
+            r#"{"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b"}"#,
+            PolicyKind::Scp,
+            vec!["W0202"],
+        ),
+        (
+            "scp P { allow sagemaker:CreateApp }\n",
+            r#"{"Effect": "Allow", "Action": "sagemaker:CreateApp", "Resource": "*"}"#,
+            PolicyKind::Scp,
+            vec!["W0202"],
+        ),
+        (
+            "policy P { allow [s3:GetObject, \"s3:*\", \"s*:Get*\"] }\n",
+            r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "s*:Get*"], "Resource": "*"}"#,
+            PolicyKind::Identity,
+            vec!["W0203", "W0203"],
+        ),
+        (
+            "policy P { allow * except [s3:GetObject] }\n",
+            r#"{"Effect": "Allow", "NotAction": "s3:GetObject", "Resource": "*"}"#,
+            PolicyKind::Identity,
+            vec!["W0203"],
+        ),
+        (
+            "rcp R { deny s3:GetObject unless aws:PrincipalTag/owner == \"${aws:username}\" }\n",
+            r#"{"Effect": "Deny", "Principal": "*", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalTag/owner": "${aws:username}"}}}"#,
+            PolicyKind::Rcp,
+            vec!["W0208"],
+        ),
+    ];
+    let trap_codes = |diags: &[Diagnostic]| -> Vec<&'static str> {
+        diags
+            .iter()
+            .map(|d| d.code.id)
+            .filter(|c| ["W0202", "W0203", "W0208"].contains(c))
+            .collect()
+    };
+    for (gov, statement, kind, expected) in cases {
+        let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
+        assert_eq!(trap_codes(&check(gov)), expected, "{gov}");
+        assert_eq!(trap_codes(&lint_json(&json, kind)), expected, "{json}");
+    }
+}

@@ -6,7 +6,10 @@ use super::names::{ResolvedActions, keys_named};
 use crate::diag::{Diagnostic, codes};
 use crate::ir::{Atom, Expr};
 use crate::policy::{Effect, PolicyKind, PrincipalRule};
-use crate::rules::kinds::{KindProblem, StatedPrincipal, kind_problems};
+use crate::rules::kinds::{
+    KindProblem, KindTrap, StatedPrincipal, StatementShape, kind_problems, kind_traps,
+    mentions_username,
+};
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
 /// What each policy kind allows of a rule: a principal or none, `allow`,
@@ -85,45 +88,65 @@ pub(crate) fn rule_lints(
     diags: &mut Vec<Diagnostic>,
 ) {
     let file = scope.file;
-    if kind == PolicyKind::Scp && r.effect.node == Effect::Allow {
-        diags.push(
-            Diagnostic::new(
-                codes::W0202,
+    let every_resource = match &r.resources {
+        None => true,
+        Some(spec) => match &spec.node {
+            ast::ResourceSpec::List(refs) => refs.iter().any(|x| x.node == ast::ResourceRef::Star),
+            ast::ResourceSpec::AllExcept(_) => false,
+        },
+    };
+    let mentions = condition.atoms().iter().any(|a| match a {
+        Atom::Test { values, .. } => values.iter().any(|v| mentions_username(&v.text())),
+        Atom::Present(_) => false,
+    });
+    let shape = StatementShape {
+        effect: r.effect.node,
+        groups: actions.groups.iter().map(|g| &g.node).collect(),
+        not_action: actions.except,
+        every_resource,
+        conditioned: r.when.is_some() || r.unless.is_some(),
+        mentions_username: mentions,
+    };
+    for trap in kind_traps(kind, &shape) {
+        let code = trap.code();
+        let d = match trap {
+            KindTrap::AllowInScp => Diagnostic::new(
+                code,
                 file,
                 r.effect.span,
                 "an `allow` in an SCP denies nothing while `FullAWSAccess` is attached",
             )
             .with_label("restricts nothing by itself")
             .with_help("SCPs restrict through `deny`: write `deny … unless …` for a guardrail"),
-        );
-    }
-    if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && !actions.except {
-        for g in &actions.groups {
-            if g.node.is_wide() {
-                diags.push(
-                    Diagnostic::new(
-                        codes::W0203,
-                        file,
-                        g.span,
-                        format!("`allow {}` grants every action it matches", g.node.text),
-                    )
-                    .with_label("wildcard grant")
-                    .with_help("grant the actions the principal needs, by name"),
-                );
-            }
-        }
-    }
-    if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && actions.except {
-        diags.push(
-            Diagnostic::new(
-                codes::W0203,
+            KindTrap::AllowAllBut => Diagnostic::new(
+                code,
                 file,
                 r.actions.span,
                 "`allow * except …` grants every other action",
             )
             .with_label("wildcard grant")
             .with_help("grant the actions the principal needs, by name"),
-        );
+            KindTrap::WideAllow(i) => {
+                let Some(g) = actions.groups.get(i) else { continue };
+                Diagnostic::new(
+                    code,
+                    file,
+                    g.span,
+                    format!("`allow {}` grants every action it matches", g.node.text),
+                )
+                .with_label("wildcard grant")
+                .with_help("grant the actions the principal needs, by name")
+            }
+            KindTrap::UsernameInGuardrail => Diagnostic::new(
+                code,
+                file,
+                *r.span,
+                format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()),
+            )
+            .with_label("roles and federated sessions have no user name")
+            .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
+        };
+        diags.push(d);
     }
     let clause_span = match (&r.when, &r.unless) {
         (Some(w), Some(u)) => Some(w.span.to(u.span)),
@@ -146,21 +169,6 @@ pub(crate) fn rule_lints(
                     ),
             ),
             None => {}
-        }
-    }
-    if kind.is_guardrail() {
-        let uses_username = condition.atoms().iter().any(|a| match a {
-            Atom::Test { values, .. } => values
-                .iter()
-                .any(|v| v.text().to_ascii_lowercase().contains("${aws:username")),
-            Atom::Present(_) => false,
-        });
-        if uses_username {
-            diags.push(
-                Diagnostic::new(codes::W0208, file, *r.span, format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()))
-                    .with_label("roles and federated sessions have no user name")
-                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
-            );
         }
     }
 }

@@ -9,11 +9,11 @@ use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::policy::{Effect, PolicyKind};
 use crate::rules::Front;
 use crate::rules::kinds::{
-    KindProblem, PrincipalType, StatedPrincipal, kind_problems, principal_problem,
+    KindProblem, KindTrap, PrincipalType, StatedPrincipal, StatementShape, kind_problems,
+    kind_traps, mentions_username, principal_problem,
 };
 use crate::rules::names::{
-    ActionGroup, GroupKind, PatternCache, first_exact, resolve_action, resolve_key,
-    variable_problems,
+    ActionGroup, PatternCache, first_exact, resolve_action, resolve_key, variable_problems,
 };
 use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
 use crate::rules::support::{SupportCheck, deprecated};
@@ -564,20 +564,28 @@ impl<'a> Checker<'a> {
     fn traps(&mut self, stmt: &Stmt, groups: &[Spanned<ActionGroup<'a>>]) {
         let file = self.file;
         let Some(effect) = &stmt.effect else { return };
-        let unconditioned_star = stmt.entries.is_empty()
-            && groups.len() == 1
-            && groups
-                .first()
-                .is_some_and(|g| g.node.kind == GroupKind::All && g.node.text == "*")
-            && !stmt.actions.as_ref().is_some_and(|a| a.not)
-            && stmt
+        let not_action = stmt.actions.as_ref().is_some_and(|a| a.not);
+        let username = stmt
+            .entries
+            .iter()
+            .flat_map(|e| e.values.iter())
+            .find(|v| mentions_username(&v.text));
+        let shape = StatementShape {
+            effect: effect.node,
+            groups: groups.iter().map(|g| &g.node).collect(),
+            not_action,
+            every_resource: stmt
                 .resources
                 .as_ref()
-                .is_none_or(|r| !r.not && r.items.iter().any(|i| i.node == "*"));
-        if self.kind == PolicyKind::Scp && effect.node == Effect::Allow && !unconditioned_star {
-            self.push(
-                Diagnostic::new(
-                    codes::W0202,
+                .is_none_or(|r| !r.not && r.items.iter().any(|i| i.node == "*")),
+            conditioned: !stmt.entries.is_empty(),
+            mentions_username: username.is_some(),
+        };
+        for trap in kind_traps(self.kind, &shape) {
+            let code = trap.code();
+            let d = match trap {
+                KindTrap::AllowInScp => Diagnostic::new(
+                    code,
                     file,
                     effect.span,
                     "an `Allow` in an SCP denies nothing while `FullAWSAccess` is attached",
@@ -586,65 +594,47 @@ impl<'a> Checker<'a> {
                 .with_help(
                     "SCPs restrict through `Deny`: write a `Deny` whose condition is the exception",
                 ),
-            );
-        }
-        if self.kind == PolicyKind::Identity && effect.node == Effect::Allow {
-            match &stmt.actions {
-                Some(a) if a.not => self.push(
+                KindTrap::AllowAllBut => {
+                    let Some(a) = &stmt.actions else { continue };
                     Diagnostic::new(
-                        codes::W0203,
+                        code,
                         file,
                         a.key_span,
                         "`Allow` with `NotAction` grants every other action",
                     )
                     .with_label("wildcard grant")
-                    .with_help("grant the actions the principal needs, by name"),
-                ),
-                _ => {
-                    for g in groups {
-                        if g.node.is_wide() {
-                            self.push(
-                                Diagnostic::new(
-                                    codes::W0203,
-                                    file,
-                                    g.span,
-                                    format!(
-                                        "`Allow` of `{}` grants every action it matches",
-                                        g.node.text
-                                    ),
-                                )
-                                .with_label("wildcard grant")
-                                .with_help("grant the actions the principal needs, by name"),
-                            );
-                        }
-                    }
+                    .with_help("grant the actions the principal needs, by name")
                 }
-            }
-        }
-        if self.kind.is_guardrail() {
-            let username = stmt.entries.iter().find(|e| {
-                e.values
-                    .iter()
-                    .any(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
-            });
-            if let Some(e) = username {
-                let span = e
-                    .values
-                    .iter()
-                    .find(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
-                    .map_or(e.values_span, |v| v.span);
-                let what = self.kind.described();
-                self.push(
+                KindTrap::WideAllow(i) => {
+                    let Some(g) = groups.get(i) else { continue };
                     Diagnostic::new(
-                        codes::W0208,
+                        code,
                         file,
-                        span,
-                        format!("`${{aws:username}}` in {what} is unresolved for roles"),
+                        g.span,
+                        format!(
+                            "`Allow` of `{}` grants every action it matches",
+                            g.node.text
+                        ),
+                    )
+                    .with_label("wildcard grant")
+                    .with_help("grant the actions the principal needs, by name")
+                }
+                KindTrap::UsernameInGuardrail => {
+                    let Some(v) = username else { continue };
+                    Diagnostic::new(
+                        code,
+                        file,
+                        v.span,
+                        format!(
+                            "`${{aws:username}}` in {} is unresolved for roles",
+                            self.kind.described()
+                        ),
                     )
                     .with_label("roles and federated sessions have no user name")
-                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
-                );
-            }
+                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`")
+                }
+            };
+            self.push(d);
         }
         let known: Vec<&Entry> = stmt.entries.iter().filter(|e| e.spec.is_some()).collect();
         if effect.node == Effect::Allow {

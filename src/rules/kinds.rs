@@ -1,8 +1,10 @@
 //! What a statement of each policy kind may hold: a principal or none,
-//! `Allow`, `NotAction` (E0302, E0303, E0305, E0306), and what a principal
-//! value must look like (E0213). The facts per kind are
+//! `Allow`, `NotAction` (E0302, E0303, E0305, E0306); what does not do what
+//! it seems to in a kind (W0202, W0203, W0208); and what a principal value
+//! must look like (E0213). The facts per kind are
 //! [`crate::policy::PolicyKind`]'s; here they meet a statement.
 
+use super::names::{ActionGroup, GroupKind};
 use super::values::service_principal_problem;
 use crate::diag::{Diagnostic, codes};
 use crate::policy::{Effect, PolicyKind, PrincipalRule};
@@ -74,6 +76,88 @@ impl KindProblem {
             KindProblem::NotAction => codes::E0306,
         }
     }
+}
+
+/// What the traps of a kind look at in a statement.
+pub struct StatementShape<'g, 'c> {
+    pub effect: Effect,
+    /// The written action entries (with `not_action`, those excepted).
+    pub groups: Vec<&'g ActionGroup<'c>>,
+    pub not_action: bool,
+    /// The resources are, or include, `*`, and are not `NotResource`.
+    pub every_resource: bool,
+    pub conditioned: bool,
+    /// A condition value mentions `${aws:username}`.
+    pub mentions_username: bool,
+}
+
+impl StatementShape<'_, '_> {
+    /// `FullAWSAccess` itself: an unconditioned `Allow` of `*` on `*`.
+    fn is_full_access(&self) -> bool {
+        self.effect == Effect::Allow
+            && !self.conditioned
+            && !self.not_action
+            && self.every_resource
+            && matches!(self.groups.as_slice(), [g] if g.kind == GroupKind::All && g.text == "*")
+    }
+}
+
+/// A statement that does not do what it seems to in its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindTrap {
+    /// An `Allow` in an SCP restricts nothing while `FullAWSAccess` is
+    /// attached (W0202); `FullAWSAccess` itself is not one.
+    AllowInScp,
+    /// An identity policy's `Allow` with `NotAction` grants every other
+    /// action (W0203).
+    AllowAllBut,
+    /// An identity policy's `Allow` of `*` or `svc:*` grants every action it
+    /// matches (W0203): the index of the entry.
+    WideAllow(usize),
+    /// `${aws:username}` in an SCP or RCP is unresolved for roles (W0208).
+    UsernameInGuardrail,
+}
+
+/// The traps of `kind` a statement of this shape falls into.
+pub fn kind_traps(kind: PolicyKind, statement: &StatementShape) -> Vec<KindTrap> {
+    let mut out = Vec::new();
+    let allow = statement.effect == Effect::Allow;
+    if kind == PolicyKind::Scp && allow && !statement.is_full_access() {
+        out.push(KindTrap::AllowInScp);
+    }
+    if kind == PolicyKind::Identity && allow {
+        if statement.not_action {
+            out.push(KindTrap::AllowAllBut);
+        } else {
+            out.extend(
+                statement
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| g.is_wide())
+                    .map(|(i, _)| KindTrap::WideAllow(i)),
+            );
+        }
+    }
+    if kind.is_guardrail() && statement.mentions_username {
+        out.push(KindTrap::UsernameInGuardrail);
+    }
+    out
+}
+
+impl KindTrap {
+    pub fn code(self) -> crate::diag::Code {
+        match self {
+            KindTrap::AllowInScp => codes::W0202,
+            KindTrap::AllowAllBut | KindTrap::WideAllow(_) => codes::W0203,
+            KindTrap::UsernameInGuardrail => codes::W0208,
+        }
+    }
+}
+
+/// Whether a value mentions `${aws:username}` (with a default or not).
+pub fn mentions_username(value: &str) -> bool {
+    value.to_ascii_lowercase().contains("${aws:username")
 }
 
 /// The principal types whose values have a shape of their own.
@@ -192,6 +276,55 @@ mod tests {
             ),
             []
         );
+    }
+
+    #[test]
+    fn traps_by_kind() {
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let cache = crate::rules::names::PatternCache::default();
+        let resolve = |t: &str| crate::rules::names::resolve_action(catalog, &cache, t).unwrap();
+        let (star, s3, get) = (resolve("*"), resolve("s3:*"), resolve("s3:GetObject"));
+        fn shape<'g, 'c>(
+            effect: Effect,
+            groups: Vec<&'g ActionGroup<'c>>,
+        ) -> StatementShape<'g, 'c> {
+            StatementShape {
+                effect,
+                groups,
+                not_action: false,
+                every_resource: true,
+                conditioned: false,
+                mentions_username: false,
+            }
+        }
+        let full_access = shape(Effect::Allow, vec![&star]);
+        assert_eq!(kind_traps(PolicyKind::Scp, &full_access), []);
+        assert_eq!(
+            kind_traps(PolicyKind::Scp, &shape(Effect::Allow, vec![&get])),
+            [KindTrap::AllowInScp]
+        );
+        assert_eq!(
+            kind_traps(PolicyKind::Identity, &shape(Effect::Allow, vec![&get, &s3])),
+            [KindTrap::WideAllow(1)]
+        );
+        let all_but = StatementShape {
+            not_action: true,
+            ..shape(Effect::Allow, vec![&get])
+        };
+        assert_eq!(
+            kind_traps(PolicyKind::Identity, &all_but),
+            [KindTrap::AllowAllBut]
+        );
+        let username = StatementShape {
+            mentions_username: true,
+            ..shape(Effect::Deny, vec![&get])
+        };
+        assert_eq!(
+            kind_traps(PolicyKind::Rcp, &username),
+            [KindTrap::UsernameInGuardrail]
+        );
+        assert_eq!(kind_traps(PolicyKind::Identity, &username), []);
+        assert!(mentions_username("${AWS:username, 'x'}"));
     }
 
     #[test]
