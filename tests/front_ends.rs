@@ -448,3 +448,31 @@ fn traps_of_each_kind() {
         assert_eq!(trap_codes(&lint_json(&json, kind)), expected, "{json}");
     }
 }
+
+/// Drifted: for an id with characters IAM refuses, the checker said only
+/// which characters IAM accepts, the linter suggested the id without them;
+/// both now suggest it (and explain when nothing would be left).
+#[test]
+fn statement_ids() {
+    let sids = |sid: &str, again: &str| {
+        (
+            format!(
+                "scp P {{\n    @sid(\"{sid}\")\n    deny s3:GetObject\n    @sid(\"{again}\")\n    deny s3:PutObject\n}}\n"
+            ),
+            format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Sid": "{sid}", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}}, {{"Sid": "{again}", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"}}]}}"#
+            ),
+        )
+    };
+    let (gov, json) = sids("deny-apps", "Other");
+    let d = same("E0308", &gov, &json, PolicyKind::Scp);
+    assert_eq!(d.suggestion.as_deref(), Some("denyapps"));
+    let (gov, json) = sids("--", "Other");
+    let d = same("E0308", &gov, &json, PolicyKind::Scp);
+    assert_eq!(
+        d.help.as_deref(),
+        Some("IAM accepts only ASCII letters and digits in a Sid")
+    );
+    let (gov, json) = sids("DenyApps", "DenyApps");
+    same("E0309", &gov, &json, PolicyKind::Scp);
+}

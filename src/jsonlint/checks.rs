@@ -17,7 +17,7 @@ use crate::rules::names::{
 };
 use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
 use crate::rules::support::{SupportCheck, deprecated};
-use crate::rules::values::{self, Shape};
+use crate::rules::values::{self, Shape, invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
@@ -73,39 +73,11 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<&Spanned<String>> = Vec::new();
         for stmt in &doc.statements {
             let Some(sid) = &stmt.sid else { continue };
-            if sid.node.is_empty() || !sid.node.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                let mut d = Diagnostic::new(
-                    codes::E0308,
-                    self.file,
-                    sid.span,
-                    format!("invalid statement id `{}`", sid.node),
-                )
-                .with_label("not a valid Sid");
-                let cleaned: String = sid
-                    .node
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
-                d = if cleaned.is_empty() {
-                    d.with_help("IAM accepts only ASCII letters and digits in a Sid")
-                } else {
-                    d.with_suggestion(cleaned)
-                };
-                self.push(d);
+            if let Some(invalid) = invalid_sid(&sid.node) {
+                self.push(invalid.diagnostic(self.file, sid.span));
             }
             if let Some(first) = seen.iter().find(|s| s.node == sid.node) {
-                let first = first.span;
-                self.push(
-                    Diagnostic::new(
-                        codes::E0309,
-                        self.file,
-                        sid.span,
-                        format!("statement id `{}` is used twice", sid.node),
-                    )
-                    .with_label("used again here")
-                    .with_secondary(self.file, first, "first used here")
-                    .with_help("statement ids must be unique within a policy"),
-                );
+                self.push(sid_used_twice(self.file, sid.span, first.span, &sid.node));
             } else {
                 seen.push(sid);
             }

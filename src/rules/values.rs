@@ -55,6 +55,55 @@ impl Shape {
     }
 }
 
+/// A statement id IAM refuses: it takes only ASCII letters and digits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidSid {
+    pub sid: String,
+    /// The id without the characters IAM refuses, unless none is left.
+    pub cleaned: Option<String>,
+}
+
+/// Why `sid` is not a statement id, if it is not.
+pub fn invalid_sid(sid: &str) -> Option<InvalidSid> {
+    if !sid.is_empty() && sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let cleaned: String = sid.chars().filter(char::is_ascii_alphanumeric).collect();
+    Some(InvalidSid {
+        sid: sid.to_string(),
+        cleaned: (!cleaned.is_empty()).then_some(cleaned),
+    })
+}
+
+impl InvalidSid {
+    pub fn diagnostic(&self, file: FileId, span: Span) -> Diagnostic {
+        let d = Diagnostic::new(
+            codes::E0308,
+            file,
+            span,
+            format!("invalid statement id `{}`", self.sid),
+        )
+        .with_label("not a valid Sid");
+        match &self.cleaned {
+            Some(s) => d.with_suggestion(s.clone()),
+            None => d.with_help("IAM accepts only ASCII letters and digits in a Sid"),
+        }
+    }
+}
+
+/// A statement id given again (at `span`) in one policy, first at `first`.
+pub fn sid_used_twice(file: FileId, span: Span, first: Span, sid: &str) -> Diagnostic {
+    Diagnostic::new(
+        codes::E0309,
+        file,
+        span,
+        format!("statement id `{sid}` is used twice"),
+    )
+    .with_label("used again here")
+    .with_secondary(file, first, "first used here")
+    .with_help("statement ids must be unique within a policy")
+}
+
 /// The policy variables in a string: the text inside each `${…}`.
 /// `Err` holds the byte offset of an unclosed `${`.
 pub(crate) fn variables(s: &str) -> Result<Vec<&str>, usize> {
@@ -271,6 +320,17 @@ mod tests {
         assert!(number_problem("NaN").is_some());
         assert_eq!(base64_problem("QUJD"), None);
         assert!(base64_problem("not base64!").is_some());
+    }
+
+    #[test]
+    fn sids() {
+        assert_eq!(invalid_sid("DenyApps1"), None);
+        assert_eq!(
+            invalid_sid("deny-apps").and_then(|s| s.cleaned),
+            Some("denyapps".to_string())
+        );
+        assert_eq!(invalid_sid("--").map(|s| s.cleaned), Some(None));
+        assert!(invalid_sid("").is_some());
     }
 
     #[test]
