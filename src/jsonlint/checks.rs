@@ -1,6 +1,7 @@
-//! The checks on a read document: the checker's checks where the problem is
-//! the same (names, types, support, Sids, kinds), and the traps only JSON
-//! can set (see the codes in the module documentation of [`super`]).
+//! The checks on a read document that the checker makes too: the IAM rules
+//! of `rules` (names, support, kinds, values, Sids) placed at the
+//! document's spans and, where the syntax differs, worded in JSON's terms.
+//! The traps of JSON's condition syntax are in [`super::traps`].
 
 use crate::diag::{Diagnostic, codes};
 
@@ -15,13 +16,14 @@ use crate::rules::kinds::{
 use crate::rules::names::{
     ActionGroup, PatternCache, first_exact, resolve_action, resolve_key, variable_problems,
 };
-use crate::rules::operators::{self, empty_truth, families_fit, key_family, truth_text};
+use crate::rules::operators::{self, families_fit, key_family};
 use crate::rules::support::{SupportCheck, deprecated};
 use crate::rules::values::{self, Shape, invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
 
+/// The checks of one document, and what they found.
 pub(crate) struct Checker<'a> {
     pub file: FileId,
     pub catalog: &'a Catalog,
@@ -57,7 +59,7 @@ pub(crate) fn qualified_null_truth(qualifier: SetQualifier, values: &[CondValue]
 }
 
 impl<'a> Checker<'a> {
-    fn push(&mut self, d: Diagnostic) {
+    pub(super) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
@@ -228,28 +230,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn literal_variable(&mut self, span: Span, text: &str, reported: &mut bool) {
-        if *reported {
-            return;
-        }
-        *reported = true;
-        let var = match values::variables(text) {
-            Ok(v) => v.first().map(|v| format!("${{{v}}}")),
-            Err(_) => None,
-        }
-        .unwrap_or_else(|| "${…}".to_string());
-        self.push(
-            Diagnostic::new(
-                codes::W0605,
-                self.file,
-                span,
-                format!("`{var}` is literal text: the policy does not say `\"Version\": \"2012-10-17\"`"),
-            )
-            .with_label("not resolved as a policy variable")
-            .with_help("policy variables are resolved only under `\"Version\": \"2012-10-17\"`; without it (or under `2008-10-17`) they match their own text"),
-        );
-    }
-
     /// Checks the policy variables of a string (E0212, E0214); whether all
     /// were valid.
     fn check_variables(&mut self, s: &str, span: Span) -> bool {
@@ -308,51 +288,7 @@ impl<'a> Checker<'a> {
         }
         let Some(spec) = entry.spec else { return };
         let op = entry.operator.node.as_str();
-        // Null with a set qualifier, empty value lists: JSON-only traps.
-        if spec.base == BaseOperator::Null
-            && let Some(q) = spec.qualifier
-        {
-            let truth = qualified_null_truth(q, &entry.values);
-            let plain = match truth {
-                (true, false) => Some("true"),
-                (false, true) => Some("false"),
-                _ => None,
-            };
-            let mut d = Diagnostic::new(
-                codes::W0603,
-                file,
-                entry.operator.span,
-                format!("`{op}` on `{}` {}", entry.key.node, truth_text(truth)),
-            )
-            .with_label("`Null` with a set qualifier");
-            d = match plain {
-                Some(v) => d.with_help(format!(
-                    "`Null` tests whether the key is present and takes no qualifier: write `\"Null\": {{\"{}\": \"{v}\"}}`",
-                    entry.key.node
-                )),
-                None => d.with_help(
-                    "`Null` tests whether the key is present and takes no qualifier: `\"true\"` means absent, `\"false\"` present",
-                ),
-            };
-            self.push(d);
-        }
-        if entry.array_len == Some(0) {
-            let truth = empty_truth(&spec);
-            self.push(
-                Diagnostic::new(
-                    codes::W0604,
-                    file,
-                    entry.values_span,
-                    format!(
-                        "empty value list: `{op}` on `{}` {}",
-                        entry.key.node,
-                        truth_text(truth)
-                    ),
-                )
-                .with_label("no values")
-                .with_help("list the values to compare with, or remove the condition"),
-            );
-        }
+        self.presence_traps(entry, spec);
         let Some(key) = key else {
             // Values still get their shape checks by the operator's family.
             self.values(entry, spec, spec.base.family(), literal_variable_reported);
@@ -532,7 +468,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The statement-level traps.
+    /// The traps of the policy kind (W0202, W0203, W0208), then those of
+    /// JSON conditions.
     fn traps(&mut self, stmt: &Stmt, groups: &[Spanned<ActionGroup<'a>>]) {
         let file = self.file;
         let Some(effect) = &stmt.effect else { return };
@@ -608,101 +545,6 @@ impl<'a> Checker<'a> {
             };
             self.push(d);
         }
-        let known: Vec<&Entry> = stmt.entries.iter().filter(|e| e.spec.is_some()).collect();
-        if effect.node == Effect::Allow {
-            for e in &known {
-                let Some(spec) = e.spec else { continue };
-                if spec.base == BaseOperator::Null {
-                    continue;
-                }
-                let same_key = |o: &&&Entry| o.key.node.eq_ignore_ascii_case(&e.key.node);
-                if spec.qualifier == Some(SetQualifier::ForAllValues) {
-                    // Guarded when the key must also be present.
-                    let guarded = known.iter().filter(same_key).any(|o| {
-                        o.spec.is_some_and(|s| {
-                            (s.base == BaseOperator::Null
-                                && s.qualifier.is_none()
-                                && o.values
-                                    .iter()
-                                    .all(|v| v.text.eq_ignore_ascii_case("false")))
-                                || (s.qualifier == Some(SetQualifier::ForAnyValue) && !s.if_exists)
-                        })
-                    });
-                    if !guarded {
-                        self.push(
-                            Diagnostic::new(
-                                codes::W0201,
-                                file,
-                                e.operator.span,
-                                format!(
-                                    "`{}` holds when `{}` is absent, so this statement grants requests without it",
-                                    e.operator.node, e.key.node
-                                ),
-                            )
-                            .with_label("`ForAllValues` is true for an absent key")
-                            .with_help(format!(
-                                "add `\"Null\": {{\"{}\": \"false\"}}` if requests without the key must not be granted",
-                                e.key.node
-                            )),
-                        );
-                    }
-                }
-                if spec.qualifier.is_some() && spec.base.is_negated() {
-                    let (what, how) = match spec.qualifier {
-                        Some(SetQualifier::ForAllValues) => (
-                            format!("grants every `{}` except the listed ones", e.key.node),
-                            "holds when no value matches the list",
-                        ),
-                        _ => (
-                            format!(
-                                "grants any request with one `{}` outside the list",
-                                e.key.node
-                            ),
-                            "holds when some value matches none of the list",
-                        ),
-                    };
-                    let positive = spec.base.complement().map_or("…", BaseOperator::name);
-                    self.push(
-                        Diagnostic::new(
-                            codes::W0602,
-                            file,
-                            e.operator.span,
-                            format!("inverted guardrail: `Allow` with `{}` {what}", e.operator.node),
-                        )
-                        .with_label(how)
-                        .with_help(format!(
-                            "to admit only the listed values, deny the others: `\"Effect\": \"Deny\"` with `ForAnyValue:{}`; to grant them, `Allow` with `ForAllValues:{positive}`",
-                            spec.base.name()
-                        )),
-                    );
-                }
-            }
-        }
-        if effect.node == Effect::Deny && known.len() >= 2 {
-            let first_key = known.first().map(|e| e.key.node.to_ascii_lowercase());
-            let one_key = known
-                .iter()
-                .all(|e| Some(e.key.node.to_ascii_lowercase()) == first_key);
-            if !one_key {
-                let n = known.len();
-                let span = stmt.condition.unwrap_or_else(|| stmt.anchor());
-                let mut d = Diagnostic::new(
-                    codes::W0601,
-                    file,
-                    span,
-                    format!("this deny fires only when all {n} conditions hold"),
-                )
-                .with_label("IAM ANDs every entry of a `Condition`")
-                .with_help("if you meant any of them, use one statement each");
-                for (i, e) in known.iter().enumerate() {
-                    d = d.with_secondary(
-                        file,
-                        e.key.span,
-                        format!("condition {} of {n}: `{}`", i + 1, e.operator.node),
-                    );
-                }
-                self.push(d);
-            }
-        }
+        self.condition_traps(stmt, effect);
     }
 }

@@ -55,6 +55,7 @@ mod checks;
 mod json;
 pub(crate) mod model;
 pub(crate) mod source;
+mod traps;
 
 use crate::diag::{Diagnostic, codes};
 pub use crate::policy::PolicyKind;
