@@ -3,8 +3,10 @@
 //! The pipeline, one module per stage:
 //! [`syntax`] (pest → AST with spans) → [`check`] (names, types, lints → typed
 //! [`ir`]) → lowering and emission. The [`catalog`] of AWS actions and
-//! condition keys is what the checker checks against; [`load`] reads sources
-//! and their imports; [`diag`] renders every stage's diagnostics.
+//! condition keys is what the checker checks against; [`rules`] holds the IAM
+//! facts that need no syntax, which the checker and the JSON linter
+//! ([`jsonlint`]) both apply; [`load`] reads sources and their imports;
+//! [`diag`] renders every stage's diagnostics.
 
 pub mod catalog;
 pub mod check;

@@ -6,7 +6,7 @@
 
 use super::names::{ActionGroup, GroupKind};
 use super::values::service_principal_problem;
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic, codes};
 use crate::policy::{Effect, PolicyKind, PrincipalRule};
 use crate::source::{FileId, Span};
 
@@ -68,7 +68,7 @@ pub fn kind_problems(
 }
 
 impl KindProblem {
-    pub fn code(self) -> crate::diag::Code {
+    pub fn code(self) -> Code {
         match self {
             KindProblem::PrincipalMissing => codes::E0302,
             KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => codes::E0303,
@@ -146,7 +146,7 @@ pub fn kind_traps(kind: PolicyKind, statement: &StatementShape) -> Vec<KindTrap>
 }
 
 impl KindTrap {
-    pub fn code(self) -> crate::diag::Code {
+    pub fn code(self) -> Code {
         match self {
             KindTrap::AllowInScp => codes::W0202,
             KindTrap::AllowAllBut | KindTrap::WideAllow(_) => codes::W0203,
