@@ -3,8 +3,10 @@
 //! The pipeline, one module per stage:
 //! [`syntax`] (pest → AST with spans) → [`check`] (names, types, lints → typed
 //! [`ir`]) → lowering and emission. The [`catalog`] of AWS actions and
-//! condition keys is what the checker checks against; [`load`] reads sources
-//! and their imports; [`diag`] renders every stage's diagnostics.
+//! condition keys is what the checker checks against; [`rules`] holds the IAM
+//! facts that need no syntax, which the checker and the JSON linter
+//! ([`jsonlint`]) both apply; [`load`] reads sources and their imports;
+//! [`diag`] renders every stage's diagnostics.
 //!
 //! [`compile_paths`] / [`compile_texts`] run load → check → lower in one
 //! call and return a [`Compilation`] (sources, program, every diagnostic,
@@ -28,6 +30,7 @@ pub mod jsonlint;
 pub mod load;
 pub mod lower;
 pub mod policy;
+pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod testing;

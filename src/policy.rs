@@ -45,6 +45,19 @@ pub enum PolicyKind {
     KeyPolicy,
 }
 
+/// Whom the statements of a policy kind apply to, as their `Principal` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalRule {
+    /// No `Principal`: whoever the policy is attached to (identity
+    /// policies, SCPs).
+    Attached,
+    /// Every principal, and only `"Principal": "*"` says so (RCPs: they
+    /// restrict every principal that reaches the resource).
+    Everyone,
+    /// The principals each statement names (resource and key policies).
+    Named,
+}
+
 /// The size limit of one policy kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
@@ -107,9 +120,18 @@ impl PolicyKind {
         }
     }
 
+    /// Whom statements of this kind apply to.
+    pub fn principal_rule(self) -> PrincipalRule {
+        match self {
+            PolicyKind::Scp | PolicyKind::Identity => PrincipalRule::Attached,
+            PolicyKind::Rcp => PrincipalRule::Everyone,
+            PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy => PrincipalRule::Named,
+        }
+    }
+
     /// Whether statements of this kind name a principal (and must).
     pub fn has_principals(self) -> bool {
-        matches!(self, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy)
+        self.principal_rule() == PrincipalRule::Named
     }
 
     /// Whether this kind is an Organizations guardrail (SCP or RCP), which
@@ -208,6 +230,17 @@ mod tests {
             assert_eq!(PolicyKind::from_keyword(k.keyword()), Some(k));
         }
         assert_eq!(PolicyKind::from_keyword("identity"), None);
+    }
+
+    #[test]
+    fn principals() {
+        let named: Vec<PolicyKind> = PolicyKind::ALL
+            .into_iter()
+            .filter(|k| k.has_principals())
+            .collect();
+        assert_eq!(named, [PolicyKind::ResourcePolicy, PolicyKind::KeyPolicy]);
+        assert_eq!(PolicyKind::Rcp.principal_rule(), PrincipalRule::Everyone);
+        assert_eq!(PolicyKind::Scp.principal_rule(), PrincipalRule::Attached);
     }
 
     #[test]

@@ -108,3 +108,15 @@ fn the_shared_vocabulary_depends_on_nothing_of_gov() {
         Some(vec!["source".to_string()])
     );
 }
+
+#[test]
+fn the_iam_rules_know_no_syntax() {
+    let graph = module_graph();
+    let rules = graph.get("rules").expect("the `rules` module exists");
+    for front_end in ["syntax", "check", "jsonlint", "import"] {
+        assert!(
+            !rules.contains(front_end),
+            "`rules` must not depend on `{front_end}`: it holds IAM facts both front ends share"
+        );
+    }
+}

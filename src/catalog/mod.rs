@@ -36,6 +36,11 @@ use service::{NameIndex, Section, Text};
 /// The vendored catalog text.
 const EMBEDDED_TEXT: &str = include_str!("../../catalog/catalog.txt");
 
+/// Whether an action name or pattern holds an IAM wildcard (`*` or `?`).
+pub fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
 /// The type of a condition key, as AWS documents it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyType {

@@ -2,7 +2,7 @@
 //! only plausible matches (distance at most max(2, len / 3)).
 
 use super::matching::{Template, is_template, split_prefix};
-use super::{Action, Catalog, Service};
+use super::{Action, Catalog, Service, has_wildcard};
 
 fn plausible(distance: usize, len: usize) -> bool {
     distance <= (len / 3).max(2)
@@ -90,7 +90,7 @@ impl Catalog {
             Some((p, a)) => (Some(p), a),
             None => (None, cleaned.as_str()),
         };
-        if action.is_empty() || action.contains(['*', '?']) {
+        if action.is_empty() || has_wildcard(action) {
             return None;
         }
         let service = prefix.and_then(|p| {

@@ -2,16 +2,23 @@
 //! values checked against their shapes, support checked against the rule's
 //! actions. The result is an [`ir::Expr`] with the meaning of docs/meaning.md §2.
 
-use super::names::{GroupKind, ResolvedActions, used_list};
-use super::values::{self, Family, family, family_name};
+use super::names::{self, ResolvedActions};
+use super::values;
 use super::{Scope, lints};
 use crate::catalog::KeyRef;
-use crate::diag::{Code, Diagnostic, codes};
+use crate::diag::{Diagnostic, codes};
+use crate::iam::OperatorFamily;
 use crate::ir::{self, ElemOp, Literal, Quant};
 use crate::policy::Effect;
+use crate::rules::Front;
+use crate::rules::names::first_exact;
+use crate::rules::operators::{family_name, key_family};
+use crate::rules::support::{SupportCheck, deprecated};
+use crate::rules::values::{
+    Shape, arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
+};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CmpOp, CondKind, Operand, Quantifier, Value};
-use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Clause {
@@ -23,8 +30,8 @@ pub(crate) struct RuleContext<'s, 'c> {
     scope: &'s Scope<'c>,
     actions: &'s ResolvedActions<'c>,
     pub effect: Effect,
-    /// (key, action) pairs already reported, so each is said once per rule.
-    reported: HashSet<(String, String)>,
+    /// Each key is said to be unsupported once per rule.
+    support: SupportCheck,
 }
 
 impl<'s, 'c> RuleContext<'s, 'c> {
@@ -33,7 +40,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             scope,
             actions,
             effect,
-            reported: HashSet::new(),
+            support: SupportCheck::default(),
         }
     }
 
@@ -64,200 +71,18 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         }
     }
 
-    /// Resolves a key: `svc:Key`, or `Key` through `use`.
-    pub fn key(&self, key: &Spanned<String>, diags: &mut Vec<Diagnostic>) -> Option<KeyRef> {
-        let catalog = self.scope.catalog;
-        let name = key.node.as_str();
-        if name.contains(':') {
-            if let Some(k) = catalog.key(name) {
-                return Some(k);
-            }
-            let mut d = Diagnostic::new(
-                codes::E0103,
-                self.scope.file,
-                key.span,
-                format!("unknown condition key `{name}`"),
-            )
-            .with_label("no such key in the catalog");
-            let suggestion = super::names::closest_action_name(&self.actions.groups)
-                .and_then(|a| catalog.suggest_key_for_action(a, name))
-                .or_else(|| catalog.suggest_key(name));
-            if let Some(s) = suggestion {
-                d = d.with_suggestion(s);
-            }
-            diags.push(d);
-            return None;
-        }
-        let found: Vec<KeyRef> = self
-            .scope
-            .uses
-            .iter()
-            .filter_map(|p| catalog.key(&format!("{p}:{name}")))
-            .collect();
-        match found.len() {
-            1 => found.into_iter().next(),
-            0 if self.scope.uses.is_empty() => {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0108,
-                        self.scope.file,
-                        key.span,
-                        format!("condition key `{name}` has no service prefix"),
-                    )
-                    .with_label("which service?")
-                    .with_help("write `service:Key`, or add `use service` at the top of the file"),
-                );
-                None
-            }
-            0 => {
-                let mut d = Diagnostic::new(
-                    codes::E0103,
-                    self.scope.file,
-                    key.span,
-                    format!("unknown condition key `{name}`"),
-                )
-                .with_label(format!("not a key of {}", used_list(self.scope)));
-                let suggestion = self
-                    .scope
-                    .uses
-                    .iter()
-                    .find_map(|p| catalog.suggest_key(&format!("{p}:{name}")));
-                if let Some(s) = suggestion {
-                    d = d.with_suggestion(s);
-                }
-                diags.push(d);
-                None
-            }
-            _ => {
-                let names: Vec<String> = found.iter().map(|k| format!("`{}`", k.name)).collect();
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0109,
-                        self.scope.file,
-                        key.span,
-                        format!("condition key `{name}` is ambiguous"),
-                    )
-                    .with_label(format!("could be {}", names.join(" or ")))
-                    .with_help("write the service prefix"),
-                );
-                None
-            }
-        }
-    }
-
     /// Reports actions of the rule that do not support `key`.
     fn support(&mut self, key: &KeyRef, span: Span, diags: &mut Vec<Diagnostic>) {
-        if key.global {
-            return;
-        }
-        let catalog = self.scope.catalog;
-        // A deprecated key counts as supported where its replacement is: the
-        // catalog lists only the replacement on current actions, and the
-        // deprecation warning (W0101) already says what to write instead.
-        let replacement = key.deprecated_by.as_deref().and_then(|r| catalog.key(r));
-        let supports = |action: &crate::catalog::Action| {
-            catalog.action_supports_key(action, key)
-                || replacement
-                    .as_ref()
-                    .is_some_and(|r| catalog.action_supports_key(action, r))
-        };
-        for group in &self.actions.groups {
-            if !self.reported.insert((
-                key.name.to_ascii_lowercase(),
-                group.text.to_ascii_lowercase(),
-            )) {
-                continue;
-            }
-            match group.kind {
-                GroupKind::Exact => {
-                    let Some(action) = group.matched.first() else {
-                        continue;
-                    };
-                    if supports(action) {
-                        continue;
-                    }
-                    let mut d = Diagnostic::new(
-                        codes::E0301,
-                        self.scope.file,
-                        span,
-                        format!("`{}` does not support condition key `{}`", group.text, key.name),
-                    )
-                    .with_label("not supported by the action")
-                    .with_secondary(self.scope.file, group.span, "this action")
-                    .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
-                    if let Some(s) = catalog.suggest_key_for_action(action, &key.name) {
-                        d = d.with_suggestion(s);
-                    }
-                    diags.push(d);
-                }
-                GroupKind::Wildcard => {
-                    let supporting = group.matched.iter().filter(|a| supports(a)).count();
-                    let total = group.matched.len();
-                    if supporting == 0 {
-                        diags.push(
-                            Diagnostic::new(
-                                codes::E0301,
-                                self.scope.file,
-                                span,
-                                format!(
-                                    "no action matched by `{}` supports condition key `{}`",
-                                    group.text, key.name
-                                ),
-                            )
-                            .with_label("not supported by these actions")
-                            .with_secondary(
-                                self.scope.file,
-                                group.span,
-                                format!("{total} actions"),
-                            ),
-                        );
-                    } else if supporting < total {
-                        diags.push(
-                            Diagnostic::new(
-                                codes::W0209,
-                                self.scope.file,
-                                span,
-                                format!(
-                                    "condition key `{}` is supported by only {supporting} of the {total} actions matched by `{}`",
-                                    key.name, group.text
-                                ),
-                            )
-                            .with_label("absent for the other actions")
-                            .with_secondary(self.scope.file, group.span, "these actions")
-                            .with_help("for the other actions the key is absent; list the actions that carry it"),
-                        );
-                    }
-                }
-                GroupKind::All => {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::W0209,
-                            self.scope.file,
-                            span,
-                            format!("condition key `{}` is not a global key, but the rule covers every action", key.name),
-                        )
-                        .with_label("absent for actions that do not support it")
-                        .with_secondary(self.scope.file, group.span, "every action")
-                        .with_help("name the actions that carry this key"),
-                    );
-                }
-            }
-        }
-        if self.actions.except
-            && self
-                .reported
-                .insert((key.name.to_ascii_lowercase(), "*except".to_string()))
-        {
-            diags.push(
-                Diagnostic::new(
-                    codes::W0209,
-                    self.scope.file,
-                    span,
-                    format!("condition key `{}` is not a global key, but the rule covers every action but a few", key.name),
-                )
-                .with_label("absent for actions that do not support it")
-                .with_help("name the actions that carry this key"),
-            );
+        let groups = &self.actions.groups;
+        let found = self.support.check(
+            self.scope.catalog,
+            key,
+            groups.iter().map(|g| &g.node),
+            self.actions.except,
+        );
+        for finding in found {
+            let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
+            diags.push(finding.diagnostic(self.scope.file, span, group_span, Front::Gov));
         }
     }
 
@@ -268,19 +93,9 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         diags: &mut Vec<Diagnostic>,
     ) -> Option<ir::Expr> {
         let file = self.scope.file;
-        let key = self.key(&cmp.key, diags)?;
-        if let Some(replacement) = &key.deprecated_by {
-            diags.push(
-                Diagnostic::new(
-                    codes::W0101,
-                    file,
-                    cmp.key.span,
-                    format!("condition key `{}` is deprecated", key.name),
-                )
-                .with_label("deprecated in the catalog")
-                .with_suggestion(replacement.clone()),
-            );
-        }
+        let near = first_exact(self.actions.groups.iter().map(|g| &g.node));
+        let key = names::key(self.scope, &cmp.key, near, diags)?;
+        diags.extend(deprecated(&key, file, cmp.key.span));
         self.support(&key, cmp.key.span, diags);
         let ir_key = ir::Key {
             name: key.name.clone(),
@@ -349,22 +164,34 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 Quantifier::All => Quant::All,
             },
         };
-        let fam = family(key.ty);
+        let fam = key_family(key.ty);
         // Bool keys take `==` and `!=` only, Binary keys `==` and `in` only.
-        let restricted = (fam == Family::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne))
-            || (fam == Family::Binary && !matches!(op, CmpOp::Eq | CmpOp::In));
+        let restricted = (fam == OperatorFamily::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne))
+            || (fam == OperatorFamily::Binary && !matches!(op, CmpOp::Eq | CmpOp::In));
         let typed = match (op, fam) {
             _ if restricted => None,
-            (CmpOp::Eq | CmpOp::In, Family::Ip) => Some((ElemOp::InCidr, false)),
-            (CmpOp::Ne | CmpOp::NotIn, Family::Ip) => Some((ElemOp::InCidr, true)),
+            (CmpOp::Eq | CmpOp::In, OperatorFamily::Ip) => Some((ElemOp::InCidr, false)),
+            (CmpOp::Ne | CmpOp::NotIn, OperatorFamily::Ip) => Some((ElemOp::InCidr, true)),
             (CmpOp::Eq | CmpOp::In, _) => Some((ElemOp::Equals, false)),
             (CmpOp::Ne | CmpOp::NotIn, _) => Some((ElemOp::Equals, true)),
-            (CmpOp::Like, Family::String | Family::Arn) => Some((ElemOp::Like, false)),
-            (CmpOp::NotLike, Family::String | Family::Arn) => Some((ElemOp::Like, true)),
-            (CmpOp::Lt, Family::Numeric | Family::Date) => Some((ElemOp::Lt, false)),
-            (CmpOp::Le, Family::Numeric | Family::Date) => Some((ElemOp::Le, false)),
-            (CmpOp::Gt, Family::Numeric | Family::Date) => Some((ElemOp::Gt, false)),
-            (CmpOp::Ge, Family::Numeric | Family::Date) => Some((ElemOp::Ge, false)),
+            (CmpOp::Like, OperatorFamily::String | OperatorFamily::Arn) => {
+                Some((ElemOp::Like, false))
+            }
+            (CmpOp::NotLike, OperatorFamily::String | OperatorFamily::Arn) => {
+                Some((ElemOp::Like, true))
+            }
+            (CmpOp::Lt, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Lt, false))
+            }
+            (CmpOp::Le, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Le, false))
+            }
+            (CmpOp::Gt, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Gt, false))
+            }
+            (CmpOp::Ge, OperatorFamily::Numeric | OperatorFamily::Date) => {
+                Some((ElemOp::Ge, false))
+            }
             _ => None,
         };
         let Some((elem, negated)) = typed else {
@@ -506,7 +333,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         &self,
         value: &Value,
         span: Span,
-        fam: Family,
+        fam: OperatorFamily,
         elem: ElemOp,
         diags: &mut Vec<Diagnostic>,
     ) -> Option<Literal> {
@@ -521,27 +348,18 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 )
                 .with_label("wrong kind of value")
                 .with_help(match fam {
-                    Family::Bool => "write `true` or `false`",
-                    Family::Numeric => "write a number without quotes",
+                    OperatorFamily::Bool => "write `true` or `false`",
+                    OperatorFamily::Numeric => "write a number without quotes",
                     _ => "write a string in double quotes",
                 }),
             );
         };
-        let shape_error = |code: Code, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
-            let what = match code {
-                c if c == codes::E0202 => "ARN",
-                c if c == codes::E0203 => "IP address or CIDR range",
-                c if c == codes::E0204 => "date",
-                c if c == codes::E0205 => "number",
-                _ => "value",
+        let shape_error =
+            |shape: Shape, text: &str, problem: String, diags: &mut Vec<Diagnostic>| {
+                diags.push(shape.malformed(file, span, text, problem));
             };
-            diags.push(
-                Diagnostic::new(code, file, span, format!("malformed {what} `{text}`"))
-                    .with_label(problem),
-            );
-        };
         match (value, fam) {
-            (Value::Var(var), Family::String | Family::Arn) => {
+            (Value::Var(var), OperatorFamily::String | OperatorFamily::Arn) => {
                 if elem == ElemOp::Like || elem == ElemOp::Equals {
                     if values::check_variable(self.scope, var, span, diags) {
                         return Some(Literal::Str(format!("${{{var}}}")));
@@ -566,55 +384,55 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 );
                 None
             }
-            (Value::Str(s), Family::String) => {
+            (Value::Str(s), OperatorFamily::String) => {
                 if s.contains("${") && !values::check_variables(self.scope, s, span, diags) {
                     return None;
                 }
                 Some(Literal::Str(s.clone()))
             }
-            (Value::Str(s), Family::Arn) => {
+            (Value::Str(s), OperatorFamily::Arn) => {
                 if s.contains("${") && !values::check_variables(self.scope, s, span, diags) {
                     return None;
                 }
-                match values::arn_problem(s, elem == ElemOp::Like) {
+                match arn_problem(s, elem == ElemOp::Like) {
                     None => Some(Literal::Str(s.clone())),
                     Some(p) => {
-                        shape_error(codes::E0202, s, p, diags);
+                        shape_error(Shape::Arn, s, p, diags);
                         None
                     }
                 }
             }
-            (Value::Str(s), Family::Ip) => match values::cidr_problem(s) {
+            (Value::Str(s), OperatorFamily::Ip) => match cidr_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error(codes::E0203, s, p, diags);
+                    shape_error(Shape::IpRange, s, p, diags);
                     None
                 }
             },
-            (Value::Str(s), Family::Date) => match values::date_problem(s) {
+            (Value::Str(s), OperatorFamily::Date) => match date_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error(codes::E0204, s, p, diags);
+                    shape_error(Shape::Date, s, p, diags);
                     None
                 }
             },
-            (Value::Num(n), Family::Date) | (Value::Num(n), Family::Numeric) => {
-                match values::number_problem(n) {
+            (Value::Num(n), OperatorFamily::Date) | (Value::Num(n), OperatorFamily::Numeric) => {
+                match number_problem(n) {
                     None => Some(Literal::Num(n.clone())),
                     Some(p) => {
-                        shape_error(codes::E0205, n, p, diags);
+                        shape_error(Shape::Number, n, p, diags);
                         None
                     }
                 }
             }
-            (Value::Str(s), Family::Binary) => match values::base64_problem(s) {
+            (Value::Str(s), OperatorFamily::Binary) => match base64_problem(s) {
                 None => Some(Literal::Str(s.clone())),
                 Some(p) => {
-                    shape_error(codes::E0206, s, p, diags);
+                    shape_error(Shape::Base64, s, p, diags);
                     None
                 }
             },
-            (Value::Bool(b), Family::Bool) => Some(Literal::Bool(*b)),
+            (Value::Bool(b), OperatorFamily::Bool) => Some(Literal::Bool(*b)),
             (Value::Str(s), _) => {
                 mismatch(&format!("the string `\"{s}\"`"), diags);
                 None
@@ -632,16 +450,19 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     }
 }
 
-fn operators_for(fam: Family) -> &'static str {
+fn operators_for(fam: OperatorFamily) -> &'static str {
     match fam {
-        Family::String => "String keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
-        Family::Arn => "ARN keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
-        Family::Bool => "Bool keys take `== true`, `== false` and `!=`",
-        Family::Numeric => "Numeric keys take `==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`",
-        Family::Date => "Date keys take `==`, `!=`, `<`, `<=`, `>`, `>=`",
-        Family::Ip => {
+        OperatorFamily::String => "String keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
+        OperatorFamily::Arn => "ARN keys take `==`, `!=`, `in`, `not in`, `like`, `not like`",
+        OperatorFamily::Bool => "Bool keys take `== true`, `== false` and `!=`",
+        OperatorFamily::Numeric => {
+            "Numeric keys take `==`, `!=`, `in`, `not in`, `<`, `<=`, `>`, `>=`"
+        }
+        OperatorFamily::Date => "Date keys take `==`, `!=`, `<`, `<=`, `>`, `>=`",
+        OperatorFamily::Ip => {
             "IPAddress keys take `in` and `not in` with CIDR ranges (and `==` with one address)"
         }
-        Family::Binary => "Binary keys take `==` and `in`",
+        OperatorFamily::Binary => "Binary keys take `==` and `in`",
+        OperatorFamily::Null => "every key takes `present` and `absent`",
     }
 }

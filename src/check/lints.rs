@@ -2,39 +2,80 @@
 
 use super::Scope;
 use super::cond::Clause;
-use super::names::{GroupKind, ResolvedActions};
+use super::names::{ResolvedActions, keys_named};
 use crate::diag::{Diagnostic, codes};
 use crate::ir::{Atom, Expr};
-use crate::policy::{Effect, PolicyKind};
+use crate::policy::{Effect, PolicyKind, PrincipalRule};
+use crate::rules::kinds::{
+    KindProblem, KindTrap, StatedPrincipal, StatementShape, kind_problems, kind_traps,
+    mentions_username,
+};
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
-/// What each policy kind allows (docs/iam-sources.md, after the 2025 SCP change).
+/// What each policy kind allows of a rule: a principal or none, `allow`,
+/// `* except` (E0302, E0303, E0305, E0306).
 pub(crate) fn kind_rules(
     scope: &Scope,
     kind: PolicyKind,
     r: &ast::Rule,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if kind == PolicyKind::Rcp {
-        if r.effect.node == Effect::Allow {
-            diags.push(
-                Diagnostic::new(codes::E0305, scope.file, r.effect.span, "an RCP can only deny")
-                    .with_label("`allow` in an `rcp`")
-                    .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write `deny … unless …`"),
-            );
-        }
-        if matches!(r.actions.node, ast::ActionSpec::AllExcept(_)) {
-            diags.push(
+    let principal = match (r.principals.first(), r.principals.last()) {
+        (Some(first), Some(last)) => Some(first.span.to(*last.span)),
+        _ => None,
+    };
+    // gov writes the principal of an RCP itself (`"*"`): a rule names none.
+    let stated = match principal {
+        Some(_) => StatedPrincipal::Named,
+        None if kind.principal_rule() == PrincipalRule::Everyone => StatedPrincipal::Everyone,
+        None => StatedPrincipal::Absent,
+    };
+    let not_action = matches!(r.actions.node, ast::ActionSpec::AllExcept(_));
+    for problem in kind_problems(kind, r.effect.node, stated, not_action) {
+        let code = problem.code();
+        let d = match problem {
+            KindProblem::PrincipalMissing => Diagnostic::new(
+                code,
+                scope.file,
+                r.effect.span,
+                format!("a rule of a `{}` must name its principal", kind.keyword()),
+            )
+            .with_label("no principal")
+            .with_help(format!(
+                "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
+                r.effect.node.keyword()
+            )),
+            KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => {
+                let Some(span) = principal else { continue };
                 Diagnostic::new(
-                    codes::E0306,
+                    code,
                     scope.file,
-                    r.actions.span,
-                    "an RCP cannot use `* except` (NotAction)",
+                    span,
+                    format!("a `{}` names no principal", kind.keyword()),
                 )
-                .with_label("not supported in resource control policies")
-                .with_help("list the actions to deny"),
-            );
-        }
+                .with_label("principal not allowed here")
+                .with_help("the principal of an identity policy, SCP or RCP is whoever it is attached to; principals belong in `resource_policy` and `key_policy`")
+            }
+            KindProblem::Allow => Diagnostic::new(
+                code,
+                scope.file,
+                r.effect.span,
+                format!("{} can only deny", kind.described()),
+            )
+            .with_label("`allow` in an `rcp`")
+            .with_help(
+                "AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write `deny … unless …`",
+            ),
+            KindProblem::NotAction => Diagnostic::new(
+                code,
+                scope.file,
+                r.actions.span,
+                format!("{} cannot use `* except` (NotAction)", kind.described()),
+            )
+            .with_label("not supported in resource control policies")
+            .with_help("list the actions to deny"),
+        };
+        diags.push(d);
     }
 }
 
@@ -47,46 +88,65 @@ pub(crate) fn rule_lints(
     diags: &mut Vec<Diagnostic>,
 ) {
     let file = scope.file;
-    if kind == PolicyKind::Scp && r.effect.node == Effect::Allow {
-        diags.push(
-            Diagnostic::new(
-                codes::W0202,
+    let every_resource = match &r.resources {
+        None => true,
+        Some(spec) => match &spec.node {
+            ast::ResourceSpec::List(refs) => refs.iter().any(|x| x.node == ast::ResourceRef::Star),
+            ast::ResourceSpec::AllExcept(_) => false,
+        },
+    };
+    let mentions = condition.atoms().iter().any(|a| match a {
+        Atom::Test { values, .. } => values.iter().any(|v| mentions_username(&v.text())),
+        Atom::Present(_) => false,
+    });
+    let shape = StatementShape {
+        effect: r.effect.node,
+        groups: actions.groups.iter().map(|g| &g.node).collect(),
+        not_action: actions.except,
+        every_resource,
+        conditioned: r.when.is_some() || r.unless.is_some(),
+        mentions_username: mentions,
+    };
+    for trap in kind_traps(kind, &shape) {
+        let code = trap.code();
+        let d = match trap {
+            KindTrap::AllowInScp => Diagnostic::new(
+                code,
                 file,
                 r.effect.span,
                 "an `allow` in an SCP denies nothing while `FullAWSAccess` is attached",
             )
             .with_label("restricts nothing by itself")
             .with_help("SCPs restrict through `deny`: write `deny … unless …` for a guardrail"),
-        );
-    }
-    if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && !actions.except {
-        for g in &actions.groups {
-            let service_star = g.kind == GroupKind::Wildcard && g.text.ends_with(":*");
-            if g.kind == GroupKind::All || service_star {
-                diags.push(
-                    Diagnostic::new(
-                        codes::W0203,
-                        file,
-                        g.span,
-                        format!("`allow {}` grants every action it matches", g.text),
-                    )
-                    .with_label("wildcard grant")
-                    .with_help("grant the actions the principal needs, by name"),
-                );
-            }
-        }
-    }
-    if kind == PolicyKind::Identity && r.effect.node == Effect::Allow && actions.except {
-        diags.push(
-            Diagnostic::new(
-                codes::W0203,
+            KindTrap::AllowAllBut => Diagnostic::new(
+                code,
                 file,
                 r.actions.span,
                 "`allow * except …` grants every other action",
             )
             .with_label("wildcard grant")
             .with_help("grant the actions the principal needs, by name"),
-        );
+            KindTrap::WideAllow(i) => {
+                let Some(g) = actions.groups.get(i) else { continue };
+                Diagnostic::new(
+                    code,
+                    file,
+                    g.span,
+                    format!("`allow {}` grants every action it matches", g.node.text),
+                )
+                .with_label("wildcard grant")
+                .with_help("grant the actions the principal needs, by name")
+            }
+            KindTrap::UsernameInGuardrail => Diagnostic::new(
+                code,
+                file,
+                *r.span,
+                format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()),
+            )
+            .with_label("roles and federated sessions have no user name")
+            .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
+        };
+        diags.push(d);
     }
     let clause_span = match (&r.when, &r.unless) {
         (Some(w), Some(u)) => Some(w.span.to(u.span)),
@@ -109,21 +169,6 @@ pub(crate) fn rule_lints(
                     ),
             ),
             None => {}
-        }
-    }
-    if kind.is_guardrail() {
-        let uses_username = condition.atoms().iter().any(|a| match a {
-            Atom::Test { values, .. } => values
-                .iter()
-                .any(|v| v.text().to_ascii_lowercase().contains("${aws:username")),
-            Atom::Present(_) => false,
-        });
-        if uses_username {
-            diags.push(
-                Diagnostic::new(codes::W0208, file, *r.span, format!("`${{aws:username}}` in an `{}` is unresolved for roles", kind.keyword()))
-                    .with_label("roles and federated sessions have no user name")
-                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
-            );
         }
     }
 }
@@ -223,15 +268,9 @@ pub(crate) fn absent_key_traps(
 
 /// A key as the catalog names it, lowercase; as written if it does not resolve.
 fn resolved(scope: &Scope, key: &str) -> String {
-    let found = if key.contains(':') {
-        scope.catalog.key(key)
-    } else {
-        scope
-            .uses
-            .iter()
-            .find_map(|p| scope.catalog.key(&format!("{p}:{key}")))
-    };
-    found
+    keys_named(scope, key)
+        .into_iter()
+        .next()
         .map(|k| k.name)
         .unwrap_or_else(|| key.to_string())
         .to_ascii_lowercase()

@@ -15,6 +15,8 @@ use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::load::Loaded;
 use crate::policy::PolicyKind;
+use crate::rules::names::PatternCache;
+use crate::rules::values::{invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast;
 use std::collections::HashMap;
@@ -42,31 +44,11 @@ pub(crate) struct Scope<'a> {
     /// Services named by `use`, in order.
     pub uses: Vec<String>,
     consts: HashMap<&'a str, &'a ast::ConstDecl>,
-    /// Wildcard patterns already expanded against the catalog, shared by all
-    /// files of a run: a large corpus repeats the same few patterns.
+    /// Wildcard patterns already expanded, shared by all files of a run.
     patterns: &'a PatternCache<'a>,
 }
 
-/// `service:pattern` (lowercase) → the catalog actions it matches.
-pub(crate) type PatternCache<'c> =
-    std::cell::RefCell<HashMap<String, Vec<&'c crate::catalog::Action>>>;
-
 impl<'a> Scope<'a> {
-    /// The actions of `service` matching `pattern`, cached.
-    pub(crate) fn actions_matching(
-        &self,
-        service: &'a crate::catalog::Service,
-        pattern: &str,
-    ) -> Vec<&'a crate::catalog::Action> {
-        let key = format!("{}:{}", service.prefix(), pattern.to_ascii_lowercase());
-        if let Some(found) = self.patterns.borrow().get(&key) {
-            return found.clone();
-        }
-        let matched = service.actions_matching(pattern);
-        self.patterns.borrow_mut().insert(key, matched.clone());
-        matched
-    }
-
     fn constant(&self, name: &str) -> Option<&'a ast::ConstDecl> {
         self.consts.get(name).copied()
     }
@@ -110,7 +92,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         }
     }
 
-    let patterns: PatternCache = std::cell::RefCell::new(HashMap::new());
+    let patterns = PatternCache::default();
 
     // Policy names become file names: they must differ, ignoring case.
     let mut policy_names: HashMap<String, (FileId, Span, &str)> = HashMap::new();
@@ -295,10 +277,6 @@ pub(crate) fn closest<'n>(
         .map(|(_, c)| c.to_string())
 }
 
-fn is_valid_sid(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
 /// Checks one policy into its own list (so counting its errors costs only its
 /// own diagnostics, not the whole run's), then appends to `diags`.
 fn check_policy(
@@ -332,13 +310,10 @@ fn check_policy_into(
                     controls.push(a.arg.node.clone());
                 }
             }
-            "sid" => {
-                if is_valid_sid(&a.arg.node) {
-                    sid_prefix = Some(a.arg.node.clone());
-                } else {
-                    diags.push(invalid_sid(scope.file, &a.arg));
-                }
-            }
+            "sid" => match invalid_sid(&a.arg.node) {
+                None => sid_prefix = Some(a.arg.node.clone()),
+                Some(invalid) => diags.push(invalid.diagnostic(scope.file, a.arg.span)),
+            },
             other => diags.push(unknown_annotation(
                 scope.file,
                 &a.name,
@@ -371,17 +346,7 @@ fn check_policy_into(
                     .map(|a| a.arg.span)
                     .unwrap_or(*r.span);
                 if let Some(first) = sids.get(sid) {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::E0309,
-                            scope.file,
-                            span,
-                            format!("statement id `{sid}` is used twice"),
-                        )
-                        .with_label("used again here")
-                        .with_secondary(scope.file, *first, "first used here")
-                        .with_help("statement ids must be unique within a policy"),
-                    );
+                    diags.push(sid_used_twice(scope.file, span, *first, sid));
                 } else {
                     sids.insert(sid.clone(), span);
                 }
@@ -405,17 +370,6 @@ fn check_policy_into(
         // From the kind keyword: the manifest names the declaration's line.
         span: Span::new(p.kind.span.start, p.span.end),
     })
-}
-
-fn invalid_sid(file: FileId, arg: &Spanned<String>) -> Diagnostic {
-    Diagnostic::new(
-        codes::E0308,
-        file,
-        arg.span,
-        format!("invalid statement id `{}`", arg.node),
-    )
-    .with_label("not a valid Sid")
-    .with_help("IAM accepts only ASCII letters and digits in a Sid")
 }
 
 fn unknown_annotation(
@@ -463,13 +417,10 @@ fn check_rule_into(
     let mut sid = None;
     for a in &r.annotations {
         match a.name.node.as_str() {
-            "sid" => {
-                if is_valid_sid(&a.arg.node) {
-                    sid = Some(a.arg.node.clone());
-                } else {
-                    diags.push(invalid_sid(scope.file, &a.arg));
-                }
-            }
+            "sid" => match invalid_sid(&a.arg.node) {
+                None => sid = Some(a.arg.node.clone()),
+                Some(invalid) => diags.push(invalid.diagnostic(scope.file, a.arg.span)),
+            },
             other => diags.push(unknown_annotation(scope.file, &a.name, other, &["sid"])),
         }
     }

@@ -1,41 +1,25 @@
 //! Names: actions, resources and principals, resolved against the catalog.
 
 use super::{Scope, closest};
-use crate::catalog::Action;
+use crate::catalog::{Action, KeyRef};
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
 use crate::policy::PolicyKind;
+use crate::rules::kinds::{PrincipalType, principal_problem};
+use crate::rules::names::{ActionGroup, resolve_action, resolve_key};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, ActionRef, PrincipalKind, ResourceRef, Value};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum GroupKind {
-    /// One named action.
-    Exact,
-    /// A pattern within one service (`sagemaker:Create*`).
-    Wildcard,
-    /// `*`, or a pattern over service names: every action.
-    All,
-}
-
-/// One written action entry and the catalog actions it stands for.
-pub(crate) struct ActionGroup<'c> {
-    /// The catalog's spelling (`sagemaker:CreateApp`) or the pattern.
-    pub text: String,
-    pub span: Span,
-    pub kind: GroupKind,
-    pub matched: Vec<&'c Action>,
-}
 
 pub(crate) struct ResolvedActions<'c> {
     /// `* except [...]`: the groups are the exceptions (`NotAction`).
     pub except: bool,
-    pub groups: Vec<ActionGroup<'c>>,
+    /// Each written entry and the catalog actions it stands for.
+    pub groups: Vec<Spanned<ActionGroup<'c>>>,
 }
 
 impl ResolvedActions<'_> {
     pub fn into_ir(self) -> ir::Actions {
-        let names: Vec<String> = self.groups.into_iter().map(|g| g.text).collect();
+        let names: Vec<String> = self.groups.into_iter().map(|g| g.node.text).collect();
         if self.except {
             ir::Actions::AllExcept(names)
         } else {
@@ -69,16 +53,11 @@ pub(crate) fn actions<'c>(
                     );
                     continue;
                 }
-                groups.push(ActionGroup {
-                    text: "*".to_string(),
-                    span: r.span,
-                    kind: GroupKind::All,
-                    matched: Vec::new(),
-                });
+                groups.push(Spanned::new(ActionGroup::all(), r.span));
             }
             ActionRef::Quoted(text) => {
                 if let Some(g) = action(scope, text, r.span, diags) {
-                    groups.push(g);
+                    groups.push(Spanned::new(g, r.span));
                 }
             }
             ActionRef::Name(name) => {
@@ -89,7 +68,7 @@ pub(crate) fn actions<'c>(
                         match &v.node {
                             Value::Str(s) => {
                                 if let Some(g) = action(scope, s, r.span, diags) {
-                                    groups.push(g);
+                                    groups.push(Spanned::new(g, r.span));
                                 }
                             }
                             _ => diags.push(
@@ -108,7 +87,7 @@ pub(crate) fn actions<'c>(
                     continue;
                 }
                 if let Some(g) = action(scope, name, r.span, diags) {
-                    groups.push(g);
+                    groups.push(Spanned::new(g, r.span));
                 }
             }
         }
@@ -116,7 +95,7 @@ pub(crate) fn actions<'c>(
     // The same action twice is harmless; keep the first.
     let mut seen: Vec<String> = Vec::new();
     groups.retain(|g| {
-        let folded = g.text.to_ascii_lowercase();
+        let folded = g.node.text.to_ascii_lowercase();
         if seen.contains(&folded) {
             false
         } else {
@@ -127,10 +106,6 @@ pub(crate) fn actions<'c>(
     ResolvedActions { except, groups }
 }
 
-fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
-}
-
 /// Resolves one action string: `svc:Name`, `svc:Pat*`, or `Name` through `use`.
 pub(crate) fn action<'c>(
     scope: &Scope<'c>,
@@ -138,20 +113,6 @@ pub(crate) fn action<'c>(
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ActionGroup<'c>> {
-    let catalog = scope.catalog;
-    if text.contains("${") {
-        diags.push(
-            Diagnostic::new(
-                codes::E0209,
-                scope.file,
-                span,
-                "policy variables are not allowed in actions",
-            )
-            .with_label("IAM does not resolve variables here")
-            .with_help("IAM resolves policy variables only in resources and condition values"),
-        );
-        return None;
-    }
     if text == "*" {
         // Only the bare `*` means every action (ActionRef::Star). The string
         // "*" is refused: under `use svc` an unqualified string resolves
@@ -171,90 +132,13 @@ pub(crate) fn action<'c>(
         );
         return None;
     }
-    let Some((prefix, name)) = text.split_once(':') else {
+    if !text.contains(':') && !text.contains("${") {
         return unqualified(scope, text, span, diags);
-    };
-    if name.is_empty() || name.contains(':') || prefix.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                codes::E0102,
-                scope.file,
-                span,
-                format!("malformed action `{text}`"),
-            )
-            .with_label("expected `service:Action`"),
-        );
-        return None;
     }
-    if has_wildcard(prefix) {
-        // A wildcard in the service prefix: legal IAM, checked loosely.
-        return Some(ActionGroup {
-            text: text.to_string(),
-            span,
-            kind: GroupKind::All,
-            matched: Vec::new(),
-        });
-    }
-    let Some(service) = catalog.service(prefix) else {
-        let mut d = Diagnostic::new(
-            codes::E0101,
-            scope.file,
-            span,
-            format!("unknown service `{prefix}`"),
-        )
-        .with_label("no such service prefix in the catalog");
-        if let Some(s) = catalog.suggest_action(text) {
-            d = d.with_suggestion(s);
-        } else if let Some(s) = catalog.suggest_service(prefix) {
-            d = d.with_suggestion(format!("{s}:{name}"));
-        }
-        diags.push(d);
-        return None;
-    };
-    if has_wildcard(name) {
-        let matched = scope.actions_matching(service, name);
-        if matched.is_empty() {
-            diags.push(
-                Diagnostic::new(
-                    codes::E0107,
-                    scope.file,
-                    span,
-                    format!("`{text}` matches no action"),
-                )
-                .with_label(format!(
-                    "no action of `{}` matches this pattern",
-                    service.prefix()
-                ))
-                .with_help("check the pattern against the service's actions"),
-            );
-            return None;
-        }
-        return Some(ActionGroup {
-            text: format!("{}:{}", service.prefix(), name),
-            span,
-            kind: GroupKind::Wildcard,
-            matched,
-        });
-    }
-    match service.action(name) {
-        Some(a) => Some(ActionGroup {
-            text: a.full_name(),
-            span,
-            kind: GroupKind::Exact,
-            matched: vec![a],
-        }),
-        None => {
-            let mut d = Diagnostic::new(
-                codes::E0102,
-                scope.file,
-                span,
-                format!("unknown action `{text}`"),
-            )
-            .with_label(format!("`{}` has no such action", service.prefix()));
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            }
-            diags.push(d);
+    match resolve_action(scope.catalog, scope.patterns, text) {
+        Ok(group) => Some(group),
+        Err(problem) => {
+            diags.push(problem.diagnostic(scope.file, span, text));
             None
         }
     }
@@ -281,18 +165,15 @@ fn unqualified<'c>(
         diags.push(d);
         return None;
     }
-    let mut found = Vec::new();
-    for prefix in &scope.uses {
-        let full = format!("{prefix}:{name}");
-        let mut quiet = Vec::new();
-        if let Some(g) = action(scope, &full, span, &mut quiet)
-            && quiet.is_empty()
-        {
-            found.push(g);
-        }
-    }
+    let found: Vec<ActionGroup<'c>> = scope
+        .uses
+        .iter()
+        .filter_map(|prefix| {
+            resolve_action(scope.catalog, scope.patterns, &format!("{prefix}:{name}")).ok()
+        })
+        .collect();
     match found.len() {
-        1 => found.pop(),
+        1 => found.into_iter().next(),
         0 => {
             let mut d = Diagnostic::new(
                 codes::E0102,
@@ -319,6 +200,90 @@ fn unqualified<'c>(
                     scope.file,
                     span,
                     format!("action `{name}` is ambiguous"),
+                )
+                .with_label(format!("could be {}", names.join(" or ")))
+                .with_help("write the service prefix"),
+            );
+            None
+        }
+    }
+}
+
+/// The catalog keys a written key name may be: `svc:Key` itself, or `Key` in
+/// each `use`d service that defines it.
+pub(crate) fn keys_named(scope: &Scope, name: &str) -> Vec<KeyRef> {
+    let catalog = scope.catalog;
+    if name.contains(':') {
+        return catalog.key(name).into_iter().collect();
+    }
+    scope
+        .uses
+        .iter()
+        .filter_map(|p| catalog.key(&format!("{p}:{name}")))
+        .collect()
+}
+
+/// Resolves a key: `svc:Key`, or `Key` through `use`. A key that does not
+/// resolve is reported with the closest key `near` supports, if any.
+pub(crate) fn key(
+    scope: &Scope,
+    key: &Spanned<String>,
+    near: Option<&Action>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<KeyRef> {
+    let catalog = scope.catalog;
+    let name = key.node.as_str();
+    if name.contains(':') {
+        return match resolve_key(catalog, name, near) {
+            Ok(k) => Some(k),
+            Err(unknown) => {
+                diags.push(unknown.diagnostic(scope.file, key.span));
+                None
+            }
+        };
+    }
+    let found = keys_named(scope, name);
+    match found.len() {
+        1 => found.into_iter().next(),
+        0 if scope.uses.is_empty() => {
+            diags.push(
+                Diagnostic::new(
+                    codes::E0108,
+                    scope.file,
+                    key.span,
+                    format!("condition key `{name}` has no service prefix"),
+                )
+                .with_label("which service?")
+                .with_help("write `service:Key`, or add `use service` at the top of the file"),
+            );
+            None
+        }
+        0 => {
+            let mut d = Diagnostic::new(
+                codes::E0103,
+                scope.file,
+                key.span,
+                format!("unknown condition key `{name}`"),
+            )
+            .with_label(format!("not a key of {}", used_list(scope)));
+            let suggestion = scope
+                .uses
+                .iter()
+                .find_map(|p| catalog.suggest_key(&format!("{p}:{name}")));
+            if let Some(s) = suggestion {
+                d = d.with_suggestion(s);
+            }
+            diags.push(d);
+            None
+        }
+        _ => {
+            let names: Vec<String> = found.iter().map(|k| format!("`{}`", k.name)).collect();
+            diags.push(
+                Diagnostic::new(
+                    codes::E0109,
+                    scope.file,
+                    key.span,
+                    format!("condition key `{name}` is ambiguous"),
                 )
                 .with_label(format!("could be {}", names.join(" or ")))
                 .with_help("write the service prefix"),
@@ -412,70 +377,22 @@ pub(crate) fn principals(
     r: &ast::Rule,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ir::Principal> {
+    // A kind without principals is reported by `lints::kind_rules`.
     if !kind.has_principals() {
-        if let (Some(first), Some(last)) = (r.principals.first(), r.principals.last()) {
-            diags.push(
-                Diagnostic::new(
-                    codes::E0303,
-                    scope.file,
-                    first.span.to(*last.span),
-                    format!("a `{}` names no principal", kind.keyword()),
-                )
-                .with_label("principal not allowed here")
-                .with_help("the principal of an identity policy, SCP or RCP is whoever it is attached to; principals belong in `resource_policy` and `key_policy`"),
-            );
-        }
         return Vec::new();
-    }
-    if r.principals.is_empty() {
-        diags.push(
-            Diagnostic::new(
-                codes::E0302,
-                scope.file,
-                r.effect.span,
-                format!("a rule of a `{}` must name its principal", kind.keyword()),
-            )
-            .with_label("no principal")
-            .with_help(format!(
-                "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
-                r.effect.node.keyword()
-            )),
-        );
     }
     let mut out = Vec::new();
     for p in &r.principals {
+        let ty = match p.kind.node {
+            PrincipalKind::Aws => PrincipalType::Aws,
+            PrincipalKind::Service => PrincipalType::Service,
+            PrincipalKind::Anyone | PrincipalKind::Federated | PrincipalKind::CanonicalUser => {
+                PrincipalType::Other
+            }
+        };
         for v in &p.values {
-            if v.node.is_empty() || v.node.contains("${") {
-                diags.push(
-                    Diagnostic::new(codes::E0213, scope.file, v.span, "invalid principal")
-                        .with_label("a principal is a non-empty literal: no policy variables"),
-                );
-            } else if p.kind.node == PrincipalKind::Service
-                && let Some(problem) = super::values::service_principal_problem(&v.node)
-            {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0213,
-                        scope.file,
-                        v.span,
-                        format!("invalid service principal `{}`", v.node),
-                    )
-                    .with_label(problem),
-                );
-            } else if p.kind.node == PrincipalKind::Aws
-                && !(v.node == "*"
-                    || v.node.starts_with("arn:")
-                    || (v.node.len() == 12 && v.node.bytes().all(|b| b.is_ascii_digit())))
-            {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0213,
-                        scope.file,
-                        v.span,
-                        format!("invalid AWS principal `{}`", v.node),
-                    )
-                    .with_label("expected an ARN, a 12-digit account id, or `*`"),
-                );
+            if let Some(problem) = principal_problem(ty, &v.node) {
+                diags.push(problem.diagnostic(scope.file, v.span, &v.node));
             }
         }
         out.push(ir::Principal {
@@ -484,13 +401,4 @@ pub(crate) fn principals(
         });
     }
     out
-}
-
-/// The catalog actions a rule names, for support checks; `None` for `*` and
-/// `* except`, where only global keys are known to be present.
-pub(crate) fn closest_action_name<'c>(groups: &[ActionGroup<'c>]) -> Option<&'c Action> {
-    groups
-        .iter()
-        .find(|g| g.kind == GroupKind::Exact)
-        .and_then(|g| g.matched.first().copied())
 }

@@ -2,10 +2,12 @@
 //! the catalog like a rule's, so a test cannot silently test nothing.
 
 use super::Scope;
-use super::names::{self, GroupKind};
+use super::names;
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
-use crate::source::{Span, Spanned};
+use crate::rules::names::GroupKind;
+use crate::rules::values::Shape;
+use crate::source::Span;
 use crate::syntax::ast::{self, Operand, Value};
 
 pub(crate) fn check_test(
@@ -83,23 +85,15 @@ fn check_case(
     let group = group?;
     if let Some(resource) = &case.resource
         && resource.node != "*"
-        && let Some(problem) = super::values::arn_problem(&resource.node, false)
+        && let Some(problem) = crate::rules::values::arn_problem(&resource.node, false)
     {
-        diags.push(
-            Diagnostic::new(
-                codes::E0202,
-                scope.file,
-                resource.span,
-                format!("malformed ARN `{}`", resource.node),
-            )
-            .with_label(problem),
-        );
+        diags.push(Shape::Arn.malformed(scope.file, resource.span, &resource.node, problem));
         return None;
     }
     let mut context: Vec<(String, Vec<String>)> = Vec::new();
     let mut ok = true;
     for (key, operand) in &case.context {
-        let resolved = resolve_key(scope, key, diags);
+        let resolved = names::key(scope, key, None, diags);
         let Some(k) = resolved else {
             ok = false;
             continue;
@@ -184,34 +178,4 @@ fn check_case(
         expect: case.expect.node,
         span: *case.span,
     })
-}
-
-fn resolve_key(
-    scope: &Scope,
-    key: &Spanned<String>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<crate::catalog::KeyRef> {
-    let catalog = scope.catalog;
-    let found = if key.node.contains(':') {
-        catalog.key(&key.node)
-    } else {
-        scope
-            .uses
-            .iter()
-            .find_map(|p| catalog.key(&format!("{p}:{}", key.node)))
-    };
-    if found.is_none() {
-        let mut d = Diagnostic::new(
-            codes::E0103,
-            scope.file,
-            key.span,
-            format!("unknown condition key `{}`", key.node),
-        )
-        .with_label("no such key in the catalog");
-        if let Some(s) = catalog.suggest_key(&key.node) {
-            d = d.with_suggestion(s);
-        }
-        diags.push(d);
-    }
-    found
 }

@@ -1,116 +1,42 @@
-//! Literal values: the shape each key type demands, and policy variables.
+//! Policy variables and resource ARNs as the checker reports them; the
+//! shapes themselves are [`crate::rules::values`].
 
 use super::Scope;
-use crate::catalog::KeyType;
-use crate::diag::{Diagnostic, codes};
+use crate::diag::Diagnostic;
+use crate::rules::names::{VariableProblem, variable_problem, variable_problems};
+use crate::rules::values::{Shape, arn_problem};
 use crate::source::Span;
 
-/// The policy variables in a string: the text inside each `${…}`.
-/// `Err` holds the byte offset of an unclosed `${`.
-pub(crate) fn variables(s: &str) -> Result<Vec<&str>, usize> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    let mut base = 0;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        match after.find('}') {
-            Some(end) => {
-                out.push(&after[..end]);
-                base += start + 2 + end + 1;
-                rest = &after[end + 1..];
-            }
-            None => return Err(base + start),
-        }
-    }
-    Ok(out)
-}
-
-/// Checks the variables of one string: each names a known key (or is one of
-/// the escapes `${*}`, `${?}`, `${$}`), optionally with a `'default'`.
-/// Returns whether all were valid.
+/// Checks the policy variables of one string (E0212, E0214); whether all
+/// were valid.
 pub(crate) fn check_variables(
     scope: &Scope,
     s: &str,
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    let vars = match variables(s) {
-        Ok(v) => v,
-        Err(_) => {
-            diags.push(
-                Diagnostic::new(codes::E0214, scope.file, span, "unclosed policy variable")
-                    .with_label("`${` without `}`")
-                    .with_help("write `${aws:username}`; for a literal `$`, write `${$}`"),
-            );
-            return false;
-        }
-    };
-    let mut ok = true;
-    for var in vars {
-        if !check_variable(scope, var, span, diags) {
-            ok = false;
-        }
-    }
-    ok
+    report(scope, variable_problems(scope.catalog, s), span, diags)
 }
 
+/// Checks one policy variable, the text inside `${…}`; whether it is valid.
 pub(crate) fn check_variable(
     scope: &Scope,
     var: &str,
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) -> bool {
-    if matches!(var, "*" | "?" | "$") {
-        return true;
-    }
-    // `${key, 'default'}`
-    let key = match var.split_once(',') {
-        Some((key, default)) => {
-            let d = default.trim();
-            if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
-                diags.push(
-                    Diagnostic::new(
-                        codes::E0214,
-                        scope.file,
-                        span,
-                        format!("malformed policy variable `${{{var}}}`"),
-                    )
-                    .with_label("the default value must be in single quotes")
-                    .with_help("write `${aws:PrincipalTag/team, 'none'}`"),
-                );
-                return false;
-            }
-            key
-        }
-        None => var,
-    };
-    if key.is_empty() || key.trim() != key || key.contains(' ') {
-        diags.push(
-            Diagnostic::new(
-                codes::E0214,
-                scope.file,
-                span,
-                format!("malformed policy variable `${{{var}}}`"),
-            )
-            .with_label("no spaces are allowed inside `${…}`"),
-        );
-        return false;
-    }
-    if scope.catalog.key(key).is_some() {
-        return true;
-    }
-    let mut d = Diagnostic::new(
-        codes::E0212,
-        scope.file,
-        span,
-        format!("unknown condition key `{key}` in policy variable"),
-    )
-    .with_label("no such key in the catalog");
-    if let Some(s) = scope.catalog.suggest_key(key) {
-        d = d.with_suggestion(format!("${{{s}}}"));
-    }
-    diags.push(d);
-    false
+    report(scope, variable_problem(scope.catalog, var), span, diags)
+}
+
+fn report(
+    scope: &Scope,
+    problems: impl IntoIterator<Item = VariableProblem>,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> bool {
+    let before = diags.len();
+    diags.extend(problems.into_iter().map(|p| p.diagnostic(scope.file, span)));
+    diags.len() == before
 }
 
 /// An ARN in `on`: `*`, or `arn:partition:service:region:account:resource`,
@@ -130,262 +56,8 @@ pub(crate) fn check_resource_arn(
     match arn_problem(arn, true) {
         None => true,
         Some(problem) => {
-            diags.push(
-                Diagnostic::new(
-                    codes::E0202,
-                    scope.file,
-                    span,
-                    format!("malformed ARN `{arn}`"),
-                )
-                .with_label(problem)
-                .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
-            );
+            diags.push(Shape::Arn.malformed(scope.file, span, arn, problem));
             false
         }
-    }
-}
-
-/// Why `s` is not an ARN (pattern), if it is not.
-pub(crate) fn arn_problem(s: &str, wildcards: bool) -> Option<String> {
-    if wildcards && s == "*" {
-        return None;
-    }
-    let parts: Vec<&str> = s.splitn(6, ':').collect();
-    if parts.first() != Some(&"arn") && !(wildcards && parts.first() == Some(&"*")) {
-        return Some("an ARN starts with `arn:`".to_string());
-    }
-    if parts.len() < 6 {
-        return Some(format!(
-            "an ARN has 6 parts separated by `:`; this has {}",
-            parts.len()
-        ));
-    }
-    let partition = parts.get(1).copied().unwrap_or("");
-    if partition.is_empty() {
-        return Some("the partition is empty (e.g. `aws`)".to_string());
-    }
-    let service = parts.get(2).copied().unwrap_or("");
-    if service.is_empty() {
-        return Some("the service is empty".to_string());
-    }
-    if service.chars().any(|c| c.is_ascii_uppercase()) {
-        return Some("the service part of an ARN is lowercase".to_string());
-    }
-    // `{ImageName}`, `<account-id>`: a documentation placeholder, not a value.
-    let mut without_variables = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        without_variables.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => rest = &rest[start + end + 1..],
-            None => {
-                rest = "";
-            }
-        }
-    }
-    without_variables.push_str(rest);
-    if without_variables.contains(['{', '}', '<', '>']) {
-        return Some("`{…}` and `<…>` look like a placeholder; write the real value".to_string());
-    }
-    let account = parts.get(4).copied().unwrap_or("");
-    let is_pattern = |p: &str| p.contains('*') || p.contains('?') || p.contains("${");
-    let twelve_digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    let account_ok = account.is_empty() || is_pattern(account) || twelve_digits || account == "aws";
-    if !account_ok {
-        return Some(format!("the account `{account}` is not 12 digits"));
-    }
-    if !wildcards && s.contains(['*', '?']) {
-        return Some("wildcards need `like`".to_string());
-    }
-    None
-}
-
-/// Why a service principal is malformed: `name.amazonaws.com`, or
-/// `name.REGION.amazonaws.com` with a real Region (not a placeholder).
-pub(crate) fn service_principal_problem(s: &str) -> Option<String> {
-    let Some(head) = s
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| s.strip_suffix(".amazonaws.com.cn"))
-    else {
-        return Some("a service principal ends with `.amazonaws.com`".to_string());
-    };
-    let parts: Vec<&str> = head.split('.').collect();
-    if parts.iter().any(|p| {
-        p.is_empty()
-            || !p
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    }) {
-        return Some("service names are lowercase letters, digits and `-`".to_string());
-    }
-    if let [_, region] = parts.as_slice() {
-        let pieces: Vec<&str> = region.split('-').collect();
-        let looks_like_region = pieces.len() >= 3
-            && pieces.first().is_some_and(|p| p.len() == 2)
-            && pieces
-                .last()
-                .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit()));
-        if !looks_like_region {
-            return Some(format!(
-                "`{region}` is not an AWS Region (such as `us-east-1`)"
-            ));
-        }
-    }
-    None
-}
-
-/// Whether `s` is an IP address or CIDR range (IPv4 or IPv6).
-pub(crate) fn cidr_problem(s: &str) -> Option<String> {
-    if s.parse::<ipnet::IpNet>().is_ok() || s.parse::<std::net::IpAddr>().is_ok() {
-        return None;
-    }
-    Some("expected an IP address or a CIDR range such as `192.0.2.0/24`".to_string())
-}
-
-/// Whether `s` is an ISO 8601 date or date-time, as IAM's `Date` operators take.
-pub(crate) fn date_problem(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let date_ok = b.len() >= 10
-        && digits(0..4)
-        && b.get(4) == Some(&b'-')
-        && digits(5..7)
-        && b.get(7) == Some(&b'-')
-        && digits(8..10);
-    if !date_ok {
-        return Some(
-            "expected an ISO 8601 date such as `2026-01-31` or `2026-01-31T12:00:00Z`".to_string(),
-        );
-    }
-    let month: u32 = s.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(0);
-    let day: u32 = s.get(8..10).and_then(|m| m.parse().ok()).unwrap_or(0);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Some("the month or day is out of range".to_string());
-    }
-    let time = &s[10..];
-    if time.is_empty() {
-        return None;
-    }
-    let t = time.as_bytes();
-    let tdigits =
-        |r: std::ops::Range<usize>| t.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    let time_ok =
-        t.first() == Some(&b'T') && tdigits(1..3) && t.get(3) == Some(&b':') && tdigits(4..6);
-    if !time_ok {
-        return Some("the time part must read `THH:MM[:SS][Z|±HH:MM]`".to_string());
-    }
-    None
-}
-
-pub(crate) fn number_problem(s: &str) -> Option<String> {
-    match s.parse::<f64>() {
-        Ok(v) if v.is_finite() => None,
-        _ => Some("expected a number".to_string()),
-    }
-}
-
-/// Whether a string is base64, for `Binary` keys.
-pub(crate) fn base64_problem(s: &str) -> Option<String> {
-    let ok = !s.is_empty()
-        && s.len().is_multiple_of(4)
-        && s.trim_end_matches('=')
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
-    if ok {
-        None
-    } else {
-        Some("expected a base64 string".to_string())
-    }
-}
-
-/// The family of a key's element type, as the operators see it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Family {
-    String,
-    Arn,
-    Bool,
-    Numeric,
-    Date,
-    Ip,
-    Binary,
-}
-
-pub(crate) fn family(ty: KeyType) -> Family {
-    match ty.element() {
-        KeyType::Arn => Family::Arn,
-        KeyType::Bool => Family::Bool,
-        KeyType::Numeric => Family::Numeric,
-        KeyType::Date => Family::Date,
-        KeyType::IpAddress => Family::Ip,
-        KeyType::Binary => Family::Binary,
-        _ => Family::String,
-    }
-}
-
-pub(crate) fn family_name(f: Family) -> &'static str {
-    match f {
-        Family::String => "String",
-        Family::Arn => "ARN",
-        Family::Bool => "Bool",
-        Family::Numeric => "Numeric",
-        Family::Date => "Date",
-        Family::Ip => "IPAddress",
-        Family::Binary => "Binary",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn arns() {
-        assert_eq!(arn_problem("arn:aws:s3:::bucket/*", true), None);
-        assert_eq!(
-            arn_problem("arn:aws:sagemaker:us-east-1:111122223333:domain/d-1", false),
-            None
-        );
-        assert!(arn_problem("arn:aws:s3", true).is_some());
-        assert!(arn_problem("aws:s3:::b", true).is_some());
-        assert!(arn_problem("arn:aws:S3:::b", true).is_some());
-        assert!(arn_problem("arn:aws:iam::12345:role/x", true).is_some());
-        assert!(arn_problem("arn:aws:iam::*:role/x", false).is_some());
-        assert!(arn_problem("arn:aws:sagemaker:*:*:image/{ImageName}", true).is_some());
-        assert_eq!(arn_problem("arn:aws:s3:::b/${aws:username}/*", true), None);
-        assert_eq!(
-            service_principal_problem("logs.us-east-1.amazonaws.com"),
-            None
-        );
-        assert_eq!(service_principal_problem("sagemaker.amazonaws.com"), None);
-        assert!(service_principal_problem("logs.region.amazonaws.com").is_some());
-        assert!(service_principal_problem("logs.amazonaws").is_some());
-    }
-
-    #[test]
-    fn cidrs_dates_numbers() {
-        assert_eq!(cidr_problem("192.0.2.0/24"), None);
-        assert_eq!(cidr_problem("2001:db8::/32"), None);
-        assert_eq!(cidr_problem("203.0.113.7"), None);
-        assert!(cidr_problem("192.0.2.0/33").is_some());
-        assert!(cidr_problem("300.0.0.1").is_some());
-        assert_eq!(date_problem("2026-01-31"), None);
-        assert_eq!(date_problem("2026-01-31T12:00:00Z"), None);
-        assert!(date_problem("2026-13-01").is_some());
-        assert!(date_problem("yesterday").is_some());
-        assert_eq!(number_problem("-3.5"), None);
-        assert!(number_problem("NaN").is_some());
-        assert_eq!(base64_problem("QUJD"), None);
-        assert!(base64_problem("not base64!").is_some());
-    }
-
-    #[test]
-    fn finds_variables() {
-        assert_eq!(
-            variables("arn:aws:s3:::b/${aws:username}/*"),
-            Ok(vec!["aws:username"])
-        );
-        assert_eq!(variables("a${x}b${y}"), Ok(vec!["x", "y"]));
-        assert_eq!(variables("a${x"), Err(1));
     }
 }

@@ -1,87 +1,37 @@
-//! The checks on a read document: the checker's checks where the problem is
-//! the same (names, types, support, Sids, kinds), and the traps only JSON
-//! can set (see the codes in the module documentation of [`super`]).
+//! The checks on a read document that the checker makes too: the IAM rules
+//! of `rules` (names, support, kinds, values, Sids) placed at the
+//! document's spans and, where the syntax differs, worded in JSON's terms.
+//! The traps of JSON's condition syntax are in [`super::traps`].
 
-use crate::diag::{Code, Diagnostic, codes};
-use std::collections::HashSet;
+use crate::diag::{Diagnostic, codes};
 
-use crate::catalog::{Action, Catalog, KeyRef, KeyType};
+use crate::catalog::{Catalog, KeyRef};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 use crate::policy::{Effect, PolicyKind};
+use crate::rules::Front;
+use crate::rules::kinds::{
+    KindProblem, KindTrap, PrincipalType, StatedPrincipal, StatementShape, kind_problems,
+    kind_traps, mentions_username, principal_problem,
+};
+use crate::rules::names::{
+    ActionGroup, PatternCache, first_exact, resolve_action, resolve_key, variable_problems,
+};
+use crate::rules::operators::{self, families_fit, key_family};
+use crate::rules::support::{SupportCheck, deprecated};
+use crate::rules::values::{self, Shape, invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
-use crate::check::values;
 
-/// How a written action entry resolved.
-pub(crate) enum Group<'c> {
-    /// `*`, or a pattern over service names: every action.
-    All {
-        text: String,
-        span: Span,
-    },
-    /// A pattern within one service, and the actions it matches.
-    Wildcard {
-        text: String,
-        span: Span,
-        matched: Vec<&'c Action>,
-    },
-    Exact {
-        action: &'c Action,
-        span: Span,
-    },
-}
-
-impl Group<'_> {
-    fn text(&self) -> String {
-        match self {
-            Group::All { text, .. } | Group::Wildcard { text, .. } => text.clone(),
-            Group::Exact { action, .. } => action.full_name(),
-        }
-    }
-
-    fn span(&self) -> Span {
-        match self {
-            Group::All { span, .. } | Group::Wildcard { span, .. } | Group::Exact { span, .. } => {
-                *span
-            }
-        }
-    }
-}
-
+/// The checks of one document, and what they found.
 pub(crate) struct Checker<'a> {
     pub file: FileId,
     pub catalog: &'a Catalog,
     pub kind: PolicyKind,
     /// Policy variables are resolved (`"Version": "2012-10-17"`).
     pub variables: bool,
+    pub patterns: PatternCache<'a>,
     pub diags: Vec<Diagnostic>,
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
-}
-
-/// The operator family that matches a key type's elements.
-pub(crate) fn key_family(ty: KeyType) -> OperatorFamily {
-    match ty.element() {
-        KeyType::Arn => OperatorFamily::Arn,
-        KeyType::Bool => OperatorFamily::Bool,
-        KeyType::Numeric => OperatorFamily::Numeric,
-        KeyType::Date => OperatorFamily::Date,
-        KeyType::IpAddress => OperatorFamily::Ip,
-        KeyType::Binary => OperatorFamily::Binary,
-        _ => OperatorFamily::String,
-    }
-}
-
-/// Whether an operator of family `op` may test a key of family `key`.
-/// String and ARN operators are interchangeable: AWS documents string
-/// operators for ARN keys, and uses ARN operators on string keys that hold
-/// ARNs (CloudWatch Logs' `kms:EncryptionContext:aws:logs:arn`).
-pub(crate) fn families_fit(op: OperatorFamily, key: OperatorFamily) -> bool {
-    use OperatorFamily::*;
-    op == key || op == Null || matches!((op, key), (String, Arn) | (Arn, String))
 }
 
 fn operators_for(fam: OperatorFamily) -> &'static str {
@@ -102,43 +52,14 @@ fn operators_for(fam: OperatorFamily) -> &'static str {
     }
 }
 
-/// Whether an entry holds (when the key is absent, when it is present) for
-/// an operator with no values at all.
-fn empty_truth(spec: &OperatorSpec) -> (bool, bool) {
-    if spec.base == BaseOperator::Null {
-        return match spec.qualifier {
-            Some(SetQualifier::ForAllValues) => (true, false),
-            _ => (false, false),
-        };
-    }
-    let negated = spec.base.is_negated();
-    let absent = spec.if_exists
-        || match spec.qualifier {
-            None => negated,
-            Some(SetQualifier::ForAnyValue) => false,
-            Some(SetQualifier::ForAllValues) => true,
-        };
-    (absent, negated)
-}
-
 /// The truth of `Null` with a set qualifier: (absent, present).
 pub(crate) fn qualified_null_truth(qualifier: SetQualifier, values: &[CondValue]) -> (bool, bool) {
     let wants_false = values.iter().any(|v| v.text.eq_ignore_ascii_case("false"));
-    let absent = qualifier == SetQualifier::ForAllValues;
-    (absent, wants_false)
-}
-
-fn truth_text(truth: (bool, bool)) -> &'static str {
-    match truth {
-        (false, false) => "never holds",
-        (true, true) => "always holds",
-        (true, false) => "holds exactly when the key is absent",
-        (false, true) => "holds exactly when the key is present",
-    }
+    operators::qualified_null_truth(qualifier, wants_false)
 }
 
 impl<'a> Checker<'a> {
-    fn push(&mut self, d: Diagnostic) {
+    pub(super) fn push(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
@@ -154,39 +75,11 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<&Spanned<String>> = Vec::new();
         for stmt in &doc.statements {
             let Some(sid) = &stmt.sid else { continue };
-            if sid.node.is_empty() || !sid.node.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                let mut d = Diagnostic::new(
-                    codes::E0308,
-                    self.file,
-                    sid.span,
-                    format!("invalid statement id `{}`", sid.node),
-                )
-                .with_label("not a valid Sid");
-                let cleaned: String = sid
-                    .node
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .collect();
-                d = if cleaned.is_empty() {
-                    d.with_help("IAM accepts only ASCII letters and digits in a Sid")
-                } else {
-                    d.with_suggestion(cleaned)
-                };
-                self.push(d);
+            if let Some(invalid) = invalid_sid(&sid.node) {
+                self.push(invalid.diagnostic(self.file, sid.span));
             }
             if let Some(first) = seen.iter().find(|s| s.node == sid.node) {
-                let first = first.span;
-                self.push(
-                    Diagnostic::new(
-                        codes::E0309,
-                        self.file,
-                        sid.span,
-                        format!("statement id `{}` is used twice", sid.node),
-                    )
-                    .with_label("used again here")
-                    .with_secondary(self.file, first, "first used here")
-                    .with_help("statement ids must be unique within a policy"),
-                );
+                self.push(sid_used_twice(self.file, sid.span, first.span, &sid.node));
             } else {
                 seen.push(sid);
             }
@@ -205,269 +98,119 @@ impl<'a> Checker<'a> {
                 self.resource(r, literal_variable_reported);
             }
         }
-        let mut reported: HashSet<(String, String)> = HashSet::new();
+        let mut support = SupportCheck::default();
         for entry in &stmt.entries {
             self.entry(
                 entry,
                 &groups,
                 except,
-                &mut reported,
+                &mut support,
                 literal_variable_reported,
             );
         }
         self.traps(stmt, &groups);
     }
 
+    /// What the policy kind allows of a statement (E0302, E0303, E0305,
+    /// E0306), and the shape of each principal (E0213).
     fn kind_rules(&mut self, stmt: &Stmt) {
         let file = self.file;
         let kind = self.kind;
-        let is_allow = stmt
-            .effect
-            .as_ref()
-            .is_some_and(|e| e.node == Effect::Allow);
-        match (&stmt.principal, kind) {
-            (Some(p), PolicyKind::Identity | PolicyKind::Scp) => {
-                let what = if kind == PolicyKind::Scp {
-                    "an SCP"
-                } else {
-                    "an identity policy"
-                };
-                self.push(
-                    Diagnostic::new(
-                        codes::E0303,
-                        file,
-                        p.key_span,
-                        format!("{what} names no principal"),
-                    )
-                    .with_label("principal not allowed here")
-                    .with_help("the principal of an identity policy or SCP is whoever it is attached to; `Principal` belongs in resource and key policies"),
-                );
+        let stated = match &stmt.principal {
+            None => StatedPrincipal::Absent,
+            Some(p) if !p.not && matches!(p.shape, PrincipalShape::Any) => {
+                StatedPrincipal::Everyone
             }
-            (None, PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy) => {
-                self.push(
+            Some(_) => StatedPrincipal::Named,
+        };
+        // A statement without `Effect` is reported when read; it allows nothing.
+        let effect = stmt.effect.as_ref().map_or(Effect::Deny, |e| e.node);
+        let not_action = stmt.actions.as_ref().is_some_and(|a| a.not);
+        for problem in kind_problems(kind, effect, stated, not_action) {
+            let code = problem.code();
+            let d = match problem {
+                KindProblem::PrincipalMissing if kind == PolicyKind::Rcp => Diagnostic::new(
+                    code,
+                    file,
+                    stmt.anchor(),
+                    "a statement of an RCP must say `\"Principal\": \"*\"`",
+                )
+                .with_label("no `Principal`")
+                .with_help("RCPs apply to every principal: add `\"Principal\": \"*\"`"),
+                KindProblem::PrincipalMissing => Diagnostic::new(
+                    code,
+                    file,
+                    stmt.anchor(),
+                    "a statement of a resource or key policy must name its principal",
+                )
+                .with_label("no `Principal`")
+                .with_help("add `\"Principal\": {\"Service\": \"logs.amazonaws.com\"}`, `{\"AWS\": \"arn:…\"}` or `\"*\"`"),
+                KindProblem::PrincipalNotAllowed => {
+                    let Some(p) = &stmt.principal else { continue };
+                    let what = if kind == PolicyKind::Scp {
+                        "an SCP"
+                    } else {
+                        "an identity policy"
+                    };
+                    Diagnostic::new(code, file, p.key_span, format!("{what} names no principal"))
+                        .with_label("principal not allowed here")
+                        .with_help("the principal of an identity policy or SCP is whoever it is attached to; `Principal` belongs in resource and key policies")
+                }
+                KindProblem::PrincipalNotEveryone => {
+                    let Some(p) = &stmt.principal else { continue };
                     Diagnostic::new(
-                        codes::E0302,
-                        file,
-                        stmt.anchor(),
-                        "a statement of a resource or key policy must name its principal",
-                    )
-                    .with_label("no `Principal`")
-                    .with_help("add `\"Principal\": {\"Service\": \"logs.amazonaws.com\"}`, `{\"AWS\": \"arn:…\"}` or `\"*\"`"),
-                );
-            }
-            (None, PolicyKind::Rcp) => {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0302,
-                        file,
-                        stmt.anchor(),
-                        "a statement of an RCP must say `\"Principal\": \"*\"`",
-                    )
-                    .with_label("no `Principal`")
-                    .with_help("RCPs apply to every principal: add `\"Principal\": \"*\"`"),
-                );
-            }
-            (Some(p), PolicyKind::Rcp) if p.not || !matches!(p.shape, PrincipalShape::Any) => {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0303,
+                        code,
                         file,
                         p.key_span,
                         "the principal of an RCP statement is always `\"*\"`",
                     )
                     .with_label("principal not allowed here")
-                    .with_help("RCPs apply to every principal; narrow them with conditions such as `aws:PrincipalAccount`"),
-                );
-            }
-            _ => {}
+                    .with_help("RCPs apply to every principal; narrow them with conditions such as `aws:PrincipalAccount`")
+                }
+                KindProblem::Allow => {
+                    let Some(e) = &stmt.effect else { continue };
+                    Diagnostic::new(code, file, e.span, format!("{} can only deny", kind.described()))
+                        .with_label("`Allow` in an RCP")
+                        .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition")
+                }
+                KindProblem::NotAction => {
+                    let Some(a) = &stmt.actions else { continue };
+                    Diagnostic::new(
+                        code,
+                        file,
+                        a.key_span,
+                        format!("{} cannot use `NotAction`", kind.described()),
+                    )
+                    .with_label("not supported in resource control policies")
+                    .with_help("list the actions to deny")
+                }
+            };
+            self.push(d);
         }
         if let Some(p) = &stmt.principal
             && let PrincipalShape::Map(map) = &p.shape
         {
             for (ty, listed) in map {
+                let ty = match ty.node.as_str() {
+                    "AWS" => PrincipalType::Aws,
+                    "Service" => PrincipalType::Service,
+                    _ => PrincipalType::Other,
+                };
                 for v in listed {
-                    if ty.node == "Service"
-                        && !v.node.is_empty()
-                        && !v.node.contains("${")
-                        && let Some(problem) = values::service_principal_problem(&v.node)
-                    {
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0213,
-                                file,
-                                v.span,
-                                format!("invalid service principal `{}`", v.node),
-                            )
-                            .with_label(problem),
-                        );
-                        continue;
-                    }
-                    let bad = v.node.is_empty()
-                        || v.node.contains("${")
-                        || (ty.node == "AWS"
-                            && !(v.node == "*"
-                                || v.node.starts_with("arn:")
-                                || (v.node.len() == 12
-                                    && v.node.bytes().all(|b| b.is_ascii_digit()))));
-                    if bad {
-                        let label = if ty.node == "AWS" && !v.node.contains("${") {
-                            "expected an ARN, a 12-digit account id, or `*`"
-                        } else {
-                            "a principal is a non-empty literal: no policy variables"
-                        };
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0213,
-                                file,
-                                v.span,
-                                format!("invalid principal `{}`", v.node),
-                            )
-                            .with_label(label),
-                        );
+                    if let Some(problem) = principal_problem(ty, &v.node) {
+                        self.push(problem.diagnostic(file, v.span, &v.node));
                     }
                 }
-            }
-        }
-        if kind == PolicyKind::Rcp {
-            if let (true, Some(e)) = (is_allow, &stmt.effect) {
-                self.push(
-                    Diagnostic::new(codes::E0305, file, e.span, "an RCP can only deny")
-                        .with_label("`Allow` in an RCP")
-                        .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition"),
-                );
-            }
-            if let Some(a) = &stmt.actions
-                && a.not
-            {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0306,
-                        file,
-                        a.key_span,
-                        "an RCP cannot use `NotAction`",
-                    )
-                    .with_label("not supported in resource control policies")
-                    .with_help("list the actions to deny"),
-                );
             }
         }
     }
 
     /// Resolves one action string, reporting what is wrong with it.
-    fn action(&mut self, a: &Spanned<String>) -> Option<Group<'a>> {
-        let file = self.file;
-        let catalog = self.catalog;
-        let text = a.node.as_str();
-        if text.contains("${") {
-            self.push(
-                Diagnostic::new(
-                    codes::E0209,
-                    file,
-                    a.span,
-                    "policy variables are not allowed in actions",
-                )
-                .with_label("IAM does not resolve variables here")
-                .with_help("IAM resolves policy variables only in resources and condition values"),
-            );
-            return None;
-        }
-        if text == "*" {
-            return Some(Group::All {
-                text: "*".to_string(),
-                span: a.span,
-            });
-        }
-        let Some((prefix, name)) = text.split_once(':') else {
-            let mut d = Diagnostic::new(
-                codes::E0102,
-                file,
-                a.span,
-                format!("malformed action `{text}`"),
-            )
-            .with_label("expected `service:Action`");
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            }
-            self.push(d);
-            return None;
-        };
-        if name.is_empty() || name.contains(':') || prefix.is_empty() {
-            let mut d = Diagnostic::new(
-                codes::E0102,
-                file,
-                a.span,
-                format!("malformed action `{text}`"),
-            )
-            .with_label("expected `service:Action`");
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            }
-            self.push(d);
-            return None;
-        }
-        if has_wildcard(prefix) {
-            return Some(Group::All {
-                text: text.to_string(),
-                span: a.span,
-            });
-        }
-        let Some(service) = catalog.service(prefix) else {
-            let mut d = Diagnostic::new(
-                codes::E0101,
-                file,
-                a.span,
-                format!("unknown service `{prefix}`"),
-            )
-            .with_label("no such service prefix in the catalog");
-            if let Some(s) = catalog.suggest_action(text) {
-                d = d.with_suggestion(s);
-            } else if let Some(s) = catalog.suggest_service(prefix) {
-                d = d.with_suggestion(format!("{s}:{name}"));
-            }
-            self.push(d);
-            return None;
-        };
-        if has_wildcard(name) {
-            let matched = service.actions_matching(name);
-            if matched.is_empty() {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0107,
-                        file,
-                        a.span,
-                        format!("`{text}` matches no action"),
-                    )
-                    .with_label(format!(
-                        "no action of `{}` matches this pattern",
-                        service.prefix()
-                    ))
-                    .with_help("check the pattern against the service's actions"),
-                );
-                return None;
-            }
-            return Some(Group::Wildcard {
-                text: format!("{}:{}", service.prefix(), name),
-                span: a.span,
-                matched,
-            });
-        }
-        match service.action(name) {
-            Some(action) => Some(Group::Exact {
-                action,
-                span: a.span,
-            }),
-            None => {
-                let mut d = Diagnostic::new(
-                    codes::E0102,
-                    file,
-                    a.span,
-                    format!("unknown action `{text}`"),
-                )
-                .with_label(format!("`{}` has no such action", service.prefix()));
-                if let Some(s) = catalog.suggest_action(text) {
-                    d = d.with_suggestion(s);
-                }
-                self.push(d);
+    fn action(&mut self, a: &Spanned<String>) -> Option<Spanned<ActionGroup<'a>>> {
+        match resolve_action(self.catalog, &self.patterns, &a.node) {
+            Ok(group) => Some(Spanned::new(group, a.span)),
+            Err(problem) => {
+                self.push(problem.diagnostic(self.file, a.span, &a.node));
                 None
             }
         }
@@ -483,140 +226,34 @@ impl<'a> Checker<'a> {
             return;
         }
         if let Some(problem) = values::arn_problem(&r.node, true) {
-            self.push(
-                Diagnostic::new(
-                    codes::E0202,
-                    self.file,
-                    r.span,
-                    format!("malformed ARN `{}`", r.node),
-                )
-                .with_label(problem)
-                .with_help("an ARN reads `arn:partition:service:region:account-id:resource`"),
-            );
+            self.push(Shape::Arn.malformed(self.file, r.span, &r.node, problem));
         }
-    }
-
-    fn literal_variable(&mut self, span: Span, text: &str, reported: &mut bool) {
-        if *reported {
-            return;
-        }
-        *reported = true;
-        let var = match values::variables(text) {
-            Ok(v) => v.first().map(|v| format!("${{{v}}}")),
-            Err(_) => None,
-        }
-        .unwrap_or_else(|| "${…}".to_string());
-        self.push(
-            Diagnostic::new(
-                codes::W0605,
-                self.file,
-                span,
-                format!("`{var}` is literal text: the policy does not say `\"Version\": \"2012-10-17\"`"),
-            )
-            .with_label("not resolved as a policy variable")
-            .with_help("policy variables are resolved only under `\"Version\": \"2012-10-17\"`; without it (or under `2008-10-17`) they match their own text"),
-        );
     }
 
     /// Checks the policy variables of a string (E0212, E0214); whether all
     /// were valid.
     fn check_variables(&mut self, s: &str, span: Span) -> bool {
-        let vars = match values::variables(s) {
-            Ok(v) => v,
-            Err(_) => {
-                self.push(
-                    Diagnostic::new(codes::E0214, self.file, span, "unclosed policy variable")
-                        .with_label("`${` without `}`")
-                        .with_help("write `${aws:username}`; for a literal `$`, write `${$}`"),
-                );
-                return false;
-            }
-        };
-        let mut ok = true;
-        for var in vars {
-            if matches!(var, "*" | "?" | "$") {
-                continue;
-            }
-            let key = match var.split_once(',') {
-                Some((key, default)) => {
-                    let d = default.trim();
-                    if !(d.len() >= 2 && d.starts_with('\'') && d.ends_with('\'')) {
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0214,
-                                self.file,
-                                span,
-                                format!("malformed policy variable `${{{var}}}`"),
-                            )
-                            .with_label("the default value must be in single quotes")
-                            .with_help("write `${aws:PrincipalTag/team, 'none'}`"),
-                        );
-                        ok = false;
-                        continue;
-                    }
-                    key
-                }
-                None => var,
-            };
-            if key.is_empty() || key.trim() != key || key.contains(' ') {
-                self.push(
-                    Diagnostic::new(
-                        codes::E0214,
-                        self.file,
-                        span,
-                        format!("malformed policy variable `${{{var}}}`"),
-                    )
-                    .with_label("no spaces are allowed inside `${…}`"),
-                );
-                ok = false;
-                continue;
-            }
-            if self.catalog.key(key).is_some() {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                codes::E0212,
-                self.file,
-                span,
-                format!("unknown condition key `{key}` in policy variable"),
-            )
-            .with_label("no such key in the catalog");
-            if let Some(s) = self.catalog.suggest_key(key) {
-                d = d.with_suggestion(format!("${{{s}}}"));
-            }
-            self.push(d);
-            ok = false;
+        let problems = variable_problems(self.catalog, s);
+        let valid = problems.is_empty();
+        for p in problems {
+            self.push(p.diagnostic(self.file, span));
         }
-        ok
+        valid
     }
 
-    fn resolve_key(&mut self, entry: &Entry, groups: &[Group<'a>]) -> Option<KeyRef> {
-        let name = entry.key.node.as_str();
-        if let Some(k) = self.catalog.key(name) {
-            return Some(k);
-        }
-        let mut d = Diagnostic::new(
-            codes::E0103,
-            self.file,
-            entry.key.span,
-            format!("unknown condition key `{name}`"),
-        )
-        .with_label("no such key in the catalog");
-        let first_exact = groups.iter().find_map(|g| match g {
-            Group::Exact { action, .. } => Some(*action),
-            _ => None,
-        });
-        let suggestion = first_exact
-            .and_then(|a| self.catalog.suggest_key_for_action(a, name))
-            .or_else(|| self.catalog.suggest_key(name));
-        if let Some(s) = suggestion {
-            if name.contains(char::is_whitespace) {
-                d = d.with_label("a key name holds no spaces");
+    fn resolve_key(
+        &mut self,
+        entry: &Entry,
+        groups: &[Spanned<ActionGroup<'a>>],
+    ) -> Option<KeyRef> {
+        let near = first_exact(groups.iter().map(|g| &g.node));
+        match resolve_key(self.catalog, &entry.key.node, near) {
+            Ok(key) => Some(key),
+            Err(unknown) => {
+                self.push(unknown.diagnostic(self.file, entry.key.span));
+                None
             }
-            d = d.with_suggestion(s);
         }
-        self.push(d);
-        None
     }
 
     /// E0301 / W0209: the statement's actions that do not carry the key.
@@ -624,208 +261,34 @@ impl<'a> Checker<'a> {
         &mut self,
         key: &KeyRef,
         span: Span,
-        groups: &[Group<'a>],
+        groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
-        reported: &mut HashSet<(String, String)>,
+        support: &mut SupportCheck,
     ) {
-        if key.global {
-            return;
-        }
-        let file = self.file;
-        let catalog = self.catalog;
-        // A deprecated key counts as supported where its replacement is (as
-        // in the checker): W0101 already says what to write instead.
-        let replacement = key.deprecated_by.as_deref().and_then(|r| catalog.key(r));
-        let supports = |action: &Action| {
-            catalog.action_supports_key(action, key)
-                || replacement
-                    .as_ref()
-                    .is_some_and(|r| catalog.action_supports_key(action, r))
-        };
-        for group in groups {
-            if !reported.insert((
-                key.name.to_ascii_lowercase(),
-                group.text().to_ascii_lowercase(),
-            )) {
-                continue;
-            }
-            if except {
-                continue;
-            }
-            match group {
-                Group::Exact {
-                    action,
-                    span: aspan,
-                } => {
-                    if supports(action) {
-                        continue;
-                    }
-                    let mut d = Diagnostic::new(
-                        codes::E0301,
-                        file,
-                        span,
-                        format!(
-                            "`{}` does not support condition key `{}`",
-                            action.full_name(),
-                            key.name
-                        ),
-                    )
-                    .with_label("not supported by the action")
-                    .with_secondary(file, *aspan, "this action")
-                    .with_help("IAM treats the key as absent for this action, so the condition always or never holds");
-                    if let Some(s) = catalog.suggest_key_for_action(action, &key.name)
-                        && !s.eq_ignore_ascii_case(&key.name)
-                    {
-                        d = d.with_suggestion(s);
-                    }
-                    self.push(d);
-                }
-                Group::Wildcard {
-                    text,
-                    span: aspan,
-                    matched,
-                } => {
-                    let supporting = matched.iter().filter(|a| supports(a)).count();
-                    let total = matched.len();
-                    if supporting == 0 {
-                        self.push(
-                            Diagnostic::new(
-                                codes::E0301,
-                                file,
-                                span,
-                                format!(
-                                    "no action matched by `{text}` supports condition key `{}`",
-                                    key.name
-                                ),
-                            )
-                            .with_label("not supported by these actions")
-                            .with_secondary(file, *aspan, format!("{total} actions"))
-                            .with_help("IAM treats the key as absent for these actions, so the condition always or never holds"),
-                        );
-                    } else if supporting < total {
-                        self.push(
-                            Diagnostic::new(
-                                codes::W0209,
-                                file,
-                                span,
-                                format!(
-                                    "condition key `{}` is supported by only {supporting} of the {total} actions matched by `{text}`",
-                                    key.name
-                                ),
-                            )
-                            .with_label("absent for the other actions")
-                            .with_secondary(file, *aspan, "these actions")
-                            .with_help("for the other actions the key is absent; list the actions that carry it"),
-                        );
-                    }
-                }
-                Group::All { span: aspan, .. } => {
-                    self.push(
-                        Diagnostic::new(
-                            codes::W0209,
-                            file,
-                            span,
-                            format!(
-                                "condition key `{}` is not a global key, but the statement covers every action",
-                                key.name
-                            ),
-                        )
-                        .with_label("absent for actions that do not support it")
-                        .with_secondary(file, *aspan, "every action")
-                        .with_help("name the actions that carry this key"),
-                    );
-                }
-            }
-        }
-        if except && reported.insert((key.name.to_ascii_lowercase(), "*except".to_string())) {
-            self.push(
-                Diagnostic::new(
-                    codes::W0209,
-                    file,
-                    span,
-                    format!(
-                        "condition key `{}` is not a global key, but the statement covers every action but a few",
-                        key.name
-                    ),
-                )
-                .with_label("absent for actions that do not support it")
-                .with_help("name the actions that carry this key"),
-            );
+        let found = support.check(self.catalog, key, groups.iter().map(|g| &g.node), except);
+        for finding in found {
+            let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
+            self.push(finding.diagnostic(self.file, span, group_span, Front::Json));
         }
     }
 
     fn entry(
         &mut self,
         entry: &Entry,
-        groups: &[Group<'a>],
+        groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
-        reported: &mut HashSet<(String, String)>,
+        support: &mut SupportCheck,
         literal_variable_reported: &mut bool,
     ) {
         let file = self.file;
         let key = self.resolve_key(entry, groups);
         if let Some(key) = &key {
-            if let Some(replacement) = &key.deprecated_by {
-                self.push(
-                    Diagnostic::new(
-                        codes::W0101,
-                        file,
-                        entry.key.span,
-                        format!("condition key `{}` is deprecated", key.name),
-                    )
-                    .with_label("deprecated in the catalog")
-                    .with_suggestion(replacement.clone()),
-                );
-            }
-            self.support(key, entry.key.span, groups, except, reported);
+            self.diags.extend(deprecated(key, file, entry.key.span));
+            self.support(key, entry.key.span, groups, except, support);
         }
         let Some(spec) = entry.spec else { return };
         let op = entry.operator.node.as_str();
-        // Null with a set qualifier, empty value lists: JSON-only traps.
-        if spec.base == BaseOperator::Null
-            && let Some(q) = spec.qualifier
-        {
-            let truth = qualified_null_truth(q, &entry.values);
-            let plain = match truth {
-                (true, false) => Some("true"),
-                (false, true) => Some("false"),
-                _ => None,
-            };
-            let mut d = Diagnostic::new(
-                codes::W0603,
-                file,
-                entry.operator.span,
-                format!("`{op}` on `{}` {}", entry.key.node, truth_text(truth)),
-            )
-            .with_label("`Null` with a set qualifier");
-            d = match plain {
-                Some(v) => d.with_help(format!(
-                    "`Null` tests whether the key is present and takes no qualifier: write `\"Null\": {{\"{}\": \"{v}\"}}`",
-                    entry.key.node
-                )),
-                None => d.with_help(
-                    "`Null` tests whether the key is present and takes no qualifier: `\"true\"` means absent, `\"false\"` present",
-                ),
-            };
-            self.push(d);
-        }
-        if entry.array_len == Some(0) {
-            let truth = empty_truth(&spec);
-            self.push(
-                Diagnostic::new(
-                    codes::W0604,
-                    file,
-                    entry.values_span,
-                    format!(
-                        "empty value list: `{op}` on `{}` {}",
-                        entry.key.node,
-                        truth_text(truth)
-                    ),
-                )
-                .with_label("no values")
-                .with_help("list the values to compare with, or remove the condition"),
-            );
-        }
+        self.presence_traps(entry, spec);
         let Some(key) = key else {
             // Values still get their shape checks by the operator's family.
             self.values(entry, spec, spec.base.family(), literal_variable_reported);
@@ -961,10 +424,8 @@ impl<'a> Checker<'a> {
                 )
                 .with_label("wrong kind of value")
             };
-            let shape = |code: Code, what: &str, problem: String| {
-                Diagnostic::new(code, file, v.span, format!("malformed {what} `{text}`"))
-                    .with_label(problem)
-            };
+            let shape =
+                |shape: Shape, problem: String| shape.malformed(file, v.span, text, problem);
             let d = match fam {
                 OperatorFamily::Null => (!(text.eq_ignore_ascii_case("true")
                     || text.eq_ignore_ascii_case("false")))
@@ -976,31 +437,28 @@ impl<'a> Checker<'a> {
                 OperatorFamily::Bool => (!(text.eq_ignore_ascii_case("true")
                     || text.eq_ignore_ascii_case("false")))
                 .then(|| mismatch("Bool").with_help("write `\"true\"` or `\"false\"`")),
-                OperatorFamily::Arn => values::arn_problem(text, like).map(|p| {
-                    shape(codes::E0202, "ARN", p).with_help(
-                        "an ARN reads `arn:partition:service:region:account-id:resource`",
-                    )
-                }),
-                OperatorFamily::Ip => values::cidr_problem(text)
-                    .map(|p| shape(codes::E0203, "IP address or CIDR range", p)),
+                OperatorFamily::Arn => {
+                    values::arn_problem(text, like).map(|p| shape(Shape::Arn, p))
+                }
+                OperatorFamily::Ip => values::cidr_problem(text).map(|p| shape(Shape::IpRange, p)),
                 OperatorFamily::Date => {
                     if v.kind == ValueKind::Num
                         || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
                     {
-                        values::number_problem(text).map(|p| shape(codes::E0204, "date", p))
+                        values::number_problem(text).map(|p| shape(Shape::Date, p))
                     } else {
-                        values::date_problem(text).map(|p| shape(codes::E0204, "date", p))
+                        values::date_problem(text).map(|p| shape(Shape::Date, p))
                     }
                 }
                 OperatorFamily::Numeric => {
                     if v.kind == ValueKind::Bool {
                         Some(mismatch("Numeric"))
                     } else {
-                        values::number_problem(text).map(|p| shape(codes::E0205, "number", p))
+                        values::number_problem(text).map(|p| shape(Shape::Number, p))
                     }
                 }
                 OperatorFamily::Binary => {
-                    values::base64_problem(text).map(|p| shape(codes::E0206, "base64 value", p))
+                    values::base64_problem(text).map(|p| shape(Shape::Base64, p))
                 }
                 OperatorFamily::String => None,
             };
@@ -1010,22 +468,33 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The statement-level traps.
-    fn traps(&mut self, stmt: &Stmt, groups: &[Group<'a>]) {
+    /// The traps of the policy kind (W0202, W0203, W0208), then those of
+    /// JSON conditions.
+    fn traps(&mut self, stmt: &Stmt, groups: &[Spanned<ActionGroup<'a>>]) {
         let file = self.file;
         let Some(effect) = &stmt.effect else { return };
-        let unconditioned_star = stmt.entries.is_empty()
-            && groups.len() == 1
-            && matches!(groups.first(), Some(Group::All { text, .. }) if text == "*")
-            && !stmt.actions.as_ref().is_some_and(|a| a.not)
-            && stmt
+        let not_action = stmt.actions.as_ref().is_some_and(|a| a.not);
+        let username = stmt
+            .entries
+            .iter()
+            .flat_map(|e| e.values.iter())
+            .find(|v| mentions_username(&v.text));
+        let shape = StatementShape {
+            effect: effect.node,
+            groups: groups.iter().map(|g| &g.node).collect(),
+            not_action,
+            every_resource: stmt
                 .resources
                 .as_ref()
-                .is_none_or(|r| !r.not && r.items.iter().any(|i| i.node == "*"));
-        if self.kind == PolicyKind::Scp && effect.node == Effect::Allow && !unconditioned_star {
-            self.push(
-                Diagnostic::new(
-                    codes::W0202,
+                .is_none_or(|r| !r.not && r.items.iter().any(|i| i.node == "*")),
+            conditioned: !stmt.entries.is_empty(),
+            mentions_username: username.is_some(),
+        };
+        for trap in kind_traps(self.kind, &shape) {
+            let code = trap.code();
+            let d = match trap {
+                KindTrap::AllowInScp => Diagnostic::new(
+                    code,
                     file,
                     effect.span,
                     "an `Allow` in an SCP denies nothing while `FullAWSAccess` is attached",
@@ -1034,166 +503,48 @@ impl<'a> Checker<'a> {
                 .with_help(
                     "SCPs restrict through `Deny`: write a `Deny` whose condition is the exception",
                 ),
-            );
-        }
-        if self.kind == PolicyKind::Identity && effect.node == Effect::Allow {
-            match &stmt.actions {
-                Some(a) if a.not => self.push(
+                KindTrap::AllowAllBut => {
+                    let Some(a) = &stmt.actions else { continue };
                     Diagnostic::new(
-                        codes::W0203,
+                        code,
                         file,
                         a.key_span,
                         "`Allow` with `NotAction` grants every other action",
                     )
                     .with_label("wildcard grant")
-                    .with_help("grant the actions the principal needs, by name"),
-                ),
-                _ => {
-                    for g in groups {
-                        let wide = match g {
-                            Group::All { .. } => true,
-                            Group::Wildcard { text, .. } => text.ends_with(":*"),
-                            Group::Exact { .. } => false,
-                        };
-                        if wide {
-                            self.push(
-                                Diagnostic::new(
-                                    codes::W0203,
-                                    file,
-                                    g.span(),
-                                    format!(
-                                        "`Allow` of `{}` grants every action it matches",
-                                        g.text()
-                                    ),
-                                )
-                                .with_label("wildcard grant")
-                                .with_help("grant the actions the principal needs, by name"),
-                            );
-                        }
-                    }
+                    .with_help("grant the actions the principal needs, by name")
                 }
-            }
-        }
-        if self.kind.is_guardrail() {
-            let username = stmt.entries.iter().find(|e| {
-                e.values
-                    .iter()
-                    .any(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
-            });
-            if let Some(e) = username {
-                let span = e
-                    .values
-                    .iter()
-                    .find(|v| v.text.to_ascii_lowercase().contains("${aws:username"))
-                    .map_or(e.values_span, |v| v.span);
-                let what = self.kind.described();
-                self.push(
+                KindTrap::WideAllow(i) => {
+                    let Some(g) = groups.get(i) else { continue };
                     Diagnostic::new(
-                        codes::W0208,
+                        code,
                         file,
-                        span,
-                        format!("`${{aws:username}}` in {what} is unresolved for roles"),
+                        g.span,
+                        format!(
+                            "`Allow` of `{}` grants every action it matches",
+                            g.node.text
+                        ),
+                    )
+                    .with_label("wildcard grant")
+                    .with_help("grant the actions the principal needs, by name")
+                }
+                KindTrap::UsernameInGuardrail => {
+                    let Some(v) = username else { continue };
+                    Diagnostic::new(
+                        code,
+                        file,
+                        v.span,
+                        format!(
+                            "`${{aws:username}}` in {} is unresolved for roles",
+                            self.kind.described()
+                        ),
                     )
                     .with_label("roles and federated sessions have no user name")
-                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`"),
-                );
-            }
+                    .with_help("an unresolved variable matches nothing: attach this as an identity policy on IAM users, or use `${aws:PrincipalTag/…}`")
+                }
+            };
+            self.push(d);
         }
-        let known: Vec<&Entry> = stmt.entries.iter().filter(|e| e.spec.is_some()).collect();
-        if effect.node == Effect::Allow {
-            for e in &known {
-                let Some(spec) = e.spec else { continue };
-                if spec.base == BaseOperator::Null {
-                    continue;
-                }
-                let same_key = |o: &&&Entry| o.key.node.eq_ignore_ascii_case(&e.key.node);
-                if spec.qualifier == Some(SetQualifier::ForAllValues) {
-                    // Guarded when the key must also be present.
-                    let guarded = known.iter().filter(same_key).any(|o| {
-                        o.spec.is_some_and(|s| {
-                            (s.base == BaseOperator::Null
-                                && s.qualifier.is_none()
-                                && o.values
-                                    .iter()
-                                    .all(|v| v.text.eq_ignore_ascii_case("false")))
-                                || (s.qualifier == Some(SetQualifier::ForAnyValue) && !s.if_exists)
-                        })
-                    });
-                    if !guarded {
-                        self.push(
-                            Diagnostic::new(
-                                codes::W0201,
-                                file,
-                                e.operator.span,
-                                format!(
-                                    "`{}` holds when `{}` is absent, so this statement grants requests without it",
-                                    e.operator.node, e.key.node
-                                ),
-                            )
-                            .with_label("`ForAllValues` is true for an absent key")
-                            .with_help(format!(
-                                "add `\"Null\": {{\"{}\": \"false\"}}` if requests without the key must not be granted",
-                                e.key.node
-                            )),
-                        );
-                    }
-                }
-                if spec.qualifier.is_some() && spec.base.is_negated() {
-                    let (what, how) = match spec.qualifier {
-                        Some(SetQualifier::ForAllValues) => (
-                            format!("grants every `{}` except the listed ones", e.key.node),
-                            "holds when no value matches the list",
-                        ),
-                        _ => (
-                            format!(
-                                "grants any request with one `{}` outside the list",
-                                e.key.node
-                            ),
-                            "holds when some value matches none of the list",
-                        ),
-                    };
-                    let positive = spec.base.complement().map_or("…", BaseOperator::name);
-                    self.push(
-                        Diagnostic::new(
-                            codes::W0602,
-                            file,
-                            e.operator.span,
-                            format!("inverted guardrail: `Allow` with `{}` {what}", e.operator.node),
-                        )
-                        .with_label(how)
-                        .with_help(format!(
-                            "to admit only the listed values, deny the others: `\"Effect\": \"Deny\"` with `ForAnyValue:{}`; to grant them, `Allow` with `ForAllValues:{positive}`",
-                            spec.base.name()
-                        )),
-                    );
-                }
-            }
-        }
-        if effect.node == Effect::Deny && known.len() >= 2 {
-            let first_key = known.first().map(|e| e.key.node.to_ascii_lowercase());
-            let one_key = known
-                .iter()
-                .all(|e| Some(e.key.node.to_ascii_lowercase()) == first_key);
-            if !one_key {
-                let n = known.len();
-                let span = stmt.condition.unwrap_or_else(|| stmt.anchor());
-                let mut d = Diagnostic::new(
-                    codes::W0601,
-                    file,
-                    span,
-                    format!("this deny fires only when all {n} conditions hold"),
-                )
-                .with_label("IAM ANDs every entry of a `Condition`")
-                .with_help("if you meant any of them, use one statement each");
-                for (i, e) in known.iter().enumerate() {
-                    d = d.with_secondary(
-                        file,
-                        e.key.span,
-                        format!("condition {} of {n}: `{}`", i + 1, e.operator.node),
-                    );
-                }
-                self.push(d);
-            }
-        }
+        self.condition_traps(stmt, effect);
     }
 }

@@ -55,6 +55,7 @@ mod checks;
 mod json;
 pub(crate) mod model;
 pub(crate) mod source;
+mod traps;
 
 use crate::diag::{Diagnostic, codes};
 pub use crate::policy::PolicyKind;
@@ -62,7 +63,8 @@ pub use crate::policy::PolicyKind;
 use crate::catalog::Catalog;
 use crate::source::{FileId, Span};
 
-pub(crate) use checks::{families_fit, key_family, qualified_null_truth};
+pub(crate) use crate::rules::operators::{families_fit, key_family};
+pub(crate) use checks::qualified_null_truth;
 
 /// The largest policy file linted, in bytes.
 pub const MAX_LINT_BYTES: usize = 10 * 1024 * 1024;
@@ -222,6 +224,7 @@ pub(crate) fn analyze(
             catalog,
             kind,
             variables,
+            patterns: crate::rules::names::PatternCache::default(),
             diags: Vec::new(),
         };
         checker.document(d);

@@ -1,0 +1,357 @@
+//! What a statement of each policy kind may hold: a principal or none,
+//! `Allow`, `NotAction` (E0302, E0303, E0305, E0306); what does not do what
+//! it seems to in a kind (W0202, W0203, W0208); and what a principal value
+//! must look like (E0213). The facts per kind are
+//! [`crate::policy::PolicyKind`]'s; here they meet a statement.
+
+use super::names::{ActionGroup, GroupKind};
+use super::values::service_principal_problem;
+use crate::diag::{Code, Diagnostic, codes};
+use crate::policy::{Effect, PolicyKind, PrincipalRule};
+use crate::source::{FileId, Span};
+
+/// The principal a statement states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatedPrincipal {
+    /// None.
+    Absent,
+    /// Every principal: `"Principal": "*"`.
+    Everyone,
+    /// Principals by name (or `NotPrincipal`).
+    Named,
+}
+
+/// A statement that breaks a rule of its policy kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindProblem {
+    /// The kind names its principals and the statement names none (E0302).
+    PrincipalMissing,
+    /// The kind applies to whoever it is attached to (E0303).
+    PrincipalNotAllowed,
+    /// The kind applies to every principal, and says only that (E0303).
+    PrincipalNotEveryone,
+    /// The kind only denies (E0305).
+    Allow,
+    /// The kind cannot use `NotAction` (E0306).
+    NotAction,
+}
+
+/// The rules of `kind` that a statement with this effect, principal and
+/// action element breaks.
+pub fn kind_problems(
+    kind: PolicyKind,
+    effect: Effect,
+    principal: StatedPrincipal,
+    not_action: bool,
+) -> Vec<KindProblem> {
+    let mut out = Vec::new();
+    let principal_problem = match (kind.principal_rule(), principal) {
+        (PrincipalRule::Attached, StatedPrincipal::Everyone | StatedPrincipal::Named) => {
+            Some(KindProblem::PrincipalNotAllowed)
+        }
+        (PrincipalRule::Everyone, StatedPrincipal::Named) => {
+            Some(KindProblem::PrincipalNotEveryone)
+        }
+        (PrincipalRule::Everyone | PrincipalRule::Named, StatedPrincipal::Absent) => {
+            Some(KindProblem::PrincipalMissing)
+        }
+        _ => None,
+    };
+    out.extend(principal_problem);
+    if effect == Effect::Allow && !kind.may_allow() {
+        out.push(KindProblem::Allow);
+    }
+    if not_action && !kind.may_use_not_action() {
+        out.push(KindProblem::NotAction);
+    }
+    out
+}
+
+impl KindProblem {
+    pub fn code(self) -> Code {
+        match self {
+            KindProblem::PrincipalMissing => codes::E0302,
+            KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => codes::E0303,
+            KindProblem::Allow => codes::E0305,
+            KindProblem::NotAction => codes::E0306,
+        }
+    }
+}
+
+/// What the traps of a kind look at in a statement.
+pub struct StatementShape<'g, 'c> {
+    pub effect: Effect,
+    /// The written action entries (with `not_action`, those excepted).
+    pub groups: Vec<&'g ActionGroup<'c>>,
+    pub not_action: bool,
+    /// The resources are, or include, `*`, and are not `NotResource`.
+    pub every_resource: bool,
+    pub conditioned: bool,
+    /// A condition value mentions `${aws:username}`.
+    pub mentions_username: bool,
+}
+
+impl StatementShape<'_, '_> {
+    /// `FullAWSAccess` itself: an unconditioned `Allow` of `*` on `*`.
+    fn is_full_access(&self) -> bool {
+        self.effect == Effect::Allow
+            && !self.conditioned
+            && !self.not_action
+            && self.every_resource
+            && matches!(self.groups.as_slice(), [g] if g.kind == GroupKind::All && g.text == "*")
+    }
+}
+
+/// A statement that does not do what it seems to in its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindTrap {
+    /// An `Allow` in an SCP restricts nothing while `FullAWSAccess` is
+    /// attached (W0202); `FullAWSAccess` itself is not one.
+    AllowInScp,
+    /// An identity policy's `Allow` with `NotAction` grants every other
+    /// action (W0203).
+    AllowAllBut,
+    /// An identity policy's `Allow` of `*` or `svc:*` grants every action it
+    /// matches (W0203): the index of the entry.
+    WideAllow(usize),
+    /// `${aws:username}` in an SCP or RCP is unresolved for roles (W0208).
+    UsernameInGuardrail,
+}
+
+/// The traps of `kind` a statement of this shape falls into.
+pub fn kind_traps(kind: PolicyKind, statement: &StatementShape) -> Vec<KindTrap> {
+    let mut out = Vec::new();
+    let allow = statement.effect == Effect::Allow;
+    if kind == PolicyKind::Scp && allow && !statement.is_full_access() {
+        out.push(KindTrap::AllowInScp);
+    }
+    if kind == PolicyKind::Identity && allow {
+        if statement.not_action {
+            out.push(KindTrap::AllowAllBut);
+        } else {
+            out.extend(
+                statement
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| g.is_wide())
+                    .map(|(i, _)| KindTrap::WideAllow(i)),
+            );
+        }
+    }
+    if kind.is_guardrail() && statement.mentions_username {
+        out.push(KindTrap::UsernameInGuardrail);
+    }
+    out
+}
+
+impl KindTrap {
+    pub fn code(self) -> Code {
+        match self {
+            KindTrap::AllowInScp => codes::W0202,
+            KindTrap::AllowAllBut | KindTrap::WideAllow(_) => codes::W0203,
+            KindTrap::UsernameInGuardrail => codes::W0208,
+        }
+    }
+}
+
+/// Whether a value mentions `${aws:username}` (with a default or not).
+pub fn mentions_username(value: &str) -> bool {
+    value.to_ascii_lowercase().contains("${aws:username")
+}
+
+/// The principal types whose values have a shape of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalType {
+    /// `AWS`: an ARN, a 12-digit account id, or `*`.
+    Aws,
+    /// `Service`: `name.amazonaws.com`.
+    Service,
+    /// `Federated`, `CanonicalUser`: any literal.
+    Other,
+}
+
+/// What is wrong with a principal value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalProblem {
+    /// Empty, or a policy variable: IAM resolves none in a principal.
+    NotLiteral,
+    /// Not an ARN, account id or `*`.
+    Aws,
+    /// Not a service principal, and why.
+    Service(String),
+}
+
+/// What is wrong with `value` as a principal of type `ty`.
+pub fn principal_problem(ty: PrincipalType, value: &str) -> Option<PrincipalProblem> {
+    if value.is_empty() || value.contains("${") {
+        return Some(PrincipalProblem::NotLiteral);
+    }
+    match ty {
+        PrincipalType::Service => service_principal_problem(value).map(PrincipalProblem::Service),
+        PrincipalType::Aws => {
+            let account = value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit());
+            (!(value == "*" || value.starts_with("arn:") || account))
+                .then_some(PrincipalProblem::Aws)
+        }
+        PrincipalType::Other => None,
+    }
+}
+
+impl PrincipalProblem {
+    /// The diagnostic for the principal `value` written at `span`.
+    pub fn diagnostic(&self, file: FileId, span: Span, value: &str) -> Diagnostic {
+        match self {
+            PrincipalProblem::NotLiteral => Diagnostic::new(
+                codes::E0213,
+                file,
+                span,
+                format!("invalid principal `{value}`"),
+            )
+            .with_label("a principal is a non-empty literal: no policy variables"),
+            PrincipalProblem::Aws => Diagnostic::new(
+                codes::E0213,
+                file,
+                span,
+                format!("invalid AWS principal `{value}`"),
+            )
+            .with_label("expected an ARN, a 12-digit account id, or `*`"),
+            PrincipalProblem::Service(problem) => Diagnostic::new(
+                codes::E0213,
+                file,
+                span,
+                format!("invalid service principal `{value}`"),
+            )
+            .with_label(problem.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principals_by_kind() {
+        use StatedPrincipal::*;
+        let principal = |kind, stated| kind_problems(kind, Effect::Deny, stated, false);
+        assert_eq!(principal(PolicyKind::Scp, Absent), []);
+        assert_eq!(
+            principal(PolicyKind::Identity, Everyone),
+            [KindProblem::PrincipalNotAllowed]
+        );
+        assert_eq!(principal(PolicyKind::Rcp, Everyone), []);
+        assert_eq!(
+            principal(PolicyKind::Rcp, Named),
+            [KindProblem::PrincipalNotEveryone]
+        );
+        assert_eq!(
+            principal(PolicyKind::Rcp, Absent),
+            [KindProblem::PrincipalMissing]
+        );
+        assert_eq!(principal(PolicyKind::KeyPolicy, Everyone), []);
+        assert_eq!(
+            principal(PolicyKind::ResourcePolicy, Absent),
+            [KindProblem::PrincipalMissing]
+        );
+    }
+
+    #[test]
+    fn an_rcp_only_denies_and_names_its_actions() {
+        assert_eq!(
+            kind_problems(
+                PolicyKind::Rcp,
+                Effect::Allow,
+                StatedPrincipal::Everyone,
+                true
+            ),
+            [KindProblem::Allow, KindProblem::NotAction]
+        );
+        assert_eq!(
+            kind_problems(
+                PolicyKind::Scp,
+                Effect::Allow,
+                StatedPrincipal::Absent,
+                true
+            ),
+            []
+        );
+    }
+
+    #[test]
+    fn traps_by_kind() {
+        let catalog = crate::catalog::Catalog::embedded().unwrap();
+        let cache = crate::rules::names::PatternCache::default();
+        let resolve = |t: &str| crate::rules::names::resolve_action(catalog, &cache, t).unwrap();
+        let (star, s3, get) = (resolve("*"), resolve("s3:*"), resolve("s3:GetObject"));
+        fn shape<'g, 'c>(
+            effect: Effect,
+            groups: Vec<&'g ActionGroup<'c>>,
+        ) -> StatementShape<'g, 'c> {
+            StatementShape {
+                effect,
+                groups,
+                not_action: false,
+                every_resource: true,
+                conditioned: false,
+                mentions_username: false,
+            }
+        }
+        let full_access = shape(Effect::Allow, vec![&star]);
+        assert_eq!(kind_traps(PolicyKind::Scp, &full_access), []);
+        assert_eq!(
+            kind_traps(PolicyKind::Scp, &shape(Effect::Allow, vec![&get])),
+            [KindTrap::AllowInScp]
+        );
+        assert_eq!(
+            kind_traps(PolicyKind::Identity, &shape(Effect::Allow, vec![&get, &s3])),
+            [KindTrap::WideAllow(1)]
+        );
+        let all_but = StatementShape {
+            not_action: true,
+            ..shape(Effect::Allow, vec![&get])
+        };
+        assert_eq!(
+            kind_traps(PolicyKind::Identity, &all_but),
+            [KindTrap::AllowAllBut]
+        );
+        let username = StatementShape {
+            mentions_username: true,
+            ..shape(Effect::Deny, vec![&get])
+        };
+        assert_eq!(
+            kind_traps(PolicyKind::Rcp, &username),
+            [KindTrap::UsernameInGuardrail]
+        );
+        assert_eq!(kind_traps(PolicyKind::Identity, &username), []);
+        assert!(mentions_username("${AWS:username, 'x'}"));
+    }
+
+    #[test]
+    fn principal_values() {
+        use PrincipalType::*;
+        assert_eq!(principal_problem(Aws, "111122223333"), None);
+        assert_eq!(
+            principal_problem(Aws, "arn:aws:iam::111122223333:root"),
+            None
+        );
+        assert_eq!(principal_problem(Aws, "bob"), Some(PrincipalProblem::Aws));
+        assert_eq!(
+            principal_problem(Aws, ""),
+            Some(PrincipalProblem::NotLiteral)
+        );
+        assert_eq!(principal_problem(Service, "logs.amazonaws.com"), None);
+        assert!(matches!(
+            principal_problem(Service, "logs.region.amazonaws.com"),
+            Some(PrincipalProblem::Service(_))
+        ));
+        assert_eq!(
+            principal_problem(Other, "${aws:username}"),
+            Some(PrincipalProblem::NotLiteral)
+        );
+        assert_eq!(
+            principal_problem(Other, "cognito-identity.amazonaws.com"),
+            None
+        );
+    }
+}
