@@ -3,12 +3,14 @@
 //! `crate::lower::literal`), and statements that differ only in their
 //! condition are folded back into one `deny … unless …` rule.
 
+use crate::catalog::has_wildcard;
 use crate::catalog::{Catalog, KeyType};
 use crate::diag::{Diagnostic, codes};
-use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
+use crate::iam::{BaseOperator, OperatorFamily, SetQualifier};
 use crate::jsonlint::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
-use crate::jsonlint::{families_fit, key_family, qualified_null_truth};
+use crate::jsonlint::qualified_null_truth;
 use crate::policy::{Effect, PolicyKind};
+use crate::rules::operators::{empty_truth, families_fit, key_family};
 use crate::source::{FileId, Span};
 
 /// A value as `.gov` writes it.
@@ -115,11 +117,6 @@ pub(crate) struct Converter<'a> {
 
 fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(codes::E0608, file, span, message)
-}
-
-/// Whether `s` holds a glob wildcard.
-fn has_wildcard(s: &str) -> bool {
-    s.contains('*') || s.contains('?')
 }
 
 /// Whether the string and ARN forms of a pattern match the same texts:
@@ -725,18 +722,6 @@ fn is_gov_number(s: &str) -> bool {
     !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// (absent, present) truth of an operator with no values.
-fn empty_truth(spec: &OperatorSpec) -> (bool, bool) {
-    let negated = spec.base.is_negated();
-    let absent = spec.if_exists
-        || match spec.qualifier {
-            None => negated,
-            Some(SetQualifier::ForAnyValue) => false,
-            Some(SetQualifier::ForAllValues) => true,
-        };
-    (absent, negated)
 }
 
 /// Folds deny statements that differ only in their condition, each a

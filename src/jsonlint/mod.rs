@@ -63,7 +63,6 @@ pub use crate::policy::PolicyKind;
 use crate::catalog::Catalog;
 use crate::source::{FileId, Span};
 
-pub(crate) use crate::rules::operators::{families_fit, key_family};
 pub(crate) use checks::qualified_null_truth;
 
 /// The largest policy file linted, in bytes.
