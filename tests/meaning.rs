@@ -109,6 +109,24 @@ fn atom() -> impl Strategy<Value = Atom> {
                 negated: false,
                 values: strs(if like { &likev } else { &eqv }),
             }),
+        // `ignoring case`, on single and multivalued keys.
+        (
+            prop::sample::select(vec![STR1, STR2, MULTI]),
+            any::<bool>(),
+            any::<bool>(),
+            subset(&["a", "B", "ab"]),
+        )
+            .prop_map(|(k, all, negated, v)| Atom::Test {
+                key: key(k),
+                quant: match (k == MULTI, all) {
+                    (false, _) => Quant::Single,
+                    (true, true) => Quant::All,
+                    (true, false) => Quant::Any,
+                },
+                op: ElemOp::EqualsIgnoringCase,
+                negated: negated && k == MULTI,
+                values: strs(&v),
+            }),
         (
             any::<bool>(),
             any::<bool>(),
@@ -173,10 +191,10 @@ fn context() -> impl Strategy<Value = Context> {
         proptest::option::of(prop::sample::select(pool).prop_map(|v| vec![v.to_string()]))
     };
     (
-        one(&["a", "b", "c", "ab", "xb"]),
-        one(&["a", "b", "zz"]),
+        one(&["a", "b", "c", "ab", "xb", "A", "AB"]),
+        one(&["a", "b", "zz", "B"]),
         proptest::option::of(prop::collection::vec(
-            prop::sample::select(vec!["a", "b", "c", "ab", "x"]),
+            prop::sample::select(vec!["a", "b", "c", "ab", "x", "B"]),
             0..=3,
         )),
         one(&["0", "1", "5", "7", "10", "11"]),

@@ -17,6 +17,9 @@
 //! | `Null true` / `Null false` | `K absent` / `K present` |
 //! | `ForAnyValue:StringEquals` / `ForAllValues:StringNotLike` (…) | `K any in [..]` / `K all not like [..]` (…) |
 //! | `StringEqualsIfExists` (positive operators) | `K absent or K in [..]` |
+//! | `StringEqualsIgnoreCase` / `StringNotEqualsIgnoreCase` | `K in [..] ignoring case` / `K not in [..] ignoring case` |
+//! | a string operator on an ARN key, an ARN operator on a string key | the comparison with `as string` / `as arn`: the family never changes |
+//! | `StringLike` / `ArnLike` with `*` (single-valued key) | `K present` (`…NotLike`: `K absent`) |
 //!
 //! A qualifier on a single-valued key, or none on a multivalued one, is
 //! written as the comparison with the same meaning (`ForAnyValue:StringEquals`
@@ -27,9 +30,7 @@
 //! used twice, become `const`s.
 //!
 //! What gov cannot say exactly is an error (`E0608`), never an
-//! approximation: `…IgnoreCase` operators, `NotPrincipal`, a string operator
-//! on an ARN key (or back) whose wildcards would match differently, an
-//! ordering operator with several values, `ForAllValues:Bool` with both
+//! approximation: `NotPrincipal`, an ordering operator with several values, `ForAllValues:Bool` with both
 //! booleans, a statement that never applies, a key gov cannot spell, a
 //! literal `${` in an ARN (a policy without `"Version": "2012-10-17"`), and
 //! anything the checker or the lowering refuses in the result (the error

@@ -187,19 +187,21 @@ impl Renderer {
                     quant: Quant::Single,
                     op,
                     values,
+                    modifier,
                     ..
                 },
                 positive,
             ) => {
                 let k = self.key(key);
                 let single = values.len() == 1;
+                let m = modifier_text(*modifier);
                 match (op, positive) {
-                    (GOp::Eq, true) if single => format!("{k} == {}", self.operand(values)),
-                    (GOp::Eq, false) if single => format!("{k} != {}", self.operand(values)),
-                    (GOp::Eq | GOp::Cidr, true) => format!("{k} in {}", self.list(values)),
-                    (GOp::Eq | GOp::Cidr, false) => format!("{k} not in {}", self.list(values)),
-                    (GOp::Like, true) => format!("{k} like {}", self.operand(values)),
-                    (GOp::Like, false) => format!("{k} not like {}", self.operand(values)),
+                    (GOp::Eq, true) if single => format!("{k} == {}{m}", self.operand(values)),
+                    (GOp::Eq, false) if single => format!("{k} != {}{m}", self.operand(values)),
+                    (GOp::Eq | GOp::Cidr, true) => format!("{k} in {}{m}", self.list(values)),
+                    (GOp::Eq | GOp::Cidr, false) => format!("{k} not in {}{m}", self.list(values)),
+                    (GOp::Like, true) => format!("{k} like {}{m}", self.operand(values)),
+                    (GOp::Like, false) => format!("{k} not like {}{m}", self.operand(values)),
                     (ord, true) => format!("{k} {} {}", ordering(*ord), self.operand(values)),
                     (ord, false) => {
                         format!("not ({k} {} {})", ordering(*ord), self.operand(values))
@@ -213,10 +215,12 @@ impl Renderer {
                     op,
                     elem_negated,
                     values,
+                    modifier,
                 },
                 positive,
             ) => {
                 let k = self.key(key);
+                let m = modifier_text(*modifier);
                 let q = if *quant == Quant::All { "all" } else { "any" };
                 let not = if *elem_negated { "not " } else { "" };
                 let text = match op {
@@ -225,10 +229,10 @@ impl Renderer {
                             let ne = if *elem_negated { "!=" } else { "==" };
                             format!("{k} {q} {ne} {}", self.operand(values))
                         } else {
-                            format!("{k} {q} {not}in {}", self.list(values))
+                            format!("{k} {q} {not}in {}{m}", self.list(values))
                         }
                     }
-                    GOp::Like => format!("{k} {q} {not}like {}", self.operand(values)),
+                    GOp::Like => format!("{k} {q} {not}like {}{m}", self.operand(values)),
                     ord => format!("{k} {q} {} {}", ordering(*ord), self.operand(values)),
                 };
                 if positive {
@@ -392,6 +396,13 @@ impl Renderer {
         }
         out
     }
+}
+
+/// ` ignoring case`, ` as string`, ` as arn`, or nothing.
+fn modifier_text(modifier: Option<crate::syntax::ast::Modifier>) -> String {
+    modifier
+        .map(|m| format!(" {}", m.as_str()))
+        .unwrap_or_default()
 }
 
 fn ordering(op: GOp) -> &'static str {

@@ -73,6 +73,8 @@ fn element(op: ElemOp, value: &str, literal: &Literal) -> bool {
             instant(value) == instant(s)
         }
         (ElemOp::Equals, Literal::Str(s)) => value == s,
+        // Case aside: both sides lowered, Unicode's rules (docs/meaning.md).
+        (ElemOp::EqualsIgnoringCase, l) => value.to_lowercase() == l.text().to_lowercase(),
         (ElemOp::Like, l) => glob(&l.text(), value),
         (ElemOp::InCidr, l) => in_cidr(value, &l.text()),
         (ElemOp::Lt, l) => cmp(value, l).is_some_and(|o| o.is_lt()),
