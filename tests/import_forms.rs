@@ -19,6 +19,8 @@ fn catalog() -> &'static Catalog {
 fn round_trip(statement: &str, kind: PolicyKind) -> (String, String) {
     let json = format!(r#"{{"Version":"2012-10-17","Statement":[{statement}]}}"#);
     let text = import(&json, "Imported", Some(kind)).unwrap_or_else(|d| panic!("{json}\n{d:?}"));
+    // What import writes is already in `gov fmt`'s layout.
+    assert_eq!(gov::format::format_source(0, &text).unwrap(), text);
     let c = gov::compile_texts(&[("i.gov", text.as_str())], catalog());
     assert!(!c.has_errors(), "{text}\n{:?}", c.diagnostics);
     let rebuilt = c.documents[0].1.to_canonical_json(false);

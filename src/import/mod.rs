@@ -47,7 +47,8 @@
 //! engine ([`crate::diff::diff`]) in both directions; any request they decide
 //! differently refuses the import (`E0609`), naming that request. When the
 //! comparison had to sample (very large policies), the text says so in a
-//! comment.
+//! comment. The text is laid out by the formatter (`gov fmt`'s one layout;
+//! `E0008` if it could not be).
 
 mod convert;
 mod render;
@@ -154,16 +155,26 @@ pub fn import_with(
         )]
     })?;
     let exhaustive = prove(file, &original, &rebuilt, catalog)?;
-    if exhaustive {
-        Ok(text_out)
-    } else {
+    let mut text_out = text_out;
+    if !exhaustive {
         // Said in the file itself, so that a reviewer sees it.
         let note = "// Note: the comparison with the original was sampled, not exhaustive (see `gov diff`).\n";
         let at = text_out.find('\n').map_or(0, |i| i + 1);
-        let mut text_out = text_out;
         text_out.insert_str(at, note);
-        Ok(text_out)
     }
+    // The one layout of `.gov` text is the formatter's, which also proves
+    // that its output parses to the same tree as what was checked above.
+    crate::format::format_source(file, &text_out).map_err(|e| {
+        vec![
+            Diagnostic::new(
+                codes::E0008,
+                file,
+                Span::new(0, 0),
+                "the imported text could not be laid out by the formatter",
+            )
+            .with_help(format!("{e:?}")),
+        ]
+    })
 }
 
 /// Proves the import: the original document and the one the `.gov` text

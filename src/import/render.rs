@@ -9,9 +9,6 @@ use crate::syntax::scan::KEYWORDS;
 /// Value lists longer than this become a `const`.
 pub const MAX_INLINE_VALUES: usize = 4;
 
-/// Lines longer than this are broken, one item per line.
-const WIDTH: usize = 96;
-
 /// `name` made into an identifier: other characters become `_`, a leading
 /// digit gets a `P`, a keyword an `_`.
 pub(crate) fn ident(name: &str) -> String {
@@ -273,18 +270,9 @@ impl Renderer {
         if a.pattern { quote(&text) } else { text }
     }
 
-    /// `[a, b]`, broken over lines when long.
-    fn bracketed(items: &[String], indent: &str, first_line_len: usize) -> String {
-        let one_line = format!("[{}]", items.join(", "));
-        if first_line_len + one_line.len() <= WIDTH {
-            return one_line;
-        }
-        let mut out = String::from("[\n");
-        for item in items {
-            out.push_str(&format!("{indent}    {item},\n"));
-        }
-        out.push_str(&format!("{indent}]"));
-        out
+    /// `[a, b]`: the formatter breaks it if it is long.
+    fn bracketed(items: &[String]) -> String {
+        format!("[{}]", items.join(", "))
     }
 
     /// The text of one rule, indented by four spaces; the byte range of the
@@ -323,13 +311,11 @@ impl Renderer {
         let actions: Vec<String> = r.actions.iter().map(|a| self.action(a)).collect();
         if r.actions_except {
             head.push_str("* except ");
-            let len = head.len();
-            head.push_str(&Self::bracketed(&actions, "    ", len));
+            head.push_str(&Self::bracketed(&actions));
         } else if let [one] = actions.as_slice() {
             head.push_str(one);
         } else {
-            let len = head.len();
-            head.push_str(&Self::bracketed(&actions, "    ", len));
+            head.push_str(&Self::bracketed(&actions));
         }
         if let Some((except, resources)) = &r.resources {
             let items: Vec<String> = resources.iter().map(|s| quote(s)).collect();
@@ -338,21 +324,8 @@ impl Renderer {
                 (false, [one]) => format!("on {one}"),
                 (false, _) => format!("on [{}]", items.join(", ")),
             };
-            let last = head.lines().last().map_or(0, str::len);
-            if last + 1 + on.len() <= WIDTH {
-                head.push(' ');
-                head.push_str(&on);
-            } else {
-                let prefix = if *except { "on * except " } else { "on " };
-                head.push_str("\n        ");
-                head.push_str(prefix);
-                if !*except && items.len() == 1 {
-                    head.push_str(&items.concat());
-                } else {
-                    let len = 8 + prefix.len();
-                    head.push_str(&Self::bracketed(&items, "        ", len));
-                }
-            }
+            head.push(' ');
+            head.push_str(&on);
         }
         out.push_str(&head);
         if !r.when.is_empty() {
@@ -389,9 +362,8 @@ impl Renderer {
         let mut out = String::new();
         for (values, name) in &self.consts {
             let items: Vec<String> = values.iter().map(value).collect();
-            let head = format!("const {name} = ");
-            out.push_str(&head);
-            out.push_str(&Self::bracketed(&items, "", head.len()));
+            out.push_str(&format!("const {name} = "));
+            out.push_str(&Self::bracketed(&items));
             out.push('\n');
         }
         out
