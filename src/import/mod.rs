@@ -156,12 +156,38 @@ pub fn import_with(
     })?;
     let exhaustive = prove(file, &original, &rebuilt, catalog)?;
     let mut text_out = text_out;
+    // Said in the file itself, so that a reviewer sees it.
+    let mut said = Vec::new();
     if !exhaustive {
-        // Said in the file itself, so that a reviewer sees it.
-        let note = "// Note: the comparison with the original was sampled, not exhaustive (see `gov diff`).\n";
-        let at = text_out.find('\n').map_or(0, |i| i + 1);
-        text_out.insert_str(at, note);
+        said.push(
+            "// Note: the comparison with the original was sampled, not exhaustive (see `gov diff`).\n"
+                .to_string(),
+        );
     }
+    let limit = kind.limit();
+    let size = crate::emit::size(kind, &crate::emit::render(kind, &rebuilt.1));
+    if size > limit.max {
+        // AWS's own managed policies may be larger than a customer's may be.
+        let alone = |s: &crate::iam::Statement| {
+            let one = crate::iam::PolicyDocument {
+                statements: vec![s.clone()],
+                ..rebuilt.1.clone()
+            };
+            crate::emit::size(kind, &crate::emit::render(kind, &one))
+        };
+        let largest = rebuilt.1.statements.iter().map(alone).max().unwrap_or(0);
+        let how = if largest <= limit.max {
+            "`gov build --split` spreads it over several documents"
+        } else {
+            "one statement alone is over it, so it cannot be built as it is"
+        };
+        said.push(format!(
+            "// Note: built, this policy is {size} of {} {}: {how}.\n",
+            limit.max, limit.what
+        ));
+    }
+    let at = text_out.find('\n').map_or(0, |i| i + 1);
+    text_out.insert_str(at, &said.concat());
     // The one layout of `.gov` text is the formatter's, which also proves
     // that its output parses to the same tree as what was checked above.
     crate::format::format_source(file, &text_out).map_err(|e| {
