@@ -1,7 +1,9 @@
 //! The meaning rules, as a property: for random rules over random keys,
-//! operators and values, and random request contexts (absent keys, empty
-//! sets, several values), the condition evaluated directly (docs/meaning.md §1–§3)
-//! must equal the IAM evaluator's verdict on the lowered JSON.
+//! operators and values (policy variables among them), and random request
+//! contexts (absent keys, empty sets, several values, variables' keys absent
+//! or equal to a tested value), the condition evaluated directly
+//! (docs/meaning.md §1–§3) must equal the IAM evaluator's verdict on the
+//! lowered JSON.
 //!
 //! CI runs a few thousand cases; for millions:
 //! `PROPTEST_CASES=1000000 cargo test --release --test meaning`.
