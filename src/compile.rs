@@ -10,6 +10,7 @@ use crate::emit::{self, BuildError, Manifest};
 use crate::iam::PolicyDocument;
 use crate::ir;
 use crate::load::{self, LoadError, Loaded};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Everything one compilation knows: the sources, the checked program, every
@@ -44,9 +45,16 @@ pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
 fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Compilation {
     let checked = crate::check::check(&loaded, catalog);
     let mut diagnostics = checked.diagnostics;
-    let mut documents = Vec::with_capacity(checked.program.policies.len());
-    for policy in &checked.program.policies {
-        match crate::lower::lower_policy(policy) {
+    // Policies lower independently: on every core, gathered in order.
+    let lowered: Vec<_> = checked
+        .program
+        .policies
+        .par_iter()
+        .map(|policy| (policy, crate::lower::lower_policy(policy)))
+        .collect();
+    let mut documents = Vec::with_capacity(lowered.len());
+    for (policy, result) in lowered {
+        match result {
             Ok(doc) => documents.push((policy.clone(), doc)),
             Err(mut errors) => diagnostics.append(&mut errors),
         }

@@ -19,6 +19,7 @@ use crate::rules::names::PatternCache;
 use crate::rules::values::{invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The result of checking: the IR of every policy that checked without
@@ -142,8 +143,27 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
                 );
             }
         }
-        for item in &file.ast.items {
-            let ast::Item::Policy(p) = item else { continue };
+        // Policies are checked on every core; their results are gathered in
+        // source order, so the program and the diagnostics do not depend on
+        // the schedule.
+        let policies: Vec<&ast::PolicyDecl> = file
+            .ast
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Policy(p) => Some(p),
+                _ => None,
+            })
+            .collect();
+        let checked: Vec<(Option<ir::Policy>, Vec<Diagnostic>)> = policies
+            .par_iter()
+            .map(|p| {
+                let mut local = Vec::new();
+                let policy = check_policy_into(&scope, p, &mut local);
+                (policy, local)
+            })
+            .collect();
+        for (p, (policy, mut local)) in policies.into_iter().zip(checked) {
             let folded = p.name.node.to_ascii_lowercase();
             if let Some((other_file, other_span, other_name)) = policy_names.get(&folded) {
                 let message = if *other_name == p.name.node {
@@ -165,9 +185,8 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             } else {
                 policy_names.insert(folded, (file.id, p.name.span, &p.name.node));
             }
-            if let Some(policy) = check_policy(&scope, p, &mut diags) {
-                program.policies.push(policy);
-            }
+            diags.append(&mut local);
+            program.policies.extend(policy);
         }
         // Cap per file, keeping the errors first.
         if diags.len() - file_diag_start > MAX_DIAGNOSTICS_PER_FILE {
@@ -279,17 +298,6 @@ pub(crate) fn closest<'n>(
 
 /// Checks one policy into its own list (so counting its errors costs only its
 /// own diagnostics, not the whole run's), then appends to `diags`.
-fn check_policy(
-    scope: &Scope,
-    p: &ast::PolicyDecl,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<ir::Policy> {
-    let mut local = Vec::new();
-    let policy = check_policy_into(scope, p, &mut local);
-    diags.append(&mut local);
-    policy
-}
-
 fn check_policy_into(
     scope: &Scope,
     p: &ast::PolicyDecl,

@@ -23,6 +23,7 @@ pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
 use crate::catalog::CatalogInfo;
 use crate::iam::PolicyDocument;
 use crate::ir::{self, PolicyKind};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -451,10 +452,21 @@ fn render_all(
     inputs: &[Input<'_>],
     options: &Options,
 ) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
+    // Rendering is per document: on every core, gathered in input order.
+    let per_input: Vec<(Vec<Planned<'_>>, Vec<Diagnostic>)> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, input)| {
+            let mut local = Vec::new();
+            let planned = plan(index, input, options, &mut local);
+            (planned, local)
+        })
+        .collect();
     let mut diags = Vec::new();
     let mut planned = Vec::new();
-    for (index, input) in inputs.iter().enumerate() {
-        planned.extend(plan(index, input, options, &mut diags));
+    for (mut p, mut d) in per_input {
+        planned.append(&mut p);
+        diags.append(&mut d);
     }
     collisions(inputs, &planned, &mut diags);
     if !diags.is_empty() {
@@ -462,9 +474,13 @@ fn render_all(
         return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
     }
 
+    let digests: Vec<String> = planned
+        .par_iter()
+        .map(|p| sha256_hex(p.text.as_bytes()))
+        .collect();
     let mut entries = Vec::with_capacity(planned.len());
     let mut files = Vec::with_capacity(planned.len() + 1);
-    for p in planned {
+    for (p, sha256) in planned.into_iter().zip(digests) {
         let kind = p.input.policy.kind;
         entries.push(ManifestEntry {
             path: p.path(),
@@ -478,7 +494,7 @@ fn render_all(
             docs: p.input.policy.docs.clone(),
             size: p.size,
             limit: kind.limit().max,
-            sha256: sha256_hex(p.text.as_bytes()),
+            sha256,
             part: p.part,
         });
         files.push(FileOut {

@@ -4,8 +4,8 @@
 use crate::catalog::{Action, Catalog, KeyRef, Service, has_wildcard};
 use crate::diag::{Diagnostic, codes};
 use crate::source::{FileId, Span};
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// How much of the catalog a written action entry names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,18 +62,27 @@ pub fn first_exact<'g, 'c: 'g>(
 /// repeats the same few patterns. `service:pattern` (lowercase) → actions.
 #[derive(Default)]
 pub struct PatternCache<'c> {
-    expanded: RefCell<HashMap<String, Vec<&'c Action>>>,
+    expanded: Mutex<HashMap<String, Vec<&'c Action>>>,
 }
 
 impl<'c> PatternCache<'c> {
     /// The actions of `service` matching `pattern`.
     pub fn actions_matching(&self, service: &'c Service, pattern: &str) -> Vec<&'c Action> {
         let key = format!("{}:{}", service.prefix(), pattern.to_ascii_lowercase());
-        if let Some(found) = self.expanded.borrow().get(&key) {
-            return found.clone();
+        // A poisoned lock only means another thread panicked mid-insert; the
+        // map is still a valid cache, so keep using it.
+        let cached = match self.expanded.lock() {
+            Ok(map) => map.get(&key).cloned(),
+            Err(poisoned) => poisoned.into_inner().get(&key).cloned(),
+        };
+        if let Some(found) = cached {
+            return found;
         }
         let matched = service.actions_matching(pattern);
-        self.expanded.borrow_mut().insert(key, matched.clone());
+        match self.expanded.lock() {
+            Ok(mut map) => map.insert(key, matched.clone()),
+            Err(poisoned) => poisoned.into_inner().insert(key, matched.clone()),
+        };
         matched
     }
 }

@@ -11,6 +11,7 @@ pub mod scan;
 use crate::diag::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 use pest::Parser as _;
+use rayon::prelude::*;
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/gov.pest"]
@@ -166,23 +167,32 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         // the lexical errors alone rather than a cascade.
         out.broken = true;
     } else {
-        for piece in &scanned.items {
+        // Items are independent: parse them on every core, then gather them
+        // in source order, so the tree and the errors are those of a
+        // sequential parse.
+        let parsed: Vec<(Option<ast::Item>, bool, Vec<SyntaxError>)> = scanned
+            .items
+            .par_iter()
+            .map(|piece| {
+                let Some(source) = text.get(piece.start..piece.end) else {
+                    return (None, false, Vec::new());
+                };
+                match parse_item(source, piece.start) {
+                    Ok(item) => (Some(item), false, Vec::new()),
+                    Err(mut item_errors) => {
+                        let item = recover_policy(source, piece.start, &mut item_errors);
+                        (item, true, item_errors)
+                    }
+                }
+            })
+            .collect();
+        for (item, broken, mut item_errors) in parsed {
             if errors.len() >= MAX_SYNTAX_ERRORS {
                 break;
             }
-            let Some(source) = text.get(piece.start..piece.end) else {
-                continue;
-            };
-            match parse_item(source, piece.start) {
-                Ok(item) => out.items.push(item),
-                Err(mut item_errors) => {
-                    out.broken = true;
-                    if let Some(item) = recover_policy(source, piece.start, &mut item_errors) {
-                        out.items.push(item);
-                    }
-                    errors.append(&mut item_errors);
-                }
-            }
+            out.broken |= broken;
+            out.items.extend(item);
+            errors.append(&mut item_errors);
         }
     }
     errors.truncate(MAX_SYNTAX_ERRORS);
