@@ -138,3 +138,34 @@ fn equal_tests_with_a_variable_are_not_intersected_by_text() {
         "{json}"
     );
 }
+
+/// A bare address is that one address: the document spells its prefix out
+/// (`/32`, `/128` for IPv6) instead of leaving AWS to assume `/32`, which for
+/// IPv6 would be a network of 2^96 addresses.
+#[test]
+fn bare_addresses_are_written_with_their_full_prefix() {
+    let text = r#"policy P {
+    allow s3:GetObject on "*" when aws:SourceIp in ["192.0.2.1", "2001:db8::1", "10.0.0.0/8"]
+}
+test "one address each" for P {
+    s3:GetObject { aws:SourceIp = "192.0.2.1" } => allow
+    s3:GetObject { aws:SourceIp = "192.0.2.2" } => deny (implicit)
+    s3:GetObject { aws:SourceIp = "2001:db8::1" } => allow
+    s3:GetObject { aws:SourceIp = "2001:db8::2" } => deny (implicit)
+}
+"#;
+    let c = gov::compile_texts(&[("p.gov", text)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let json = c.documents[0].1.to_canonical_json(false);
+    assert!(
+        json.contains(r#""aws:SourceIp":["10.0.0.0/8","192.0.2.1/32","2001:db8::1/128"]"#),
+        "{json}"
+    );
+    let report = c.run_tests();
+    assert_eq!(
+        (report.passed, report.failures.len()),
+        (4, 0),
+        "{}",
+        report.summary()
+    );
+}

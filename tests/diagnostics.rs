@@ -549,6 +549,12 @@ const TEST_REQUEST_CASES: &[(&str, &str, &str, &str)] = &[
         "aws:CurrentTime = \"yesterday\"",
     ),
     (
+        "E0204_test_request_no_such_day",
+        "E0204",
+        "\"2021-02-29\"",
+        "aws:CurrentTime = \"2021-02-29\"",
+    ),
+    (
         "E0205_test_request",
         "E0205",
         "\"abc\"",
@@ -667,4 +673,44 @@ fn registry_uses(text: &str) -> Vec<String> {
         })
         .map(str::to_string)
         .collect()
+}
+
+/// A date of the right shape that is not on the calendar or the clock is
+/// refused where it is written, rather than emitted for AWS to misread.
+#[test]
+fn impossible_dates_are_refused() {
+    for date in [
+        "2020-02-30",
+        "2021-02-29",
+        "2026-01-31T25:00:00Z",
+        "2026-01-31T12:00:60Z",
+        "2026-01-31T12:00:00+25:00",
+    ] {
+        let text =
+            format!("scp P {{ deny sagemaker:CreateApp when aws:CurrentTime > \"{date}\" }}\n");
+        let (rendered, diags, sources) = run(&[("case.gov".into(), text.into_bytes())], false);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert_eq!(codes, ["E0204"], "{rendered}");
+        assert_eq!(
+            sources.snippet(diags[0].file, diags[0].span),
+            format!("\"{date}\"")
+        );
+        assert!(rendered.contains("no such date or time"), "{rendered}");
+    }
+    let text =
+        "scp P { deny sagemaker:CreateApp when aws:CurrentTime > \"2020-02-29T23:59:59Z\" }\n";
+    let (rendered, diags, _) = run(&[("case.gov".into(), text.as_bytes().to_vec())], false);
+    assert!(diags.is_empty(), "{rendered}");
+}
+
+/// A value of the wrong kind names the key and its type, so the reader does
+/// not have to look up why a Bool was expected.
+#[test]
+fn wrong_kind_of_value_names_the_key_and_its_type() {
+    let text = "scp P { deny s3:DeleteBucket when aws:SecureTransport == \"yes\" }\n";
+    let (rendered, diags, sources) = run(&[("case.gov".into(), text.as_bytes().to_vec())], false);
+    let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0210"], "{rendered}");
+    assert_eq!(sources.snippet(diags[0].file, diags[0].span), "\"yes\"");
+    insta::assert_snapshot!("E0210_wrong_kind_names_key", rendered);
 }

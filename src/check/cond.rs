@@ -299,7 +299,14 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let mut literals = Vec::new();
         let mut ok = true;
         for (value, vspan) in values {
-            match self.literal(&value, vspan, fam, elem, diags) {
+            match self.literal(
+                &value,
+                vspan,
+                (&key.name, key.ty.as_str()),
+                fam,
+                elem,
+                diags,
+            ) {
                 Some(l) => {
                     if !literals.contains(&l) {
                         literals.push(l);
@@ -411,6 +418,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         &self,
         value: &Value,
         span: Span,
+        (key, key_type): (&str, &str),
         fam: OperatorFamily,
         elem: ElemOp,
         diags: &mut Vec<Diagnostic>,
@@ -422,7 +430,10 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     codes::E0210,
                     file,
                     span,
-                    format!("expected a {} value, found {what}", family_name(fam)),
+                    format!(
+                        "condition key `{key}` is of type {key_type}: expected a {} value, found {what}",
+                        family_name(fam)
+                    ),
                 )
                 .with_label("wrong kind of value")
                 .with_help(match fam {
@@ -481,7 +492,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 }
             }
             (Value::Str(s), OperatorFamily::Ip) => match cidr_problem(s) {
-                None => Some(Literal::Str(s.clone())),
+                None => Some(Literal::Str(with_prefix(s))),
                 Some(p) => {
                     shape_error(Shape::IpRange, s, p, diags);
                     None
@@ -542,5 +553,16 @@ fn operators_for(fam: OperatorFamily) -> &'static str {
         }
         OperatorFamily::Binary => "Binary keys take `==` and `in`",
         OperatorFamily::Null => "every key takes `present` and `absent`",
+    }
+}
+
+/// A bare address means that one address: written with its full prefix
+/// (`/32`, or `/128` for IPv6), because AWS documents `/32` as the prefix it
+/// assumes, which for an IPv6 address would be a whole network.
+fn with_prefix(text: &str) -> String {
+    match text.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => format!("{text}/32"),
+        Ok(std::net::IpAddr::V6(_)) => format!("{text}/128"),
+        Err(_) => text.to_string(),
     }
 }

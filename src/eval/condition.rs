@@ -31,9 +31,9 @@
 //!   no request value; a request value that cannot be read matches nothing.
 
 use super::Request;
-use super::date::parse_date;
 use super::values::{Decimal, decode_base64, ip_in, parse_bool};
 use super::vars;
+use crate::iam::date::parse_date;
 use crate::iam::pattern::{self, Case, Tok};
 use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
 

@@ -26,7 +26,7 @@
 //! evaluate once per level.
 
 mod condition;
-pub(crate) mod date;
+pub(crate) use crate::iam::date;
 mod matching;
 pub(crate) mod values;
 mod vars;

@@ -7,6 +7,7 @@
 //! prints the one canonical form the compiler emits.
 
 mod canonical;
+pub(crate) mod date;
 mod error;
 mod json;
 mod operator;

@@ -243,16 +243,21 @@ pub(crate) fn date_problem(s: &str) -> Option<String> {
         return Some("the month or day is out of range".to_string());
     }
     let time = &s[10..];
-    if time.is_empty() {
-        return None;
-    }
     let t = time.as_bytes();
     let tdigits =
         |r: std::ops::Range<usize>| t.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     let time_ok =
         t.first() == Some(&b'T') && tdigits(1..3) && t.get(3) == Some(&b':') && tdigits(4..6);
-    if !time_ok {
+    if !time.is_empty() && !time_ok {
         return Some("the time part must read `THH:MM[:SS][Z|±HH:MM]`".to_string());
+    }
+    // The shape is right; the calendar decides the rest (February 30th,
+    // hour 25, second 60, offset +25:00 do not exist).
+    if crate::iam::date::parse_date(s).is_none() {
+        return Some(
+            "no such date or time (days per month and leap years, hours 00-23, minutes and seconds 00-59, offsets up to ±23:59)"
+                .to_string(),
+        );
     }
     None
 }
@@ -315,6 +320,28 @@ mod tests {
         assert_eq!(date_problem("2026-01-31"), None);
         assert_eq!(date_problem("2026-01-31T12:00:00Z"), None);
         assert!(date_problem("2026-13-01").is_some());
+        // Well-shaped, but not on the calendar or the clock.
+        for impossible in [
+            "2020-02-30",
+            "2021-02-29",
+            "2026-04-31",
+            "2026-01-31T25:00:00Z",
+            "2026-01-31T12:60:00Z",
+            "2026-01-31T12:00:60Z",
+            "2026-01-31T12:00:00+25:00",
+            "2026-01-31T12:00:00Zjunk",
+        ] {
+            assert!(date_problem(impossible).is_some(), "{impossible}");
+        }
+        for real in [
+            "2020-02-29",
+            "2000-02-29",
+            "2026-12-31T23:59:59.999Z",
+            "2026-01-31T12:00:00+05:30",
+            "2026-01-31T12:00:00-0800",
+        ] {
+            assert_eq!(date_problem(real), None, "{real}");
+        }
         assert!(date_problem("yesterday").is_some());
         assert_eq!(number_problem("-3.5"), None);
         assert!(number_problem("NaN").is_some());

@@ -1,6 +1,7 @@
 //! Dates as the `Date*` operators read them, and back: instants in
-//! nanoseconds, so that the evaluator and the diff (which places values
-//! between the dates a policy names) share one calendar.
+//! nanoseconds, so that the checker (which refuses dates that do not
+//! exist), the evaluator and the diff (which places values between the dates
+//! a policy names) share one calendar.
 
 /// A point in time: nanoseconds since 1970-01-01T00:00:00Z.
 pub(crate) type Instant = i128;
