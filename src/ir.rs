@@ -99,7 +99,7 @@ pub enum Expr {
     Atom(Atom),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     /// The catalog's spelling, template filled: `sagemaker:ResourceTag/team`.
     pub name: String,
@@ -134,7 +134,7 @@ pub enum ElemOp {
     Ge,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Atom {
     /// The key has at least one value.
     Present(Key),

@@ -180,10 +180,12 @@ fn constant_truth(expr: &Expr) -> Option<bool> {
     for a in expr.atoms() {
         if !atoms.contains(&a) {
             atoms.push(a);
+            // Past 12 distinct atoms the truth table is not tried: stop
+            // collecting, so a long condition costs linear time here.
+            if atoms.len() > 12 {
+                return None;
+            }
         }
-    }
-    if atoms.len() > 12 {
-        return None;
     }
     let mut seen_true = false;
     let mut seen_false = false;

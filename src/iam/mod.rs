@@ -108,36 +108,39 @@ impl Statement {
     /// OR of values. The evaluator reads conditions through this same view, so
     /// evaluating a `Statement` and evaluating its printed JSON always agree.
     pub fn condition_blocks(&self) -> Vec<ConditionBlock<'_>> {
+        use std::collections::{HashMap, HashSet};
+        // Indexes beside the blocks keep this linear in the size of the
+        // condition (a statement may hold thousands of keys or values); the
+        // blocks, entries and values stay in first-seen order.
         let mut blocks: Vec<ConditionBlock<'_>> = Vec::new();
+        let mut block_of: HashMap<&str, usize> = HashMap::new();
+        let mut entry_of: HashMap<(usize, &str), usize> = HashMap::new();
+        let mut seen_values: HashSet<(usize, usize, &str)> = HashSet::new();
         for cond in &self.conditions {
-            let block_index = match blocks.iter().position(|b| *b.operator == cond.operator) {
-                Some(i) => i,
-                None => {
-                    blocks.push(ConditionBlock {
-                        operator: &cond.operator,
-                        entries: Vec::new(),
-                    });
-                    blocks.len() - 1
-                }
-            };
+            let block_index = *block_of.entry(cond.operator.as_str()).or_insert_with(|| {
+                blocks.push(ConditionBlock {
+                    operator: &cond.operator,
+                    entries: Vec::new(),
+                });
+                blocks.len() - 1
+            });
             let Some(block) = blocks.get_mut(block_index) else {
                 continue;
             };
-            let entry_index = match block.entries.iter().position(|e| e.key == cond.key) {
-                Some(i) => i,
-                None => {
+            let entry_index = *entry_of
+                .entry((block_index, cond.key.as_str()))
+                .or_insert_with(|| {
                     block.entries.push(ConditionEntry {
                         key: &cond.key,
                         values: Vec::new(),
                     });
                     block.entries.len() - 1
-                }
-            };
+                });
             let Some(entry) = block.entries.get_mut(entry_index) else {
                 continue;
             };
             for value in &cond.values {
-                if !entry.values.contains(&value.as_str()) {
+                if seen_values.insert((block_index, entry_index, value.as_str())) {
                     entry.values.push(value);
                 }
             }

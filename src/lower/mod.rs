@@ -15,6 +15,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::iam::{self, BaseOperator, OperatorSpec, SetQualifier};
 use crate::ir::{self, Atom, Expr};
 use literal::{Entry, lower_literal};
+use std::collections::{HashMap, HashSet};
 
 /// At most this many statements per rule.
 pub const MAX_STATEMENTS_PER_RULE: usize = 64;
@@ -222,29 +223,36 @@ fn dnf(e: &Expr, positive: bool) -> Option<Vec<Conjunct>> {
         },
         (Expr::Not(inner), p) => dnf(inner, !p)?,
         (Expr::And(parts), true) | (Expr::Or(parts), false) => {
-            let mut acc: Vec<Conjunct> = vec![Vec::new()];
+            // Each conjunct carries an index of its literals, so that a long
+            // chain of `and`s is built in linear time: no rescan of the
+            // conjunct for duplicates or contradictions at every step, and
+            // no copy of it when only one alternative extends it.
+            let mut acc: Vec<IndexedConjunct> = vec![IndexedConjunct::default()];
             for part in parts {
                 let d = dnf(part, positive)?;
                 let mut next = Vec::new();
-                for left in &acc {
-                    for right in &d {
-                        let mut c = left.clone();
-                        for lit in right {
-                            if !c.contains(lit) {
-                                c.push(lit.clone());
-                            }
-                        }
-                        if !contradictory(&c) {
+                for left in acc {
+                    let Some((last, rest)) = d.split_last() else {
+                        continue;
+                    };
+                    for right in rest {
+                        if let Some(c) = left.clone().extended(right) {
                             next.push(c);
                         }
                         if next.len() > MAX_STATEMENTS_PER_RULE {
                             return None;
                         }
                     }
+                    if let Some(c) = left.extended(last) {
+                        next.push(c);
+                    }
+                    if next.len() > MAX_STATEMENTS_PER_RULE {
+                        return None;
+                    }
                 }
                 acc = next;
             }
-            acc
+            acc.into_iter().map(|c| c.literals).collect()
         }
         (Expr::Or(parts), true) | (Expr::And(parts), false) => {
             let mut acc = Vec::new();
@@ -295,9 +303,35 @@ fn present_and_not(atom: &Atom) -> Option<Expr> {
     ]))
 }
 
-fn contradictory(c: &Conjunct) -> bool {
-    c.iter()
-        .any(|(a, p)| c.iter().any(|(b, q)| a == b && p != q))
+/// A conjunct being built, with the atoms it holds positively and negated.
+#[derive(Clone, Default)]
+struct IndexedConjunct {
+    literals: Conjunct,
+    positive: HashSet<Atom>,
+    negative: HashSet<Atom>,
+}
+
+impl IndexedConjunct {
+    /// `self and right`, without repeated literals; `None` when it holds an
+    /// atom both ways and so can never hold. `self` and `right` are each
+    /// free of contradictions (every conjunct `dnf` makes is), so only the
+    /// new literals need checking.
+    fn extended(mut self, right: &Conjunct) -> Option<IndexedConjunct> {
+        for (atom, positive) in right {
+            let (same, opposite) = if *positive {
+                (&mut self.positive, &self.negative)
+            } else {
+                (&mut self.negative, &self.positive)
+            };
+            if opposite.contains(atom) {
+                return None;
+            }
+            if same.insert(atom.clone()) {
+                self.literals.push((atom.clone(), *positive));
+            }
+        }
+        Some(self)
+    }
 }
 
 enum Merged {
@@ -340,14 +374,17 @@ fn is_null(operator: OperatorSpec) -> bool {
 /// entries on the same operator and key merged where that is exact.
 fn merge(entries: Vec<Entry>) -> Merged {
     let mut out: Vec<Entry> = Vec::new();
+    // (operator, key lowercased) → its entry in `out`: one lookup per entry,
+    // so a conjunct of many keys merges in linear time.
+    let mut index: HashMap<(OperatorSpec, String), usize> = HashMap::new();
     let mut emptied = false;
     for mut e in entries {
         e.values.sort();
         e.values.dedup();
-        let same = out
-            .iter_mut()
-            .find(|o| o.operator == e.operator && o.key.eq_ignore_ascii_case(&e.key));
+        let slot = (e.operator, e.key.to_ascii_lowercase());
+        let same = index.get(&slot).and_then(|&i| out.get_mut(i));
         let Some(existing) = same else {
+            index.insert(slot, out.len());
             out.push(e);
             continue;
         };
@@ -371,7 +408,10 @@ fn merge(entries: Vec<Entry>) -> Merged {
         {
             // By text, so only without policy variables: `${aws:username}`
             // and `bob` are different texts that may be equal values.
-            existing.values.retain(|v| e.values.contains(v));
+            // `e.values` is sorted: a binary search keeps long lists linear-logarithmic.
+            existing
+                .values
+                .retain(|v| e.values.binary_search(v).is_ok());
             if existing.values.is_empty() {
                 if existing.operator.qualifier != Some(SetQualifier::ForAllValues) {
                     return Merged::Contradiction;
