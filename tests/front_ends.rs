@@ -56,9 +56,9 @@ fn statement(action: &str, condition: &str) -> String {
 #[test]
 fn action_names() {
     let cases = [
-        ("E0102", "sagemaker:CreateAp", "\"sagemaker:CreateAp\""),
-        ("E0101", "sagemakr:CreateApp", "\"sagemakr:CreateApp\""),
-        ("E0107", "\"sagemaker:Zzz*\"", "\"sagemaker:Zzz*\""),
+        ("W0103", "sagemaker:CreateAp", "\"sagemaker:CreateAp\""),
+        ("W0102", "sagemakr:CreateApp", "\"sagemakr:CreateApp\""),
+        ("W0104", "\"sagemaker:Zzz*\"", "\"sagemaker:Zzz*\""),
         ("E0209", "\"s3:${aws:username}\"", "\"s3:${aws:username}\""),
     ];
     for (code, gov, json) in cases {
@@ -69,6 +69,32 @@ fn action_names() {
             PolicyKind::Scp,
         );
     }
+}
+
+/// A well-formed name the catalog lacks is a warning in both front ends and
+/// is carried through as written: the `.gov` rule lowers to the name, and
+/// the JSON statement keeps it.
+#[test]
+fn unknown_names_are_carried_through() {
+    let compiled = gov::compile_texts(
+        &[(
+            "case.gov",
+            "scp P { deny [deeplens:CreateProject, sagemaker:CreateApp] }\n",
+        )],
+        catalog(),
+    );
+    assert!(
+        !compiled.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        compiled.diagnostics
+    );
+    let actions = format!("{:?}", compiled.documents[0].1.statements[0].actions);
+    assert!(actions.contains("deeplens:CreateProject"), "{actions}");
+    let under_use = check("use sagemaker\nscp P { deny CreateAp }\n");
+    assert_eq!(
+        only(&under_use, "W0103").message,
+        "unknown action `sagemaker:CreateAp`"
+    );
 }
 
 /// Drifted: the checker gave a malformed action (`svc::Name`) no suggestion

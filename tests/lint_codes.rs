@@ -108,13 +108,19 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
     ),
     // Codes shared with the checker.
     (
-        "E0101",
+        "W0102",
         PolicyKind::Identity,
         "\"sagemakr:CreateApp\"",
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sagemakr:CreateApp", "Resource": "*"}]}"#,
     ),
     (
         "E0102",
+        PolicyKind::Scp,
+        "\"sagemaker::CreateApp\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["sagemaker::CreateApp"], "Resource": "*"}]}"#,
+    ),
+    (
+        "W0103",
         PolicyKind::Scp,
         "\"sagemaker:CreateAp\"",
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["sagemaker:CreateAp"], "Resource": "*"}]}"#,
@@ -127,7 +133,7 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
   "Condition": {"Null": {"sagemaker: VpcSubnets": "true"}}}]}"#,
     ),
     (
-        "E0107",
+        "W0104",
         PolicyKind::Scp,
         "\"sagemaker:Zap*\"",
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sagemaker:Zap*", "Resource": "*"}]}"#,
@@ -349,6 +355,7 @@ fn suggestions_are_the_fix() {
     let expect = [
         ("E0103", "sagemaker:VpcSubnets"),
         ("E0102", "sagemaker:CreateApp"),
+        ("W0103", "sagemaker:CreateApp"),
         ("E0606", "Allow"),
         ("E0607", "StringEquals"),
         ("E0208", "StringEquals"),

@@ -211,7 +211,9 @@ impl<'a> Checker<'a> {
             Ok(group) => Some(Spanned::new(group, a.span)),
             Err(problem) => {
                 self.push(problem.diagnostic(self.file, a.span, &a.node));
-                None
+                problem
+                    .carried(&a.node)
+                    .map(|group| Spanned::new(group, a.span))
             }
         }
     }

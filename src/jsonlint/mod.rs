@@ -10,7 +10,8 @@
 //!
 //! | code | problem in the JSON |
 //! |---|---|
-//! | E0101, E0102, E0107 | unknown service, unknown or malformed action, a pattern matching no action (with a suggestion) |
+//! | E0102 | malformed action (with a suggestion) |
+//! | W0102, W0103, W0104 | unknown service, unknown action, a pattern matching no action (with a suggestion): AWS accepts them and they match nothing today; carried through as written |
 //! | E0103 | unknown condition key (with a suggestion: `"sagemaker: VpcSubnets"` → `sagemaker:VpcSubnets`) |
 //! | E0201 | operator family does not fit the key's type (String and ARN operators are interchangeable) |
 //! | E0202–E0206 | malformed ARN, IP/CIDR, date, number, base64 value (resources: ARN) |
