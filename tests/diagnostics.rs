@@ -385,6 +385,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "W0211",
+        "cloudwatch:namespace",
+        &[(
+            "case.gov",
+            "policy P { allow cloudwatch:GetMetricData when cloudwatch:namespace != \"AWS/EC2\" }\n",
+        )],
+    ),
+    (
         "W0210",
         "\"nothing yet\"",
         &[(

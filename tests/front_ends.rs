@@ -97,6 +97,79 @@ fn unknown_names_are_carried_through() {
     );
 }
 
+/// A key the action lacks is absent: an error where the statement then
+/// never applies or a deny always does, a warning where the test holds
+/// without the key and the statement still does what it says.
+#[test]
+fn an_unsupported_key_is_an_error_only_where_it_breaks_the_statement() {
+    let json = |effect: &str, condition: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Action": "cloudwatch:GetMetricData", "Resource": "*", "Condition": {condition}}}]}}"#
+        )
+    };
+    let cases = [
+        // Never holds: the statement never applies to the action.
+        (
+            "E0301",
+            "allow cloudwatch:GetMetricData when cloudwatch:namespace == \"a\"",
+            "Allow",
+            r#"{"StringEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        (
+            "E0301",
+            "deny cloudwatch:GetMetricData when cloudwatch:namespace == \"a\"",
+            "Deny",
+            r#"{"StringEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        // A deny that then applies whatever the request.
+        (
+            "E0301",
+            "deny cloudwatch:GetMetricData unless cloudwatch:namespace == \"a\"",
+            "Deny",
+            r#"{"StringNotEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        // Holds without the key: the grant, or the other key, decides.
+        (
+            "W0211",
+            "allow cloudwatch:GetMetricData unless cloudwatch:namespace == \"a\"",
+            "Allow",
+            r#"{"StringNotEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        (
+            "W0211",
+            "deny cloudwatch:GetMetricData unless cloudwatch:namespace == \"a\" or aws:PrincipalAccount == \"111122223333\"",
+            "Deny",
+            r#"{"StringNotEquals": {"cloudwatch:namespace": "a", "aws:PrincipalAccount": "111122223333"}}"#,
+        ),
+    ];
+    for (code, rule, effect, condition) in cases {
+        let kind = if effect == "Allow" { "policy" } else { "scp" };
+        let d = same(
+            code,
+            &format!("{kind} P {{ {rule} }}\n"),
+            &json(effect, condition),
+            if effect == "Allow" {
+                PolicyKind::Identity
+            } else {
+                PolicyKind::Scp
+            },
+        );
+        assert_eq!(
+            d.message,
+            "`cloudwatch:GetMetricData` does not support condition key `cloudwatch:namespace`"
+        );
+    }
+    // JSON alone says `…IfExists`: absent is allowed for on purpose.
+    let explicit = lint_json(
+        &json(
+            "Deny",
+            r#"{"StringNotEqualsIfExists": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        PolicyKind::Scp,
+    );
+    only(&explicit, "W0211");
+}
+
 /// Drifted: the checker gave a malformed action (`svc::Name`) no suggestion
 /// where the linter suggested the closest action.
 #[test]

@@ -319,6 +319,13 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "sagemaker:CreateA*", "Resource": "*",
   "Condition": {"ForAnyValue:StringNotLike": {"sagemaker:InstanceTypes": ["ml.t3.*"]}}}]}"#,
     ),
+    (
+        "W0211",
+        PolicyKind::Scp,
+        "\"cloudwatch:namespace\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["cloudwatch:GetMetricData", "cloudwatch:PutMetricData"], "Resource": "*",
+  "Condition": {"StringNotEqualsIfExists": {"cloudwatch:namespace": "AWS/EC2"}}}]}"#,
+    ),
 ];
 
 fn run(name: &str, text: &str, kind: PolicyKind) -> (SourceMap, Vec<Diagnostic>) {

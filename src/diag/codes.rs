@@ -261,6 +261,8 @@ registry! {
         "The condition key is carried by only some of the actions a pattern matches; for the others the condition is decided as if the key were absent.";
     W0210 Warning "empty test"
         "A `test` block has no cases and proves nothing.";
+    W0211 Warning "unsupported key in a test that holds without it"
+        "The action does not carry the condition key, so IAM treats it as absent; the test holds for an absent key (a negated operator, `ForAllValues`, `…IfExists`, `Null` true) and the statement still applies to the action, decided by its other conditions. AWS writes such statements on purpose to cover actions with and without the key; the key restricts nothing for this action.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
     W0602 Warning "inverted guardrail"

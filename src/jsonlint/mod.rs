@@ -21,7 +21,7 @@
 //! | E0210 | a `Bool` or `Null` value that is not `"true"`/`"false"`, a boolean for a number |
 //! | E0212, E0214 | unknown key in a policy variable, malformed variable |
 //! | E0213 | invalid principal |
-//! | E0301 | condition key not supported by the statement's action (W0209: by only some of a pattern's actions, or `*`/`NotAction`) |
+//! | E0301 | condition key not supported by the statement's action, where the statement then never applies to it or a deny always does (W0211 where the test holds without the key and the other conditions decide; W0209: by only some of a pattern's actions, or `*`/`NotAction`) |
 //! | E0302, E0303 | principal missing (resource and key policies; an RCP's is `"*"`) or not allowed (identity policy, SCP; in an RCP anything but `"*"`) |
 //! | E0304 | `"Statement": []` |
 //! | E0305, E0306 | `Allow` or `NotAction` in an RCP |
