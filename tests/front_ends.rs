@@ -519,7 +519,8 @@ fn traps_of_each_kind() {
             "policy P { allow [s3:GetObject, \"s3:*\", \"s*:Get*\"] }\n",
             r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "s*:Get*"], "Resource": "*"}"#,
             PolicyKind::Identity,
-            vec!["W0203", "W0203"],
+            // One warning per statement, however many wildcards it lists.
+            vec!["W0203"],
         ),
         (
             "policy P { allow * except [s3:GetObject] }\n",
@@ -545,6 +546,28 @@ fn traps_of_each_kind() {
         let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
         assert_eq!(trap_codes(&check(gov)), expected, "{gov}");
         assert_eq!(trap_codes(&lint_json(&json, kind)), expected, "{json}");
+    }
+}
+
+/// A statement that lists several wildcards gets one W0203, at its first,
+/// with the others as secondary labels (a managed policy listing twenty
+/// `svc:*` got twenty warnings).
+#[test]
+fn wide_grants_are_grouped_per_statement() {
+    let gov = "policy P { allow [s3:GetObject, \"s3:*\", \"ec2:*\", \"iam:*\"] }\n";
+    let json = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "ec2:*", "iam:*"], "Resource": "*"}]}"#;
+    let from_gov = only(&check(gov), "W0203");
+    let from_json = only(&lint_json(json, PolicyKind::Identity), "W0203");
+    assert_eq!(
+        from_gov.message,
+        "`allow s3:*` and 2 more wildcards grant every action they match"
+    );
+    assert_eq!(
+        from_json.message,
+        "`Allow` of `s3:*` and 2 more wildcards grant every action they match"
+    );
+    for d in [&from_gov, &from_json] {
+        assert_eq!(d.secondary.len(), 2, "{d:#?}");
     }
 }
 

@@ -11,7 +11,7 @@ use crate::policy::{Effect, PolicyKind};
 use crate::rules::Front;
 use crate::rules::kinds::{
     KindProblem, KindTrap, PrincipalType, StatedPrincipal, StatementShape, kind_problems,
-    kind_traps, mentions_username, principal_problem,
+    kind_traps, mentions_username, principal_problem, wide_allow_message, wide_entries,
 };
 use crate::rules::names::{
     ActionGroup, PatternCache, first_exact, resolve_action, resolve_key, variable_problems,
@@ -574,17 +574,25 @@ impl<'a> Checker<'a> {
                 }
                 KindTrap::WideAllow(i) => {
                     let Some(g) = groups.get(i) else { continue };
-                    Diagnostic::new(
+                    let wide: Vec<&Spanned<ActionGroup>> = wide_entries(&shape.groups)
+                        .into_iter()
+                        .filter_map(|j| groups.get(j))
+                        .collect();
+                    let mut d = Diagnostic::new(
                         code,
                         file,
                         g.span,
-                        format!(
-                            "`Allow` of `{}` grants every action it matches",
-                            g.node.text
+                        wide_allow_message(
+                            &format!("`Allow` of `{}`", g.node.text),
+                            wide.len().saturating_sub(1),
                         ),
                     )
                     .with_label("wildcard grant")
-                    .with_help("grant the actions the principal needs, by name")
+                    .with_help("grant the actions the principal needs, by name");
+                    for w in wide.iter().skip(1) {
+                        d = d.with_secondary(file, w.span, "also every action");
+                    }
+                    d
                 }
                 KindTrap::UsernameInGuardrail => {
                     let Some(v) = username else { continue };
