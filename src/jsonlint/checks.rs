@@ -16,7 +16,7 @@ use crate::rules::kinds::{
 use crate::rules::names::{
     ActionGroup, PatternCache, first_exact, resolve_action, resolve_key, variable_problems,
 };
-use crate::rules::operators::{self, families_fit, key_family};
+use crate::rules::operators::{self, compares_as_text, families_fit, key_family};
 use crate::rules::support::{AbsentTruth, KeyImpact, SupportCheck, deprecated};
 use crate::rules::values::{self, Shape, invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
@@ -354,7 +354,7 @@ impl<'a> Checker<'a> {
         };
         let kfam = key_family(key.ty);
         let ofam = spec.base.family();
-        if !families_fit(ofam, kfam) {
+        if !families_fit(ofam, kfam) && !compares_as_text(ofam, kfam) {
             self.push(
                 Diagnostic::new(
                     codes::E0201,
@@ -422,8 +422,15 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
+        let like = matches!(
+            spec.base,
+            BaseOperator::StringLike | BaseOperator::StringNotLike
+        );
         let fam = if ofam == OperatorFamily::Null {
             ofam
+        } else if compares_as_text(ofam, kfam) && !like {
+            // The text of a Bool: anything but `true` / `false` never matches.
+            OperatorFamily::Bool
         } else if kfam == OperatorFamily::Arn || ofam == OperatorFamily::Arn {
             OperatorFamily::Arn
         } else {

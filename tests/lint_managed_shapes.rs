@@ -1,0 +1,41 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Small shapes from AWS's managed policies that the linter must read as
+//! IAM does: each was once reported as an error or a warning it is not.
+
+use gov::catalog::Catalog;
+use gov::diag::Diagnostic;
+use gov::jsonlint::{PolicyKind, lint};
+
+fn codes(statement: &str, kind: PolicyKind) -> Vec<&'static str> {
+    let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
+    let diags: Vec<Diagnostic> = lint(0, &text, Some(kind), Catalog::embedded().unwrap());
+    diags.iter().map(|d| d.code.id).collect()
+}
+
+/// `StringEquals` on a Bool key compares its text, as AWS writes it for
+/// `aws:ViaAWSService`; only text other than `true`/`false` is wrong.
+#[test]
+fn a_string_operator_on_a_bool_key_compares_its_text() {
+    let allow = |op: &str, value: &str| {
+        format!(
+            r#"{{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {{"{op}": {{"aws:ViaAWSService": "{value}"}}}}}}"#
+        )
+    };
+    assert_eq!(
+        codes(&allow("StringEquals", "true"), PolicyKind::Identity),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&allow("StringNotEquals", "false"), PolicyKind::Identity),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        codes(&allow("StringEquals", "yes"), PolicyKind::Identity),
+        ["E0210"]
+    );
+    // A number operator on a Bool key is still a type error.
+    assert_eq!(
+        codes(&allow("NumericEquals", "1"), PolicyKind::Identity),
+        ["E0201"]
+    );
+}
