@@ -39,3 +39,13 @@ fn a_string_operator_on_a_bool_key_compares_its_text() {
         ["E0201"]
     );
 }
+
+/// A deny that lists its exceptions (global keys: who and from where) ANDs
+/// them on purpose; two of the service's own keys ANDed still warn.
+#[test]
+fn a_deny_with_global_exceptions_is_not_w0601() {
+    let exceptions = r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333", "aws:SourceVpce": "vpce-1a2b3c4d"}, "Bool": {"aws:ViaAWSService": "false"}}}"#;
+    assert!(!codes(exceptions, PolicyKind::Scp).contains(&"W0601"));
+    let own = r#"{"Effect": "Deny", "Action": "sagemaker:CreateDomain", "Resource": "*", "Condition": {"StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly", "aws:PrincipalAccount": "111122223333"}, "Null": {"sagemaker:VpcSubnets": "true"}}}"#;
+    assert!(codes(own, PolicyKind::Scp).contains(&"W0601"));
+}

@@ -43,7 +43,7 @@
 //! | E0605 | not a policy document: not an object, or no `Statement` |
 //! | E0606 | invalid policy element: unknown element (with a suggestion), wrong JSON type, missing `Effect` or `Action`, invalid `Effect` or `Version`, both of `Action`/`NotAction` (…), empty `Action`/`Resource` |
 //! | E0607 | unknown condition operator (with a suggestion), `NullIfExists` |
-//! | W0601 | a `Deny` whose condition entries on different keys must all hold together: "this deny fires only when all N conditions hold; if you meant any of them, use one statement each" (the whitepaper's G03 `LockDownStudioDomain`) |
+//! | W0601 | a `Deny` whose condition entries on two or more of the service's own keys (not global keys, which state exceptions) must all hold together: "this deny fires only when all N conditions hold; if you meant any of them, use one statement each" (the whitepaper's G03 `LockDownStudioDomain`) |
 //! | W0602 | inverted guardrail: `Allow` with `ForAnyValue:`/`ForAllValues:` and a negated operator grants the values it seems to exclude (the whitepaper's G04) |
 //! | W0603 | `Null` with a set qualifier: says what it really tests (never, always, absent, present) |
 //! | W0604 | empty value list (`"key": []`): says what the condition then does |
