@@ -49,3 +49,15 @@ fn a_deny_with_global_exceptions_is_not_w0601() {
     let own = r#"{"Effect": "Deny", "Action": "sagemaker:CreateDomain", "Resource": "*", "Condition": {"StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly", "aws:PrincipalAccount": "111122223333"}, "Null": {"sagemaker:VpcSubnets": "true"}}}"#;
     assert!(codes(own, PolicyKind::Scp).contains(&"W0601"));
 }
+
+/// A policy variable alone stands for a whole ARN; `partner` owns managed
+/// policies as `aws` does.
+#[test]
+fn arn_values_of_managed_policies() {
+    let variable = r#"{"Effect": "Allow", "Action": "ec2:DescribeInstances", "Resource": "*", "Condition": {"ArnEquals": {"aws:SourceArn": "${ec2:SourceInstanceARN}"}}}"#;
+    assert_eq!(codes(variable, PolicyKind::Identity), Vec::<&str>::new());
+    let partner = r#"{"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "*", "Condition": {"ArnEquals": {"iam:PolicyARN": ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::partner:policy/x"]}}}"#;
+    assert_eq!(codes(partner, PolicyKind::Identity), Vec::<&str>::new());
+    let customer = partner.replace("partner", "customer");
+    assert_eq!(codes(&customer, PolicyKind::Identity), ["E0202"]);
+}
