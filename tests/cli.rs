@@ -977,3 +977,25 @@ fn a_catalog_that_does_not_parse_is_named_in_the_error() {
     assert!(run.stderr.contains("E0904"), "{}", run.stderr);
     assert!(run.stderr.contains("empty-catalog.txt"), "{}", run.stderr);
 }
+
+/// A JSON file over the 10 MB limit is read only up to the limit, and
+/// `lint` and `import` report its real size (they once said limit + 1).
+#[test]
+fn an_oversize_json_file_reports_its_real_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = (10 << 20) + 5_000;
+    let text = format!("{{\"Statement\": \"{}\"}}", "x".repeat(size - 17));
+    assert_eq!(text.len(), size);
+    write(dir.path(), "big.json", &text);
+    let run = run_in(dir.path(), &["lint", "--format", "json", "big.json"]);
+    run.expect_code(1);
+    assert_eq!(run.codes(), ["E0604"]);
+    let message = run.json()[0]["message"].as_str().unwrap().to_string();
+    assert_eq!(
+        message,
+        format!("file is {size} bytes, over the limit of 10485760 bytes")
+    );
+    let run = run_in(dir.path(), &["import", "big.json"]);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains(&message), "{}", head(&run.stderr));
+}

@@ -162,7 +162,9 @@ fn guess_from(doc: &model::Doc) -> PolicyKind {
     }
 }
 
-fn too_large(file: FileId, bytes: usize) -> Diagnostic {
+/// E0604 for a file of `bytes` bytes, over [`MAX_LINT_BYTES`]; a caller
+/// that reads only a bounded prefix passes the file's real size.
+pub fn too_large(file: FileId, bytes: usize) -> Diagnostic {
     Diagnostic::new(
         codes::E0604,
         file,
