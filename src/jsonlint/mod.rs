@@ -40,6 +40,7 @@
 //! | E0602 | duplicate key in an object (AWS rejects it; JSON readers keep only one), or a condition key given twice in one operator block with different case |
 //! | E0603 | not UTF-8 ([`lint_bytes`]; also a URL-encoded document that decodes to invalid UTF-8) |
 //! | E0604 | larger than 10 MB |
+//! | E0501 | larger than AWS accepts for its kind ([`crate::policy::PolicyKind::limit`], counted as `gov build` counts) |
 //! | E0605 | not a policy document: not an object, or no `Statement` |
 //! | E0606 | invalid policy element: unknown element (with a suggestion), wrong JSON type, missing `Effect` or `Action`, invalid `Effect` or `Version`, both of `Action`/`NotAction` (…), empty `Action`/`Resource` |
 //! | E0607 | unknown condition operator (with a suggestion), `NullIfExists` |
@@ -89,9 +90,42 @@ pub fn lint(
         Ok(s) => s,
         Err(d) => return d,
     };
-    let mut diags = analyze(file, &source.text, kind, catalog).diags;
+    let analysis = analyze(file, &source.text, kind, catalog);
+    let mut diags = analysis.diags;
+    if analysis.doc.is_some() {
+        diags.extend(over_limit(file, &source.text, analysis.kind));
+    }
     source.remap(file, &mut diags);
     finish(file, text, diags)
+}
+
+/// E0501: a document larger than AWS accepts for its kind, counted by the
+/// kind's rule (whitespace or not) as `gov build` counts what it writes.
+fn over_limit(file: FileId, text: &str, kind: PolicyKind) -> Option<Diagnostic> {
+    let limit = kind.limit();
+    let size = crate::emit::size(kind, text);
+    if size <= limit.max {
+        return None;
+    }
+    let whitespace = if limit.counts_whitespace {
+        "whitespace counted"
+    } else {
+        "whitespace outside strings not counted"
+    };
+    Some(
+        Diagnostic::new(
+            codes::E0501,
+            file,
+            Span::new(0, text.len().min(1)),
+            format!("the policy is {size} of {} {}", limit.max, limit.what),
+        )
+        .with_label(format!("over the limit of {}", kind.described()))
+        .with_help(format!(
+            "AWS refuses it: {} {} over ({whitespace}); shorten it or spread its statements over several policies",
+            size - limit.max,
+            limit.what
+        )),
+    )
 }
 
 /// [`lint`] for raw bytes: text that is not UTF-8 is `E0603`, pointing at
