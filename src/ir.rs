@@ -122,6 +122,8 @@ pub enum Quant {
 pub enum ElemOp {
     /// The value equals one of the list.
     Equals,
+    /// The value equals one of the list, case aside (`ignoring case`).
+    EqualsIgnoringCase,
     /// The value matches one of the globs (`*`, `?`).
     Like,
     /// The value is in one of the CIDR ranges.

@@ -94,6 +94,9 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 #[derive(Default)]
 pub struct SourceMap {
     files: SimpleFiles<String, String>,
+    /// Per file, the byte offset where each line starts: a position is found
+    /// by binary search, so naming many places in one big file stays linear.
+    line_starts: Vec<Vec<usize>>,
     count: usize,
 }
 
@@ -104,7 +107,12 @@ impl SourceMap {
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         self.count += 1;
-        self.files.add(name.into(), text.into())
+        let text = text.into();
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.line_starts.push(starts);
+        self.files.add(name.into(), text)
     }
 
     pub fn name(&self, id: FileId) -> &str {
@@ -138,9 +146,10 @@ impl SourceMap {
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = self.text(id);
         let offset = clamp_to_char_boundary(text, offset);
-        let before = &text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let starts = self.line_starts.get(id).map_or(&[0][..], Vec::as_slice);
+        // The last line start at or before `offset`.
+        let line = starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = starts.get(line - 1).copied().unwrap_or(0).min(offset);
         let column = text[line_start..offset].chars().count() + 1;
         (line, column)
     }
@@ -160,4 +169,32 @@ pub(crate) fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.gov", "ab\ncdé\n\nx");
+        let expected = [
+            (0, (1, 1)),
+            (2, (1, 3)),
+            (3, (2, 1)),
+            (5, (2, 3)),
+            (7, (2, 4)), // after the two-byte `é`
+            (8, (3, 1)),
+            (9, (4, 1)),
+            (10, (4, 2)),
+            (99, (4, 2)), // past the end: clamped
+        ];
+        for (offset, at) in expected {
+            assert_eq!(map.line_col(id, offset), at, "offset {offset}");
+        }
+        let empty = map.add("e.gov", "");
+        assert_eq!(map.line_col(empty, 0), (1, 1));
+        assert_eq!(map.line_col(42, 3), (1, 1));
+    }
 }

@@ -550,6 +550,55 @@ fn every_code_renders_as_pinned() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A `test` request holding a value its key's type cannot have (AWS never
+/// sends it) reuses the codes of malformed rule literals: (snapshot name,
+/// code, the text its primary label must underline, the request's context).
+const TEST_REQUEST_CASES: &[(&str, &str, &str, &str)] = &[
+    (
+        "E0203_test_request",
+        "E0203",
+        "\"192.0.2.300\"",
+        "aws:SourceIp = \"192.0.2.300\"",
+    ),
+    (
+        "E0204_test_request",
+        "E0204",
+        "\"yesterday\"",
+        "aws:CurrentTime = \"yesterday\"",
+    ),
+    (
+        "E0205_test_request",
+        "E0205",
+        "\"abc\"",
+        "aws:MultiFactorAuthAge = \"abc\"",
+    ),
+    (
+        "E0210_test_request",
+        "E0210",
+        "\"yes\"",
+        "aws:SecureTransport = \"yes\"",
+    ),
+];
+
+#[test]
+fn test_requests_hold_values_of_their_keys_types() {
+    for (name, code, underlined, context) in TEST_REQUEST_CASES {
+        let text = format!(
+            "scp P {{ deny s3:GetObject when aws:SecureTransport == false }}\ntest \"t\" for P {{\n    s3:GetObject {{ {context} }} => allow\n}}\n"
+        );
+        let (rendered, diags, sources) = run(&[("case.gov".into(), text.into_bytes())], false);
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.id).collect();
+        assert_eq!(codes, [*code], "{rendered}");
+        assert_eq!(sources.snippet(diags[0].file, diags[0].span), *underlined);
+        insta::assert_snapshot!(*name, rendered);
+    }
+    // Well-typed values pass: epoch seconds for a Date key, a boolean in any
+    // case, a range for an address key, a number written as a string.
+    let text = "scp P { deny s3:GetObject when aws:SecureTransport == false }\ntest \"t\" for P {\n    s3:GetObject { aws:EpochTime = 1700000000, aws:CurrentTime = \"2026-01-01T00:00:00Z\", aws:SecureTransport = \"TRUE\", aws:SourceIp = \"10.0.0.0/8\", aws:MultiFactorAuthAge = \"5\" } => allow\n}\n";
+    let (rendered, diags, _) = run(&[("case.gov".into(), text.as_bytes().to_vec())], false);
+    assert!(diags.is_empty(), "{rendered}");
+}
+
 /// Every code that the library can emit has a case above.
 #[test]
 fn every_code_has_a_case() {

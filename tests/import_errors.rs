@@ -20,20 +20,8 @@ fn cases() -> Vec<(&'static str, PolicyKind, String, Vec<&'static str>)> {
     vec![
         ("G03", PolicyKind::Scp, fixture("G03"), vec!["E0103"]),
         ("G04", PolicyKind::Identity, fixture("G04"), vec!["E0202"]),
-        (
-            "G04_filled_in",
-            PolicyKind::Identity,
-            fixture("G04").replace("{ImageName}", "approved"),
-            vec!["E0608"],
-        ),
         ("G15", PolicyKind::KeyPolicy, fixture("G15"), vec!["E0213", "E0301", "E0202"]),
         ("G16", PolicyKind::Identity, fixture("G16"), vec!["E0301"; 7]),
-        (
-            "ignore_case",
-            PolicyKind::Identity,
-            doc(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEqualsIgnoreCase": {"aws:PrincipalTag/team": "Data"}}}"#),
-            vec!["E0608"],
-        ),
         (
             "not_principal",
             PolicyKind::ResourcePolicy,

@@ -67,3 +67,44 @@ fn long_names_are_shortened_to_what_aws_accepts() {
         .unwrap();
     assert_eq!(manifest.policies.len(), 1);
 }
+
+/// A document larger than its kind allows (AWS's managed policies may be)
+/// imports with a note saying how to build it.
+#[test]
+fn an_oversized_policy_says_how_to_build_it() {
+    let catalog = Catalog::embedded().unwrap();
+    // 40 statements of 10 actions each: over 6,144 characters together,
+    // each statement well under alone.
+    let names: Vec<String> = catalog
+        .service("ec2")
+        .unwrap()
+        .actions()
+        .take(400)
+        .map(|a| format!("\"{}\"", a.full_name()))
+        .collect();
+    let statements: Vec<String> = names
+        .chunks(10)
+        .enumerate()
+        .map(|(i, c)| {
+            format!(
+                r#"{{"Effect":"Allow","Action":[{}],"Resource":"arn:aws:ec2:*:*:instance/i{i}"}}"#,
+                c.join(",")
+            )
+        })
+        .collect();
+    let json = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    );
+    let text = import(&json, "Big", Some(PolicyKind::Identity)).unwrap();
+    assert!(text.contains("`gov build --split`"), "{}", &text[..300]);
+    let c = gov::compile_texts(&[("t.gov", text.as_str())], catalog);
+    assert!(!c.has_errors());
+    let dir = tempfile::tempdir().unwrap();
+    let split = gov::emit::Options {
+        split: true,
+        ..Default::default()
+    };
+    let manifest = c.build(&dir.path().join("out"), &split).unwrap();
+    assert!(manifest.policies.len() >= 2);
+}

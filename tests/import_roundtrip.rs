@@ -432,6 +432,12 @@ pub fn round_trip(json: &str, kind: PolicyKind) -> String {
     let original = PolicyDocument::from_json(&percent_decode(json)).unwrap();
     let tried = same_decisions(&original, &compiled, &gov_text, 200_000);
     assert!(tried > 0);
+    // What import writes passes `gov fmt --check`.
+    assert_eq!(
+        gov::format::format_source(0, &gov_text).unwrap(),
+        gov_text,
+        "not in gov fmt's layout"
+    );
     gov_text
 }
 
@@ -794,7 +800,7 @@ fn deny_groups_fold_back_into_one_rule() {
     let single = round_trip(&g03, PolicyKind::Scp);
     assert!(
         single.contains(
-            "unless AppNetworkAccessType == \"VpcOnly\"\n           or VpcSubnets present"
+            "unless AppNetworkAccessType == \"VpcOnly\"\n            or VpcSubnets present"
         ),
         "{single}"
     );

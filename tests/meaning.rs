@@ -1,7 +1,9 @@
 //! The meaning rules, as a property: for random rules over random keys,
-//! operators and values, and random request contexts (absent keys, empty
-//! sets, several values), the condition evaluated directly (docs/meaning.md §1–§3)
-//! must equal the IAM evaluator's verdict on the lowered JSON.
+//! operators and values (policy variables among them), and random request
+//! contexts (absent keys, empty sets, several values, variables' keys absent
+//! or equal to a tested value), the condition evaluated directly
+//! (docs/meaning.md §1–§3) must equal the IAM evaluator's verdict on the
+//! lowered JSON.
 //!
 //! CI runs a few thousand cases; for millions:
 //! `PROPTEST_CASES=1000000 cargo test --release --test meaning`.
@@ -56,21 +58,97 @@ fn subset(pool: &'static [&'static str]) -> impl Strategy<Value = Vec<&'static s
     proptest::sample::subsequence(pool, 1..=pool.len().min(3))
 }
 
+// Keys that policy variables name: known to the catalog, as the checker
+// demands (E0212), and set or left out by `context()`.
+const USERNAME: &str = "aws:username";
+const TEAM: &str = "aws:PrincipalTag/team";
+const PRINCIPAL_ARN: &str = "aws:PrincipalArn";
+/// Multivalued: as a variable it has a value only when it has exactly one.
+const TAG_KEYS: &str = "aws:TagKeys";
+
+const STR_EQ: &[&str] = &["a", "b", "c"];
+const STR_EQ_VARS: &[&str] = &[
+    "${aws:username}",
+    "${aws:PrincipalTag/team}",
+    "${aws:username, 'b'}",
+    "x${aws:username}",
+    "${aws:TagKeys}",
+    "${aws:PrincipalTag/team, 'a'}",
+];
+const STR_EQ_MIXED: &[&str] = &["a", "b", "${aws:username}", "${aws:PrincipalTag/team, 'a'}"];
+const STR_LIKE: &[&str] = &["a*", "*b", "?", "x*"];
+const STR_LIKE_VARS: &[&str] = &[
+    "${aws:username}",
+    "${aws:username}*",
+    "*${aws:PrincipalTag/team}",
+    "${aws:PrincipalTag/team, 'a'}?",
+    "a${*}",
+    "x${aws:username}",
+];
+const STR_LIKE_MIXED: &[&str] = &["a*", "?", "${aws:username}", "*${aws:PrincipalTag/team}"];
+const ARN_EQ: &[&str] = &[
+    "arn:aws:iam::111122223333:role/admin",
+    "arn:aws:iam::444455556666:role/dev",
+];
+const ARN_EQ_VARS: &[&str] = &[
+    "${aws:PrincipalArn}",
+    "arn:aws:iam::111122223333:role/${aws:username}",
+    "arn:aws:iam::444455556666:role/${aws:username, 'dev'}",
+];
+const ARN_LIKE: &[&str] = &[
+    "arn:aws:iam::*:role/admin",
+    "arn:aws:iam::111122223333:role/*",
+    "arn:*:iam::*:*",
+];
+const ARN_LIKE_VARS: &[&str] = &[
+    "arn:aws:iam::*:role/${aws:username}",
+    "${aws:PrincipalArn}",
+    "arn:aws:iam::*:role/${aws:PrincipalTag/team}*",
+    "arn:aws:s3:::${aws:username}",
+];
+
+/// Literal values from `plain`, from `vars` (policy variables, bare or
+/// inside a string) or from `mixed` (both in one list).
+fn texts(
+    plain: &'static [&'static str],
+    vars: &'static [&'static str],
+    mixed: &'static [&'static str],
+) -> impl Strategy<Value = Vec<&'static str>> {
+    prop_oneof![subset(plain), subset(vars), subset(mixed)]
+}
+
+/// Now and then a single-valued test is negated element-wise (`negated` on
+/// `Quant::Single`: present, and the value fails): a shape the checker never
+/// builds, which lowering keeps exact all the same.
 fn atom() -> impl Strategy<Value = Atom> {
+    (checked_atom(), prop::bool::weighted(0.1)).prop_map(|(atom, flip)| match atom {
+        Atom::Test {
+            key,
+            quant: Quant::Single,
+            op,
+            negated: false,
+            values,
+        } if flip => Atom::Test {
+            key,
+            quant: Quant::Single,
+            op,
+            negated: true,
+            values,
+        },
+        other => other,
+    })
+}
+
+/// The atoms the checker builds.
+fn checked_atom() -> impl Strategy<Value = Atom> {
+    // String and ARN tests weigh more: they are where policy variables go.
     prop_oneof![
-        prop::sample::select(vec![STR1, STR2, MULTI, NUM, FLAG, IP, ARN, DATE])
+        1 => prop::sample::select(vec![STR1, STR2, MULTI, NUM, FLAG, IP, ARN, DATE])
             .prop_map(|k| Atom::Present(key(k))),
-        (
+        2 => (
             any::<bool>(),
-            subset(&[
-                "arn:aws:iam::111122223333:role/admin",
-                "arn:aws:iam::444455556666:role/dev"
-            ]),
-            subset(&[
-                "arn:aws:iam::*:role/admin",
-                "arn:aws:iam::111122223333:role/*",
-                "arn:*:iam::*:*"
-            ]),
+            texts(ARN_EQ, ARN_EQ_VARS, ARN_EQ_VARS),
+            texts(ARN_LIKE, ARN_LIKE_VARS, ARN_LIKE_VARS),
         )
             .prop_map(|(like, eqv, likev)| Atom::Test {
                 key: key(ARN),
@@ -79,7 +157,7 @@ fn atom() -> impl Strategy<Value = Atom> {
                 negated: false,
                 values: strs(if like { &likev } else { &eqv }),
             }),
-        (
+        1 => (
             prop::sample::select(vec![
                 ElemOp::Equals,
                 ElemOp::Lt,
@@ -96,11 +174,11 @@ fn atom() -> impl Strategy<Value = Atom> {
                 negated: false,
                 values: strs(&[v]),
             }),
-        (
+        4 => (
             prop::sample::select(vec![STR1, STR2]),
             any::<bool>(),
-            subset(&["a", "b", "c"]),
-            subset(&["a*", "*b", "?", "x*"])
+            texts(STR_EQ, STR_EQ_VARS, STR_EQ_MIXED),
+            texts(STR_LIKE, STR_LIKE_VARS, STR_LIKE_MIXED),
         )
             .prop_map(|(k, like, eqv, likev)| Atom::Test {
                 key: key(k),
@@ -109,12 +187,30 @@ fn atom() -> impl Strategy<Value = Atom> {
                 negated: false,
                 values: strs(if like { &likev } else { &eqv }),
             }),
-        (
+        // `ignoring case`, on single and multivalued keys.
+        1 => (
+            prop::sample::select(vec![STR1, STR2, MULTI]),
+            any::<bool>(),
+            any::<bool>(),
+            subset(&["a", "B", "ab"]),
+        )
+            .prop_map(|(k, all, negated, v)| Atom::Test {
+                key: key(k),
+                quant: match (k == MULTI, all) {
+                    (false, _) => Quant::Single,
+                    (true, true) => Quant::All,
+                    (true, false) => Quant::Any,
+                },
+                op: ElemOp::EqualsIgnoringCase,
+                negated: negated && k == MULTI,
+                values: strs(&v),
+            }),
+        2 => (
             any::<bool>(),
             any::<bool>(),
             any::<bool>(),
-            subset(&["a", "b", "c"]),
-            subset(&["a*", "*b", "?"])
+            texts(STR_EQ, STR_EQ_VARS, STR_EQ_MIXED),
+            texts(&["a*", "*b", "?"], STR_LIKE_VARS, STR_LIKE_MIXED),
         )
             .prop_map(|(all, like, negated, eqv, likev)| Atom::Test {
                 key: key(MULTI),
@@ -123,7 +219,7 @@ fn atom() -> impl Strategy<Value = Atom> {
                 negated,
                 values: strs(if like { &likev } else { &eqv }),
             }),
-        (
+        1 => (
             prop::sample::select(vec![
                 ElemOp::Equals,
                 ElemOp::Lt,
@@ -140,14 +236,14 @@ fn atom() -> impl Strategy<Value = Atom> {
                 negated: false,
                 values: vec![Literal::Num(v.to_string())],
             }),
-        any::<bool>().prop_map(|b| Atom::Test {
+        1 => any::<bool>().prop_map(|b| Atom::Test {
             key: key(FLAG),
             quant: Quant::Single,
             op: ElemOp::Equals,
             negated: false,
             values: vec![Literal::Bool(b)],
         }),
-        subset(&["10.0.0.0/8", "192.0.2.0/24", "203.0.113.7"]).prop_map(|v| Atom::Test {
+        1 => subset(&["10.0.0.0/8", "192.0.2.0/24", "203.0.113.7"]).prop_map(|v| Atom::Test {
             key: key(IP),
             quant: Quant::Single,
             op: ElemOp::InCidr,
@@ -168,13 +264,39 @@ fn expr() -> impl Strategy<Value = Expr> {
     })
 }
 
+const ARN_VALUES: &[&str] = &[
+    "arn:aws:iam::111122223333:role/admin",
+    "arn:aws:iam::444455556666:role/admin",
+    "arn:aws:s3:::bucket",
+    "arn:aws:iam::1:2:role/admin",
+    "not-an-arn",
+];
+
+/// Where a variable's key takes its value from in a context: absent, its
+/// own pool, or copied from a tested key, so that coincidences such as
+/// `K == ${aws:username} and K == "b"` with both equal to `b` are drawn often.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    Absent,
+    Own,
+    Copy(&'static str),
+}
+
+fn source(tested: &'static [&'static str]) -> impl Strategy<Value = Source> {
+    prop_oneof![
+        1 => Just(Source::Absent),
+        1 => Just(Source::Own),
+        3 => prop::sample::select(tested).prop_map(Source::Copy),
+    ]
+}
+
 fn context() -> impl Strategy<Value = Context> {
     let one = |pool: &'static [&'static str]| {
         proptest::option::of(prop::sample::select(pool).prop_map(|v| vec![v.to_string()]))
     };
-    (
-        one(&["a", "b", "c", "ab", "xb"]),
-        one(&["a", "b", "zz"]),
+    let tested = (
+        one(&["a", "b", "c", "ab", "xb", "a*", "A", "AB"]),
+        one(&["a", "b", "zz", "B"]),
         proptest::option::of(prop::collection::vec(
             prop::sample::select(vec!["a", "b", "c", "ab", "x"]),
             0..=3,
@@ -182,24 +304,29 @@ fn context() -> impl Strategy<Value = Context> {
         one(&["0", "1", "5", "7", "10", "11"]),
         one(&["true", "false"]),
         one(&["10.1.2.3", "192.0.2.9", "203.0.113.7", "198.51.100.1"]),
+        one(ARN_VALUES),
+        one(&[
+            "2025-12-31T23:59:59Z",
+            "2026-01-01T00:00:00Z",
+            "2026-03-01T12:00:00Z",
+            "2026-06-01T00:00:00Z",
+            "2027-01-01T00:00:00Z",
+        ]),
+    );
+    let variables = (
         (
-            one(&[
-                "arn:aws:iam::111122223333:role/admin",
-                "arn:aws:iam::444455556666:role/admin",
-                "arn:aws:s3:::bucket",
-                "arn:aws:iam::1:2:role/admin",
-                "not-an-arn",
-            ]),
-            one(&[
-                "2025-12-31T23:59:59Z",
-                "2026-01-01T00:00:00Z",
-                "2026-03-01T12:00:00Z",
-                "2026-06-01T00:00:00Z",
-                "2027-01-01T00:00:00Z",
-            ]),
+            source(&[STR1, STR2, MULTI]),
+            prop::sample::select(vec!["a", "b", "admin", "dev", "a*", "x"]),
         ),
-    )
-        .prop_map(|(s1, s2, m, n, f, ip, (arn, date))| {
+        (
+            source(&[STR1, STR2, MULTI]),
+            prop::sample::select(vec!["a", "b", "zz", "dev"]),
+        ),
+        (source(&[ARN]), prop::sample::select(ARN_VALUES)),
+        prop::collection::vec(prop::sample::select(vec!["a", "b"]), 0..=2),
+    );
+    (tested, variables).prop_map(
+        |((s1, s2, m, n, f, ip, arn, date), (user, team, principal, tag_keys))| {
             let mut ctx = Context::new();
             for (k, v) in [
                 (STR1, s1),
@@ -215,8 +342,27 @@ fn context() -> impl Strategy<Value = Context> {
                     ctx.insert(k.to_ascii_lowercase(), v);
                 }
             }
+            for (k, (from, own)) in [(USERNAME, user), (TEAM, team), (PRINCIPAL_ARN, principal)] {
+                let value = match from {
+                    Source::Absent => None,
+                    Source::Own => Some(own.to_string()),
+                    Source::Copy(tested) => ctx
+                        .get(&tested.to_ascii_lowercase())
+                        .and_then(|v| v.first().cloned()),
+                };
+                if let Some(v) = value {
+                    ctx.insert(k.to_ascii_lowercase(), vec![v]);
+                }
+            }
+            if !tag_keys.is_empty() {
+                ctx.insert(
+                    TAG_KEYS.to_ascii_lowercase(),
+                    tag_keys.into_iter().map(String::from).collect(),
+                );
+            }
             ctx
-        })
+        },
+    )
 }
 
 fn policy(effect: ir::Effect, condition: Expr) -> ir::Policy {
@@ -260,7 +406,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), .. ProptestConfig::default() })]
 
     #[test]
-    fn lowered_json_means_the_condition(cond in expr(), ctxs in prop::collection::vec(context(), 8), deny in any::<bool>()) {
+    fn lowered_json_means_the_condition(cond in expr(), ctxs in prop::collection::vec(context(), 16), deny in any::<bool>()) {
         let effect = if deny { ir::Effect::Deny } else { ir::Effect::Allow };
         let p = policy(effect, cond.clone());
         match lower_policy(&p) {
@@ -287,6 +433,59 @@ proptest! {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The generator draws only literals the checker accepts: each literal with
+/// a policy variable, written in a rule on a real key of the same type and
+/// with the same operator (a whole-value variable bare, as the language
+/// wants it for ARN keys), checks cleanly and reaches the IR as drawn.
+#[test]
+fn drawn_variables_are_accepted_by_the_checker() {
+    let catalog = gov::catalog::Catalog::embedded().unwrap();
+    let mixed: Vec<&str> = STR_EQ_MIXED
+        .iter()
+        .chain(STR_LIKE_MIXED)
+        .copied()
+        .filter(|t| t.contains("${"))
+        .collect();
+    let cases: [(&str, &[&str]); 8] = [
+        ("s3:GetObject when aws:PrincipalTag/project ==", STR_EQ_VARS),
+        (
+            "s3:GetObject when aws:PrincipalTag/project like",
+            STR_LIKE_VARS,
+        ),
+        ("s3:GetObject when aws:PrincipalTag/project in", &mixed),
+        ("sagemaker:AddTags when aws:TagKeys any in", STR_EQ_VARS),
+        ("sagemaker:AddTags when aws:TagKeys all like", STR_LIKE_VARS),
+        ("sagemaker:AddTags when aws:TagKeys all not like", &mixed),
+        ("s3:GetObject when aws:SourceArn ==", ARN_EQ_VARS),
+        ("s3:GetObject when aws:SourceArn like", ARN_LIKE_VARS),
+    ];
+    for (rule, pool) in cases {
+        for text in pool {
+            let whole =
+                text.starts_with("${") && text.ends_with('}') && text.matches("${").count() == 1;
+            let written = if whole {
+                text.to_string()
+            } else {
+                format!("\"{text}\"")
+            };
+            let source = format!("scp P {{\n    deny {rule} {written}\n}}\n");
+            let c = gov::compile_texts(&[("p.gov", &source)], catalog);
+            let errors: Vec<_> = c.errors().collect();
+            assert!(errors.is_empty(), "{source}{errors:?}");
+            let literals: Vec<Literal> = c.program.policies[0].rules[0]
+                .condition
+                .atoms()
+                .into_iter()
+                .flat_map(|a| match a {
+                    Atom::Test { values, .. } => values.clone(),
+                    Atom::Present(_) => vec![],
+                })
+                .collect();
+            assert_eq!(literals, strs(&[text]), "{source}");
         }
     }
 }

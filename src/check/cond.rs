@@ -5,7 +5,7 @@
 use super::names::{self, ResolvedActions};
 use super::values;
 use super::{Scope, lints};
-use crate::catalog::KeyRef;
+use crate::catalog::{KeyRef, KeyType};
 use crate::diag::{Diagnostic, codes};
 use crate::iam::OperatorFamily;
 use crate::ir::{self, ElemOp, Literal, Quant};
@@ -18,7 +18,7 @@ use crate::rules::values::{
     Shape, arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
 };
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, CmpOp, CondKind, Operand, Quantifier, Value};
+use crate::syntax::ast::{self, CmpOp, CondKind, Modifier, Operand, Quantifier, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Clause {
@@ -161,7 +161,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let key = names::key(self.scope, &cmp.key, near, diags)?;
         diags.extend(deprecated(&key, file, cmp.key.span));
         self.tested.push((key.clone(), cmp.key.span));
-        let ir_key = ir::Key {
+        let mut ir_key = ir::Key {
             name: key.name.clone(),
             ty: key.ty,
         };
@@ -228,7 +228,79 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 Quantifier::All => Quant::All,
             },
         };
-        let fam = key_family(key.ty);
+        // A modifier compares the values as another family would: the key is
+        // then typed as that family for everything below (docs/meaning.md).
+        let mut ignoring_case = false;
+        if let Some(m) = &cmp.modifier {
+            let element = key.ty.element();
+            let multivalued = key.ty.is_multivalued();
+            let allowed = match m.node {
+                Modifier::IgnoringCase => {
+                    matches!(element, KeyType::String | KeyType::Arn)
+                        && matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::NotIn)
+                }
+                Modifier::AsString => {
+                    element == KeyType::Arn
+                        && matches!(
+                            op,
+                            CmpOp::Eq
+                                | CmpOp::Ne
+                                | CmpOp::In
+                                | CmpOp::NotIn
+                                | CmpOp::Like
+                                | CmpOp::NotLike
+                        )
+                }
+                Modifier::AsArn => {
+                    element == KeyType::String
+                        && matches!(
+                            op,
+                            CmpOp::Eq
+                                | CmpOp::Ne
+                                | CmpOp::In
+                                | CmpOp::NotIn
+                                | CmpOp::Like
+                                | CmpOp::NotLike
+                        )
+                }
+            };
+            if !allowed {
+                diags.push(
+                    Diagnostic::new(
+                        codes::E0201,
+                        file,
+                        m.span,
+                        format!(
+                            "`{} … {}` does not apply to condition key `{}` of type {}",
+                            op.as_str(),
+                            m.node.as_str(),
+                            key.name,
+                            key.ty.as_str()
+                        ),
+                    )
+                    .with_label("not for this key or operator")
+                    .with_help(
+                        "`ignoring case` follows `==`, `!=`, `in` or `not in` on a string or ARN key; `as string` compares an ARN key as text and `as arn` a string key as an ARN, with `==`, `!=`, `in`, `not in`, `like` or `not like`",
+                    ),
+                );
+                return None;
+            }
+            let as_element = match m.node {
+                Modifier::IgnoringCase => {
+                    ignoring_case = true;
+                    KeyType::String
+                }
+                Modifier::AsString => KeyType::String,
+                Modifier::AsArn => KeyType::Arn,
+            };
+            ir_key.ty = match (as_element, multivalued) {
+                (KeyType::Arn, true) => KeyType::ArrayOfArn,
+                (KeyType::Arn, false) => KeyType::Arn,
+                (_, true) => KeyType::ArrayOfString,
+                (_, false) => KeyType::String,
+            };
+        }
+        let fam = key_family(ir_key.ty);
         // Bool keys take `==` and `!=` only, Binary keys `==` and `in` only.
         let restricted = (fam == OperatorFamily::Bool && !matches!(op, CmpOp::Eq | CmpOp::Ne))
             || (fam == OperatorFamily::Binary && !matches!(op, CmpOp::Eq | CmpOp::In));
@@ -257,6 +329,12 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 Some((ElemOp::Ge, false))
             }
             _ => None,
+        };
+        let typed = match typed {
+            Some((ElemOp::Equals, negated)) if ignoring_case => {
+                Some((ElemOp::EqualsIgnoringCase, negated))
+            }
+            other => other,
         };
         let Some((elem, negated)) = typed else {
             diags.push(

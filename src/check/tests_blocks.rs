@@ -103,6 +103,7 @@ fn check_case(
             Operand::List(l) => l.iter().map(|v| (&v.node, v.span)).collect(),
         };
         for (v, span) in items {
+            let first = values.len();
             match v {
                 Value::Str(s) | Value::Num(s) => values.push(s.clone()),
                 Value::Bool(b) => values.push(b.to_string()),
@@ -131,6 +132,12 @@ fn check_case(
                         )
                         .with_label("write the value the request carries"),
                     );
+                    ok = false;
+                }
+            }
+            for text in &values[first..] {
+                if let Some(d) = ill_typed(scope, &k, text, span) {
+                    diags.push(d);
                     ok = false;
                 }
             }
@@ -177,4 +184,49 @@ fn check_case(
         expect: case.expect.node,
         span: *case.span,
     })
+}
+
+/// A request value that cannot be read as its key's type, which AWS never
+/// sends: a case holding it would test a request that cannot happen. The
+/// shapes are the ones rule literals are held to (a `Date` value may be
+/// seconds since 1970, as `aws:EpochTime` carries); String, ARN and Binary
+/// values are taken as given.
+fn ill_typed(
+    scope: &Scope,
+    key: &crate::catalog::KeyRef,
+    text: &str,
+    span: Span,
+) -> Option<Diagnostic> {
+    use crate::iam::OperatorFamily as Family;
+    use crate::rules::values::{cidr_problem, date_problem, number_problem};
+    let fam = crate::rules::operators::key_family(key.ty);
+    let (code, what, problem) = match fam {
+        Family::Numeric => (codes::E0205, "number", number_problem(text)?),
+        Family::Date if number_problem(text).is_none() => return None,
+        Family::Date => (codes::E0204, "date", date_problem(text)?),
+        Family::Ip => (codes::E0203, "IP address", cidr_problem(text)?),
+        Family::Bool if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") => {
+            return None;
+        }
+        Family::Bool => (
+            codes::E0210,
+            "boolean",
+            "expected `true` or `false`".to_string(),
+        ),
+        _ => return None,
+    };
+    Some(
+        Diagnostic::new(
+            code,
+            scope.file,
+            span,
+            format!("malformed {what} `{text}` for condition key `{}`", key.name),
+        )
+        .with_label(problem)
+        .with_help(format!(
+            "`{}` is of type {}; AWS sends only values of that type",
+            key.name,
+            crate::rules::operators::family_name(fam)
+        )),
+    )
 }

@@ -645,6 +645,10 @@ impl<'a> Builder<'a> {
             out.push(Doc::Space);
             self.operand(operand, out);
         }
+        if let Some(m) = &cmp.modifier {
+            out.push(Doc::Space);
+            self.leaf(m.span, m.node.as_str(), out);
+        }
     }
 
     fn operand(&mut self, operand: &Spanned<ast::Operand>, out: &mut Vec<Doc>) {

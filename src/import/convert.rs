@@ -12,6 +12,7 @@ use crate::jsonlint::qualified_null_truth;
 use crate::policy::{Effect, PolicyKind};
 use crate::rules::operators::{empty_truth, families_fit, key_family};
 use crate::source::{FileId, Span};
+use crate::syntax::ast::Modifier;
 
 /// A value as `.gov` writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,6 +55,9 @@ pub(crate) enum GAtom {
         /// Under a quantifier: each element test negated (`any not in`).
         elem_negated: bool,
         values: Vec<GVal>,
+        /// `ignoring case`, `as string`, `as arn`: the operator family the
+        /// original used where the key's type would pick another.
+        modifier: Option<Modifier>,
     },
 }
 
@@ -117,22 +121,6 @@ pub(crate) struct Converter<'a> {
 
 fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(codes::E0608, file, span, message)
-}
-
-/// Whether the string and ARN forms of a pattern match the same texts:
-/// no wildcard (both are equality), no `:` (both glob the whole text), or
-/// wildcards only after the fifth `:` (the ARN form checks the first five
-/// parts literally, which is what the string form then does too).
-fn like_forms_agree(pattern: &str) -> bool {
-    if pattern.contains("${") {
-        // A variable's value may hold `:`: agree only without wildcards.
-        return !has_wildcard(pattern);
-    }
-    if !has_wildcard(pattern) || !pattern.contains(':') {
-        return true;
-    }
-    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
-    parts.len() == 6 && parts.iter().take(5).all(|p| !has_wildcard(p))
 }
 
 impl Converter<'_> {
@@ -365,17 +353,10 @@ impl Converter<'_> {
             let truth = empty_truth(&spec);
             return self.truth_form(entry, truth, &name);
         }
-        if matches!(
+        let ignoring_case = matches!(
             spec.base,
             BaseOperator::StringEqualsIgnoreCase | BaseOperator::StringNotEqualsIgnoreCase
-        ) {
-            self.diags.push(
-                no_form(file, entry.operator.span, format!("`{op_name}` has no gov form"))
-                    .with_label("gov compares strings case-sensitively")
-                    .with_help("list the spellings to accept with `StringEquals`, or match them with `StringLike` patterns"),
-            );
-            return None;
-        }
+        );
         let kfam = key_family(key.ty);
         let ofam = spec.base.family();
         if !families_fit(ofam, kfam) {
@@ -396,6 +377,8 @@ impl Converter<'_> {
         let mut op = match spec.base {
             BaseOperator::StringEquals
             | BaseOperator::StringNotEquals
+            | BaseOperator::StringEqualsIgnoreCase
+            | BaseOperator::StringNotEqualsIgnoreCase
             | BaseOperator::ArnEquals
             | BaseOperator::ArnNotEquals
             | BaseOperator::NumericEquals
@@ -425,46 +408,50 @@ impl Converter<'_> {
                 return None;
             }
         };
-        // String and ARN operators: gov picks the family by the key's type.
+        // String and ARN operators: gov picks the family by the key's type;
+        // where the original used the other family, the comparison says so
+        // (`as arn`, `as string`), so the family never changes.
         let texts: Vec<&str> = entry.values.iter().map(|v| v.text.as_str()).collect();
         let any_wildcard = texts.iter().any(|t| has_wildcard(t));
         if ofam == OperatorFamily::Arn && op == GOp::Eq && any_wildcard {
             // `ArnEquals` matches patterns exactly as `ArnLike` does.
             op = GOp::Like;
         }
-        if ofam != kfam {
-            let agree = match op {
-                GOp::Eq => !any_wildcard,
-                _ => texts.iter().all(|t| like_forms_agree(t)),
-            };
-            if !agree {
-                let gov_family = if kfam == OperatorFamily::Arn {
-                    "ARN"
-                } else {
-                    "string"
-                };
-                self.diags.push(
-                    no_form(
-                        file,
-                        entry.operator.span,
-                        format!(
-                            "`{op_name}` on the {} key `{name}` has no exact gov form",
-                            key.ty.as_str()
-                        ),
-                    )
-                    .with_label(format!("gov compares this key with {gov_family} operators"))
-                    .with_help(if kfam == OperatorFamily::Arn {
-                        "ARN operators match each of the six `:`-separated parts of an ARN on its own, so `*` never spans a `:` before the resource part; string operators let it; write the values so both agree (wildcards only in the resource part), or use the ARN operator"
-                    } else {
-                        "string operators let `*` span a `:`, ARN operators do not (before the resource part); write the values so both agree (wildcards only in the resource part), or use the string operator"
-                    }),
-                );
-                return None;
-            }
+        if op == GOp::Like
+            && texts.contains(&"*")
+            && spec.qualifier.is_none()
+            && !spec.if_exists
+            && !multivalued
+        {
+            // `*` matches every value: the entry says only whether the key
+            // is present (negated: absent), in either family.
+            return Some(EntryForm::Parts(vec![Part::Lit(present(!negated))]));
         }
+        let modifier = if ignoring_case {
+            Some(Modifier::IgnoringCase)
+        } else if ofam == kfam {
+            None
+        } else if ofam == OperatorFamily::Arn {
+            Some(Modifier::AsArn)
+        } else {
+            Some(Modifier::AsString)
+        };
+        // The family the values are compared in.
+        let vfam = match modifier {
+            Some(Modifier::AsArn) => OperatorFamily::Arn,
+            Some(Modifier::AsString | Modifier::IgnoringCase) => OperatorFamily::String,
+            None => kfam,
+        };
+        let vty = match vfam {
+            OperatorFamily::Arn if multivalued => KeyType::ArrayOfArn,
+            OperatorFamily::Arn => KeyType::Arn,
+            OperatorFamily::String if multivalued => KeyType::ArrayOfString,
+            OperatorFamily::String => KeyType::String,
+            _ => key.ty,
+        };
         let mut values = Vec::new();
         for v in &entry.values {
-            values.push(self.value(v, kfam, key.ty)?);
+            values.push(self.value(v, vfam, vty)?);
         }
         values.dedup();
         if matches!(op, GOp::Lt | GOp::Le | GOp::Gt | GOp::Ge) && values.len() > 1 {
@@ -506,6 +493,7 @@ impl Converter<'_> {
                                 op: GOp::Eq,
                                 elem_negated: false,
                                 values: vec![GVal::Bool(b)],
+                                modifier: None,
                             },
                             true,
                         ));
@@ -530,6 +518,7 @@ impl Converter<'_> {
             op,
             elem_negated,
             values: values.clone(),
+            modifier,
         };
         let parts = if multivalued {
             let quant = match spec.qualifier {
@@ -595,6 +584,7 @@ impl Converter<'_> {
                             op,
                             elem_negated: false,
                             values: flipped,
+                            modifier,
                         },
                         false,
                     ))]

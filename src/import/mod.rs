@@ -17,6 +17,9 @@
 //! | `Null true` / `Null false` | `K absent` / `K present` |
 //! | `ForAnyValue:StringEquals` / `ForAllValues:StringNotLike` (…) | `K any in [..]` / `K all not like [..]` (…) |
 //! | `StringEqualsIfExists` (positive operators) | `K absent or K in [..]` |
+//! | `StringEqualsIgnoreCase` / `StringNotEqualsIgnoreCase` | `K in [..] ignoring case` / `K not in [..] ignoring case` |
+//! | a string operator on an ARN key, an ARN operator on a string key | the comparison with `as string` / `as arn`: the family never changes |
+//! | `StringLike` / `ArnLike` with `*` (single-valued key) | `K present` (`…NotLike`: `K absent`) |
 //!
 //! A qualifier on a single-valued key, or none on a multivalued one, is
 //! written as the comparison with the same meaning (`ForAnyValue:StringEquals`
@@ -27,9 +30,7 @@
 //! used twice, become `const`s.
 //!
 //! What gov cannot say exactly is an error (`E0608`), never an
-//! approximation: `…IgnoreCase` operators, `NotPrincipal`, a string operator
-//! on an ARN key (or back) whose wildcards would match differently, an
-//! ordering operator with several values, `ForAllValues:Bool` with both
+//! approximation: `NotPrincipal`, an ordering operator with several values, `ForAllValues:Bool` with both
 //! booleans, a statement that never applies, a key gov cannot spell, a
 //! literal `${` in an ARN (a policy without `"Version": "2012-10-17"`), and
 //! anything the checker or the lowering refuses in the result (the error
@@ -46,7 +47,8 @@
 //! engine ([`crate::diff::diff`]) in both directions; any request they decide
 //! differently refuses the import (`E0609`), naming that request. When the
 //! comparison had to sample (very large policies), the text says so in a
-//! comment.
+//! comment. The text is laid out by the formatter (`gov fmt`'s one layout;
+//! `E0008` if it could not be).
 
 mod convert;
 mod render;
@@ -153,16 +155,52 @@ pub fn import_with(
         )]
     })?;
     let exhaustive = prove(file, &original, &rebuilt, catalog)?;
-    if exhaustive {
-        Ok(text_out)
-    } else {
-        // Said in the file itself, so that a reviewer sees it.
-        let note = "// Note: the comparison with the original was sampled, not exhaustive (see `gov diff`).\n";
-        let at = text_out.find('\n').map_or(0, |i| i + 1);
-        let mut text_out = text_out;
-        text_out.insert_str(at, note);
-        Ok(text_out)
+    let mut text_out = text_out;
+    // Said in the file itself, so that a reviewer sees it.
+    let mut said = Vec::new();
+    if !exhaustive {
+        said.push(
+            "// Note: the comparison with the original was sampled, not exhaustive (see `gov diff`).\n"
+                .to_string(),
+        );
     }
+    let limit = kind.limit();
+    let size = crate::emit::size(kind, &crate::emit::render(kind, &rebuilt.1));
+    if size > limit.max {
+        // AWS's own managed policies may be larger than a customer's may be.
+        let alone = |s: &crate::iam::Statement| {
+            let one = crate::iam::PolicyDocument {
+                statements: vec![s.clone()],
+                ..rebuilt.1.clone()
+            };
+            crate::emit::size(kind, &crate::emit::render(kind, &one))
+        };
+        let largest = rebuilt.1.statements.iter().map(alone).max().unwrap_or(0);
+        let how = if largest <= limit.max {
+            "`gov build --split` spreads it over several documents"
+        } else {
+            "one statement alone is over it, so it cannot be built as it is"
+        };
+        said.push(format!(
+            "// Note: built, this policy is {size} of {} {}: {how}.\n",
+            limit.max, limit.what
+        ));
+    }
+    let at = text_out.find('\n').map_or(0, |i| i + 1);
+    text_out.insert_str(at, &said.concat());
+    // The one layout of `.gov` text is the formatter's, which also proves
+    // that its output parses to the same tree as what was checked above.
+    crate::format::format_source(file, &text_out).map_err(|e| {
+        vec![
+            Diagnostic::new(
+                codes::E0008,
+                file,
+                Span::new(0, 0),
+                "the imported text could not be laid out by the formatter",
+            )
+            .with_help(format!("{e:?}")),
+        ]
+    })
 }
 
 /// Proves the import: the original document and the one the `.gov` text

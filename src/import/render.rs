@@ -9,9 +9,6 @@ use crate::syntax::scan::KEYWORDS;
 /// Value lists longer than this become a `const`.
 pub const MAX_INLINE_VALUES: usize = 4;
 
-/// Lines longer than this are broken, one item per line.
-const WIDTH: usize = 96;
-
 /// `name` made into an identifier: other characters become `_`, a leading
 /// digit gets a `P`, a keyword an `_`.
 pub(crate) fn ident(name: &str) -> String {
@@ -187,19 +184,21 @@ impl Renderer {
                     quant: Quant::Single,
                     op,
                     values,
+                    modifier,
                     ..
                 },
                 positive,
             ) => {
                 let k = self.key(key);
                 let single = values.len() == 1;
+                let m = modifier_text(*modifier);
                 match (op, positive) {
-                    (GOp::Eq, true) if single => format!("{k} == {}", self.operand(values)),
-                    (GOp::Eq, false) if single => format!("{k} != {}", self.operand(values)),
-                    (GOp::Eq | GOp::Cidr, true) => format!("{k} in {}", self.list(values)),
-                    (GOp::Eq | GOp::Cidr, false) => format!("{k} not in {}", self.list(values)),
-                    (GOp::Like, true) => format!("{k} like {}", self.operand(values)),
-                    (GOp::Like, false) => format!("{k} not like {}", self.operand(values)),
+                    (GOp::Eq, true) if single => format!("{k} == {}{m}", self.operand(values)),
+                    (GOp::Eq, false) if single => format!("{k} != {}{m}", self.operand(values)),
+                    (GOp::Eq | GOp::Cidr, true) => format!("{k} in {}{m}", self.list(values)),
+                    (GOp::Eq | GOp::Cidr, false) => format!("{k} not in {}{m}", self.list(values)),
+                    (GOp::Like, true) => format!("{k} like {}{m}", self.operand(values)),
+                    (GOp::Like, false) => format!("{k} not like {}{m}", self.operand(values)),
                     (ord, true) => format!("{k} {} {}", ordering(*ord), self.operand(values)),
                     (ord, false) => {
                         format!("not ({k} {} {})", ordering(*ord), self.operand(values))
@@ -213,10 +212,12 @@ impl Renderer {
                     op,
                     elem_negated,
                     values,
+                    modifier,
                 },
                 positive,
             ) => {
                 let k = self.key(key);
+                let m = modifier_text(*modifier);
                 let q = if *quant == Quant::All { "all" } else { "any" };
                 let not = if *elem_negated { "not " } else { "" };
                 let text = match op {
@@ -225,10 +226,10 @@ impl Renderer {
                             let ne = if *elem_negated { "!=" } else { "==" };
                             format!("{k} {q} {ne} {}", self.operand(values))
                         } else {
-                            format!("{k} {q} {not}in {}", self.list(values))
+                            format!("{k} {q} {not}in {}{m}", self.list(values))
                         }
                     }
-                    GOp::Like => format!("{k} {q} {not}like {}", self.operand(values)),
+                    GOp::Like => format!("{k} {q} {not}like {}{m}", self.operand(values)),
                     ord => format!("{k} {q} {} {}", ordering(*ord), self.operand(values)),
                 };
                 if positive {
@@ -269,18 +270,9 @@ impl Renderer {
         if a.pattern { quote(&text) } else { text }
     }
 
-    /// `[a, b]`, broken over lines when long.
-    fn bracketed(items: &[String], indent: &str, first_line_len: usize) -> String {
-        let one_line = format!("[{}]", items.join(", "));
-        if first_line_len + one_line.len() <= WIDTH {
-            return one_line;
-        }
-        let mut out = String::from("[\n");
-        for item in items {
-            out.push_str(&format!("{indent}    {item},\n"));
-        }
-        out.push_str(&format!("{indent}]"));
-        out
+    /// `[a, b]`: the formatter breaks it if it is long.
+    fn bracketed(items: &[String]) -> String {
+        format!("[{}]", items.join(", "))
     }
 
     /// The text of one rule, indented by four spaces; the byte range of the
@@ -319,13 +311,11 @@ impl Renderer {
         let actions: Vec<String> = r.actions.iter().map(|a| self.action(a)).collect();
         if r.actions_except {
             head.push_str("* except ");
-            let len = head.len();
-            head.push_str(&Self::bracketed(&actions, "    ", len));
+            head.push_str(&Self::bracketed(&actions));
         } else if let [one] = actions.as_slice() {
             head.push_str(one);
         } else {
-            let len = head.len();
-            head.push_str(&Self::bracketed(&actions, "    ", len));
+            head.push_str(&Self::bracketed(&actions));
         }
         if let Some((except, resources)) = &r.resources {
             let items: Vec<String> = resources.iter().map(|s| quote(s)).collect();
@@ -334,21 +324,8 @@ impl Renderer {
                 (false, [one]) => format!("on {one}"),
                 (false, _) => format!("on [{}]", items.join(", ")),
             };
-            let last = head.lines().last().map_or(0, str::len);
-            if last + 1 + on.len() <= WIDTH {
-                head.push(' ');
-                head.push_str(&on);
-            } else {
-                let prefix = if *except { "on * except " } else { "on " };
-                head.push_str("\n        ");
-                head.push_str(prefix);
-                if !*except && items.len() == 1 {
-                    head.push_str(&items.concat());
-                } else {
-                    let len = 8 + prefix.len();
-                    head.push_str(&Self::bracketed(&items, "        ", len));
-                }
-            }
+            head.push(' ');
+            head.push_str(&on);
         }
         out.push_str(&head);
         if !r.when.is_empty() {
@@ -385,13 +362,19 @@ impl Renderer {
         let mut out = String::new();
         for (values, name) in &self.consts {
             let items: Vec<String> = values.iter().map(value).collect();
-            let head = format!("const {name} = ");
-            out.push_str(&head);
-            out.push_str(&Self::bracketed(&items, "", head.len()));
+            out.push_str(&format!("const {name} = "));
+            out.push_str(&Self::bracketed(&items));
             out.push('\n');
         }
         out
     }
+}
+
+/// ` ignoring case`, ` as string`, ` as arn`, or nothing.
+fn modifier_text(modifier: Option<crate::syntax::ast::Modifier>) -> String {
+    modifier
+        .map(|m| format!(" {}", m.as_str()))
+        .unwrap_or_default()
 }
 
 fn ordering(op: GOp) -> &'static str {

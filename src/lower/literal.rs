@@ -62,12 +62,14 @@ fn family(ty: KeyType) -> Family {
 /// complement when `negated`.
 fn element_operator(fam: Family, op: ElemOp, negated: bool) -> Option<BaseOperator> {
     use BaseOperator::*;
-    use ElemOp::{Equals, Ge, Gt, InCidr, Le, Like, Lt};
+    use ElemOp::{Equals, EqualsIgnoringCase, Ge, Gt, InCidr, Le, Like, Lt};
     Some(match (fam, op, negated) {
         (Family::String, Equals, false) => StringEquals,
         (Family::String, Equals, true) => StringNotEquals,
         (Family::String, Like, false) => StringLike,
         (Family::String, Like, true) => StringNotLike,
+        (Family::String, EqualsIgnoringCase, false) => StringEqualsIgnoreCase,
+        (Family::String, EqualsIgnoringCase, true) => StringNotEqualsIgnoreCase,
         (Family::Arn, Equals, false) => ArnEquals,
         (Family::Arn, Equals, true) => ArnNotEquals,
         (Family::Arn, Like, false) => ArnLike,
@@ -143,6 +145,16 @@ pub fn lower_literal(atom: &Atom, positive: bool) -> Result<Entry, Inexpressible
             } else {
                 (values.iter().map(Literal::text).collect(), *negated)
             };
+            // `like` a bare `*` holds for every value: the test says only that
+            // the key is present, and `Null` says it in every family (what
+            // `ArnLike "*"` does with a value that is no ARN is not relied on).
+            if *quant == Quant::Single
+                && *op == ElemOp::Like
+                && !*negated
+                && values_text.iter().any(|v| v == "*")
+            {
+                return lower_literal(&Atom::Present(key.clone()), positive);
+            }
             match quant {
                 Quant::Single => {
                     if positive {

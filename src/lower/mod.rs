@@ -216,7 +216,10 @@ fn dnf(e: &Expr, positive: bool) -> Option<Vec<Conjunct>> {
     let out = match (e, positive) {
         (Expr::True, true) | (Expr::False, false) => vec![Vec::new()],
         (Expr::True, false) | (Expr::False, true) => Vec::new(),
-        (Expr::Atom(a), p) => vec![vec![(a.clone(), p)]],
+        (Expr::Atom(a), p) => match present_and_not(a) {
+            Some(split) => dnf(&split, p)?,
+            None => vec![vec![(a.clone(), p)]],
+        },
         (Expr::Not(inner), p) => dnf(inner, !p)?,
         (Expr::And(parts), true) | (Expr::Or(parts), false) => {
             let mut acc: Vec<Conjunct> = vec![Vec::new()];
@@ -259,6 +262,37 @@ fn dnf(e: &Expr, positive: bool) -> Option<Vec<Conjunct>> {
         }
     };
     Some(out)
+}
+
+/// A single-valued test with its element test negated means "present, and
+/// the value fails the test" (false when absent, docs/meaning.md §2), which
+/// no one IAM operator says: the negated operators (`StringNotEquals`) are
+/// true when the key is absent. It is lowered as `K present and not (test)`,
+/// whose parts each have an exact entry. The checker writes `K != v` as
+/// `not (K == v)` and never builds this shape; lowering stays exact for it
+/// all the same.
+fn present_and_not(atom: &Atom) -> Option<Expr> {
+    let Atom::Test {
+        key,
+        quant: ir::Quant::Single,
+        op,
+        negated: true,
+        values,
+    } = atom
+    else {
+        return None;
+    };
+    let test = Atom::Test {
+        key: key.clone(),
+        quant: ir::Quant::Single,
+        op: *op,
+        negated: false,
+        values: values.clone(),
+    };
+    Some(Expr::And(vec![
+        Expr::Atom(Atom::Present(key.clone())),
+        Expr::Not(Box::new(Expr::Atom(test))),
+    ]))
 }
 
 fn contradictory(c: &Conjunct) -> bool {

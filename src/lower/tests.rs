@@ -124,17 +124,17 @@ fn disjunction_limit() {
 }
 
 #[test]
-fn a_test_with_no_values_left_has_no_exact_form() {
-    // Unreachable from checked source (the checker refuses a Bool test on
-    // two values), so built here: `K != true and K != false` as one test.
+fn a_test_with_no_values_has_no_exact_form() {
+    // Unreachable from checked source (an empty list is E0211), so built
+    // here: a Bool test on no values at all.
     let p = policy(
         ir::Effect::Deny,
         Expr::Atom(Atom::Test {
             key: key("aws:SecureTransport", KeyType::Bool),
             quant: Quant::Single,
             op: ElemOp::Equals,
-            negated: true,
-            values: vec![Literal::Bool(true), Literal::Bool(false)],
+            negated: false,
+            values: vec![],
         }),
     );
     let errors = lower_policy(&p).unwrap_err();
@@ -143,4 +143,65 @@ fn a_test_with_no_values_left_has_no_exact_form() {
     sources.add("case.gov", "scp P { deny sagemaker:CreateDomain }\n");
     let rendered = crate::diag::render_human(&sources, &errors, false);
     insta::assert_snapshot!("E0404", rendered);
+}
+
+/// Whether the lowered rule `deny … when condition` denies a request with
+/// `k:s` set to `value` (absent when `None`).
+fn denies(condition: &Expr, k: &str, value: Option<&str>) -> bool {
+    let doc = lower_policy(&policy(ir::Effect::Deny, condition.clone())).unwrap();
+    let mut request = crate::eval::Request::new("sagemaker:CreateDomain");
+    if let Some(v) = value {
+        request.set_key(k, [v]);
+    }
+    !crate::eval::evaluate_document(&doc, &request)
+        .denied_by
+        .is_empty()
+}
+
+#[test]
+fn a_single_valued_test_negated_element_wise_is_false_when_absent() {
+    // `negated` on a single-valued test: present, and the value fails the
+    // test (the checker writes `K != v` as `not (K == v)` instead). IAM's
+    // `StringNotEquals` alone would also hold when the key is absent.
+    let single = |ty: KeyType, op: ElemOp, value: Literal| {
+        Expr::Atom(Atom::Test {
+            key: key("k:s", ty),
+            quant: Quant::Single,
+            op,
+            negated: true,
+            values: vec![value],
+        })
+    };
+    let not_a = single(KeyType::String, ElemOp::Equals, Literal::Str("a".into()));
+    insta::assert_snapshot!(json(&policy(ir::Effect::Deny, not_a.clone())), @r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyCreateDomain","Effect":"Deny","Action":["sagemaker:CreateDomain"],"Resource":["*"],"Condition":{"Null":{"k:s":["false"]},"StringNotEquals":{"k:s":["a"]}}}]}"#);
+    let cases = [(None, false), (Some("a"), false), (Some("b"), true)];
+    for (value, holds) in cases {
+        assert_eq!(denies(&not_a, "k:s", value), holds, "{value:?}");
+        // and its negation: absent, or the value passes
+        assert_eq!(
+            denies(&Expr::negate(not_a.clone()), "k:s", value),
+            !holds,
+            "not {value:?}"
+        );
+    }
+    // An ordering: `present and not (K < 5)`.
+    let not_below_5 = single(KeyType::Numeric, ElemOp::Lt, Literal::Num("5".into()));
+    for (value, holds) in [(None, false), (Some("4"), false), (Some("5"), true)] {
+        assert_eq!(denies(&not_below_5, "k:s", value), holds, "{value:?}");
+        assert_eq!(
+            denies(&Expr::negate(not_below_5.clone()), "k:s", value),
+            !holds,
+            "not {value:?}"
+        );
+    }
+    // A Bool: `present and not (K == true)`.
+    let not_true = single(KeyType::Bool, ElemOp::Equals, Literal::Bool(true));
+    for (value, holds) in [(None, false), (Some("true"), false), (Some("false"), true)] {
+        assert_eq!(denies(&not_true, "k:s", value), holds, "{value:?}");
+        assert_eq!(
+            denies(&Expr::negate(not_true.clone()), "k:s", value),
+            !holds,
+            "not {value:?}"
+        );
+    }
 }

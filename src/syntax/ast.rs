@@ -184,6 +184,30 @@ pub struct Comparison {
     pub op: Spanned<CmpOp>,
     /// `None` for `present` / `absent`.
     pub operand: Option<Spanned<Operand>>,
+    /// `ignoring case`, `as string`, `as arn` after the operand.
+    pub modifier: Option<Spanned<Modifier>>,
+}
+
+/// How a comparison's values are compared when the key's type would say
+/// otherwise (docs/meaning.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Modifier {
+    /// Equality without regard to case (`…IgnoreCase`).
+    IgnoringCase,
+    /// An ARN key compared as text (`String…`: `*` may cross `:`).
+    AsString,
+    /// A string key compared as an ARN (`Arn…`: part by part).
+    AsArn,
+}
+
+impl Modifier {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modifier::IgnoringCase => "ignoring case",
+            Modifier::AsString => "as string",
+            Modifier::AsArn => "as arn",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -429,6 +429,7 @@ impl Builder {
         let mut quantifier = None;
         let mut op = None;
         let mut operand = None;
+        let mut modifier = None;
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::key => key = Some(self.spanned(&p, p.as_str().to_string())),
@@ -470,6 +471,15 @@ impl Builder {
                     op = Some(self.spanned(&p, o));
                 }
                 Rule::operand => operand = Some(self.operand(p)?),
+                Rule::modifier => {
+                    let m = match p.clone().into_inner().next().map(|m| m.as_rule()) {
+                        Some(Rule::mod_ignoring_case) => Modifier::IgnoringCase,
+                        Some(Rule::mod_as_string) => Modifier::AsString,
+                        Some(Rule::mod_as_arn) => Modifier::AsArn,
+                        _ => return Err(shape(&p, self.offset)),
+                    };
+                    modifier = Some(self.spanned(&p, m));
+                }
                 _ => {}
             }
         }
@@ -480,6 +490,7 @@ impl Builder {
                     quantifier,
                     op,
                     operand,
+                    modifier,
                 }),
                 span,
             )),

@@ -196,3 +196,37 @@ fn error_messages_name_what_was_expected() {
         diags[0].message
     );
 }
+
+#[test]
+fn modifiers_follow_the_operand() {
+    let file = ok(
+        "scp P { deny a:b when k:x not like \"a*\"   as\tstring and k:y in [\"A\"] ignoring case or k:z == \"arn:aws:s3:::b\" as arn }",
+    );
+    let mut found = Vec::new();
+    fn walk(c: &Cond, found: &mut Vec<Option<Modifier>>) {
+        match &c.node {
+            CondKind::Cmp(cmp) => found.push(cmp.modifier.as_ref().map(|m| m.node)),
+            CondKind::And(v) | CondKind::Or(v) => v.iter().for_each(|c| walk(c, found)),
+            CondKind::Not(c) => walk(c, found),
+        }
+    }
+    let Item::Policy(p) = &file.items[0] else {
+        panic!("a policy")
+    };
+    walk(p.rules[0].when.as_ref().unwrap(), &mut found);
+    assert_eq!(
+        found,
+        [
+            Some(Modifier::AsString),
+            Some(Modifier::IgnoringCase),
+            Some(Modifier::AsArn)
+        ]
+    );
+    // The words are contextual: a constant may still be called `as`.
+    ok("const as = [\"x\"]\nscp P { deny a:b when k:x in as }");
+    assert_eq!(
+        crate::format::format_source(0, "scp P { deny a:b when k:x == \"v\"  ignoring   case }\n")
+            .unwrap(),
+        "scp P {\n    deny a:b\n        when k:x == \"v\" ignoring case\n}\n"
+    );
+}

@@ -4,13 +4,16 @@
 //! the lowered JSON (they must always agree).
 //!
 //! Independent on purpose: it shares no code with the library's evaluator
-//! (its own glob, ARN, number and date readings, written from the language's
-//! definition, not from IAM's), so that a mistake in the evaluator or in
-//! lowering shows up as a disagreement instead of being repeated here. It is
-//! test code only, and is not part of the library.
+//! (its own glob, ARN, policy variable, number and date readings, written
+//! from the language's definition, not from IAM's), so that a mistake in the
+//! evaluator or in lowering shows up as a disagreement instead of being
+//! repeated here. It is test code only, and is not part of the library.
+
+mod pattern;
 
 use gov::catalog::KeyType;
 use gov::ir::{Atom, ElemOp, Expr, Literal, Quant};
+use pattern::{arn_matches, glob, resolve};
 use std::collections::BTreeMap;
 
 /// A request context: lowercase key → its values (absent = not in the map or empty).
@@ -45,13 +48,9 @@ fn atom_holds(atom: &Atom, ctx: &Context) -> bool {
             values: literals,
         } => {
             let vals = values(ctx, &key.name);
-            let arn = key.ty.element() == KeyType::Arn;
+            let ty = key.ty.element();
             let elem = |v: &String| {
-                let hit = literals.iter().any(|l| match (arn, op) {
-                    // ARN keys compare the six parts of an ARN, each a glob.
-                    (true, ElemOp::Equals | ElemOp::Like) => arn_matches(&l.text(), v),
-                    _ => element(*op, v, l),
-                });
+                let hit = literals.iter().any(|l| element(ty, *op, v, l, ctx));
                 hit != *negated
             };
             match quant {
@@ -64,48 +63,53 @@ fn atom_holds(atom: &Atom, ctx: &Context) -> bool {
     }
 }
 
-/// One value against one literal.
-fn element(op: ElemOp, value: &str, literal: &Literal) -> bool {
-    match (op, literal) {
-        (ElemOp::Equals, Literal::Bool(b)) => value.eq_ignore_ascii_case(&b.to_string()),
-        (ElemOp::Equals, Literal::Num(n)) => num(value).zip(num(n)).is_some_and(|(a, b)| a == b),
-        (ElemOp::Equals, Literal::Str(s)) if instant(s).is_some() && instant(value).is_some() => {
-            instant(value) == instant(s)
+/// One value of a key of element type `ty` against one literal.
+fn element(ty: KeyType, op: ElemOp, value: &str, literal: &Literal, ctx: &Context) -> bool {
+    match ty {
+        // Strings and ARNs: the literal is a pattern once its policy
+        // variables are replaced; an unresolved one equals and matches nothing.
+        KeyType::String | KeyType::Arn => {
+            let Some(pieces) = resolve(&literal.text(), ctx) else {
+                return false;
+            };
+            match (ty, op) {
+                // ARN keys compare the six parts of an ARN, each a glob.
+                (KeyType::Arn, _) => arn_matches(&pieces, value),
+                (_, ElemOp::Like) => glob(&pieces, value),
+                // Case aside: both sides lowered, Unicode's rules (docs/meaning.md).
+                (_, ElemOp::EqualsIgnoringCase) => {
+                    pattern::text(&pieces).to_lowercase() == value.to_lowercase()
+                }
+                _ => pattern::text(&pieces) == value,
+            }
         }
-        (ElemOp::Equals, Literal::Str(s)) => value == s,
-        (ElemOp::Like, l) => glob(&l.text(), value),
-        (ElemOp::InCidr, l) => in_cidr(value, &l.text()),
-        (ElemOp::Lt, l) => cmp(value, l).is_some_and(|o| o.is_lt()),
-        (ElemOp::Le, l) => cmp(value, l).is_some_and(|o| o.is_le()),
-        (ElemOp::Gt, l) => cmp(value, l).is_some_and(|o| o.is_gt()),
-        (ElemOp::Ge, l) => cmp(value, l).is_some_and(|o| o.is_ge()),
+        KeyType::Bool => value.eq_ignore_ascii_case(&literal.text()),
+        KeyType::IpAddress => in_cidr(value, &literal.text()),
+        KeyType::Numeric => order(op, num(value).zip(num(&literal.text()))),
+        KeyType::Date => order(op, instant(value).zip(instant(&literal.text()))),
+        // no other element type is drawn
+        _ => false,
     }
 }
 
-/// An ARN pattern against a value: `arn:partition:service:region:account:resource`,
-/// each part matched by itself, so a `*` never spans the colons between parts
-/// (the resource part keeps its own colons). A pattern without colons (`*`)
-/// is matched against the whole value.
-fn arn_matches(pattern: &str, value: &str) -> bool {
-    if !pattern.contains(':') {
-        return glob(pattern, value);
+/// Whether the pair (value, literal), when both could be read, stands in
+/// the order `op` asks for.
+fn order<T: PartialOrd>(op: ElemOp, pair: Option<(T, T)>) -> bool {
+    let Some(ord) = pair.and_then(|(a, b)| a.partial_cmp(&b)) else {
+        return false;
+    };
+    match op {
+        ElemOp::Equals => ord.is_eq(),
+        ElemOp::Lt => ord.is_lt(),
+        ElemOp::Le => ord.is_le(),
+        ElemOp::Gt => ord.is_gt(),
+        ElemOp::Ge => ord.is_ge(),
+        ElemOp::Like | ElemOp::InCidr | ElemOp::EqualsIgnoringCase => false,
     }
-    let p: Vec<&str> = pattern.splitn(6, ':').collect();
-    let v: Vec<&str> = value.splitn(6, ':').collect();
-    p.len() == 6 && v.len() == 6 && p.iter().zip(&v).all(|(p, v)| glob(p, v))
 }
 
 fn num(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// Numbers compare as numbers; dates (ISO 8601 or epoch seconds) as instants.
-fn cmp(value: &str, literal: &Literal) -> Option<std::cmp::Ordering> {
-    let text = literal.text();
-    match (num(value), num(&text)) {
-        (Some(a), Some(b)) => a.partial_cmp(&b),
-        _ => instant(value)?.partial_cmp(&instant(&text)?),
-    }
 }
 
 /// Seconds since 1970 of `YYYY-MM-DD[THH:MM[:SS]][Z]`, or of epoch seconds.
@@ -139,36 +143,6 @@ fn in_cidr(value: &str, range: &str) -> bool {
     range.parse::<std::net::IpAddr>().is_ok_and(|r| r == addr)
 }
 
-/// `*` matches any run of characters, `?` exactly one; case-sensitive.
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    // Iterative matcher with backtracking to the last `*`: linear space.
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(c) if *c == '?' || Some(c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi.min(p.len())..].iter().all(|c| *c == '*')
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,30 +153,5 @@ mod tests {
         assert_eq!(instant("2020-06-01"), Some(1_590_969_600));
         assert_eq!(instant("1590969600"), Some(1_590_969_600));
         assert_eq!(instant("yesterday"), None);
-    }
-
-    #[test]
-    fn arns_match_part_by_part() {
-        assert!(arn_matches(
-            "arn:aws:iam::*:role/*",
-            "arn:aws:iam::111122223333:role/a"
-        ));
-        assert!(!arn_matches("arn:*:role/*", "arn:aws:iam::1:role/x"));
-        assert!(arn_matches(
-            "arn:aws:logs:*:*:log-group:/x/*",
-            "arn:aws:logs:r:1:log-group:/x/y:log-stream:z"
-        ));
-        assert!(!arn_matches("arn:aws:iam::*:role/*", "not-an-arn"));
-        assert!(arn_matches("*", "anything"));
-    }
-
-    #[test]
-    fn globs() {
-        assert!(glob("ml.t3.*", "ml.t3.medium"));
-        assert!(glob("*", ""));
-        assert!(glob("a?c", "abc"));
-        assert!(!glob("a?c", "ac"));
-        assert!(glob("*b*", "aaabaaa"));
-        assert!(!glob("*b", "aaabaaa"));
     }
 }
