@@ -54,7 +54,6 @@
 //! not given, [`guess_kind`] reads it from the content.
 
 mod checks;
-mod json;
 pub(crate) mod model;
 pub(crate) mod source;
 mod traps;
@@ -63,6 +62,7 @@ use crate::diag::{Diagnostic, codes};
 pub use crate::policy::PolicyKind;
 
 use crate::catalog::Catalog;
+use crate::json;
 use crate::source::{FileId, Span};
 
 pub(crate) use checks::qualified_null_truth;
@@ -271,25 +271,28 @@ pub(crate) fn analyze(
 
 /// E0602: a key twice in one object; in a condition operator's block, also
 /// the same key with different case.
-fn duplicates(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
+fn duplicates(file: FileId, root: &json::Node, diags: &mut Vec<Diagnostic>) {
+    for d in json::duplicate_keys(root) {
+        diags.push(
+            Diagnostic::new(
+                codes::E0602,
+                file,
+                d.again,
+                format!("duplicate key `{}`", d.key),
+            )
+            .with_label("given again here")
+            .with_secondary(file, d.first, "first given here")
+            .with_help("AWS rejects a policy that repeats a key in one object, and JSON readers keep only one of them: merge the two"),
+        );
+    }
+    condition_keys_twice(file, root, diags);
+}
+
+/// E0602 for a condition key given twice in one operator block with
+/// different case (IAM key names ignore case).
+fn condition_keys_twice(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
     match &node.value {
         json::Value::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
-                let earlier = members.iter().take(i);
-                if let Some(first) = earlier.clone().find(|o| o.key == m.key) {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::E0602,
-                            file,
-                            m.key_span,
-                            format!("duplicate key `{}`", m.key),
-                        )
-                        .with_label("given again here")
-                        .with_secondary(file, first.key_span, "first given here")
-                        .with_help("AWS rejects a policy that repeats a key in one object, and JSON readers keep only one of them: merge the two"),
-                    );
-                }
-            }
             for m in members {
                 if m.key == "Condition"
                     && let Some(ops) = m.value.members()
@@ -322,12 +325,12 @@ fn duplicates(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
                         }
                     }
                 }
-                duplicates(file, &m.value, diags);
+                condition_keys_twice(file, &m.value, diags);
             }
         }
         json::Value::Array(items) => {
             for item in items {
-                duplicates(file, item, diags);
+                condition_keys_twice(file, item, diags);
             }
         }
         _ => {}
