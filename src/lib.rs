@@ -26,6 +26,7 @@ pub mod fsutil;
 pub mod iam;
 pub mod import;
 pub mod ir;
+pub(crate) mod json;
 pub mod jsonlint;
 pub mod load;
 pub mod lower;

@@ -80,7 +80,7 @@ fn a_failing_policy_writes_nothing() {
     let dir = project();
     std::fs::write(
         dir.path().join("policies/b.gov"),
-        "scp Broken { deny sagemaker:CreateAp }\n",
+        "scp Broken { deny \"sagemaker:Create:p\" }\n",
     )
     .unwrap();
     let out = gov(dir.path(), &["build", "policies", "--out", "dist"]);

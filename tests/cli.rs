@@ -216,12 +216,14 @@ fn an_error_exits_1_and_names_the_file_line_and_code() {
     assert!(e.contains("error[E0102]"), "{e}");
     assert!(e.contains("error.gov:2:10"), "{e}");
     // The caret line underlines exactly the action (18 characters).
-    let source_line = e.lines().find(|l| l.ends_with("deny sagemaker:CreateAp"));
+    let source_line = e
+        .lines()
+        .find(|l| l.ends_with("deny \"sagemaker:Create:p\""));
     let caret_line = e.lines().find(|l| l.contains('^'));
     let (Some(source_line), Some(caret_line)) = (source_line, caret_line) else {
         panic!("no source and caret lines:\n{e}");
     };
-    let action_col = source_line.find("sagemaker:CreateAp").unwrap();
+    let action_col = source_line.find("\"sagemaker:Create:p\"").unwrap();
     let caret_col = caret_line.find('^').unwrap();
     assert_eq!(
         source_line[..action_col].chars().count(),
@@ -293,7 +295,7 @@ fn json_prints_one_object_per_line_with_every_field() {
     );
     assert_eq!(error["suggestion"], "sagemaker:CreateApp");
     let text = std::fs::read_to_string(fixtures().join("error.gov")).unwrap();
-    assert_eq!(underlined(&text, error), "sagemaker:CreateAp");
+    assert_eq!(underlined(&text, error), "\"sagemaker:Create:p\"");
 
     let warning = &lines[1];
     assert_eq!(warning["severity"], "warning");
@@ -349,7 +351,7 @@ fn no_paths_default_to_the_policies_folder() {
     write(
         dir.path(),
         "policies/bad.gov",
-        "scp Bad {\n    deny sagemaker:CreateAp\n}\n",
+        "scp Bad {\n    deny \"sagemaker:Create:p\"\n}\n",
     );
     let run = run_in(dir.path(), &["check", "--format", "json"]);
     run.expect_code(1);
@@ -586,7 +588,7 @@ fn a_byte_order_mark_is_skipped() {
         (Some(3), Some(10))
     );
     let text = std::fs::read_to_string(fixtures().join("bom.gov")).unwrap();
-    assert_eq!(underlined(&text, d), "sagemaker:CreateAp");
+    assert_eq!(underlined(&text, d), "\"sagemaker:Create:p\"");
 
     // A clean file with a BOM stays clean.
     let dir = tempfile::tempdir().unwrap();
@@ -632,7 +634,7 @@ fn tabs_count_as_one_column() {
         (Some(3), Some(7))
     );
     let text = std::fs::read_to_string(fixtures().join("tabs.gov")).unwrap();
-    assert_eq!(underlined(&text, d), "sagemaker:CreateAp");
+    assert_eq!(underlined(&text, d), "\"sagemaker:Create:p\"");
 
     let dir = tempfile::tempdir().unwrap();
     let tabs = example("studio-access.gov").replace("    ", "\t");
@@ -731,7 +733,7 @@ fn a_one_megabyte_string_is_checked_and_not_echoed() {
     let dir = tempfile::tempdir().unwrap();
     let big = "x".repeat(1 << 20);
     // Valid: a huge const, and an error on the next line is still found.
-    let text = format!("const big = [\"{big}\"]\nscp P {{ deny sagemaker:CreateAp }}\n");
+    let text = format!("const big = [\"{big}\"]\nscp P {{ deny \"sagemaker:Create:p\" }}\n");
     write(dir.path(), "big-string.gov", &text);
     let run = run_in(dir.path(), &["check", "--format", "json", "big-string.gov"]);
     run.expect_code(1);
@@ -847,7 +849,7 @@ fn several_errors_in_one_file_are_all_reported() {
         .collect();
     let expected = [
         ("E0101", 2, "sagemakr"),
-        ("E0102", 7, "sagemaker:CreateAp"),
+        ("E0102", 7, "\"sagemaker:Create:p\""),
         ("E0103", 11, "sagemaker:VpcSubnet"),
         ("E0001", 15, "="),
         ("E0104", 19, "aproved"),
@@ -922,7 +924,7 @@ fn a_byte_order_mark_does_not_shift_columns() {
     write(
         dir.path(),
         "bom.gov",
-        "\u{FEFF}scp P { deny sagemaker:CreateAp }\n",
+        "\u{FEFF}scp P { deny \"sagemaker:Create:p\" }\n",
     );
     let run = run_in(dir.path(), &["check", "--format", "json", "bom.gov"]);
     run.expect_code(1);
@@ -974,4 +976,26 @@ fn a_catalog_that_does_not_parse_is_named_in_the_error() {
     run.expect_code(2);
     assert!(run.stderr.contains("E0904"), "{}", run.stderr);
     assert!(run.stderr.contains("empty-catalog.txt"), "{}", run.stderr);
+}
+
+/// A JSON file over the 10 MB limit is read only up to the limit, and
+/// `lint` and `import` report its real size (they once said limit + 1).
+#[test]
+fn an_oversize_json_file_reports_its_real_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let size = (10 << 20) + 5_000;
+    let text = format!("{{\"Statement\": \"{}\"}}", "x".repeat(size - 17));
+    assert_eq!(text.len(), size);
+    write(dir.path(), "big.json", &text);
+    let run = run_in(dir.path(), &["lint", "--format", "json", "big.json"]);
+    run.expect_code(1);
+    assert_eq!(run.codes(), ["E0604"]);
+    let message = run.json()[0]["message"].as_str().unwrap().to_string();
+    assert_eq!(
+        message,
+        format!("file is {size} bytes, over the limit of 10485760 bytes")
+    );
+    let run = run_in(dir.path(), &["import", "big.json"]);
+    assert_ne!(run.code, Some(0));
+    assert!(run.stderr.contains(&message), "{}", head(&run.stderr));
 }

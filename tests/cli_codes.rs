@@ -123,7 +123,7 @@ fn e0909_a_side_does_not_build() {
     let dir = scratch();
     std::fs::write(
         dir.path().join("bad.gov"),
-        "scp P { deny sagemaker:Nope }\n",
+        "scp P { deny \"sagemaker:No:pe\" }\n",
     )
     .unwrap();
     let out = gov(dir.path(), &["diff", "src/a.gov", "bad.gov"])

@@ -62,8 +62,8 @@ const CASES: &[Case] = &[
     ("E0101", "sagemakr", &[("case.gov", "use sagemakr\n")]),
     (
         "E0102",
-        "sagemaker:CreateAp",
-        &[("case.gov", "scp P {\n    deny sagemaker:CreateAp\n}\n")],
+        "\"sagemaker:Create:p\"",
+        &[("case.gov", "scp P {\n    deny \"sagemaker:Create:p\"\n}\n")],
     ),
     (
         "E0103",
@@ -93,11 +93,6 @@ const CASES: &[Case] = &[
         "E0106",
         "\"missing.gov\"",
         &[("case.gov", "import \"missing.gov\"\n")],
-    ),
-    (
-        "E0107",
-        "sagemaker:Frobnicate*",
-        &[("case.gov", "scp P { deny sagemaker:Frobnicate* }\n")],
     ),
     (
         "E0108",
@@ -337,6 +332,21 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "W0102",
+        "deeplens:CreateProject",
+        &[("case.gov", "scp P { deny deeplens:CreateProject }\n")],
+    ),
+    (
+        "W0103",
+        "sagemaker:CreateAp",
+        &[("case.gov", "scp P {\n    deny sagemaker:CreateAp\n}\n")],
+    ),
+    (
+        "W0104",
+        "sagemaker:Frobnicate*",
+        &[("case.gov", "scp P { deny sagemaker:Frobnicate* }\n")],
+    ),
+    (
         "W0201",
         "sagemaker:InstanceTypes",
         &[(
@@ -372,6 +382,14 @@ const CASES: &[Case] = &[
         &[(
             "case.gov",
             "scp P { deny sagemaker:CreatePresignedDomainUrl unless sagemaker:ResourceTag/studiouserid == \"${aws:username}\" }\n",
+        )],
+    ),
+    (
+        "W0211",
+        "cloudwatch:namespace",
+        &[(
+            "case.gov",
+            "policy P { allow cloudwatch:GetMetricData when cloudwatch:namespace != \"AWS/EC2\" }\n",
         )],
     ),
     (
@@ -626,7 +644,7 @@ fn every_code_has_a_case() {
 fn json_output_has_every_field() {
     let files = [(
         "case.gov".to_string(),
-        b"scp P {\n    deny sagemaker:CreateAp\n}\n".to_vec(),
+        b"scp P {\n    deny \"sagemaker:Create:p\"\n}\n".to_vec(),
     )];
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("case.gov");
@@ -637,12 +655,12 @@ fn json_output_has_every_field() {
     let line: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
     assert_eq!(line["code"], "E0102");
     assert_eq!(line["severity"], "error");
-    assert_eq!(line["message"], "unknown action `sagemaker:CreateAp`");
+    assert_eq!(line["message"], "malformed action `sagemaker:Create:p`");
     assert!(line["file"].as_str().unwrap().ends_with("case.gov"));
     assert_eq!(line["line"], 2);
     assert_eq!(line["column"], 10);
     assert_eq!(line["end"]["line"], 2);
-    assert_eq!(line["end"]["column"], 28);
+    assert_eq!(line["end"]["column"], 30);
     assert_eq!(line["suggestion"], "sagemaker:CreateApp");
 }
 
@@ -652,7 +670,7 @@ fn several_errors_in_one_file_are_all_reported() {
     let loaded = load_texts(&[("many.gov", text)]);
     let checked = gov::check::check(&loaded, catalog());
     let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.id).collect();
-    assert_eq!(codes, vec!["E0102", "E0102", "E0103"]);
+    assert_eq!(codes, vec!["W0103", "W0103", "E0103"]);
 }
 
 #[test]

@@ -72,7 +72,7 @@ fn identical_sides_change_nothing() {
 
 #[test]
 fn a_side_that_does_not_build_exits_2_with_its_errors() {
-    let dir = sides(OLD, "scp Lock { deny sagemaker:CreateDomian }\n");
+    let dir = sides(OLD, "scp Lock { deny \"sagemaker::CreateDomain\" }\n");
     let out = gov(dir.path(), &["diff", "old", "new"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

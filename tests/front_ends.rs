@@ -56,9 +56,9 @@ fn statement(action: &str, condition: &str) -> String {
 #[test]
 fn action_names() {
     let cases = [
-        ("E0102", "sagemaker:CreateAp", "\"sagemaker:CreateAp\""),
-        ("E0101", "sagemakr:CreateApp", "\"sagemakr:CreateApp\""),
-        ("E0107", "\"sagemaker:Zzz*\"", "\"sagemaker:Zzz*\""),
+        ("W0103", "sagemaker:CreateAp", "\"sagemaker:CreateAp\""),
+        ("W0102", "sagemakr:CreateApp", "\"sagemakr:CreateApp\""),
+        ("W0104", "\"sagemaker:Zzz*\"", "\"sagemaker:Zzz*\""),
         ("E0209", "\"s3:${aws:username}\"", "\"s3:${aws:username}\""),
     ];
     for (code, gov, json) in cases {
@@ -69,6 +69,105 @@ fn action_names() {
             PolicyKind::Scp,
         );
     }
+}
+
+/// A well-formed name the catalog lacks is a warning in both front ends and
+/// is carried through as written: the `.gov` rule lowers to the name, and
+/// the JSON statement keeps it.
+#[test]
+fn unknown_names_are_carried_through() {
+    let compiled = gov::compile_texts(
+        &[(
+            "case.gov",
+            "scp P { deny [deeplens:CreateProject, sagemaker:CreateApp] }\n",
+        )],
+        catalog(),
+    );
+    assert!(
+        !compiled.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        compiled.diagnostics
+    );
+    let actions = format!("{:?}", compiled.documents[0].1.statements[0].actions);
+    assert!(actions.contains("deeplens:CreateProject"), "{actions}");
+    let under_use = check("use sagemaker\nscp P { deny CreateAp }\n");
+    assert_eq!(
+        only(&under_use, "W0103").message,
+        "unknown action `sagemaker:CreateAp`"
+    );
+}
+
+/// A key the action lacks is absent: an error where the statement then
+/// never applies or a deny always does, a warning where the test holds
+/// without the key and the statement still does what it says.
+#[test]
+fn an_unsupported_key_is_an_error_only_where_it_breaks_the_statement() {
+    let json = |effect: &str, condition: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "{effect}", "Action": "cloudwatch:GetMetricData", "Resource": "*", "Condition": {condition}}}]}}"#
+        )
+    };
+    let cases = [
+        // Never holds: the statement never applies to the action.
+        (
+            "E0301",
+            "allow cloudwatch:GetMetricData when cloudwatch:namespace == \"a\"",
+            "Allow",
+            r#"{"StringEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        (
+            "E0301",
+            "deny cloudwatch:GetMetricData when cloudwatch:namespace == \"a\"",
+            "Deny",
+            r#"{"StringEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        // A deny that then applies whatever the request.
+        (
+            "E0301",
+            "deny cloudwatch:GetMetricData unless cloudwatch:namespace == \"a\"",
+            "Deny",
+            r#"{"StringNotEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        // Holds without the key: the grant, or the other key, decides.
+        (
+            "W0211",
+            "allow cloudwatch:GetMetricData unless cloudwatch:namespace == \"a\"",
+            "Allow",
+            r#"{"StringNotEquals": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        (
+            "W0211",
+            "deny cloudwatch:GetMetricData unless cloudwatch:namespace == \"a\" or aws:PrincipalAccount == \"111122223333\"",
+            "Deny",
+            r#"{"StringNotEquals": {"cloudwatch:namespace": "a", "aws:PrincipalAccount": "111122223333"}}"#,
+        ),
+    ];
+    for (code, rule, effect, condition) in cases {
+        let kind = if effect == "Allow" { "policy" } else { "scp" };
+        let d = same(
+            code,
+            &format!("{kind} P {{ {rule} }}\n"),
+            &json(effect, condition),
+            if effect == "Allow" {
+                PolicyKind::Identity
+            } else {
+                PolicyKind::Scp
+            },
+        );
+        assert_eq!(
+            d.message,
+            "`cloudwatch:GetMetricData` does not support condition key `cloudwatch:namespace`"
+        );
+    }
+    // JSON alone says `…IfExists`: absent is allowed for on purpose.
+    let explicit = lint_json(
+        &json(
+            "Deny",
+            r#"{"StringNotEqualsIfExists": {"cloudwatch:namespace": "a"}}"#,
+        ),
+        PolicyKind::Scp,
+    );
+    only(&explicit, "W0211");
 }
 
 /// Drifted: the checker gave a malformed action (`svc::Name`) no suggestion
@@ -420,7 +519,8 @@ fn traps_of_each_kind() {
             "policy P { allow [s3:GetObject, \"s3:*\", \"s*:Get*\"] }\n",
             r#"{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "s*:Get*"], "Resource": "*"}"#,
             PolicyKind::Identity,
-            vec!["W0203", "W0203"],
+            // One warning per statement, however many wildcards it lists.
+            vec!["W0203"],
         ),
         (
             "policy P { allow * except [s3:GetObject] }\n",
@@ -446,6 +546,28 @@ fn traps_of_each_kind() {
         let json = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
         assert_eq!(trap_codes(&check(gov)), expected, "{gov}");
         assert_eq!(trap_codes(&lint_json(&json, kind)), expected, "{json}");
+    }
+}
+
+/// A statement that lists several wildcards gets one W0203, at its first,
+/// with the others as secondary labels (a managed policy listing twenty
+/// `svc:*` got twenty warnings).
+#[test]
+fn wide_grants_are_grouped_per_statement() {
+    let gov = "policy P { allow [s3:GetObject, \"s3:*\", \"ec2:*\", \"iam:*\"] }\n";
+    let json = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "s3:*", "ec2:*", "iam:*"], "Resource": "*"}]}"#;
+    let from_gov = only(&check(gov), "W0203");
+    let from_json = only(&lint_json(json, PolicyKind::Identity), "W0203");
+    assert_eq!(
+        from_gov.message,
+        "`allow s3:*` and 2 more wildcards grant every action they match"
+    );
+    assert_eq!(
+        from_json.message,
+        "`Allow` of `s3:*` and 2 more wildcards grant every action they match"
+    );
+    for d in [&from_gov, &from_json] {
+        assert_eq!(d.secondary.len(), 2, "{d:#?}");
     }
 }
 

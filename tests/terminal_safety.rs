@@ -80,7 +80,7 @@ fn raw_control_bytes_in_the_source_are_not_echoed() {
 fn file_names_are_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let name = "evil\n\u{1b}[2Jname.gov";
-    std::fs::write(dir.path().join(name), "scp P { deny s3:Nope }\n").unwrap();
+    std::fs::write(dir.path().join(name), "scp P { deny \"s3:No:pe\" }\n").unwrap();
     let (code, _, stderr) = gov_in(dir.path(), &["check", ".", "--color", "never"]);
     assert_eq!(code, Some(1));
     assert_terminal_safe(&stderr);

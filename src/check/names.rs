@@ -139,7 +139,7 @@ pub(crate) fn action<'c>(
         Ok(group) => Some(group),
         Err(problem) => {
             diags.push(problem.diagnostic(scope.file, span, text));
-            None
+            problem.carried(text)
         }
     }
 }
@@ -174,6 +174,11 @@ fn unqualified<'c>(
         .collect();
     match found.len() {
         1 => found.into_iter().next(),
+        // One used service: the name is that service's, known or not.
+        0 if scope.uses.len() == 1 => {
+            let prefix = scope.uses.first().map(String::as_str).unwrap_or_default();
+            action(scope, &format!("{prefix}:{name}"), span, diags)
+        }
         0 => {
             let mut d = Diagnostic::new(
                 codes::E0102,

@@ -5,7 +5,6 @@ use super::Scope;
 use super::names;
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
-use crate::rules::names::GroupKind;
 use crate::rules::values::Shape;
 use crate::source::Span;
 use crate::syntax::ast::{self, Operand, Value};
@@ -69,7 +68,7 @@ fn check_case(
     } else {
         names::action(scope, &case.action.node, case.action.span, diags)
     };
-    if is_star || group.as_ref().is_some_and(|g| g.kind != GroupKind::Exact) {
+    if is_star || group.as_ref().is_some_and(|g| g.is_pattern()) {
         diags.push(
             Diagnostic::new(
                 codes::E0114,

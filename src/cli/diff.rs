@@ -36,7 +36,7 @@ fn json_name(path: &str, root: &str) -> String {
 }
 
 fn read_json_file(path: &Path, name: String) -> Result<(String, String, String), ExitCode> {
-    let bytes = super::review::read_json(path).map_err(|reason| {
+    let (bytes, _) = super::review::read_json(path).map_err(|reason| {
         usage_error(
             codes::E0902,
             format!("cannot read `{}`: {reason}", path.display()),

@@ -46,9 +46,10 @@ pub(crate) fn run_fmt(paths: Vec<PathBuf>, check: bool, color: bool) -> ExitCode
     }
 }
 
-/// Reads a JSON file to lint or import, never past the lint size limit.
-pub(crate) fn read_json(path: &Path) -> Result<Vec<u8>, String> {
-    gov::load::read_limited(path, gov::jsonlint::MAX_LINT_BYTES).map(|(bytes, _)| bytes)
+/// Reads a JSON file to lint or import, never past the lint size limit:
+/// the bytes read and the file's real size.
+pub(crate) fn read_json(path: &Path) -> Result<(Vec<u8>, usize), String> {
+    gov::load::read_limited(path, gov::jsonlint::MAX_LINT_BYTES)
 }
 
 pub(crate) fn run_lint(
@@ -62,7 +63,7 @@ pub(crate) fn run_lint(
     let mut sources = gov::source::SourceMap::new();
     let mut diags = Vec::new();
     for path in files {
-        let bytes = match read_json(path) {
+        let (bytes, size) = match read_json(path) {
             Ok(b) => b,
             Err(reason) => {
                 usage_error(
@@ -76,6 +77,10 @@ pub(crate) fn run_lint(
             path.display().to_string(),
             String::from_utf8_lossy(&bytes).into_owned(),
         );
+        if size > gov::jsonlint::MAX_LINT_BYTES {
+            diags.push(gov::jsonlint::too_large(id, size));
+            continue;
+        }
         diags.extend(gov::jsonlint::lint_bytes(id, &bytes, kind, catalog));
     }
     match format {
@@ -133,7 +138,7 @@ pub(crate) fn run_import_json(
     let mut sources = gov::source::SourceMap::new();
     let mut failed = false;
     for path in files {
-        let bytes = match read_json(path) {
+        let (bytes, size) = match read_json(path) {
             Ok(b) => b,
             Err(reason) => {
                 usage_error(
@@ -145,6 +150,12 @@ pub(crate) fn run_import_json(
         };
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let id = sources.add(path.display().to_string(), text.clone());
+        if size > gov::jsonlint::MAX_LINT_BYTES {
+            let diags = [gov::jsonlint::too_large(id, size)];
+            err!("{}", diag::render_human(&sources, &diags, color));
+            failed = true;
+            continue;
+        }
         if std::str::from_utf8(&bytes).is_err() {
             let diags = gov::jsonlint::lint_bytes(id, &bytes, kind, catalog);
             err!("{}", diag::render_human(&sources, &diags, color));

@@ -94,9 +94,9 @@ registry! {
 
     // ---- names ----------------------------------------------------------
     E0101 Error "unknown service"
-        "The service prefix is not in the catalog of AWS services. A policy naming it would match no request; check the spelling or update the catalog.";
+        "A `use` names a service prefix that is not in the catalog of AWS services, so the names it would resolve have no service to resolve in; check the spelling or update the catalog.";
     E0102 Error "unknown or malformed action"
-        "The action is not in the catalog for its service, or is not of the form `service:Action`. IAM accepts such a name silently and it matches nothing.";
+        "The action is not of the form `service:Action`, or is written without a prefix and none of the used services has it. An action named in full that the catalog lacks is W0103.";
     E0103 Error "unknown condition key"
         "The condition key is neither a global key nor a key of the named service. IAM treats an unknown key as absent, which silently changes what the condition means.";
     E0104 Error "unknown constant"
@@ -105,8 +105,6 @@ registry! {
         "Files import each other in a cycle; constants could not be resolved in any order.";
     E0106 Error "missing import"
         "The file named by `import` cannot be read.";
-    E0107 Error "pattern matches no action"
-        "A wildcard action matches no action of its service in the catalog, so the rule would apply to nothing.";
     E0108 Error "no service prefix"
         "An action or key is written without a service prefix and no `use` declaration says which service it belongs to.";
     E0109 Error "ambiguous name"
@@ -241,6 +239,12 @@ registry! {
         "A file had more diagnostics than gov shows for one file; fix the ones shown first.";
     W0101 Warning "deprecated key"
         "The condition key is deprecated in the catalog; its replacement is named. Deprecated keys may stop being set on requests.";
+    W0102 Warning "unknown service in an action"
+        "The action's service prefix is not in the catalog. AWS accepts the name, and it matches nothing today: a retired service's actions match no request, so a deny of them protects nothing. The name is carried through as written; check the spelling, or update the catalog if the service is new.";
+    W0103 Warning "unknown action"
+        "The service has no such action in the catalog. AWS accepts the name, and it matches nothing today: a retired action matches no request, so a deny of it protects nothing. The name is carried through as written; check the spelling, or update the catalog if the action is new.";
+    W0104 Warning "pattern matches no action"
+        "A wildcard action matches no action of its service in the catalog, so the statement applies to nothing the catalog knows; a deny of it protects nothing. The pattern is carried through as written.";
     W0201 Warning "`all` is true on an absent key"
         "`all` (`ForAllValues`) holds when the key is absent, so a request without the key passes the test: an allow grants it, and `unless … all …` lets it through.";
     W0202 Warning "SCP allow that restricts nothing"
@@ -257,6 +261,8 @@ registry! {
         "The condition key is carried by only some of the actions a pattern matches; for the others the condition is decided as if the key were absent.";
     W0210 Warning "empty test"
         "A `test` block has no cases and proves nothing.";
+    W0211 Warning "unsupported key in a test that holds without it"
+        "The action does not carry the condition key, so IAM treats it as absent; the test holds for an absent key (a negated operator, `ForAllValues`, `…IfExists`, `Null` true) and the statement still applies to the action, decided by its other conditions. AWS writes such statements on purpose to cover actions with and without the key; the key restricts nothing for this action.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
     W0602 Warning "inverted guardrail"

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::source::{SourceMap, Span};
+
 /// A policy document that could not be read.
 ///
 /// `message` is lowercase and has no final period. `path` points at the
@@ -15,6 +17,9 @@ pub struct IamError {
     pub path: String,
     pub line: Option<usize>,
     pub column: Option<usize>,
+    /// The byte offset of the offending text, until
+    /// [`IamError::located`] turns it into `line` and `column`.
+    offset: Option<usize>,
 }
 
 impl IamError {
@@ -24,12 +29,29 @@ impl IamError {
             path: path.into(),
             line: None,
             column: None,
+            offset: None,
         }
     }
 
-    pub(crate) fn at(mut self, pos: Pos) -> Self {
-        self.line = Some(pos.line);
-        self.column = Some(pos.column);
+    /// The error at the text of `span` (a key or a value).
+    pub(crate) fn at(mut self, span: Span) -> Self {
+        self.offset = Some(span.start);
+        self
+    }
+
+    /// Sets `line` and `column` from the offset, in `text`. A leading byte
+    /// order mark is not a column of the first line.
+    pub(crate) fn located(mut self, text: &str) -> Self {
+        if let Some(offset) = self.offset {
+            let mut sources = SourceMap::new();
+            let file = sources.add("", text);
+            let (line, mut column) = sources.line_col(file, offset);
+            if line == 1 && text.starts_with('\u{feff}') && offset > 0 {
+                column -= 1;
+            }
+            self.line = Some(line);
+            self.column = Some(column);
+        }
         self
     }
 }
@@ -49,24 +71,4 @@ impl fmt::Display for IamError {
 
 impl std::error::Error for IamError {}
 
-/// A position in the source text, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Pos {
-    pub line: usize,
-    pub column: usize,
-}
-
-/// Appends one reference token to a JSON pointer, escaping `~` and `/`.
-pub(crate) fn push_pointer(path: &str, token: &str) -> String {
-    let mut out = String::with_capacity(path.len() + token.len() + 1);
-    out.push_str(path);
-    out.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::json::push_pointer;

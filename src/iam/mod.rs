@@ -9,7 +9,6 @@
 mod canonical;
 pub(crate) mod date;
 mod error;
-mod json;
 mod operator;
 mod parse;
 pub(crate) mod pattern;
@@ -158,8 +157,13 @@ impl PolicyDocument {
     /// a pair (`Action` and `NotAction`, ...), unknown condition operators,
     /// `NullIfExists`, unknown principal types, and wrong JSON types.
     pub fn from_json(text: &str) -> Result<PolicyDocument, IamError> {
-        let node = json::parse(text)?;
-        parse::document(&node)
+        let node = crate::json::parse(text)
+            .map_err(|e| IamError::new(e.message, "").at(e.span).located(text))?;
+        if let Some(d) = crate::json::duplicate_keys(&node).into_iter().next() {
+            let message = format!("duplicate key `{}`", d.key);
+            return Err(IamError::new(message, d.pointer).at(d.again).located(text));
+        }
+        parse::document(&node).map_err(|e| e.located(text))
     }
 
     /// The canonical JSON text: element order `Version, Id, Statement`; in a

@@ -6,18 +6,18 @@
 use indexmap::IndexMap;
 
 use super::error::{IamError, push_pointer};
-use super::json::{Member, Node, Value};
 use super::operator::Operator;
 use super::{
     Actions, Condition, PolicyDocument, Principal, PrincipalSpec, Resources, Statement,
     VERSION_2008, VERSION_2012,
 };
+use crate::json::{Member, Node, Value};
 use crate::policy::Effect;
 
 const PRINCIPAL_TYPES: [&str; 4] = ["AWS", "Service", "Federated", "CanonicalUser"];
 
 fn error_at(node: &Node, message: String, path: &str) -> IamError {
-    IamError::new(message, path).at(node.pos)
+    IamError::new(message, path).at(node.span)
 }
 
 fn object<'a>(node: &'a Node, path: &str, what: &str) -> Result<&'a [Member], IamError> {
@@ -117,7 +117,9 @@ pub(crate) fn document(node: &Node) -> Result<PolicyDocument, IamError> {
             "Id" => id = Some(string(&m.value, &path, "`Id`")?.to_string()),
             "Statement" => statements = Some(statement_list(&m.value, &path)?),
             other => {
-                return Err(IamError::new(format!("unknown element `{other}`"), path).at(m.key_pos));
+                return Err(
+                    IamError::new(format!("unknown element `{other}`"), path).at(m.key_span)
+                );
             }
         }
     }
@@ -222,7 +224,7 @@ fn statement(node: &Node, path: &str) -> Result<Statement, IamError> {
             }
             "Condition" => conditions = condition(&m.value, &p)?,
             other => {
-                return Err(IamError::new(format!("unknown element `{other}`"), p).at(m.key_pos));
+                return Err(IamError::new(format!("unknown element `{other}`"), p).at(m.key_span));
             }
         }
     }
@@ -253,7 +255,7 @@ fn principal_spec(node: &Node, path: &str, element: &str) -> Result<PrincipalSpe
                         ),
                         p,
                     )
-                    .at(m.key_pos));
+                    .at(m.key_span));
                 }
                 let values = string_list(&m.value, &p, "a principal value")?;
                 map.insert(m.key.clone(), values);
@@ -275,7 +277,7 @@ fn condition(node: &Node, path: &str) -> Result<Vec<Condition>, IamError> {
         let op_path = push_pointer(path, &op.key);
         let operator = Operator::parse(op.key.as_str());
         if let Err(message) = operator.spec() {
-            return Err(IamError::new(message, op_path).at(op.key_pos));
+            return Err(IamError::new(message, op_path).at(op.key_span));
         }
         let keys = object(
             &op.value,
@@ -308,6 +310,51 @@ mod tests {
 
     fn err(text: &str) -> IamError {
         PolicyDocument::from_json(text).unwrap_err()
+    }
+
+    #[test]
+    fn refuses_duplicate_keys_where_they_are() {
+        let e = err("{\n  \"a\": 1,\n  \"a\": 2\n}");
+        assert_eq!(e.message, "duplicate key `a`");
+        assert_eq!(e.path, "/a");
+        assert_eq!((e.line, e.column), (Some(3), Some(3)));
+        let e = err(r#"{"x": {"aws:PrincipalTag/a~b": 1, "aws:PrincipalTag/a~b": 2}}"#);
+        assert_eq!(e.path, "/x/aws:PrincipalTag~1a~0b");
+        // The byte order mark is not a column; columns count characters.
+        let e = err("\u{feff}{\"\u{e9}\": 1, \"\u{e9}\": 2}");
+        assert_eq!((e.line, e.column), (Some(1), Some(10)));
+    }
+
+    #[test]
+    fn refuses_text_that_is_not_json() {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\":1,}",
+            "01",
+            "1.",
+            "\"\\x\"",
+            "\"a\nb\"",
+            "{} x",
+            "\"\\ud800\"",
+            "tru",
+            "{\"a\" 1}",
+        ] {
+            assert!(PolicyDocument::from_json(bad).is_err(), "accepted {bad:?}");
+        }
+        let e = err(&"[".repeat(1000));
+        assert_eq!(e.message, "nesting is deeper than 128 levels");
+        assert_eq!((e.line, e.column), (Some(1), Some(130)));
+        let e = err("{\"Version\": \"2012-10-17\",\n \"Statement\": [1,]}");
+        assert_eq!((e.line, e.column), (Some(2), Some(18)));
+    }
+
+    #[test]
+    fn errors_of_the_grammar_say_where() {
+        let e = err("{\"Statement\": [{\"Effect\": \"Allow\",\n  \"Actoin\": \"s3:GetObject\"}]}");
+        assert_eq!(e.message, "unknown element `Actoin`");
+        assert_eq!((e.line, e.column), (Some(2), Some(3)));
     }
 
     #[test]

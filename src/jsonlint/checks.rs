@@ -11,13 +11,13 @@ use crate::policy::{Effect, PolicyKind};
 use crate::rules::Front;
 use crate::rules::kinds::{
     KindProblem, KindTrap, PrincipalType, StatedPrincipal, StatementShape, kind_problems,
-    kind_traps, mentions_username, principal_problem,
+    kind_traps, mentions_username, principal_problem, wide_allow_message, wide_entries,
 };
 use crate::rules::names::{
     ActionGroup, PatternCache, first_exact, resolve_action, resolve_key, variable_problems,
 };
-use crate::rules::operators::{self, families_fit, key_family};
-use crate::rules::support::{SupportCheck, deprecated};
+use crate::rules::operators::{self, compares_as_text, families_fit, key_family};
+use crate::rules::support::{AbsentTruth, KeyImpact, SupportCheck, deprecated};
 use crate::rules::values::{self, Shape, invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 
@@ -56,6 +56,52 @@ fn operators_for(fam: OperatorFamily) -> &'static str {
 pub(crate) fn qualified_null_truth(qualifier: SetQualifier, values: &[CondValue]) -> (bool, bool) {
     let wants_false = values.iter().any(|v| v.text.eq_ignore_ascii_case("false"));
     operators::qualified_null_truth(qualifier, wants_false)
+}
+
+/// What the statement's condition does for an action without the key
+/// `key` (as written): each entry on it takes its absent value.
+fn key_impact(stmt: &Stmt, key: &str) -> KeyImpact {
+    let effect = stmt.effect.as_ref().map_or(Effect::Deny, |e| e.node);
+    let mut truth = AbsentTruth::Always;
+    let mut explicit = true;
+    let mut others = false;
+    for e in &stmt.entries {
+        if !e.key.node.eq_ignore_ascii_case(key) {
+            others = true;
+            continue;
+        }
+        let Some(spec) = e.spec else {
+            others = true;
+            continue;
+        };
+        let wants_true = e.values.iter().any(|v| v.text.eq_ignore_ascii_case("true"));
+        let holds = if spec.base == BaseOperator::Null {
+            match spec.qualifier {
+                Some(q) => qualified_null_truth(q, &e.values).0,
+                None => wants_true,
+            }
+        } else {
+            spec.if_exists
+                || match spec.qualifier {
+                    Some(SetQualifier::ForAnyValue) => false,
+                    Some(SetQualifier::ForAllValues) => true,
+                    None => spec.base.is_negated(),
+                }
+        };
+        if !holds {
+            truth = AbsentTruth::Never;
+        }
+        explicit &= spec.if_exists
+            || (spec.base == BaseOperator::Null && spec.qualifier.is_none() && wants_true);
+    }
+    if truth == AbsentTruth::Always && others {
+        truth = AbsentTruth::Depends;
+    }
+    KeyImpact {
+        effect,
+        truth,
+        explicit,
+    }
 }
 
 impl<'a> Checker<'a> {
@@ -101,6 +147,7 @@ impl<'a> Checker<'a> {
         let mut support = SupportCheck::default();
         for entry in &stmt.entries {
             self.entry(
+                stmt,
                 entry,
                 &groups,
                 except,
@@ -211,7 +258,9 @@ impl<'a> Checker<'a> {
             Ok(group) => Some(Spanned::new(group, a.span)),
             Err(problem) => {
                 self.push(problem.diagnostic(self.file, a.span, &a.node));
-                None
+                problem
+                    .carried(&a.node)
+                    .map(|group| Spanned::new(group, a.span))
             }
         }
     }
@@ -264,8 +313,15 @@ impl<'a> Checker<'a> {
         groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
         support: &mut SupportCheck,
+        impact: KeyImpact,
     ) {
-        let found = support.check(self.catalog, key, groups.iter().map(|g| &g.node), except);
+        let found = support.check(
+            self.catalog,
+            key,
+            groups.iter().map(|g| &g.node),
+            except,
+            impact,
+        );
         for finding in found {
             let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
             self.push(finding.diagnostic(self.file, span, group_span, Front::Json));
@@ -274,6 +330,7 @@ impl<'a> Checker<'a> {
 
     fn entry(
         &mut self,
+        stmt: &Stmt,
         entry: &Entry,
         groups: &[Spanned<ActionGroup<'a>>],
         except: bool,
@@ -284,7 +341,8 @@ impl<'a> Checker<'a> {
         let key = self.resolve_key(entry, groups);
         if let Some(key) = &key {
             self.diags.extend(deprecated(key, file, entry.key.span));
-            self.support(key, entry.key.span, groups, except, support);
+            let impact = key_impact(stmt, &entry.key.node);
+            self.support(key, entry.key.span, groups, except, support, impact);
         }
         let Some(spec) = entry.spec else { return };
         let op = entry.operator.node.as_str();
@@ -296,7 +354,7 @@ impl<'a> Checker<'a> {
         };
         let kfam = key_family(key.ty);
         let ofam = spec.base.family();
-        if !families_fit(ofam, kfam) {
+        if !families_fit(ofam, kfam) && !compares_as_text(ofam, kfam) {
             self.push(
                 Diagnostic::new(
                     codes::E0201,
@@ -364,8 +422,15 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
+        let like = matches!(
+            spec.base,
+            BaseOperator::StringLike | BaseOperator::StringNotLike
+        );
         let fam = if ofam == OperatorFamily::Null {
             ofam
+        } else if compares_as_text(ofam, kfam) && !like {
+            // The text of a Bool: anything but `true` / `false` never matches.
+            OperatorFamily::Bool
         } else if kfam == OperatorFamily::Arn || ofam == OperatorFamily::Arn {
             OperatorFamily::Arn
         } else {
@@ -516,17 +581,25 @@ impl<'a> Checker<'a> {
                 }
                 KindTrap::WideAllow(i) => {
                     let Some(g) = groups.get(i) else { continue };
-                    Diagnostic::new(
+                    let wide: Vec<&Spanned<ActionGroup>> = wide_entries(&shape.groups)
+                        .into_iter()
+                        .filter_map(|j| groups.get(j))
+                        .collect();
+                    let mut d = Diagnostic::new(
                         code,
                         file,
                         g.span,
-                        format!(
-                            "`Allow` of `{}` grants every action it matches",
-                            g.node.text
+                        wide_allow_message(
+                            &format!("`Allow` of `{}`", g.node.text),
+                            wide.len().saturating_sub(1),
                         ),
                     )
                     .with_label("wildcard grant")
-                    .with_help("grant the actions the principal needs, by name")
+                    .with_help("grant the actions the principal needs, by name");
+                    for w in wide.iter().skip(1) {
+                        d = d.with_secondary(file, w.span, "also every action");
+                    }
+                    d
                 }
                 KindTrap::UsernameInGuardrail => {
                     let Some(v) = username else { continue };

@@ -10,7 +10,8 @@
 //!
 //! | code | problem in the JSON |
 //! |---|---|
-//! | E0101, E0102, E0107 | unknown service, unknown or malformed action, a pattern matching no action (with a suggestion) |
+//! | E0102 | malformed action (with a suggestion) |
+//! | W0102, W0103, W0104 | unknown service, unknown action, a pattern matching no action (with a suggestion): AWS accepts them and they match nothing today; carried through as written |
 //! | E0103 | unknown condition key (with a suggestion: `"sagemaker: VpcSubnets"` → `sagemaker:VpcSubnets`) |
 //! | E0201 | operator family does not fit the key's type (String and ARN operators are interchangeable) |
 //! | E0202–E0206 | malformed ARN, IP/CIDR, date, number, base64 value (resources: ARN) |
@@ -20,7 +21,7 @@
 //! | E0210 | a `Bool` or `Null` value that is not `"true"`/`"false"`, a boolean for a number |
 //! | E0212, E0214 | unknown key in a policy variable, malformed variable |
 //! | E0213 | invalid principal |
-//! | E0301 | condition key not supported by the statement's action (W0209: by only some of a pattern's actions, or `*`/`NotAction`) |
+//! | E0301 | condition key not supported by the statement's action, where the statement then never applies to it or a deny always does (W0211 where the test holds without the key and the other conditions decide; W0209: by only some of a pattern's actions, or `*`/`NotAction`) |
 //! | E0302, E0303 | principal missing (resource and key policies; an RCP's is `"*"`) or not allowed (identity policy, SCP; in an RCP anything but `"*"`) |
 //! | E0304 | `"Statement": []` |
 //! | E0305, E0306 | `Allow` or `NotAction` in an RCP |
@@ -39,10 +40,11 @@
 //! | E0602 | duplicate key in an object (AWS rejects it; JSON readers keep only one), or a condition key given twice in one operator block with different case |
 //! | E0603 | not UTF-8 ([`lint_bytes`]; also a URL-encoded document that decodes to invalid UTF-8) |
 //! | E0604 | larger than 10 MB |
+//! | E0501 | larger than AWS accepts for its kind ([`crate::policy::PolicyKind::limit`], counted as `gov build` counts) |
 //! | E0605 | not a policy document: not an object, or no `Statement` |
 //! | E0606 | invalid policy element: unknown element (with a suggestion), wrong JSON type, missing `Effect` or `Action`, invalid `Effect` or `Version`, both of `Action`/`NotAction` (…), empty `Action`/`Resource` |
 //! | E0607 | unknown condition operator (with a suggestion), `NullIfExists` |
-//! | W0601 | a `Deny` whose condition entries on different keys must all hold together: "this deny fires only when all N conditions hold; if you meant any of them, use one statement each" (the whitepaper's G03 `LockDownStudioDomain`) |
+//! | W0601 | a `Deny` whose condition entries on two or more of the service's own keys (not global keys, which state exceptions) must all hold together: "this deny fires only when all N conditions hold; if you meant any of them, use one statement each" (the whitepaper's G03 `LockDownStudioDomain`) |
 //! | W0602 | inverted guardrail: `Allow` with `ForAnyValue:`/`ForAllValues:` and a negated operator grants the values it seems to exclude (the whitepaper's G04) |
 //! | W0603 | `Null` with a set qualifier: says what it really tests (never, always, absent, present) |
 //! | W0604 | empty value list (`"key": []`): says what the condition then does |
@@ -52,7 +54,6 @@
 //! not given, [`guess_kind`] reads it from the content.
 
 mod checks;
-mod json;
 pub(crate) mod model;
 pub(crate) mod source;
 mod traps;
@@ -61,6 +62,7 @@ use crate::diag::{Diagnostic, codes};
 pub use crate::policy::PolicyKind;
 
 use crate::catalog::Catalog;
+use crate::json;
 use crate::source::{FileId, Span};
 
 pub(crate) use checks::qualified_null_truth;
@@ -88,9 +90,42 @@ pub fn lint(
         Ok(s) => s,
         Err(d) => return d,
     };
-    let mut diags = analyze(file, &source.text, kind, catalog).diags;
+    let analysis = analyze(file, &source.text, kind, catalog);
+    let mut diags = analysis.diags;
+    if analysis.doc.is_some() {
+        diags.extend(over_limit(file, &source.text, analysis.kind));
+    }
     source.remap(file, &mut diags);
     finish(file, text, diags)
+}
+
+/// E0501: a document larger than AWS accepts for its kind, counted by the
+/// kind's rule (whitespace or not) as `gov build` counts what it writes.
+fn over_limit(file: FileId, text: &str, kind: PolicyKind) -> Option<Diagnostic> {
+    let limit = kind.limit();
+    let size = crate::emit::size(kind, text);
+    if size <= limit.max {
+        return None;
+    }
+    let whitespace = if limit.counts_whitespace {
+        "whitespace counted"
+    } else {
+        "whitespace outside strings not counted"
+    };
+    Some(
+        Diagnostic::new(
+            codes::E0501,
+            file,
+            Span::new(0, text.len().min(1)),
+            format!("the policy is {size} of {} {}", limit.max, limit.what),
+        )
+        .with_label(format!("over the limit of {}", kind.described()))
+        .with_help(format!(
+            "AWS refuses it: {} {} over ({whitespace}); shorten it or spread its statements over several policies",
+            size - limit.max,
+            limit.what
+        )),
+    )
 }
 
 /// [`lint`] for raw bytes: text that is not UTF-8 is `E0603`, pointing at
@@ -161,7 +196,9 @@ fn guess_from(doc: &model::Doc) -> PolicyKind {
     }
 }
 
-fn too_large(file: FileId, bytes: usize) -> Diagnostic {
+/// E0604 for a file of `bytes` bytes, over [`MAX_LINT_BYTES`]; a caller
+/// that reads only a bounded prefix passes the file's real size.
+pub fn too_large(file: FileId, bytes: usize) -> Diagnostic {
     Diagnostic::new(
         codes::E0604,
         file,
@@ -234,25 +271,28 @@ pub(crate) fn analyze(
 
 /// E0602: a key twice in one object; in a condition operator's block, also
 /// the same key with different case.
-fn duplicates(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
+fn duplicates(file: FileId, root: &json::Node, diags: &mut Vec<Diagnostic>) {
+    for d in json::duplicate_keys(root) {
+        diags.push(
+            Diagnostic::new(
+                codes::E0602,
+                file,
+                d.again,
+                format!("duplicate key `{}`", d.key),
+            )
+            .with_label("given again here")
+            .with_secondary(file, d.first, "first given here")
+            .with_help("AWS rejects a policy that repeats a key in one object, and JSON readers keep only one of them: merge the two"),
+        );
+    }
+    condition_keys_twice(file, root, diags);
+}
+
+/// E0602 for a condition key given twice in one operator block with
+/// different case (IAM key names ignore case).
+fn condition_keys_twice(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
     match &node.value {
         json::Value::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
-                let earlier = members.iter().take(i);
-                if let Some(first) = earlier.clone().find(|o| o.key == m.key) {
-                    diags.push(
-                        Diagnostic::new(
-                            codes::E0602,
-                            file,
-                            m.key_span,
-                            format!("duplicate key `{}`", m.key),
-                        )
-                        .with_label("given again here")
-                        .with_secondary(file, first.key_span, "first given here")
-                        .with_help("AWS rejects a policy that repeats a key in one object, and JSON readers keep only one of them: merge the two"),
-                    );
-                }
-            }
             for m in members {
                 if m.key == "Condition"
                     && let Some(ops) = m.value.members()
@@ -285,12 +325,12 @@ fn duplicates(file: FileId, node: &json::Node, diags: &mut Vec<Diagnostic>) {
                         }
                     }
                 }
-                duplicates(file, &m.value, diags);
+                condition_keys_twice(file, &m.value, diags);
             }
         }
         json::Value::Array(items) => {
             for item in items {
-                duplicates(file, item, diags);
+                condition_keys_twice(file, item, diags);
             }
         }
         _ => {}

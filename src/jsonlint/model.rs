@@ -10,7 +10,7 @@ use crate::iam::OperatorSpec;
 use crate::policy::Effect;
 use crate::source::{FileId, Span, Spanned};
 
-use super::json::{Member, Node, Value};
+use crate::json::{Member, Node, Value};
 
 /// A policy document, element by element.
 #[derive(Debug, Clone)]

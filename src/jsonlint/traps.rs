@@ -161,12 +161,21 @@ impl Checker<'_> {
                 }
             }
         }
+        // A deny lists its exceptions as ANDed tests of who and where (global
+        // keys: `aws:PrincipalArn`, `aws:SourceVpce`, …), which is right. It is
+        // likely a mistake when two or more tests of what the request asks
+        // for (the service's own keys) are ANDed: each reads as a violation
+        // of its own (the whitepaper's G03).
         if effect.node == Effect::Deny && known.len() >= 2 {
-            let first_key = known.first().map(|e| e.key.node.to_ascii_lowercase());
-            let one_key = known
-                .iter()
-                .all(|e| Some(e.key.node.to_ascii_lowercase()) == first_key);
-            if !one_key {
+            let mut request_keys: Vec<String> = Vec::new();
+            for e in &known {
+                let lower = e.key.node.to_ascii_lowercase();
+                let own = self.catalog.key(&e.key.node).is_some_and(|k| !k.global);
+                if own && !request_keys.contains(&lower) {
+                    request_keys.push(lower);
+                }
+            }
+            if request_keys.len() >= 2 {
                 let n = known.len();
                 let span = stmt.condition.unwrap_or_else(|| stmt.anchor());
                 let mut d = Diagnostic::new(

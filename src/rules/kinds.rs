@@ -112,7 +112,8 @@ pub enum KindTrap {
     /// action (W0203).
     AllowAllBut,
     /// An identity policy's `Allow` of `*` or `svc:*` grants every action it
-    /// matches (W0203): the index of the entry.
+    /// matches (W0203), once per statement: the index of the first such
+    /// entry ([`wide_entries`] gives them all).
     WideAllow(usize),
     /// `${aws:username}` in an SCP or RCP is unresolved for roles (W0208).
     UsernameInGuardrail,
@@ -130,12 +131,9 @@ pub fn kind_traps(kind: PolicyKind, statement: &StatementShape) -> Vec<KindTrap>
             out.push(KindTrap::AllowAllBut);
         } else {
             out.extend(
-                statement
-                    .groups
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, g)| g.is_wide())
-                    .map(|(i, _)| KindTrap::WideAllow(i)),
+                wide_entries(&statement.groups)
+                    .first()
+                    .map(|&i| KindTrap::WideAllow(i)),
             );
         }
     }
@@ -143,6 +141,28 @@ pub fn kind_traps(kind: PolicyKind, statement: &StatementShape) -> Vec<KindTrap>
         out.push(KindTrap::UsernameInGuardrail);
     }
     out
+}
+
+/// The indexes of the entries that grant every action they match (`*`,
+/// `svc:*`).
+pub fn wide_entries(groups: &[&ActionGroup]) -> Vec<usize> {
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.is_wide())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The message of W0203 for one statement: `first` names its first wide
+/// entry as its front end spells it (`` `allow *` ``, `` `Allow` of `s3:*` ``),
+/// `more` counts the other wide entries of the statement.
+pub fn wide_allow_message(first: &str, more: usize) -> String {
+    match more {
+        0 => format!("{first} grants every action it matches"),
+        1 => format!("{first} and 1 more wildcard grant every action they match"),
+        n => format!("{first} and {n} more wildcards grant every action they match"),
+    }
 }
 
 impl KindTrap {

@@ -16,6 +16,11 @@ pub enum GroupKind {
     Wildcard,
     /// `*`, or a pattern over service names: every action.
     All,
+    /// A well-formed name the catalog lacks (a retired or a new service or
+    /// action, or a pattern matching none of a service's actions), carried
+    /// through as written: AWS accepts it, and it matches nothing the
+    /// catalog knows.
+    Unknown,
 }
 
 /// One written action entry and the catalog actions it stands for.
@@ -44,6 +49,15 @@ impl<'c> ActionGroup<'c> {
     pub fn is_wide(&self) -> bool {
         self.kind == GroupKind::All
             || (self.kind == GroupKind::Wildcard && self.text.ends_with(":*"))
+    }
+
+    /// Whether the entry is a pattern rather than one action's name.
+    pub fn is_pattern(&self) -> bool {
+        match self.kind {
+            GroupKind::Exact => false,
+            GroupKind::Wildcard | GroupKind::All => true,
+            GroupKind::Unknown => has_wildcard(&self.text),
+        }
     }
 }
 
@@ -87,7 +101,10 @@ impl<'c> PatternCache<'c> {
     }
 }
 
-/// Why an action name does not resolve.
+/// Why an action name does not resolve. The unknown names (a service or an
+/// action the catalog lacks, a pattern that matches nothing) are warnings
+/// and are carried through as written ([`ActionProblem::carried`]): AWS
+/// accepts them, and they match nothing today.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ActionProblem {
     /// `${…}` in an action: IAM does not resolve it there.
@@ -171,6 +188,21 @@ pub fn resolve_action<'c>(
 }
 
 impl ActionProblem {
+    /// The entry a well-formed name the catalog lacks stands for, as
+    /// written; `None` for a name that is not an action at all.
+    pub fn carried<'c>(&self, text: &str) -> Option<ActionGroup<'c>> {
+        match self {
+            ActionProblem::Variable | ActionProblem::Malformed { .. } => None,
+            ActionProblem::UnknownService { .. }
+            | ActionProblem::NoMatch { .. }
+            | ActionProblem::UnknownAction { .. } => Some(ActionGroup {
+                text: text.to_string(),
+                kind: GroupKind::Unknown,
+                matched: Vec::new(),
+            }),
+        }
+    }
+
     /// The diagnostic for the action `text` written at `span`.
     pub fn diagnostic(&self, file: FileId, span: Span, text: &str) -> Diagnostic {
         let with = |d: Diagnostic, suggestion: &Option<String>| match suggestion {
@@ -198,33 +230,38 @@ impl ActionProblem {
             ),
             ActionProblem::UnknownService { prefix, suggestion } => with(
                 Diagnostic::new(
-                    codes::E0101,
+                    codes::W0102,
                     file,
                     span,
                     format!("unknown service `{prefix}`"),
                 )
-                .with_label("no such service prefix in the catalog"),
+                .with_label("no such service prefix in the catalog")
+                .with_help(RETIRED),
                 suggestion,
             ),
             ActionProblem::NoMatch { service } => Diagnostic::new(
-                codes::E0107,
+                codes::W0104,
                 file,
                 span,
                 format!("`{text}` matches no action"),
             )
             .with_label(format!("no action of `{service}` matches this pattern"))
-            .with_help("check the pattern against the service's actions"),
+            .with_help(RETIRED),
             ActionProblem::UnknownAction {
                 service,
                 suggestion,
             } => with(
-                Diagnostic::new(codes::E0102, file, span, format!("unknown action `{text}`"))
-                    .with_label(format!("`{service}` has no such action")),
+                Diagnostic::new(codes::W0103, file, span, format!("unknown action `{text}`"))
+                    .with_label(format!("`{service}` has no such action"))
+                    .with_help(RETIRED),
                 suggestion,
             ),
         }
     }
 }
+
+/// The help of an unknown name: why it is only a warning, and what it does.
+const RETIRED: &str = "AWS accepts the name, but it matches no action the catalog knows: a retired name matches nothing, and a deny of it protects nothing; check the spelling, or update the catalog if the name is new";
 
 /// A condition key the catalog does not know.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -413,6 +450,21 @@ mod tests {
             ActionProblem::NoMatch {
                 service: "sagemaker".to_string()
             }
+        );
+        let carried = resolve_action(c, &cache, "deeplens:*")
+            .unwrap_err()
+            .carried("deeplens:*")
+            .unwrap();
+        assert_eq!(
+            (carried.text.as_str(), carried.kind),
+            ("deeplens:*", GroupKind::Unknown)
+        );
+        assert!(carried.is_pattern() && !carried.is_wide());
+        assert!(
+            resolve_action(c, &cache, "sagemaker::CreateApp")
+                .unwrap_err()
+                .carried("sagemaker::CreateApp")
+                .is_none()
         );
         assert!(matches!(
             resolve_action(c, &cache, "sagemakr:CreateApp").unwrap_err(),

@@ -26,6 +26,15 @@ pub fn families_fit(op: OperatorFamily, key: OperatorFamily) -> bool {
     op == key || op == Null || matches!((op, key), (String, Arn) | (Arn, String))
 }
 
+/// Whether IAM reads an operator of family `op` on a key of family `key` as
+/// the author meant, though the families differ: a string operator on a
+/// `Bool` key compares its text (`"true"`, `"false"`), which is what
+/// `StringEquals` on `aws:ViaAWSService` asks. `.gov` has no such
+/// comparison, so only the linter accepts it.
+pub fn compares_as_text(op: OperatorFamily, key: OperatorFamily) -> bool {
+    op == OperatorFamily::String && key == OperatorFamily::Bool
+}
+
 /// A family as messages name the type of its values: `String`, `ARN`, `IPAddress`.
 pub fn family_name(family: OperatorFamily) -> &'static str {
     match family {
@@ -99,6 +108,15 @@ mod tests {
         assert_eq!(key_family(KeyType::ArrayOfArn), OperatorFamily::Arn);
         assert!(families_fit(OperatorFamily::Arn, OperatorFamily::String));
         assert!(!families_fit(OperatorFamily::Numeric, OperatorFamily::Date));
+        assert!(!families_fit(OperatorFamily::String, OperatorFamily::Bool));
+        assert!(compares_as_text(
+            OperatorFamily::String,
+            OperatorFamily::Bool
+        ));
+        assert!(!compares_as_text(
+            OperatorFamily::Numeric,
+            OperatorFamily::Bool
+        ));
         assert_eq!(family_name(key_family(KeyType::IpAddress)), "IPAddress");
     }
 

@@ -1,14 +1,58 @@
 //! Whether the actions a rule or statement names carry a condition key:
-//! IAM treats a key an action does not support as absent, so a condition on
-//! it always or never holds (E0301), or does so for some of the actions
-//! (W0209). Also the keys the catalog deprecates (W0101).
+//! IAM treats a key an action does not support as absent, so each test of it
+//! takes the value it has for an absent key. Whether that is a mistake
+//! depends on what the whole condition then does for the action (the front
+//! end works it out as an [`AbsentTruth`]) and on the effect:
+//!
+//! | the condition, the key absent | effect | finding |
+//! |---|---|---|
+//! | never holds (`StringEquals`, `ForAnyValue:…`, `Null: false`, …) | any | E0301: the statement never applies to the action |
+//! | always holds (only tests of the key, each true when it is absent: a negated operator, `ForAllValues:…`) | `Deny` | E0301: the deny applies to the action whatever the request |
+//! | always holds, every test `…IfExists` or `Null: true` | `Deny` | W0211: absent is allowed for on purpose |
+//! | always holds | `Allow` | W0211: the grant holds without the key, as a negated or `ForAllValues` test allows |
+//! | depends on other tests (one key of several) | any | W0211: the key's test is vacuous, the others decide |
+//!
+//! A pattern's actions that only partly carry the key, and `*` or
+//! `NotAction`, are W0209. Also the keys the catalog deprecates (W0101).
 
 use super::Front;
 use super::names::{ActionGroup, GroupKind};
 use crate::catalog::{Action, Catalog, KeyRef};
 use crate::diag::{Diagnostic, codes};
+use crate::policy::Effect;
 use crate::source::{FileId, Span};
 use std::collections::HashSet;
+
+/// What a statement's condition does when every test of one key takes its
+/// absent value (other keys unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AbsentTruth {
+    Never,
+    Always,
+    Depends,
+}
+
+/// What an unsupported key does to a statement: see the module's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyImpact {
+    pub effect: Effect,
+    pub truth: AbsentTruth,
+    /// Every test of the key says what happens when it is absent
+    /// (`…IfExists`, `Null: true`).
+    pub explicit: bool,
+}
+
+impl KeyImpact {
+    /// Whether the statement then cannot do what it says (E0301); otherwise
+    /// the key is vacuous for the action (W0211).
+    pub fn is_mistake(self) -> bool {
+        match self.truth {
+            AbsentTruth::Never => true,
+            AbsentTruth::Always => self.effect == Effect::Deny && !self.explicit,
+            AbsentTruth::Depends => false,
+        }
+    }
+}
 
 /// Actions named by a rule or statement that do not carry a key. `group` is
 /// the index of the written entry among those given to [`SupportCheck::check`].
@@ -21,6 +65,8 @@ pub enum Unsupported {
         key: String,
         /// The closest key the action supports.
         suggestion: Option<String>,
+        /// The statement still does what it says (W0211, not E0301).
+        vacuous: bool,
     },
     /// No action a pattern matches supports the key.
     NoneMatched {
@@ -28,6 +74,7 @@ pub enum Unsupported {
         pattern: String,
         key: String,
         total: usize,
+        vacuous: bool,
     },
     /// Only some of the actions a pattern matches support the key.
     SomeMatched {
@@ -61,7 +108,9 @@ impl SupportCheck {
         key: &KeyRef,
         groups: impl IntoIterator<Item = &'g ActionGroup<'c>>,
         except: bool,
+        impact: KeyImpact,
     ) -> Vec<Unsupported> {
+        let vacuous = !impact.is_mistake();
         let mut out = Vec::new();
         if key.global {
             return out;
@@ -108,6 +157,7 @@ impl SupportCheck {
                         action: group.text.clone(),
                         key: key.name.clone(),
                         suggestion,
+                        vacuous,
                     });
                 }
                 GroupKind::Wildcard => {
@@ -119,6 +169,7 @@ impl SupportCheck {
                             pattern: group.text.clone(),
                             key: key.name.clone(),
                             total,
+                            vacuous,
                         });
                     } else if supporting < total {
                         out.push(Unsupported::SomeMatched {
@@ -130,6 +181,8 @@ impl SupportCheck {
                         });
                     }
                 }
+                // Matches nothing the catalog knows: nothing to say of its keys.
+                GroupKind::Unknown => {}
                 GroupKind::All => out.push(Unsupported::EveryAction {
                     group: i,
                     key: key.name.clone(),
@@ -162,6 +215,25 @@ impl Unsupported {
     ) -> Diagnostic {
         let holder = front.statement();
         let (d, group_label) = match self {
+            Unsupported::Action {
+                action,
+                key,
+                vacuous: true,
+                ..
+            } => (
+                vacuous_key(file, key_span, format!("`{action}` does not support condition key `{key}`")),
+                "this action".to_string(),
+            ),
+            Unsupported::NoneMatched {
+                pattern,
+                key,
+                total,
+                vacuous: true,
+                ..
+            } => (
+                vacuous_key(file, key_span, format!("no action matched by `{pattern}` supports condition key `{key}`")),
+                format!("{total} actions"),
+            ),
             Unsupported::Action {
                 action,
                 key,
@@ -245,6 +317,15 @@ impl Unsupported {
     }
 }
 
+/// W0211: a key the action lacks, whose test the condition does not need.
+fn vacuous_key(file: FileId, span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(codes::W0211, file, span, message)
+        .with_label("absent for the action: this test holds")
+        .with_help(
+            "IAM treats the key as absent for the action, and this test holds for an absent key (a negated operator, `ForAllValues`, `…IfExists`, `Null`): the other conditions decide, and the key restricts nothing for this action",
+        )
+}
+
 /// The warning for a key the catalog deprecates, with its replacement.
 pub fn deprecated(key: &KeyRef, file: FileId, span: Span) -> Option<Diagnostic> {
     let replacement = key.deprecated_by.as_ref()?;
@@ -265,6 +346,48 @@ mod tests {
     use super::*;
     use crate::rules::names::{PatternCache, resolve_action};
 
+    const DEAD: KeyImpact = KeyImpact {
+        effect: Effect::Deny,
+        truth: AbsentTruth::Never,
+        explicit: false,
+    };
+
+    /// The module's table, row by row.
+    #[test]
+    fn an_unsupported_key_is_a_mistake_only_where_the_statement_breaks() {
+        use AbsentTruth::*;
+        let rows = [
+            (Effect::Allow, Never, false, true),
+            (Effect::Deny, Never, false, true),
+            (Effect::Deny, Never, true, true),
+            (Effect::Deny, Always, false, true),
+            (Effect::Deny, Always, true, false),
+            (Effect::Allow, Always, false, false),
+            (Effect::Allow, Always, true, false),
+            (Effect::Allow, Depends, false, false),
+            (Effect::Deny, Depends, false, false),
+        ];
+        for (effect, truth, explicit, mistake) in rows {
+            let impact = KeyImpact {
+                effect,
+                truth,
+                explicit,
+            };
+            assert_eq!(impact.is_mistake(), mistake, "{impact:?}");
+        }
+        let catalog = Catalog::embedded().unwrap();
+        let cache = PatternCache::default();
+        let groups = [resolve_action(catalog, &cache, "cloudwatch:GetMetricData").unwrap()];
+        let key = catalog.key("sagemaker:InstanceTypes").unwrap();
+        let vacuous = KeyImpact {
+            truth: Depends,
+            ..DEAD
+        };
+        let found = SupportCheck::default().check(catalog, &key, &groups, false, vacuous);
+        let d = found[0].diagnostic(0, Span::new(0, 1), None, Front::Json);
+        assert_eq!(d.code, codes::W0211);
+    }
+
     #[test]
     fn each_key_and_entry_is_reported_once() {
         let catalog = Catalog::embedded().unwrap();
@@ -276,7 +399,7 @@ mod tests {
         ];
         let key = catalog.key("sagemaker:InstanceTypes").unwrap();
         let mut check = SupportCheck::default();
-        let found = check.check(catalog, &key, &groups, false);
+        let found = check.check(catalog, &key, &groups, false, DEAD);
         assert!(matches!(
             found.as_slice(),
             [
@@ -285,9 +408,13 @@ mod tests {
                 Unsupported::EveryAction { group: 2, .. },
             ]
         ));
-        assert!(check.check(catalog, &key, &groups, false).is_empty());
+        assert!(check.check(catalog, &key, &groups, false, DEAD).is_empty());
         let global = catalog.key("aws:SourceIp").unwrap();
-        assert!(check.check(catalog, &global, &groups, false).is_empty());
+        assert!(
+            check
+                .check(catalog, &global, &groups, false, DEAD)
+                .is_empty()
+        );
     }
 
     #[test]
@@ -296,7 +423,7 @@ mod tests {
         let cache = PatternCache::default();
         let excepted = [resolve_action(catalog, &cache, "s3:GetObject").unwrap()];
         let key = catalog.key("sagemaker:InstanceTypes").unwrap();
-        let found = SupportCheck::default().check(catalog, &key, &excepted, true);
+        let found = SupportCheck::default().check(catalog, &key, &excepted, true, DEAD);
         assert_eq!(
             found,
             vec![Unsupported::AllButSome {

@@ -129,6 +129,11 @@ pub(crate) fn arn_problem(s: &str, wildcards: bool) -> Option<String> {
     if wildcards && s == "*" {
         return None;
     }
+    // A policy variable alone (`${aws:SourceArn}`, `${aws:PrincipalTag/vpc}`)
+    // stands for a whole ARN, resolved per request.
+    if s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1 {
+        return None;
+    }
     let parts: Vec<&str> = s.splitn(6, ':').collect();
     if parts.first() != Some(&"arn") && !(wildcards && parts.first() == Some(&"*")) {
         return Some("an ARN starts with `arn:`".to_string());
@@ -169,7 +174,12 @@ pub(crate) fn arn_problem(s: &str, wildcards: bool) -> Option<String> {
     let account = parts.get(4).copied().unwrap_or("");
     let is_pattern = |p: &str| p.contains('*') || p.contains('?') || p.contains("${");
     let twelve_digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    let account_ok = account.is_empty() || is_pattern(account) || twelve_digits || account == "aws";
+    // `aws` and `partner` own the managed policies of AWS and of its
+    // partners (`arn:aws:iam::aws:policy/…`, `arn:aws:iam::partner:policy/…`).
+    let account_ok = account.is_empty()
+        || is_pattern(account)
+        || twelve_digits
+        || matches!(account, "aws" | "partner");
     if !account_ok {
         return Some(format!("the account `{account}` is not 12 digits"));
     }
@@ -301,6 +311,16 @@ mod tests {
         assert!(arn_problem("arn:aws:iam::*:role/x", false).is_some());
         assert!(arn_problem("arn:aws:sagemaker:*:*:image/{ImageName}", true).is_some());
         assert_eq!(arn_problem("arn:aws:s3:::b/${aws:username}/*", true), None);
+        assert_eq!(arn_problem("${ec2:SourceInstanceARN}", true), None);
+        assert_eq!(arn_problem("${aws:PrincipalTag/vpcArn}", false), None);
+        assert!(arn_problem("${a}${b}", true).is_some());
+        assert_eq!(
+            arn_problem("arn:aws:iam::partner:policy/boundary/x", true),
+            None
+        );
+        assert!(arn_problem("arn:aws:iam::customer:policy/x", true).is_some());
+        // Fewer than six parts: per-part matching makes it match nothing.
+        assert!(arn_problem("arn:aws:codepipeline:*", true).is_some());
         assert_eq!(
             service_principal_problem("logs.us-east-1.amazonaws.com"),
             None

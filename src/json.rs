@@ -1,10 +1,13 @@
-//! A strict JSON reader that keeps the byte span of every key and value.
+//! The one JSON reader of gov: strict (RFC 8259), with the byte span of
+//! every key and value, the text of numbers as written, and a nesting limit
+//! so that no input exhausts the stack.
 //!
-//! Unlike the reader of [`crate::iam`], a duplicate object key is not an
-//! error here: every member is kept, in source order, so that the linter can
-//! report each duplicate with both places and still look at the rest of the
-//! document. Anything else that is not JSON (RFC 8259) stops the reader with
-//! the byte offset of the problem.
+//! A duplicate object key is not a reading error: every member is kept, in
+//! source order, and [`duplicate_keys`] lists each repeat with both places.
+//! The linter reports them all and reads on; the policy model
+//! (`iam::PolicyDocument::from_json`) refuses the first. Anything
+//! else that is not JSON stops the reader with the byte span of the problem;
+//! lines and columns come from the spans ([`crate::source::SourceMap`]).
 
 use crate::source::Span;
 
@@ -64,6 +67,69 @@ impl Node {
 pub(crate) struct SyntaxError {
     pub message: String,
     pub span: Span,
+}
+
+/// A key given again in one object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Duplicate {
+    pub key: String,
+    /// The JSON pointer of the repeated member (`/Statement/0/Effect`).
+    pub pointer: String,
+    /// The key where it is first given, quotes included.
+    pub first: Span,
+    /// The key given again.
+    pub again: Span,
+}
+
+/// Every key given again in an object of `node`, in source order of the
+/// repeat (exact match: JSON keys are case-sensitive).
+pub(crate) fn duplicate_keys(node: &Node) -> Vec<Duplicate> {
+    let mut out = Vec::new();
+    collect_duplicates(node, "", &mut out);
+    out.sort_by_key(|d| d.again.start);
+    out
+}
+
+// Depth is bounded by the reader's nesting limit.
+fn collect_duplicates(node: &Node, pointer: &str, out: &mut Vec<Duplicate>) {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                let here = push_pointer(pointer, &m.key);
+                if let Some(first) = members.iter().take(i).find(|o| o.key == m.key) {
+                    out.push(Duplicate {
+                        key: m.key.clone(),
+                        pointer: here.clone(),
+                        first: first.key_span,
+                        again: m.key_span,
+                    });
+                }
+                collect_duplicates(&m.value, &here, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_duplicates(item, &push_pointer(pointer, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Appends one reference token to a JSON pointer (RFC 6901), escaping `~`
+/// and `/`.
+pub(crate) fn push_pointer(path: &str, token: &str) -> String {
+    let mut out = String::with_capacity(path.len() + token.len() + 1);
+    out.push_str(path);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Parses one JSON text. A leading byte order mark is skipped (spans still
@@ -480,6 +546,18 @@ mod tests {
             assert!(parse(bad).is_err(), "accepted {bad:?}");
         }
         assert!(parse(&"[".repeat(10_000)).is_err());
+    }
+
+    #[test]
+    fn lists_duplicate_keys_with_pointers() {
+        let text = "{\"x\": [{\"a/b\": 1, \"a/b\": 2}], \"x\": 0, \"X\": 1}";
+        let dups = duplicate_keys(&parse(text).unwrap());
+        let found: Vec<(&str, &str)> = dups
+            .iter()
+            .map(|d| (d.pointer.as_str(), &text[d.again.start..d.again.end]))
+            .collect();
+        assert_eq!(found, [("/x/0/a~1b", "\"a/b\""), ("/x", "\"x\"")]);
+        assert_eq!(dups[1].first, Span::new(1, 4));
     }
 
     #[test]
