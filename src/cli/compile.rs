@@ -37,6 +37,10 @@ pub(crate) fn run_check(
             );
         }
         Format::Json => out!("{}", diag::render_json(sources, diags)),
+        Format::Sarif => out!(
+            "{}",
+            diag::sarif::render_sarif(sources, diags, &[], &super::sarif_tool())
+        ),
     }
     let failed = compilation.has_errors() || (deny_warnings && !diags.is_empty());
     if failed {

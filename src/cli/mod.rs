@@ -44,6 +44,17 @@ pub(crate) mod review;
 pub(crate) enum Format {
     Human,
     Json,
+    /// One SARIF 2.1.0 log on standard output, for code-scanning services.
+    Sarif,
+}
+
+/// What SARIF logs say of gov itself.
+pub(crate) fn sarif_tool() -> gov::diag::sarif::ToolInfo {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    gov::diag::sarif::ToolInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        repository: (!repository.is_empty()).then(|| repository.to_string()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]

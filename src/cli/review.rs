@@ -92,6 +92,10 @@ pub(crate) fn run_lint(
             );
         }
         Format::Json => out!("{}", diag::render_json(&sources, &diags)),
+        Format::Sarif => out!(
+            "{}",
+            diag::sarif::render_sarif(&sources, &diags, &[], &super::sarif_tool())
+        ),
     }
     let failed = diags.iter().any(Diagnostic::is_error) || (deny_warnings && !diags.is_empty());
     if failed {
