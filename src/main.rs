@@ -125,6 +125,11 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// What a diagnostic code means, why it matters for IAM, and a failing and a fixed example.
+    Explain {
+        /// The code, such as `E0301` (any case).
+        code: String,
+    },
     /// Work with the IAM catalog.
     Catalog {
         #[command(subcommand)]
@@ -257,6 +262,7 @@ fn run() -> ExitCode {
             };
             run_test(paths, color, catalog)
         }
+        Command::Explain { code } => cli::review::run_explain(&code),
         Command::Catalog { command } => match command {
             CatalogCommand::Import { dir, out } => run_import(&dir, &out),
             CatalogCommand::Info => {

@@ -131,3 +131,10 @@ fn e0909_a_side_does_not_build() {
         .unwrap();
     insta::assert_snapshot!("E0909", stderr_of(out));
 }
+
+#[test]
+fn e0910_unknown_code() {
+    let dir = scratch();
+    let out = gov(dir.path(), &["explain", "E9301"]).output().unwrap();
+    insta::assert_snapshot!("E0910", stderr_of(out));
+}

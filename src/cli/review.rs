@@ -1,4 +1,4 @@
-//! `gov fmt`, `gov lint`, `gov import`.
+//! `gov fmt`, `gov lint`, `gov import`, `gov explain`.
 
 use super::{EXIT_FINDINGS, EXIT_USAGE, Format, default_paths, plural, shown, usage_error};
 use gov::catalog::Catalog;
@@ -188,5 +188,22 @@ pub(crate) fn run_import_json(
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+pub(crate) fn run_explain(id: &str) -> ExitCode {
+    let entry = gov::diag::explain::parse_code(id).and_then(gov::diag::explain::entry);
+    match entry {
+        Some(entry) => {
+            out!("{}", gov::diag::explain::render(&entry));
+            ExitCode::SUCCESS
+        }
+        None => {
+            usage_error(codes::E0910, format!("unknown code `{id}`"));
+            errln!(
+                "  = help: codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }

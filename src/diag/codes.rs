@@ -233,6 +233,8 @@ registry! {
         "A `git:REV` side of `gov diff` names a revision git does not know.";
     E0909 Error "a diff side does not build"
         "One side of `gov diff` has errors, so the access it grants is unknown and cannot be compared.";
+    E0910 Error "unknown code"
+        "A code named on the command line is not one gov reports. Codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all.";
 
     // ---- warnings -------------------------------------------------------
     W0001 Warning "empty file"

@@ -6,6 +6,7 @@
 
 pub mod codes;
 mod escape;
+pub mod explain;
 pub mod sarif;
 
 pub use codes::Code;

@@ -74,14 +74,17 @@ pub fn render_sarif(
 
 fn rule(code: codes::Code, tool: &ToolInfo) -> Value {
     let doc = format!("{CODES_DOC}#{}", doc_anchor(code));
+    let why = super::explain::entry(code)
+        .map(|e| format!(" Why it matters for IAM: {}", e.why))
+        .unwrap_or_default();
     let mut rule = json!({
         "id": code.id,
         "name": rule_name(code),
         "shortDescription": { "text": code.title },
         "fullDescription": { "text": code.explanation },
         "help": {
-            "text": format!("{} See {doc}, or run `gov explain {}`.", code.explanation, code.id),
-            "markdown": format!("{}\n\nSee [{doc}]({doc}), or run `gov explain {}`.", code.explanation, code.id),
+            "text": format!("{}{why} See {doc}, or run `gov explain {}`.", code.explanation, code.id),
+            "markdown": format!("{}{why}\n\nSee [{doc}]({doc}), or run `gov explain {}`.", code.explanation, code.id),
         },
         "defaultConfiguration": { "level": level(code.severity) },
     });
