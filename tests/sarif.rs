@@ -222,3 +222,37 @@ fn lint_writes_a_valid_log_for_the_whitepaper_json() {
     assert_eq!(in_g16, 7);
     assert!(results.iter().any(|r| r["ruleId"] == "W0101"));
 }
+
+#[test]
+fn suppressed_findings_are_results_with_their_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("admin.gov"),
+        "policy Admin {\n    @allow(\"W0203\", reason = \"break-glass role\")\n    allow *\n    allow s3:*\n}\n",
+    )
+    .unwrap();
+    let (code, stdout) = gov_in(
+        dir.path(),
+        &["check", "admin.gov", "--format", "sarif", "--deny-warnings"],
+    );
+    assert_eq!(code, 1, "the unsuppressed warning still counts");
+    let log = valid_log(&stdout);
+    let results = results(&log);
+    assert_eq!(results.len(), 2);
+    let suppressed: Vec<&Value> = results
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    let suppression = &suppressed[0]["suppressions"][0];
+    assert_eq!(suppression["kind"], "inSource");
+    assert_eq!(suppression["justification"], "break-glass role");
+    assert_eq!(
+        suppression["location"]["physicalLocation"]["region"]["startLine"],
+        2
+    );
+    assert_eq!(
+        suppressed[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+}

@@ -29,8 +29,12 @@ pub(crate) fn run_check(
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             let files = compilation.loaded.files.len();
+            let suppressed = match compilation.suppressed.len() {
+                0 => String::new(),
+                n => format!(", {n} suppressed"),
+            };
             errln!(
-                "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+                "checked {files} file{}: {errors} error{}, {warnings} warning{}{suppressed}",
                 plural(files),
                 plural(errors),
                 plural(warnings)
@@ -39,7 +43,12 @@ pub(crate) fn run_check(
         Format::Json => out!("{}", diag::render_json(sources, diags)),
         Format::Sarif => out!(
             "{}",
-            diag::sarif::render_sarif(sources, diags, &[], &super::sarif_tool())
+            diag::sarif::render_sarif(
+                sources,
+                diags,
+                &compilation.suppressed,
+                &super::sarif_tool()
+            )
         ),
     }
     let failed = compilation.has_errors() || (deny_warnings && !diags.is_empty());

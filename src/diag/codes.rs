@@ -168,11 +168,19 @@ registry! {
     E0306 Error "`* except` in an RCP"
         "RCPs do not accept `NotAction`.";
     E0307 Error "unknown annotation"
-        "The annotation is not one gov knows (`@control`, `@sid`).";
+        "The annotation is not one gov knows (`@control`, `@sid`, `@allow`).";
     E0308 Error "invalid statement id"
         "A Sid may hold only ASCII letters and digits.";
     E0309 Error "duplicate statement id"
         "Two statements of one policy share a Sid; AWS refuses the policy.";
+    E0310 Error "unknown code in `@allow`"
+        "`@allow(\"…\")` names a code gov does not report, so it would silence nothing. Codes are a letter and four digits, such as `W0203`.";
+    E0311 Error "an error cannot be allowed"
+        "`@allow` silences warnings only. An error means the policy cannot be built as written or would not do what it says; fix the source instead.";
+    E0312 Error "`@allow` without a reason"
+        "Every `@allow` must say why the warning does not apply (`reason = \"…\"`); the reason is kept with the silenced finding, in SARIF too.";
+    E0313 Error "unexpected annotation argument"
+        "`@control` and `@sid` take one string, and `@allow` takes codes and one `reason`; anything else is refused rather than ignored.";
 
     // ---- lowering -------------------------------------------------------
     E0401 Error "conditions cannot share a statement"
@@ -259,6 +267,8 @@ registry! {
         "The condition key is carried by only some of the actions a pattern matches; for the others the condition is decided as if the key were absent.";
     W0210 Warning "empty test"
         "A `test` block has no cases and proves nothing.";
+    W0211 Warning "`@allow` that silences nothing"
+        "No warning of the named code is reported inside the policy or rule the `@allow` stands before. A stale suppression would silence a future finding nobody has reviewed; remove it.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
     W0602 Warning "inverted guardrail"
