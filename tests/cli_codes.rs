@@ -138,3 +138,12 @@ fn e0910_unknown_code() {
     let out = gov(dir.path(), &["explain", "E9301"]).output().unwrap();
     insta::assert_snapshot!("E0910", stderr_of(out));
 }
+
+#[test]
+fn e0911_invalid_level() {
+    let dir = scratch();
+    let out = gov(dir.path(), &["check", "src", "--level", "E0102=warn"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("E0911", stderr_of(out));
+}

@@ -139,6 +139,25 @@ pub(crate) fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
     }
 }
 
+/// The levels of `--level CODE=LEVEL` and `--deny-warnings`; a bad one is
+/// reported here (`None`).
+pub(crate) fn levels(texts: &[String], deny_warnings: bool) -> Option<gov::diag::levels::Levels> {
+    use gov::diag::levels::{LevelError, Levels};
+    let mut levels = Levels::default();
+    levels.deny_warnings = deny_warnings;
+    for text in texts {
+        if let Err(e) = levels.set_from_text(text) {
+            let code = match e {
+                LevelError::UnknownCode(_) => codes::E0910,
+                LevelError::Malformed(_) | LevelError::ErrorLowered(..) => codes::E0911,
+            };
+            usage_error(code, format!("in `--level {text}`: {e}"));
+            return None;
+        }
+    }
+    Some(levels)
+}
+
 /// The paths named, or `policies/`.
 pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     if paths.is_empty() {

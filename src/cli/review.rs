@@ -2,7 +2,7 @@
 
 use super::{EXIT_FINDINGS, EXIT_USAGE, Format, default_paths, plural, shown, usage_error};
 use gov::catalog::Catalog;
-use gov::diag::{self, Diagnostic, codes};
+use gov::diag::{self, codes};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -55,7 +55,7 @@ pub(crate) fn run_lint(
     files: &[PathBuf],
     kind: Option<gov::ir::PolicyKind>,
     format: Format,
-    deny_warnings: bool,
+    levels: &gov::diag::levels::Levels,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
@@ -78,6 +78,7 @@ pub(crate) fn run_lint(
         );
         diags.extend(gov::jsonlint::lint_bytes(id, &bytes, kind, catalog));
     }
+    let diags = levels.apply(&diags);
     match format {
         Format::Human => {
             err!("{}", diag::render_human(&sources, &diags, color));
@@ -97,8 +98,7 @@ pub(crate) fn run_lint(
             diag::sarif::render_sarif(&sources, &diags, &[], &super::sarif_tool())
         ),
     }
-    let failed = diags.iter().any(Diagnostic::is_error) || (deny_warnings && !diags.is_empty());
-    if failed {
+    if levels.fails(&diags) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS

@@ -243,6 +243,8 @@ registry! {
         "One side of `gov diff` has errors, so the access it grants is unknown and cannot be compared.";
     E0910 Error "unknown code"
         "A code named on the command line is not one gov reports. Codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all.";
+    E0911 Error "invalid level"
+        "`--level` takes `CODE=allow`, `CODE=warn` or `CODE=error`. An error code accepts only `error`: an error means the policy cannot be built as written, so no level can lower it.";
 
     // ---- warnings -------------------------------------------------------
     W0001 Warning "empty file"

@@ -7,6 +7,7 @@
 pub mod codes;
 mod escape;
 pub mod explain;
+pub mod levels;
 pub mod sarif;
 
 pub use codes::Code;
