@@ -256,3 +256,54 @@ fn suppressed_findings_are_results_with_their_reason() {
         3
     );
 }
+
+#[test]
+fn the_log_records_the_levels_of_the_run() {
+    let dir = repo().join("tests/fixtures/cli");
+    let (_, stdout) = gov_in(&dir, &["check", "warning-only.gov", "--format", "sarif"]);
+    let log = valid_log(&stdout);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert!(invocation.get("ruleConfigurationOverrides").is_none());
+    let (code, stdout) = gov_in(
+        &dir,
+        &[
+            "check",
+            "warning-only.gov",
+            "--format",
+            "sarif",
+            "--level",
+            "W0202=error",
+            "--level",
+            "W0203=allow",
+            "--deny-warnings",
+        ],
+    );
+    assert_eq!(code, 1);
+    let log = valid_log(&stdout);
+    let invocation = &log["runs"][0]["invocations"][0];
+    let overrides = invocation["ruleConfigurationOverrides"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let shown: Vec<(String, Value)> = overrides
+        .iter()
+        .map(|o| {
+            let index = o["descriptor"]["index"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], o["descriptor"]["id"]);
+            (
+                o["descriptor"]["id"].as_str().unwrap().to_string(),
+                o["configuration"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("W0202".to_string(), serde_json::json!({ "level": "error" })),
+            ("W0203".to_string(), serde_json::json!({ "enabled": false })),
+        ]
+    );
+    assert_eq!(invocation["properties"]["denyWarnings"], true);
+    assert_eq!(results(&log)[0]["level"], "error");
+}

@@ -49,6 +49,7 @@ pub(crate) fn run_check(
                 sources,
                 diags,
                 &compilation.suppressed,
+                levels,
                 &super::sarif_tool()
             )
         ),

@@ -95,7 +95,7 @@ pub(crate) fn run_lint(
         Format::Json => out!("{}", diag::render_json(&sources, &diags)),
         Format::Sarif => out!(
             "{}",
-            diag::sarif::render_sarif(&sources, &diags, &[], &super::sarif_tool())
+            diag::sarif::render_sarif(&sources, &diags, &[], levels, &super::sarif_tool())
         ),
     }
     if levels.fails(&diags) {

@@ -72,7 +72,7 @@ impl std::fmt::Display for LevelError {
 /// The levels of one run.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Levels {
-    by_code: BTreeMap<&'static str, Level>,
+    by_code: BTreeMap<Code, Level>,
     /// Every warning that is still a warning fails the run.
     pub deny_warnings: bool,
 }
@@ -84,7 +84,7 @@ impl Levels {
         if code.severity == Severity::Error && level != Level::Error {
             return Err(LevelError::ErrorLowered(code, level));
         }
-        self.by_code.insert(code.id, level);
+        self.by_code.insert(code, level);
         Ok(())
     }
 
@@ -104,7 +104,12 @@ impl Levels {
 
     /// The level set for `code`, if any.
     pub fn get(&self, code: Code) -> Option<Level> {
-        self.by_code.get(code.id).copied()
+        self.by_code.get(&code).copied()
+    }
+
+    /// Every code given a level, in the registry's order.
+    pub fn iter(&self) -> impl Iterator<Item = (Code, Level)> + '_ {
+        self.by_code.iter().map(|(code, level)| (*code, *level))
     }
 
     /// The diagnostics as this run reports them: `allow`ed codes left out,

@@ -7,6 +7,7 @@
 //! File names are written as relative URI references against `%SRCROOT%`, so
 //! a consumer resolves them against the checkout it analysed.
 
+use super::levels::{Level, Levels};
 use super::{Diagnostic, Label, Severity, Suppressed, codes};
 use crate::source::{FileId, SourceMap, Span};
 use serde_json::{Value, json};
@@ -37,11 +38,13 @@ pub fn doc_anchor(code: codes::Code) -> String {
     code.id.to_ascii_lowercase()
 }
 
-/// The SARIF log of one run over `sources`.
+/// The SARIF log of one run over `sources`: `diags` as reported under
+/// `levels` (which the log records as rule configuration overrides).
 pub fn render_sarif(
     sources: &SourceMap,
     diags: &[Diagnostic],
     suppressed: &[Suppressed],
+    levels: &Levels,
     tool: &ToolInfo,
 ) -> String {
     let mut results: Vec<Value> = diags.iter().map(|d| result(sources, d, None)).collect();
@@ -64,12 +67,40 @@ pub fn render_sarif(
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
+            "invocations": [invocation(levels)],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });
     // A `Value` always serialises; an empty log is the safe fallback.
     serde_json::to_string_pretty(&log).unwrap_or_default() + "\n"
+}
+
+/// The run's invocation: it completed, with these levels (`--level`,
+/// `--deny-warnings`), so a reader of the log knows what was turned off.
+fn invocation(levels: &Levels) -> Value {
+    let overrides: Vec<Value> = levels
+        .iter()
+        .map(|(code, level)| {
+            let configuration = match level {
+                Level::Allow => json!({ "enabled": false }),
+                Level::Warn => json!({ "level": "warning" }),
+                Level::Error => json!({ "level": "error" }),
+            };
+            json!({
+                "descriptor": { "id": code.id, "index": rule_index(code) },
+                "configuration": configuration,
+            })
+        })
+        .collect();
+    let mut invocation = json!({ "executionSuccessful": true });
+    if !overrides.is_empty() {
+        invocation["ruleConfigurationOverrides"] = json!(overrides);
+    }
+    if levels.deny_warnings {
+        invocation["properties"] = json!({ "denyWarnings": true });
+    }
+    invocation
 }
 
 fn rule(code: codes::Code, tool: &ToolInfo) -> Value {
