@@ -307,3 +307,32 @@ fn the_log_records_the_levels_of_the_run() {
     assert_eq!(invocation["properties"]["denyWarnings"], true);
     assert_eq!(results(&log)[0]["level"], "error");
 }
+
+#[test]
+fn absolute_file_names_are_relative_below_the_working_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    // The working folder is reported resolved (no symbolic links): so is this.
+    let base = dir.path().canonicalize().unwrap();
+    std::fs::create_dir(base.join("p")).unwrap();
+    let file = base.join("p/a.gov");
+    std::fs::write(
+        &file,
+        "scp AllowInScp {\n    allow sagemaker:CreateApp\n}\n",
+    )
+    .unwrap();
+    let absolute = file.to_str().unwrap();
+    let location = |cwd: &Path| {
+        let (_, stdout) = gov_in(cwd, &["check", absolute, "--format", "sarif"]);
+        let log = valid_log(&stdout);
+        results(&log)[0]["locations"][0]["physicalLocation"]["artifactLocation"].clone()
+    };
+    let inside = location(&base);
+    assert_eq!(inside["uri"], "p/a.gov");
+    assert_eq!(inside["uriBaseId"], "%SRCROOT%");
+    let outside = location(&repo());
+    assert_eq!(
+        outside["uri"].as_str().unwrap(),
+        format!("file://{}", gov::diag::sarif::file_uri(absolute))
+    );
+    assert!(outside.get("uriBaseId").is_none());
+}

@@ -224,8 +224,25 @@ fn location(sources: &SourceMap, file: FileId, span: Span, message: &str) -> Val
     loc
 }
 
+/// A file named relatively is relative to `%SRCROOT%`; one named by an
+/// absolute path too when it lies below the working folder, else it is a
+/// `file://` URI of its own.
 fn artifact(sources: &SourceMap, file: FileId) -> Value {
-    json!({ "uri": file_uri(sources.name(file)), "uriBaseId": SOURCE_ROOT })
+    let name = sources.name(file);
+    let path = std::path::Path::new(name);
+    if !path.is_absolute() {
+        return json!({ "uri": file_uri(name), "uriBaseId": SOURCE_ROOT });
+    }
+    let below_cwd = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(|p| p.to_path_buf()));
+    match below_cwd {
+        Some(relative) => json!({
+            "uri": file_uri(&relative.to_string_lossy()),
+            "uriBaseId": SOURCE_ROOT,
+        }),
+        None => json!({ "uri": format!("file://{}", file_uri(name)) }),
+    }
 }
 
 fn region(sources: &SourceMap, file: FileId, span: Span) -> Value {
