@@ -154,3 +154,19 @@ fn human_output_hides_suppressed_findings_and_counts_them() {
         "{stderr}"
     );
 }
+
+#[test]
+fn no_stale_warning_where_an_error_hides_the_checks() {
+    // The condition has an error, so the lints that would find W0203 do not
+    // run: the `@allow` cannot be judged stale.
+    let c = compile(
+        "policy P {\n    @allow(\"W0203\", reason = \"reviewed\")\n    allow * when aws:NoSuchKey present\n}\n",
+    );
+    assert_eq!(codes_of(&c), ["E0103"]);
+    // Fixed, the warning is found and silenced.
+    let c = compile(
+        "policy P {\n    @allow(\"W0203\", reason = \"reviewed\")\n    allow * when aws:MultiFactorAuthPresent present\n}\n",
+    );
+    assert!(c.diagnostics.is_empty(), "{:?}", codes_of(&c));
+    assert_eq!(c.suppressed.len(), 1);
+}

@@ -71,6 +71,14 @@ pub fn apply(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppress
         *diagnostics = kept;
     }
     for allow in &allows {
+        // Where an error stands, the checks that find warnings may not have
+        // run: whether the `@allow` is stale is unknown until it is fixed.
+        let has_error = diagnostics
+            .iter()
+            .any(|d| d.is_error() && allow.contains(d.file, d.span));
+        if has_error {
+            continue;
+        }
         for (code, span, used) in &allow.codes {
             if !used {
                 problems.push(
@@ -91,6 +99,12 @@ pub fn apply(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppress
     suppressed
 }
 
+impl Allow {
+    fn contains(&self, file: FileId, span: Span) -> bool {
+        self.file == file && self.scope.start <= span.start && span.end <= self.scope.end
+    }
+}
+
 /// The innermost `@allow` that silences `diag` (marked used), if any.
 fn silencer<'a>(allows: &'a mut [Allow], diag: &Diagnostic) -> Option<&'a Allow> {
     if diag.severity != Severity::Warning {
@@ -98,10 +112,7 @@ fn silencer<'a>(allows: &'a mut [Allow], diag: &Diagnostic) -> Option<&'a Allow>
     }
     let mut best: Option<(usize, usize)> = None;
     for (i, allow) in allows.iter().enumerate() {
-        let inside = allow.file == diag.file
-            && allow.scope.start <= diag.span.start
-            && diag.span.end <= allow.scope.end;
-        if !inside {
+        if !allow.contains(diag.file, diag.span) {
             continue;
         }
         if let Some(c) = allow
