@@ -83,7 +83,7 @@ pub fn apply(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppress
             if !used {
                 problems.push(
                     Diagnostic::new(
-                        codes::W0211,
+                        codes::W0310,
                         allow.file,
                         *span,
                         format!("`@allow` of `{code}` silences nothing here"),

@@ -269,7 +269,7 @@ registry! {
         "The condition key is carried by only some of the actions a pattern matches; for the others the condition is decided as if the key were absent.";
     W0210 Warning "empty test"
         "A `test` block has no cases and proves nothing.";
-    W0211 Warning "`@allow` that silences nothing"
+    W0310 Warning "`@allow` that silences nothing"
         "No warning of the named code is reported inside the policy or rule the `@allow` stands before. A stale suppression would silence a future finding nobody has reviewed; remove it. It is not reported where an error stands: the checks that find warnings may not have run there.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
