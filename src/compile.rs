@@ -19,8 +19,11 @@ pub struct Compilation {
     pub loaded: Loaded,
     pub program: ir::Program,
     /// The checker's diagnostics (errors and warnings) and the lowering
-    /// errors, sorted by file and position.
+    /// errors, sorted by file and position; without the warnings an
+    /// `@allow` silenced.
     pub diagnostics: Vec<Diagnostic>,
+    /// The warnings an `@allow(…, reason = "…")` silenced, with the reason.
+    pub suppressed: Vec<diag::Suppressed>,
     /// Each policy of `program` that lowered, with its document, in program
     /// order.
     pub documents: Vec<(ir::Policy, PolicyDocument)>,
@@ -60,10 +63,12 @@ fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Com
         }
     }
     diag::sort(&mut diagnostics);
+    let suppressed = crate::check::suppress::apply(&loaded, &mut diagnostics);
     Compilation {
         loaded,
         program: checked.program,
         diagnostics,
+        suppressed,
         documents,
         roots,
     }

@@ -49,6 +49,10 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// The level of one code: `W0203=allow` (not reported), `=warn` or
+        /// `=error` (fails the run); repeatable. Errors stay errors.
+        #[arg(long = "level", value_name = "CODE=LEVEL")]
+        levels: Vec<String>,
     },
     /// Compile the policies to IAM JSON: `OUT/<kind>/<Name>.json` and `OUT/manifest.json`.
     Build {
@@ -112,6 +116,10 @@ enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// The level of one code: `W0203=allow` (not reported), `=warn` or
+        /// `=error` (fails the run); repeatable. Errors stay errors.
+        #[arg(long = "level", value_name = "CODE=LEVEL")]
+        levels: Vec<String>,
     },
     /// Turn existing policy JSON into readable `.gov` source.
     Import {
@@ -124,6 +132,11 @@ enum Command {
         /// Write `<DIR>/<file stem>.gov` instead of printing.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// What a diagnostic code means, why it matters for IAM, and a failing and a fixed example.
+    Explain {
+        /// The code, such as `E0301` (any case).
+        code: String,
     },
     /// Work with the IAM catalog.
     Catalog {
@@ -190,11 +203,15 @@ fn run() -> ExitCode {
             paths,
             format,
             deny_warnings,
+            levels,
         } => {
+            let Some(levels) = cli::levels(&levels, deny_warnings) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            run_check(paths, format, deny_warnings, color, catalog)
+            run_check(paths, format, &levels, color, catalog)
         }
         Command::Build {
             paths,
@@ -226,7 +243,11 @@ fn run() -> ExitCode {
             kind,
             format,
             deny_warnings,
+            levels,
         } => {
+            let Some(levels) = cli::levels(&levels, deny_warnings) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
@@ -234,7 +255,7 @@ fn run() -> ExitCode {
                 &files,
                 kind.map(Kind::policy_kind),
                 format,
-                deny_warnings,
+                &levels,
                 color,
                 catalog,
             )
@@ -257,6 +278,7 @@ fn run() -> ExitCode {
             };
             run_test(paths, color, catalog)
         }
+        Command::Explain { code } => cli::review::run_explain(&code),
         Command::Catalog { command } => match command {
             CatalogCommand::Import { dir, out } => run_import(&dir, &out),
             CatalogCommand::Info => {

@@ -131,3 +131,19 @@ fn e0909_a_side_does_not_build() {
         .unwrap();
     insta::assert_snapshot!("E0909", stderr_of(out));
 }
+
+#[test]
+fn e0910_unknown_code() {
+    let dir = scratch();
+    let out = gov(dir.path(), &["explain", "E9301"]).output().unwrap();
+    insta::assert_snapshot!("E0910", stderr_of(out));
+}
+
+#[test]
+fn e0911_invalid_level() {
+    let dir = scratch();
+    let out = gov(dir.path(), &["check", "src", "--level", "E0102=warn"])
+        .output()
+        .unwrap();
+    insta::assert_snapshot!("E0911", stderr_of(out));
+}

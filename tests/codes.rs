@@ -119,3 +119,39 @@ fn every_code_is_used_and_none_is_minted_elsewhere() {
         .collect();
     assert!(unused.is_empty(), "registered codes never used: {unused:?}");
 }
+
+/// The entries of docs/codes.md: (id, the title line, the meaning paragraph).
+fn doc_entries(doc: &str) -> Vec<(String, String, String)> {
+    doc.split("\n## ")
+        .skip(1)
+        .map(|entry| {
+            let mut paragraphs = entry.split("\n\n");
+            let id = paragraphs.next().unwrap_or("").trim().to_string();
+            let title = paragraphs.next().unwrap_or("").trim().to_string();
+            let meaning = paragraphs.next().unwrap_or("").trim().to_string();
+            (id, title, meaning)
+        })
+        .collect()
+}
+
+#[test]
+fn the_codes_doc_is_the_registry() {
+    // SARIF rules link to `docs/codes.md#<id in lowercase>`: the heading of
+    // each entry is the bare id, so that is its anchor.
+    let doc = std::fs::read_to_string("docs/codes.md").unwrap();
+    let entries = doc_entries(&doc);
+    let expected: Vec<(String, String, String)> = ALL
+        .iter()
+        .map(|c| {
+            (
+                c.id.to_string(),
+                format!("**{}** ({})", c.title, c.severity.as_str()),
+                c.explanation.to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(entries.len(), expected.len(), "one entry per code");
+    for (entry, want) in entries.iter().zip(&expected) {
+        assert_eq!(entry, want, "docs/codes.md differs from the registry");
+    }
+}

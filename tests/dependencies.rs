@@ -26,6 +26,11 @@ const ALLOWED_LICENCES: &[&str] = &[
     "Apache-2.0 WITH LLVM-exception",
     // unicode-ident: its Unicode data tables.
     "Unicode-3.0",
+    // borrow-or-share (through jsonschema, a dev-dependency): MIT without
+    // the notice requirement.
+    "MIT-0",
+    // foldhash (through jsonschema, a dev-dependency): permissive.
+    "Zlib",
 ];
 
 /// Crates allowed in two versions, each with the reason.
@@ -33,6 +38,26 @@ const KNOWN_DUPLICATES: &[(&str, &str)] = &[
     // insta 1.49 depends on similar 2; gov's diff rendering uses similar 3.
     // Only the test build has both.
     ("similar", "insta (a dev-dependency) still uses similar 2"),
+    // jsonschema (a dev-dependency, for the SARIF schema test) brings older
+    // or newer majors than gov's other dependencies; only the test build
+    // has both.
+    (
+        "bit-set",
+        "fancy-regex (through jsonschema) uses 0.8, proptest 0.11",
+    ),
+    (
+        "bit-vec",
+        "fancy-regex (through jsonschema) uses 0.8, proptest 0.10",
+    ),
+    (
+        "getrandom",
+        "ahash (through jsonschema) uses 0.3, tempfile and proptest 0.4",
+    ),
+    ("r-efi", "getrandom 0.3 and 0.4 use one major each"),
+    (
+        "syn",
+        "strum_macros (through jsonschema) uses 2, clap and pest 3",
+    ),
 ];
 
 /// The source string `cargo metadata` gives crates.io packages (the sparse

@@ -300,6 +300,38 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "E0310",
+        "\"W9999\"",
+        &[(
+            "case.gov",
+            "policy P {\n    @allow(\"W9999\", reason = \"reviewed\")\n    allow *\n}\n",
+        )],
+    ),
+    (
+        "E0311",
+        "\"E0102\"",
+        &[(
+            "case.gov",
+            "scp P {\n    @allow(\"E0102\", reason = \"reviewed\")\n    deny \"sagemaker:Create:App\"\n}\n",
+        )],
+    ),
+    (
+        "E0312",
+        "@allow(\"W0203\")",
+        &[(
+            "case.gov",
+            "policy P {\n    @allow(\"W0203\")\n    allow *\n}\n",
+        )],
+    ),
+    (
+        "E0313",
+        "\"CIS 1.2\"",
+        &[(
+            "case.gov",
+            "@control(\"CIS 1.1\", \"CIS 1.2\")\nscp P { deny sagemaker:CreateApp }\n",
+        )],
+    ),
+    (
         "E0401",
         "deny s3:GetObject when aws:PrincipalArn like \"arn:aws:iam::*:role/a*\" and aws:PrincipalArn like \"arn:aws:iam::*:role/*b\"",
         &[(
@@ -398,6 +430,14 @@ const CASES: &[Case] = &[
         &[(
             "case.gov",
             "scp P { deny sagemaker:CreateApp }\ntest \"nothing yet\" for P { }\n",
+        )],
+    ),
+    (
+        "W0310",
+        "\"W0203\"",
+        &[(
+            "case.gov",
+            "scp P {\n    @allow(\"W0203\", reason = \"break-glass role\")\n    deny sagemaker:CreateApp\n}\n",
         )],
     ),
     (

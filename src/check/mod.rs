@@ -7,6 +7,7 @@
 mod cond;
 mod lints;
 mod names;
+pub mod suppress;
 mod tests_blocks;
 pub(crate) mod values;
 
@@ -307,7 +308,12 @@ fn check_policy_into(
     let mut controls = Vec::new();
     let mut sid_prefix = None;
     for a in &p.annotations {
+        if a.name.node != suppress::ALLOW {
+            extra_arguments(scope.file, a, diags);
+        }
         match a.name.node.as_str() {
+            // Read by `suppress::apply` once every diagnostic is known.
+            suppress::ALLOW => {}
             "control" => {
                 if a.arg.node.trim().is_empty() {
                     diags.push(
@@ -326,7 +332,7 @@ fn check_policy_into(
                 scope.file,
                 &a.name,
                 other,
-                &["control", "sid"],
+                &["control", "sid", suppress::ALLOW],
             )),
         }
     }
@@ -380,6 +386,28 @@ fn check_policy_into(
     })
 }
 
+/// `@control` and `@sid` take one string: anything after it is refused
+/// rather than ignored.
+fn extra_arguments(file: FileId, a: &ast::Annotation, diags: &mut Vec<Diagnostic>) {
+    let extra = a.args.iter().map(|s| s.span).chain(
+        a.fields
+            .iter()
+            .map(|(name, value)| name.span.to(value.span)),
+    );
+    for span in extra {
+        diags.push(
+            Diagnostic::new(
+                codes::E0313,
+                file,
+                span,
+                format!("`@{}` takes one string", a.name.node),
+            )
+            .with_label("unexpected argument")
+            .with_help("only `@allow` takes several codes and a `reason`"),
+        );
+    }
+}
+
 fn unknown_annotation(
     file: FileId,
     name: &Spanned<String>,
@@ -424,12 +452,21 @@ fn check_rule_into(
     let errors_before = diags.iter().filter(|d| d.is_error()).count();
     let mut sid = None;
     for a in &r.annotations {
+        if a.name.node != suppress::ALLOW {
+            extra_arguments(scope.file, a, diags);
+        }
         match a.name.node.as_str() {
+            suppress::ALLOW => {}
             "sid" => match invalid_sid(&a.arg.node) {
                 None => sid = Some(a.arg.node.clone()),
                 Some(invalid) => diags.push(invalid.diagnostic(scope.file, a.arg.span)),
             },
-            other => diags.push(unknown_annotation(scope.file, &a.name, other, &["sid"])),
+            other => diags.push(unknown_annotation(
+                scope.file,
+                &a.name,
+                other,
+                &["sid", suppress::ALLOW],
+            )),
         }
     }
     lints::kind_rules(scope, kind, r, diags);

@@ -4,6 +4,7 @@ use super::{
     EXIT_FINDINGS, EXIT_USAGE, Format, compile_or_report, default_paths, plural, shown, usage_error,
 };
 use gov::catalog::Catalog;
+use gov::diag::levels::Levels;
 use gov::diag::{self, Diagnostic, codes};
 use gov::emit::BuildError;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use std::process::ExitCode;
 pub(crate) fn run_check(
     paths: Vec<PathBuf>,
     format: Format,
-    deny_warnings: bool,
+    levels: &Levels,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
@@ -21,7 +22,8 @@ pub(crate) fn run_check(
         Ok(c) => c,
         Err(code) => return code,
     };
-    let diags: &[Diagnostic] = &compilation.diagnostics;
+    let reported = levels.apply(&compilation.diagnostics);
+    let diags: &[Diagnostic] = &reported;
     let sources = &compilation.loaded.sources;
     match format {
         Format::Human => {
@@ -29,17 +31,30 @@ pub(crate) fn run_check(
             let errors = diags.iter().filter(|d| d.is_error()).count();
             let warnings = diags.len() - errors;
             let files = compilation.loaded.files.len();
+            let suppressed = match compilation.suppressed.len() {
+                0 => String::new(),
+                n => format!(", {n} suppressed"),
+            };
             errln!(
-                "checked {files} file{}: {errors} error{}, {warnings} warning{}",
+                "checked {files} file{}: {errors} error{}, {warnings} warning{}{suppressed}",
                 plural(files),
                 plural(errors),
                 plural(warnings)
             );
         }
         Format::Json => out!("{}", diag::render_json(sources, diags)),
+        Format::Sarif => out!(
+            "{}",
+            diag::sarif::render_sarif(
+                sources,
+                diags,
+                &compilation.suppressed,
+                levels,
+                &super::sarif_tool()
+            )
+        ),
     }
-    let failed = compilation.has_errors() || (deny_warnings && !diags.is_empty());
-    if failed {
+    if levels.fails(diags) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS

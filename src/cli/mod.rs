@@ -44,6 +44,17 @@ pub(crate) mod review;
 pub(crate) enum Format {
     Human,
     Json,
+    /// One SARIF 2.1.0 log on standard output, for code-scanning services.
+    Sarif,
+}
+
+/// What SARIF logs say of gov itself.
+pub(crate) fn sarif_tool() -> gov::diag::sarif::ToolInfo {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    gov::diag::sarif::ToolInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        repository: (!repository.is_empty()).then(|| repository.to_string()),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -126,6 +137,25 @@ pub(crate) fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
             None
         }
     }
+}
+
+/// The levels of `--level CODE=LEVEL` and `--deny-warnings`; a bad one is
+/// reported here (`None`).
+pub(crate) fn levels(texts: &[String], deny_warnings: bool) -> Option<gov::diag::levels::Levels> {
+    use gov::diag::levels::{LevelError, Levels};
+    let mut levels = Levels::default();
+    levels.deny_warnings = deny_warnings;
+    for text in texts {
+        if let Err(e) = levels.set_from_text(text) {
+            let code = match e {
+                LevelError::UnknownCode(_) => codes::E0910,
+                LevelError::Malformed(_) | LevelError::ErrorLowered(..) => codes::E0911,
+            };
+            usage_error(code, format!("in `--level {text}`: {e}"));
+            return None;
+        }
+    }
+    Some(levels)
 }
 
 /// The paths named, or `policies/`.

@@ -1,8 +1,8 @@
-//! `gov fmt`, `gov lint`, `gov import`.
+//! `gov fmt`, `gov lint`, `gov import`, `gov explain`.
 
 use super::{EXIT_FINDINGS, EXIT_USAGE, Format, default_paths, plural, shown, usage_error};
 use gov::catalog::Catalog;
-use gov::diag::{self, Diagnostic, codes};
+use gov::diag::{self, codes};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -56,7 +56,7 @@ pub(crate) fn run_lint(
     files: &[PathBuf],
     kind: Option<gov::ir::PolicyKind>,
     format: Format,
-    deny_warnings: bool,
+    levels: &gov::diag::levels::Levels,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
@@ -83,6 +83,7 @@ pub(crate) fn run_lint(
         }
         diags.extend(gov::jsonlint::lint_bytes(id, &bytes, kind, catalog));
     }
+    let diags = levels.apply(&diags);
     match format {
         Format::Human => {
             err!("{}", diag::render_human(&sources, &diags, color));
@@ -97,9 +98,12 @@ pub(crate) fn run_lint(
             );
         }
         Format::Json => out!("{}", diag::render_json(&sources, &diags)),
+        Format::Sarif => out!(
+            "{}",
+            diag::sarif::render_sarif(&sources, &diags, &[], levels, &super::sarif_tool())
+        ),
     }
-    let failed = diags.iter().any(Diagnostic::is_error) || (deny_warnings && !diags.is_empty());
-    if failed {
+    if levels.fails(&diags) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
@@ -195,5 +199,22 @@ pub(crate) fn run_import_json(
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+pub(crate) fn run_explain(id: &str) -> ExitCode {
+    let entry = gov::diag::explain::parse_code(id).and_then(gov::diag::explain::entry);
+    match entry {
+        Some(entry) => {
+            out!("{}", gov::diag::explain::render(&entry));
+            ExitCode::SUCCESS
+        }
+        None => {
+            usage_error(codes::E0910, format!("unknown code `{id}`"));
+            errln!(
+                "  = help: codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all"
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
     }
 }

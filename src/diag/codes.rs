@@ -166,11 +166,19 @@ registry! {
     E0306 Error "`* except` in an RCP"
         "RCPs do not accept `NotAction`.";
     E0307 Error "unknown annotation"
-        "The annotation is not one gov knows (`@control`, `@sid`).";
+        "The annotation is not one gov knows (`@control`, `@sid`, `@allow`).";
     E0308 Error "invalid statement id"
         "A Sid may hold only ASCII letters and digits.";
     E0309 Error "duplicate statement id"
         "Two statements of one policy share a Sid; AWS refuses the policy.";
+    E0310 Error "unknown code in `@allow`"
+        "`@allow(\"…\")` names a code gov does not report, so it would silence nothing. Codes are a letter and four digits, such as `W0203`.";
+    E0311 Error "an error cannot be allowed"
+        "`@allow` silences warnings only. An error means the policy cannot be built as written or would not do what it says; fix the source instead.";
+    E0312 Error "`@allow` without a reason"
+        "Every `@allow` must say why the warning does not apply (`reason = \"…\"`); the reason is kept with the silenced finding, in SARIF too.";
+    E0313 Error "unexpected annotation argument"
+        "`@control` and `@sid` take one string, and `@allow` takes codes and one `reason`; anything else is refused rather than ignored.";
 
     // ---- lowering -------------------------------------------------------
     E0401 Error "conditions cannot share a statement"
@@ -231,6 +239,10 @@ registry! {
         "A `git:REV` side of `gov diff` names a revision git does not know.";
     E0909 Error "a diff side does not build"
         "One side of `gov diff` has errors, so the access it grants is unknown and cannot be compared.";
+    E0910 Error "unknown code"
+        "A code named on the command line is not one gov reports. Codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all.";
+    E0911 Error "invalid level"
+        "`--level` takes `CODE=allow`, `CODE=warn` or `CODE=error`. An error code accepts only `error`: an error means the policy cannot be built as written, so no level can lower it.";
 
     // ---- warnings -------------------------------------------------------
     W0001 Warning "empty file"
@@ -263,6 +275,8 @@ registry! {
         "A `test` block has no cases and proves nothing.";
     W0211 Warning "unsupported key in a test that holds without it"
         "The action does not carry the condition key, so IAM treats it as absent; the test holds for an absent key (a negated operator, `ForAllValues`, `…IfExists`, `Null` true) and the statement still applies to the action, decided by its other conditions. AWS writes such statements on purpose to cover actions with and without the key; the key restricts nothing for this action.";
+    W0310 Warning "`@allow` that silences nothing"
+        "No warning of the named code is reported inside the policy or rule the `@allow` stands before. A stale suppression would silence a future finding nobody has reviewed; remove it. It is not reported where an error stands: the checks that find warnings may not have run there.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
     W0602 Warning "inverted guardrail"

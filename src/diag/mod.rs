@@ -6,6 +6,9 @@
 
 pub mod codes;
 mod escape;
+pub mod explain;
+pub mod levels;
+pub mod sarif;
 
 pub use codes::Code;
 pub use escape::escape;
@@ -100,6 +103,17 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// A finding silenced in the source by an `@allow(…)` annotation: not shown
+/// to people, not counted against the run, but kept for SARIF with its reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    /// The reason the annotation gives.
+    pub reason: String,
+    /// Where the annotation is, when the finding has one.
+    pub annotation: Option<(FileId, Span)>,
 }
 
 /// Lines longer than this are not echoed in rendered diagnostics.

@@ -327,6 +327,20 @@ impl<'a> Builder<'a> {
         self.leaf(a.name.span, a.name.node.clone(), out);
         self.kw("(", out);
         self.leaf(a.arg.span, quote(&a.arg.node), out);
+        for arg in &a.args {
+            self.kw(",", out);
+            out.push(Doc::Space);
+            self.leaf(arg.span, quote(&arg.node), out);
+        }
+        for (name, value) in &a.fields {
+            self.kw(",", out);
+            out.push(Doc::Space);
+            self.leaf(name.span, name.node.clone(), out);
+            out.push(Doc::Space);
+            self.kw("=", out);
+            out.push(Doc::Space);
+            self.leaf(value.span, quote(&value.node), out);
+        }
         self.kw(")", out);
     }
 

@@ -47,7 +47,12 @@ pub struct ConstDecl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Annotation {
     pub name: Spanned<String>,
+    /// The first argument, a string.
     pub arg: Spanned<String>,
+    /// Further string arguments, in order (`@allow("<code>", "<code>", …)`).
+    pub args: Vec<Spanned<String>>,
+    /// Named arguments, in order (`reason = "…"`).
+    pub fields: Vec<(Spanned<String>, Spanned<String>)>,
     pub span: Loc,
 }
 

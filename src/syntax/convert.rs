@@ -153,10 +153,21 @@ impl Builder {
         let span = self.span(&pair);
         let mut name = None;
         let mut arg = None;
+        let mut args = Vec::new();
+        let mut fields = Vec::new();
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
                 Rule::string => arg = Some(self.string(p)?),
+                Rule::annotation_arg => {
+                    for inner in p.into_inner() {
+                        match inner.as_rule() {
+                            Rule::string => args.push(self.string(inner)?),
+                            Rule::annotation_field => fields.push(self.annotation_field(inner)?),
+                            _ => {}
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -164,8 +175,27 @@ impl Builder {
             (Some(name), Some(arg)) => Ok(Annotation {
                 name,
                 arg,
+                args,
+                fields,
                 span: Loc(span),
             }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    /// `name = "value"` inside an annotation.
+    fn annotation_field(&self, pair: Pair<Rule>) -> Result<(Spanned<String>, Spanned<String>)> {
+        let mut name = None;
+        let mut value = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::string => value = Some(self.string(p)?),
+                _ => {}
+            }
+        }
+        match (name, value) {
+            (Some(name), Some(value)) => Ok((name, value)),
             _ => Err(shape(&pair, self.offset)),
         }
     }

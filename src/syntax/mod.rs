@@ -311,6 +311,7 @@ fn describe(r: Rule) -> &'static str {
             "a rule (`allow` or `deny`)"
         }
         Rule::annotation => "an annotation",
+        Rule::annotation_arg | Rule::annotation_field => "an annotation argument",
         Rule::doc_comment => "a doc comment",
         Rule::principals | Rule::principal | Rule::principal_kind => "a principal",
         Rule::kw_to => "`to`",
