@@ -22,7 +22,7 @@ test "vpc only" for OnlyVpcDomains {
 
 /// Checks cleanly, but has no IAM form: `like a* and like *b` on one key.
 const LOWERING_ERROR: &str = r#"scp P {
-    deny sagemaker:CreateApp when aws:PrincipalTag/team like "a*" and aws:PrincipalTag/team like "*b"
+    deny sagemaker:CreateApp when aws:PrincipalTag/team like "a*" and aws:PrincipalTag/team like "*a"
 }
 "#;
 

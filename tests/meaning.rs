@@ -253,7 +253,9 @@ fn checked_atom() -> impl Strategy<Value = Atom> {
     ]
 }
 
-fn expr() -> impl Strategy<Value = Expr> {
+/// Random rules: the set on which the refusal rate is measured
+/// (`refusal_rate` below).
+fn random_rule() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![8 => atom().prop_map(Expr::Atom), 1 => Just(Expr::True), 1 => Just(Expr::False)];
     leaf.prop_recursive(3, 12, 3, |inner| {
         prop_oneof![
@@ -262,6 +264,208 @@ fn expr() -> impl Strategy<Value = Expr> {
             inner.prop_map(|e| Expr::Not(Box::new(e))),
         ]
     })
+}
+
+/// What the property draws: random rules, and as often rules built around
+/// two or three tests on one key (the conjunctions and disjunctions that
+/// lowering merges into one entry), alone or beside a random rule.
+fn expr() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        2 => random_rule(),
+        2 => same_key_rule(),
+        1 => (same_key_rule(), random_rule()).prop_map(|(a, b)| Expr::And(vec![a, b])),
+    ]
+}
+
+/// Tests on one key, with values chosen so that they nest, overlap, meet
+/// or part.
+fn same_key_atoms() -> impl Strategy<Value = Vec<Atom>> {
+    let test = |k: &'static str, quant: Quant, op: ElemOp, negated: bool, values: Vec<Literal>| {
+        Atom::Test {
+            key: key(k),
+            quant,
+            op,
+            negated,
+            values,
+        }
+    };
+    let orders = || {
+        prop::sample::select(vec![
+            ElemOp::Equals,
+            ElemOp::Lt,
+            ElemOp::Le,
+            ElemOp::Gt,
+            ElemOp::Ge,
+        ])
+    };
+    let many = |strategy: BoxedStrategy<Atom>| prop::collection::vec(strategy, 2..=3);
+    prop_oneof![
+        many(
+            (orders(), subset(&["0", "1", "5", "5.0", "10"]))
+                .prop_map(move |(op, v)| {
+                    let v = if op == ElemOp::Equals {
+                        v
+                    } else {
+                        v[..1].to_vec()
+                    };
+                    test(
+                        NUM,
+                        Quant::Single,
+                        op,
+                        false,
+                        v.iter().map(|n| Literal::Num(n.to_string())).collect(),
+                    )
+                })
+                .boxed()
+        ),
+        many(
+            (
+                orders(),
+                subset(&[
+                    "2026-01-01T00:00:00Z",
+                    "1767225600",
+                    "2026-06-01",
+                    "2026-03-01T12:00:00Z"
+                ])
+            )
+                .prop_map(move |(op, v)| {
+                    let v = if op == ElemOp::Equals {
+                        v
+                    } else {
+                        v[..1].to_vec()
+                    };
+                    test(DATE, Quant::Single, op, false, strs(&v))
+                })
+                .boxed()
+        ),
+        many(
+            any::<bool>()
+                .prop_map(move |b| test(
+                    FLAG,
+                    Quant::Single,
+                    ElemOp::Equals,
+                    false,
+                    vec![Literal::Bool(b)]
+                ))
+                .boxed()
+        ),
+        many(
+            subset(&[
+                "10.0.0.0/8",
+                "10.1.0.0/16",
+                "10.1.2.3",
+                "192.0.2.0/24",
+                "2001:db8::/32",
+                "2001:db8:1::/48"
+            ])
+            .prop_map(move |v| test(IP, Quant::Single, ElemOp::InCidr, false, strs(&v)))
+            .boxed()
+        ),
+        many(
+            (
+                any::<bool>(),
+                prop_oneof![subset(&["a", "b", "ab", "xb"]), subset(STR_EQ_MIXED)],
+                prop_oneof![
+                    subset(&["a*", "ab*", "ab", "x*", "*b", "?", "a?"]),
+                    subset(STR_LIKE_MIXED)
+                ],
+            )
+                .prop_map(move |(like, eqv, likev)| if like {
+                    test(STR1, Quant::Single, ElemOp::Like, false, strs(&likev))
+                } else {
+                    test(STR1, Quant::Single, ElemOp::Equals, false, strs(&eqv))
+                })
+                .boxed()
+        ),
+        many(
+            subset(&["a", "A", "B", "ab"])
+                .prop_map(move |v| test(
+                    STR1,
+                    Quant::Single,
+                    ElemOp::EqualsIgnoringCase,
+                    false,
+                    strs(&v)
+                ))
+                .boxed()
+        ),
+        many(
+            (
+                any::<bool>(),
+                prop_oneof![subset(ARN_EQ), subset(ARN_EQ_VARS)],
+                prop_oneof![
+                    subset(ARN_LIKE),
+                    subset(&[
+                        "arn:aws:iam::111122223333:role/admin",
+                        "arn:aws:iam::*:role/*"
+                    ])
+                ],
+            )
+                .prop_map(move |(like, eqv, likev)| if like {
+                    test(ARN, Quant::Single, ElemOp::Like, false, strs(&likev))
+                } else {
+                    test(ARN, Quant::Single, ElemOp::Equals, false, strs(&eqv))
+                })
+                .boxed()
+        ),
+        many(
+            (
+                any::<bool>(),
+                any::<bool>(),
+                any::<bool>(),
+                subset(&["a", "b", "c"]),
+                subset(&["a*", "ab*", "x*", "a"]),
+            )
+                .prop_map(move |(all, like, negated, eqv, likev)| test(
+                    MULTI,
+                    if all { Quant::All } else { Quant::Any },
+                    if like { ElemOp::Like } else { ElemOp::Equals },
+                    negated,
+                    strs(if like { &likev } else { &eqv }),
+                ))
+                .boxed()
+        ),
+    ]
+}
+
+/// Tests on one key (now and then `present` too), each possibly negated,
+/// ANDed or ORed, or both.
+fn same_key_rule() -> impl Strategy<Value = Expr> {
+    (
+        same_key_atoms(),
+        prop::collection::vec(any::<bool>(), 3),
+        prop::sample::select(vec![0u8, 1, 2, 3]),
+        prop::option::weighted(0.2, any::<bool>()),
+    )
+        .prop_map(|(atoms, negate, shape, presence)| {
+            let mut parts: Vec<Expr> = atoms
+                .into_iter()
+                .zip(negate)
+                .map(|(a, n)| {
+                    let e = Expr::Atom(a);
+                    if n { Expr::Not(Box::new(e)) } else { e }
+                })
+                .collect();
+            if let Some(present) = presence {
+                let p = Expr::Atom(Atom::Present(key_of(&parts[0])));
+                parts.push(if present { p } else { Expr::Not(Box::new(p)) });
+            }
+            match shape {
+                0 | 1 => Expr::And(parts),
+                2 => Expr::Or(parts),
+                _ => {
+                    let last = parts.pop().unwrap();
+                    Expr::Or(vec![Expr::And(parts), last])
+                }
+            }
+        })
+}
+
+fn key_of(e: &Expr) -> Key {
+    match e {
+        Expr::Not(inner) => key_of(inner),
+        Expr::Atom(Atom::Test { key, .. } | Atom::Present(key)) => key.clone(),
+        _ => unreachable!("same-key parts are tests"),
+    }
 }
 
 const ARN_VALUES: &[&str] = &[
@@ -303,7 +507,15 @@ fn context() -> impl Strategy<Value = Context> {
         )),
         one(&["0", "1", "5", "7", "10", "11"]),
         one(&["true", "false"]),
-        one(&["10.1.2.3", "192.0.2.9", "203.0.113.7", "198.51.100.1"]),
+        one(&[
+            "10.1.2.3",
+            "10.200.0.1",
+            "192.0.2.9",
+            "203.0.113.7",
+            "198.51.100.1",
+            "2001:db8:1::5",
+            "2001:db8:2::1",
+        ]),
         one(ARN_VALUES),
         one(&[
             "2025-12-31T23:59:59Z",
@@ -487,5 +699,69 @@ fn drawn_variables_are_accepted_by_the_checker() {
                 .collect();
             assert_eq!(literals, strs(&[text]), "{source}");
         }
+    }
+}
+
+/// How often lowering refuses a rule, by code, and for `E0401` by the pair
+/// of operators, on 20,000 random rules and 20,000 rules around one key:
+/// a measurement, not a check of meaning (the property above is). Run it
+/// with `cargo test --release --test meaning refusal_rate -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn refusal_rate() {
+    report_refusals("random rules", random_rule().boxed());
+    report_refusals("same-key rules", same_key_rule().boxed());
+}
+
+fn report_refusals(name: &str, strategy: BoxedStrategy<Expr>) {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+    const RULES: usize = 20_000;
+    let mut runner = TestRunner::deterministic();
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut conflicts: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..RULES {
+        let cond = strategy.new_tree(&mut runner).unwrap().current();
+        match lower_policy(&policy(ir::Effect::Deny, cond)) {
+            Ok(_) => *by_code.entry("lowered").or_default() += 1,
+            Err(errors) => {
+                let first = &errors[0];
+                assert!(
+                    ["E0401", "E0402", "E0403", "E0404"].contains(&first.code.id),
+                    "{first:?}"
+                );
+                *by_code.entry(first.code.id).or_default() += 1;
+                for e in errors.iter().filter(|e| e.code == "E0401") {
+                    assert!(e.help.is_some(), "E0401 without help: {e:?}");
+                    let operators: Vec<&str> = e
+                        .message
+                        .split('`')
+                        .skip(1)
+                        .step_by(2)
+                        .take(2)
+                        .map(|c| c.split(' ').next().unwrap_or(c))
+                        .collect();
+                    let help = e.help.as_deref().unwrap_or("");
+                    let case: String = help.chars().take(40).collect();
+                    *conflicts
+                        .entry(format!("{}  ({case}…)", operators.join(" + ")))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    println!("{RULES} {name} (deny), first diagnostic of each:");
+    for (code, n) in &by_code {
+        println!(
+            "  {code:8} {n:6}  {:5.2} %",
+            100.0 * *n as f64 / RULES as f64
+        );
+    }
+    println!("E0401 diagnostics by operator pair and help:");
+    let mut pairs: Vec<_> = conflicts.into_iter().collect();
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
+    for (pair, n) in pairs {
+        println!("  {n:6}  {pair}");
     }
 }

@@ -95,7 +95,6 @@ fn same_key_entries_merge_only_when_exact() {
         Expr::and(vec![eq("k:s", "a"), eq("k:s", "a")]),
     );
     assert!(json(&p).contains(r#""StringEquals":{"k:s":["a"]}"#));
-    // like x and like y: no exact single entry.
     let like = |v: &str| {
         Expr::Atom(Atom::Test {
             key: key("k:s", KeyType::String),
@@ -105,7 +104,12 @@ fn same_key_entries_merge_only_when_exact() {
             values: vec![Literal::Str(v.into())],
         })
     };
+    // like a* and like *b: a text that begins with a and ends in b, and
+    // none shorter than two characters has both.
     let p = policy(ir::Effect::Deny, Expr::and(vec![like("a*"), like("*b")]));
+    assert!(json(&p).contains(r#""StringLike":{"k:s":["a*b"]}"#));
+    // like a* and like *a: `a` has both and `a*a` misses it; no exact single entry.
+    let p = policy(ir::Effect::Deny, Expr::and(vec![like("a*"), like("*a")]));
     assert_eq!(lower_policy(&p).unwrap_err()[0].code, "E0401");
 }
 
