@@ -204,4 +204,12 @@ fn impossible_tests_on_one_key_drop_their_alternative() {
         condition,
         r#""Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#
     );
+    // Different operators on one key whose bounds leave no value.
+    let condition = lowered_condition(
+        "deny s3:GetObject when (aws:MultiFactorAuthAge < 1 and aws:MultiFactorAuthAge > 5) or aws:SecureTransport == false",
+    );
+    assert_eq!(
+        condition,
+        r#""Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#
+    );
 }

@@ -9,6 +9,7 @@
 //! an error that says why — never an approximation.
 
 mod conjoin;
+mod impossible;
 pub mod literal;
 mod sid;
 
@@ -391,6 +392,11 @@ fn merge(entries: Vec<Entry>) -> Merged {
             })
             .collect();
         return merge(rewritten);
+    }
+    if impossible::never_holds(&out) {
+        // Entries on different operators of one key that no value passes
+        // together (`K < 1 and K > 5`).
+        return Merged::Contradiction;
     }
     // by operator name as printed, so that the output reads in a fixed order
     out.sort_by_cached_key(|e| (e.operator.to_string(), e.key.to_ascii_lowercase()));
