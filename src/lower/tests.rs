@@ -209,3 +209,33 @@ fn a_single_valued_test_negated_element_wise_is_false_when_absent() {
         );
     }
 }
+
+/// `E0401`'s help says which case has no exact form.
+#[test]
+fn refusals_say_their_case() {
+    let any_in = |v: &str| {
+        Expr::Atom(Atom::Test {
+            key: key("k:m", KeyType::ArrayOfString),
+            quant: Quant::Any,
+            op: ElemOp::Equals,
+            negated: false,
+            values: vec![Literal::Str(v.into())],
+        })
+    };
+    let help = |condition: Expr| {
+        let errors = lower_policy(&policy(ir::Effect::Deny, condition)).unwrap_err();
+        assert_eq!(errors[0].code, "E0401");
+        errors[0].help.clone().unwrap()
+    };
+    assert_eq!(
+        help(Expr::and(vec![any_in("a"), any_in("b")])),
+        Refusal::SomeValueEach.help()
+    );
+    assert_eq!(
+        help(Expr::and(vec![
+            eq("k:s", "${aws:username}"),
+            eq("k:s", "b")
+        ])),
+        Refusal::Variable.help()
+    );
+}
