@@ -131,7 +131,7 @@ fn check_reports_lowering_errors() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("p.gov"),
-        "scp P {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*b\"\n}\n",
+        "scp P {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*a\"\n}\n",
     )
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_gov"))

@@ -20,9 +20,9 @@ test "vpc only" for OnlyVpcDomains {
 }
 "#;
 
-/// Checks cleanly, but has no IAM form: `like a* and like *b` on one key.
+/// Checks cleanly, but has no IAM form: `like a* and like *a` on one key.
 const LOWERING_ERROR: &str = r#"scp P {
-    deny sagemaker:CreateApp when aws:PrincipalTag/team like "a*" and aws:PrincipalTag/team like "*b"
+    deny sagemaker:CreateApp when aws:PrincipalTag/team like "a*" and aws:PrincipalTag/team like "*a"
 }
 "#;
 
@@ -167,5 +167,80 @@ test "one address each" for P {
         (4, 0),
         "{}",
         report.summary()
+    );
+}
+
+/// The condition of the one statement of a rule written in an SCP.
+fn lowered_condition(rule: &str) -> String {
+    let source = format!("scp P {{\n    {rule}\n}}\n");
+    let c = gov::compile_texts(&[("p.gov", &source)], catalog());
+    assert!(!c.has_errors(), "{source}{:?}", c.diagnostics);
+    let doc = &c.documents[0].1;
+    assert_eq!(doc.statements.len(), 1, "{source}");
+    let json = doc.to_canonical_json(false);
+    let at = json.find("\"Condition\":").unwrap();
+    json[at..].to_string()
+}
+
+/// Tests on one key that used to be `E0401` and have an exact entry.
+#[test]
+fn tests_on_one_key_merge_into_one_exact_entry() {
+    let cases = [
+        (
+            "deny s3:GetObject when aws:MultiFactorAuthAge <= 300 and aws:MultiFactorAuthAge <= 0",
+            r#""NumericLessThanEquals":{"aws:MultiFactorAuthAge":["0"]}"#,
+        ),
+        (
+            r#"deny s3:GetObject when aws:SourceIp in ["10.0.0.0/8", "192.0.2.0/24"] and aws:SourceIp in ["10.1.0.0/16", "198.51.100.0/24"]"#,
+            r#""IpAddress":{"aws:SourceIp":["10.1.0.0/16"]}"#,
+        ),
+        (
+            "deny s3:GetObject when aws:SecureTransport != true and aws:SecureTransport != false",
+            r#""Null":{"aws:SecureTransport":["true"]}"#,
+        ),
+        (
+            r#"deny s3:GetObject when aws:CurrentTime >= "2026-01-01T00:00:00Z" and aws:CurrentTime >= "2026-06-01T00:00:00Z""#,
+            r#""DateGreaterThanEquals":{"aws:CurrentTime":["2026-06-01T00:00:00Z"]}"#,
+        ),
+        (
+            r#"deny s3:GetObject when aws:PrincipalArn like "arn:aws:iam::*:role/admin" and aws:PrincipalArn like "arn:aws:iam::111122223333:role/*""#,
+            r#""ArnLike":{"aws:PrincipalArn":["arn:aws:iam::111122223333:role/admin"]}"#,
+        ),
+        (
+            r#"deny sagemaker:AddTags when aws:TagKeys any in ["a", "b"] and aws:TagKeys any in ["a", "b", "c"]"#,
+            r#""ForAnyValue:StringEquals":{"aws:TagKeys":["a","b"]}"#,
+        ),
+    ];
+    for (rule, entry) in cases {
+        let condition = lowered_condition(rule);
+        assert!(condition.contains(entry), "{rule}\n{condition}");
+    }
+}
+
+/// A conjunction no request satisfies: the rule never matches (`E0402`),
+/// and an `or` keeps only its possible alternatives.
+#[test]
+fn impossible_tests_on_one_key_drop_their_alternative() {
+    let never = r#"scp P {
+    deny s3:GetObject when aws:SourceIp in ["10.0.0.0/8"] and aws:SourceIp in ["192.0.2.0/24"]
+}
+"#;
+    let c = gov::compile_texts(&[("p.gov", never)], catalog());
+    let codes: Vec<&str> = c.errors().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0402"], "{:?}", c.diagnostics);
+    let condition = lowered_condition(
+        r#"deny s3:GetObject when (aws:SourceIp in ["10.0.0.0/8"] and aws:SourceIp in ["192.0.2.0/24"]) or aws:SecureTransport == false"#,
+    );
+    assert_eq!(
+        condition,
+        r#""Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#
+    );
+    // Different operators on one key whose bounds leave no value.
+    let condition = lowered_condition(
+        "deny s3:GetObject when (aws:MultiFactorAuthAge < 1 and aws:MultiFactorAuthAge > 5) or aws:SecureTransport == false",
+    );
+    assert_eq!(
+        condition,
+        r#""Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#
     );
 }

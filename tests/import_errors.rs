@@ -49,7 +49,7 @@ fn cases() -> Vec<(&'static str, PolicyKind, String, Vec<&'static str>)> {
         (
             "lowering_conflict",
             PolicyKind::Identity,
-            doc(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalTag/team": "a*"}, "StringLikeIfExists": {"aws:PrincipalTag/team": "*b"}}}"#),
+            doc(r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalTag/team": "a*"}, "StringLikeIfExists": {"aws:PrincipalTag/team": "*a"}}}"#),
             vec!["E0608"],
         ),
         (

@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod oracle;
+mod same_key;
 
 use gov::catalog::KeyType;
 use gov::eval::{Request, evaluate_document};
@@ -21,6 +22,7 @@ use gov::policy::PolicyKind;
 use gov::source::Span;
 use oracle::{Context, holds};
 use proptest::prelude::*;
+use same_key::same_key_rule;
 
 const STR1: &str = "test:Str";
 const STR2: &str = "test:Other";
@@ -253,7 +255,9 @@ fn checked_atom() -> impl Strategy<Value = Atom> {
     ]
 }
 
-fn expr() -> impl Strategy<Value = Expr> {
+/// Random rules: the set on which the refusal rate is measured
+/// (`refusal_rate` below).
+fn random_rule() -> impl Strategy<Value = Expr> {
     let leaf = prop_oneof![8 => atom().prop_map(Expr::Atom), 1 => Just(Expr::True), 1 => Just(Expr::False)];
     leaf.prop_recursive(3, 12, 3, |inner| {
         prop_oneof![
@@ -262,6 +266,17 @@ fn expr() -> impl Strategy<Value = Expr> {
             inner.prop_map(|e| Expr::Not(Box::new(e))),
         ]
     })
+}
+
+/// What the property draws: random rules, and as often rules built around
+/// two or three tests on one key (the conjunctions and disjunctions that
+/// lowering merges into one entry), alone or beside a random rule.
+fn expr() -> impl Strategy<Value = Expr> {
+    prop_oneof![
+        2 => random_rule(),
+        2 => same_key_rule(),
+        1 => (same_key_rule(), random_rule()).prop_map(|(a, b)| Expr::And(vec![a, b])),
+    ]
 }
 
 const ARN_VALUES: &[&str] = &[
@@ -303,7 +318,15 @@ fn context() -> impl Strategy<Value = Context> {
         )),
         one(&["0", "1", "5", "7", "10", "11"]),
         one(&["true", "false"]),
-        one(&["10.1.2.3", "192.0.2.9", "203.0.113.7", "198.51.100.1"]),
+        one(&[
+            "10.1.2.3",
+            "10.200.0.1",
+            "192.0.2.9",
+            "203.0.113.7",
+            "198.51.100.1",
+            "2001:db8:1::5",
+            "2001:db8:2::1",
+        ]),
         one(ARN_VALUES),
         one(&[
             "2025-12-31T23:59:59Z",
@@ -487,5 +510,69 @@ fn drawn_variables_are_accepted_by_the_checker() {
                 .collect();
             assert_eq!(literals, strs(&[text]), "{source}");
         }
+    }
+}
+
+/// How often lowering refuses a rule, by code, and for `E0401` by the pair
+/// of operators, on 20,000 random rules and 20,000 rules around one key:
+/// a measurement, not a check of meaning (the property above is). Run it
+/// with `cargo test --release --test meaning refusal_rate -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn refusal_rate() {
+    report_refusals("random rules", random_rule().boxed());
+    report_refusals("same-key rules", same_key_rule().boxed());
+}
+
+fn report_refusals(name: &str, strategy: BoxedStrategy<Expr>) {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+    const RULES: usize = 20_000;
+    let mut runner = TestRunner::deterministic();
+    let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut conflicts: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..RULES {
+        let cond = strategy.new_tree(&mut runner).unwrap().current();
+        match lower_policy(&policy(ir::Effect::Deny, cond)) {
+            Ok(_) => *by_code.entry("lowered").or_default() += 1,
+            Err(errors) => {
+                let first = &errors[0];
+                assert!(
+                    ["E0401", "E0402", "E0403", "E0404"].contains(&first.code.id),
+                    "{first:?}"
+                );
+                *by_code.entry(first.code.id).or_default() += 1;
+                for e in errors.iter().filter(|e| e.code == "E0401") {
+                    assert!(e.help.is_some(), "E0401 without help: {e:?}");
+                    let operators: Vec<&str> = e
+                        .message
+                        .split('`')
+                        .skip(1)
+                        .step_by(2)
+                        .take(2)
+                        .map(|c| c.split(' ').next().unwrap_or(c))
+                        .collect();
+                    let help = e.help.as_deref().unwrap_or("");
+                    let case: String = help.chars().take(40).collect();
+                    *conflicts
+                        .entry(format!("{}  ({case}…)", operators.join(" + ")))
+                        .or_default() += 1;
+                }
+            }
+        }
+    }
+    println!("{RULES} {name} (deny), first diagnostic of each:");
+    for (code, n) in &by_code {
+        println!(
+            "  {code:8} {n:6}  {:5.2} %",
+            100.0 * *n as f64 / RULES as f64
+        );
+    }
+    println!("E0401 diagnostics by operator pair and help:");
+    let mut pairs: Vec<_> = conflicts.into_iter().collect();
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
+    for (pair, n) in pairs {
+        println!("  {n:6}  {pair}");
     }
 }

@@ -8,12 +8,15 @@
 //! where the merged entry means their conjunction, else lowering fails with
 //! an error that says why — never an approximation.
 
+mod conjoin;
+mod impossible;
 pub mod literal;
 mod sid;
 
 use crate::diag::{Diagnostic, codes};
-use crate::iam::{self, BaseOperator, OperatorSpec, SetQualifier};
+use crate::iam::{self, BaseOperator, OperatorSpec};
 use crate::ir::{self, Atom, Expr};
+use conjoin::{Conjoined, Refusal, conjoin};
 use literal::{Entry, lower_literal};
 use std::collections::{HashMap, HashSet};
 
@@ -107,7 +110,12 @@ fn lower_rule(
                 }
             }
             Merged::Contradiction => {}
-            Merged::Conflict { key, first, second } => errors.push(
+            Merged::Conflict {
+                key,
+                first,
+                second,
+                why,
+            } => errors.push(
                 Diagnostic::new(
                     codes::E0401,
                     file,
@@ -115,7 +123,7 @@ fn lower_rule(
                     format!("conditions `{first}` and `{second}` on `{key}` cannot share one IAM statement"),
                 )
                 .with_label("these conditions must all hold at once")
-                .with_help("IAM ORs the values of one operator and key, so both tests would merge into one that means something else; state the combined test directly"),
+                .with_help(why.help()),
             ),
         }
     }
@@ -342,27 +350,8 @@ enum Merged {
         key: String,
         first: String,
         second: String,
+        why: Refusal,
     },
-}
-
-/// Operators whose entry means "matches none of the values": two entries
-/// on the same key are the entry with both value lists.
-fn none_of(operator: OperatorSpec) -> bool {
-    operator.qualifier != Some(SetQualifier::ForAnyValue)
-        && !operator.if_exists
-        && operator.base.is_negated()
-}
-
-/// Operators whose entry means "equals one of the values", exactly by text:
-/// two entries on the same key are the entry with the common values, when
-/// no value holds a policy variable (its value is known only per request).
-fn one_of_exact(operator: OperatorSpec) -> bool {
-    operator.qualifier != Some(SetQualifier::ForAnyValue)
-        && !operator.if_exists
-        && matches!(
-            operator.base,
-            BaseOperator::StringEquals | BaseOperator::Bool
-        )
 }
 
 /// `Null`, which says whether a key is present.
@@ -371,7 +360,8 @@ fn is_null(operator: OperatorSpec) -> bool {
 }
 
 /// Puts a conjunct's entries into one statement's condition: sorted, with
-/// entries on the same operator and key merged where that is exact.
+/// entries on the same operator and key merged where that is exact
+/// ([`conjoin`]).
 fn merge(entries: Vec<Entry>) -> Merged {
     let mut out: Vec<Entry> = Vec::new();
     // (operator, key lowercased) → its entry in `out`: one lookup per entry,
@@ -395,40 +385,31 @@ fn merge(entries: Vec<Entry>) -> Merged {
             // `Null true` and `Null false` on one key: absent and present.
             return Merged::Contradiction;
         }
-        if none_of(e.operator) {
-            existing.values.extend(e.values);
-            existing.values.sort();
-            existing.values.dedup();
-        } else if one_of_exact(e.operator)
-            && !existing
-                .values
-                .iter()
-                .chain(&e.values)
-                .any(|v| v.contains("${"))
-        {
-            // By text, so only without policy variables: `${aws:username}`
-            // and `bob` are different texts that may be equal values.
-            // `e.values` is sorted: a binary search keeps long lists linear-logarithmic.
-            existing
-                .values
-                .retain(|v| e.values.binary_search(v).is_ok());
-            if existing.values.is_empty() {
-                if existing.operator.qualifier != Some(SetQualifier::ForAllValues) {
+        match conjoin(e.operator, &existing.values, &e.values) {
+            Conjoined::Values(values) => existing.values = values,
+            Conjoined::NoValue => {
+                let plain = existing.operator.qualifier.is_none() && !existing.operator.if_exists;
+                if plain {
+                    // The key is present and its value passes neither.
                     return Merged::Contradiction;
                 }
+                existing.values.clear();
                 emptied = true;
             }
-        } else {
-            return Merged::Conflict {
-                key: e.key.clone(),
-                first: format!("{} {:?}", existing.operator, existing.values),
-                second: format!("{} {:?}", e.operator, e.values),
-            };
+            Conjoined::Refused(why) => {
+                return Merged::Conflict {
+                    key: e.key.clone(),
+                    first: format!("{} {:?}", existing.operator, existing.values),
+                    second: format!("{} {:?}", e.operator, e.values),
+                    why,
+                };
+            }
         }
     }
     if emptied {
-        // "Every value is in the empty set" holds exactly when the key has
-        // no value: say so with `Null`, and merge again.
+        // `…IfExists` or `ForAllValues:` of a test no value passes holds
+        // exactly when the key has no value: say so with `Null`, and merge
+        // again.
         let rewritten = out
             .into_iter()
             .map(|e| {
@@ -448,6 +429,11 @@ fn merge(entries: Vec<Entry>) -> Merged {
             })
             .collect();
         return merge(rewritten);
+    }
+    if impossible::never_holds(&out) {
+        // Entries on different operators of one key that no value passes
+        // together (`K < 1 and K > 5`).
+        return Merged::Contradiction;
     }
     // by operator name as printed, so that the output reads in a fixed order
     out.sort_by_cached_key(|e| (e.operator.to_string(), e.key.to_ascii_lowercase()));

@@ -95,7 +95,6 @@ fn same_key_entries_merge_only_when_exact() {
         Expr::and(vec![eq("k:s", "a"), eq("k:s", "a")]),
     );
     assert!(json(&p).contains(r#""StringEquals":{"k:s":["a"]}"#));
-    // like x and like y: no exact single entry.
     let like = |v: &str| {
         Expr::Atom(Atom::Test {
             key: key("k:s", KeyType::String),
@@ -105,7 +104,12 @@ fn same_key_entries_merge_only_when_exact() {
             values: vec![Literal::Str(v.into())],
         })
     };
+    // like a* and like *b: a text that begins with a and ends in b, and
+    // none shorter than two characters has both.
     let p = policy(ir::Effect::Deny, Expr::and(vec![like("a*"), like("*b")]));
+    assert!(json(&p).contains(r#""StringLike":{"k:s":["a*b"]}"#));
+    // like a* and like *a: `a` has both and `a*a` misses it; no exact single entry.
+    let p = policy(ir::Effect::Deny, Expr::and(vec![like("a*"), like("*a")]));
     assert_eq!(lower_policy(&p).unwrap_err()[0].code, "E0401");
 }
 
@@ -204,4 +208,34 @@ fn a_single_valued_test_negated_element_wise_is_false_when_absent() {
             "not {value:?}"
         );
     }
+}
+
+/// `E0401`'s help says which case has no exact form.
+#[test]
+fn refusals_say_their_case() {
+    let any_in = |v: &str| {
+        Expr::Atom(Atom::Test {
+            key: key("k:m", KeyType::ArrayOfString),
+            quant: Quant::Any,
+            op: ElemOp::Equals,
+            negated: false,
+            values: vec![Literal::Str(v.into())],
+        })
+    };
+    let help = |condition: Expr| {
+        let errors = lower_policy(&policy(ir::Effect::Deny, condition)).unwrap_err();
+        assert_eq!(errors[0].code, "E0401");
+        errors[0].help.clone().unwrap()
+    };
+    assert_eq!(
+        help(Expr::and(vec![any_in("a"), any_in("b")])),
+        Refusal::SomeValueEach.help()
+    );
+    assert_eq!(
+        help(Expr::and(vec![
+            eq("k:s", "${aws:username}"),
+            eq("k:s", "b")
+        ])),
+        Refusal::Variable.help()
+    );
 }
