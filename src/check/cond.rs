@@ -86,11 +86,22 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     /// Reports the rule's actions that do not support a key it tests, now
     /// that the rule's whole condition is known.
     pub fn finish(&mut self, condition: &ir::Expr, diags: &mut Vec<Diagnostic>) {
+        // One walk of the condition per distinct key, and none for global
+        // keys (every action carries them): a long condition over many keys
+        // stays linear.
+        let mut truths: std::collections::HashMap<String, AbsentTruth> =
+            std::collections::HashMap::new();
         for (key, span) in std::mem::take(&mut self.tested) {
-            let truth = match absent_value(condition, &key.name) {
-                Some(false) => AbsentTruth::Never,
-                Some(true) => AbsentTruth::Always,
-                None => AbsentTruth::Depends,
+            let truth = if key.global {
+                AbsentTruth::Depends
+            } else {
+                *truths
+                    .entry(key.name.to_ascii_lowercase())
+                    .or_insert_with(|| match absent_value(condition, &key.name) {
+                        Some(false) => AbsentTruth::Never,
+                        Some(true) => AbsentTruth::Always,
+                        None => AbsentTruth::Depends,
+                    })
             };
             let impact = KeyImpact {
                 effect: self.effect,

@@ -18,16 +18,16 @@ use super::literal::Entry;
 
 /// Whether no request satisfies every entry of `entries`.
 pub(super) fn never_holds(entries: &[Entry]) -> bool {
-    let mut keys: Vec<String> = entries.iter().map(|e| e.key.to_ascii_lowercase()).collect();
-    keys.sort();
-    keys.dedup();
-    keys.iter().any(|key| {
-        let on_key: Vec<&Entry> = entries
-            .iter()
-            .filter(|e| e.key.eq_ignore_ascii_case(key))
-            .collect();
-        key_never_holds(&on_key)
-    })
+    // Grouped by key in one pass, so a statement of many keys costs linear time.
+    let mut by_key: std::collections::BTreeMap<String, Vec<&Entry>> =
+        std::collections::BTreeMap::new();
+    for e in entries {
+        by_key
+            .entry(e.key.to_ascii_lowercase())
+            .or_default()
+            .push(e);
+    }
+    by_key.values().any(|on_key| key_never_holds(on_key))
 }
 
 /// No qualifier, no `IfExists`.
