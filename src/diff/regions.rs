@@ -55,7 +55,7 @@ pub(super) struct Pattern {
 }
 
 /// Positions of a pattern, as a bit set.
-type States = u128;
+pub(super) type States = u128;
 
 /// Longer patterns are matched by backtracking and not walked.
 pub const MAX_PATTERN_LEN: usize = 127;
@@ -244,8 +244,21 @@ impl Pattern {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.toks.len()
+    }
+
+    /// Whether it has no wildcard and no variable: it matches one text.
+    pub(super) fn is_literal(&self) -> bool {
+        self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
+    }
+
+    /// The characters it names.
+    pub(super) fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.toks.iter().filter_map(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
     }
 
     /// Whether a wildcard at `pos` may take `c`.
@@ -267,11 +280,11 @@ impl Pattern {
         s
     }
 
-    fn start(&self) -> States {
+    pub(super) fn start(&self) -> States {
         self.close(1)
     }
 
-    fn step(&self, s: States, c: char) -> States {
+    pub(super) fn step(&self, s: States, c: char) -> States {
         let mut next: States = 0;
         for pos in 0..self.len() {
             if s & (1 << pos) == 0 {
@@ -287,7 +300,7 @@ impl Pattern {
         self.close(next)
     }
 
-    fn accepts(&self, s: States, colons: usize) -> bool {
+    pub(super) fn accepts(&self, s: States, colons: usize) -> bool {
         s & (1 << self.len()) != 0 && (self.form != Form::FewColons || colons < 5)
     }
 
