@@ -260,10 +260,24 @@ impl<'s> Restrictions<'s> {
             let Some(atom) = stmts.atoms.get(a) else {
                 continue;
             };
-            let [slot] = atom.reads.as_slice() else {
+            let Some(slot) = atom.reads.first() else {
                 continue;
             };
             if keys.multivalued(slot) {
+                continue;
+            }
+            if atom.reads.len() > 1 {
+                // a pattern holding a policy variable: whatever the
+                // variable's value, what it matches has its literal head and
+                // tail, and it never holds on the absent key
+                if let Some(p) = positive_patterns(atom) {
+                    let r = by_slot.entry(slot.as_str()).or_insert_with(|| Restriction {
+                        absent: true,
+                        ..Restriction::default()
+                    });
+                    r.absent = false;
+                    r.patterns.push(p);
+                }
                 continue;
             }
             let r = by_slot.entry(slot.as_str()).or_insert_with(|| Restriction {
@@ -286,13 +300,14 @@ impl<'s> Restrictions<'s> {
 
     /// Whether `atom` fails wherever the atoms hold (`false`: not known).
     pub(super) fn excludes(&self, atom: &Atom) -> bool {
-        let [slot] = atom.reads.as_slice() else {
+        let Some(slot) = atom.reads.first() else {
             return false;
         };
         let Some(r) = self.by_slot.get(slot.as_str()) else {
             return false;
         };
-        if let Some(values) = &r.values {
+        // evaluated alone, an atom reading a variable does not resolve it
+        if let Some(values) = r.values.as_ref().filter(|_| atom.reads.len() == 1) {
             return values.iter().all(|v| !atom.holds(&request(slot, Some(v))))
                 && !(r.absent && atom.holds(&request(slot, None)));
         }

@@ -338,6 +338,82 @@ pub(super) fn regions(
     dedupe: bool,
     max_states: usize,
 ) -> (Vec<String>, bool) {
+    let groups = head_groups(patterns);
+    if groups.len() < 2 {
+        return regions_walked(patterns, candidates, dedupe, max_states);
+    }
+    // patterns of different groups match no text together: each group's
+    // regions, with the other patterns failing, are regions of the whole
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    for c in candidates {
+        let v = vector(patterns, c);
+        let fresh = seen.insert(v);
+        if (fresh || !dedupe) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    let mut complete = true;
+    for group in &groups {
+        let members: Vec<Pattern> = group
+            .iter()
+            .filter_map(|&i| patterns.get(i).cloned())
+            .collect();
+        let (texts, done) = regions_walked(&members, &[], true, max_states);
+        complete &= done;
+        for t in texts {
+            let v = vector(patterns, &t);
+            if seen.insert(v) {
+                out.push(t);
+            }
+        }
+    }
+    (out, complete)
+}
+
+/// The literal text a pattern starts with.
+pub(super) fn head(p: &Pattern) -> String {
+    p.toks
+        .iter()
+        .map_while(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The patterns (indexes) in groups such that two patterns of different
+/// groups match no common text: their literal heads differ before either
+/// ends. One group when a head is empty.
+pub(super) fn head_groups(patterns: &[Pattern]) -> Vec<Vec<usize>> {
+    let mut by_head: Vec<(String, usize)> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (head(p), i))
+        .collect();
+    by_head.sort();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // the heads of the current chain, each a prefix of the next
+    let mut chain: Vec<String> = Vec::new();
+    for (h, i) in by_head {
+        while chain.last().is_some_and(|top| !h.starts_with(top.as_str())) {
+            chain.pop();
+        }
+        match (chain.is_empty(), groups.last_mut()) {
+            (false, Some(g)) => g.push(i),
+            _ => groups.push(vec![i]),
+        }
+        chain.push(h);
+    }
+    groups
+}
+
+fn regions_walked(
+    patterns: &[Pattern],
+    candidates: &[String],
+    dedupe: bool,
+    max_states: usize,
+) -> (Vec<String>, bool) {
     let mut out: Vec<String> = Vec::new();
     let mut seen: HashSet<Vec<bool>> = HashSet::new();
     for c in candidates {
@@ -424,6 +500,22 @@ mod tests {
 
     fn globs(v: &[&str]) -> Vec<Pattern> {
         v.iter().map(|g| Pattern::glob(g, false)).collect()
+    }
+
+    #[test]
+    fn patterns_of_other_heads_are_walked_apart() {
+        let patterns = globs(&["b/a*", "b/ab*", "c/*x", "c/?", "d*"]);
+        let groups = head_groups(&patterns);
+        assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4]]);
+        let vectors = |texts: &[String]| -> HashSet<Vec<bool>> {
+            texts.iter().map(|t| vector(&patterns, t)).collect()
+        };
+        let (apart, complete) = regions(&patterns, &[], true, 10_000);
+        assert!(complete);
+        let (whole, _) = regions_walked(&patterns, &[], true, 10_000);
+        assert_eq!(vectors(&apart), vectors(&whole));
+        // an empty head may meet every other
+        assert_eq!(head_groups(&globs(&["*x", "b/*"])).len(), 1);
     }
 
     #[test]
