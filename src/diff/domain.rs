@@ -199,14 +199,27 @@ pub(super) struct Statements<'a> {
     pub variables: bool,
 }
 
-/// Builds the request space for the statements of both sides.
-pub(super) fn build(sides: &[Statements<'_>], catalog: &Catalog) -> Domain {
+/// Builds the request space for the statements of both sides; the
+/// resource is also split by `extra_resource` patterns (the formats of the
+/// resource types an action takes) and tried first with
+/// `resource_candidates`.
+pub(super) fn build(
+    sides: &[Statements<'_>],
+    catalog: &Catalog,
+    extra_resource: &[Pattern],
+    resource_candidates: &[String],
+) -> Domain {
     let mut infos: BTreeMap<String, KeyInfo> = BTreeMap::new();
     let mut vars = Vars::default();
     let mut notes = Vec::new();
     let mut resources: Vec<Option<String>> = vec![None];
     let mut resource_texts: Vec<String> = Vec::new();
-    let mut resource_patterns: Vec<Pattern> = Vec::new();
+    let mut resource_patterns: Vec<Pattern> = extra_resource.to_vec();
+    for c in resource_candidates {
+        if !resources.contains(&Some(c.clone())) {
+            resources.push(Some(c.clone()));
+        }
+    }
 
     for side in sides {
         for stmt in &side.statements {

@@ -1,23 +1,41 @@
-//! Comparing two versions of one policy: every action, every combination of
-//! representative key values, resources and principals, evaluated on both
-//! sides.
+//! Comparing two versions of one policy: which requests change their
+//! decision, per action, in each direction.
+//!
+//! A side's decision (its policy combined per its kind, as `gov test`
+//! combines it) depends only on which of its statements apply: with `D`
+//! "a `Deny` applies" and `A` "an `Allow` applies", a request is allowed
+//! when `¬D ∧ (A ∨ g)`, where `g` holds for SCPs and RCPs (beside
+//! `FullAWSAccess` anything not denied is allowed, and their `Allow`
+//! statements never matter) and fails for the other kinds. So a request is
+//! allowed by `Y` and not by `X` exactly when one of these holds:
+//!
+//! - (α) some `Deny` of `X` applies, no `Deny` of `Y` does, and (unless
+//!   `g_Y`) some `Allow` of `Y` does;
+//! - (β) (when `¬g_X`) no `Allow` of `X` and no `Deny` of `Y` applies, and
+//!   (unless `g_Y`) some `Allow` of `Y` does.
+//!
+//! A statement of both versions cannot be the `Deny` of (α) (it would be a
+//! `Deny` of `Y` too) nor the `Allow` of (β) (it would be one of `X`): the
+//! requests that can change are those where a statement of one version
+//! only applies. So (α) and (β) start from those statements — a handful for
+//! a small change, whatever the policy's size — and only the actions they
+//! cover are looked at; with `g_X ≠ g_Y` (a change of kind) (β) needs no
+//! such statement and every action either version names is looked at.
+//! Each region is searched exactly (`cases.rs`); a request found is checked
+//! with the evaluator before it is reported.
 
-use super::actions::{statement_covers, universe};
-use super::domain::{self, Domain, Statements};
+use super::actions::{Universe, universe};
+use super::cases::{self, Answer, Found, Keys, Need, ResourceRule, Restrictions, Solved};
+use super::realism::{self, Resource, fill_format};
+use super::stmts::{RESOURCE, Statements, Unified, resources_list};
 use super::{ActionFinding, Witness};
 use crate::catalog::{Catalog, KeyRef};
 use crate::eval::{self, Decision, Layer, Request};
-use crate::iam::variables::{Piece, pieces};
-use crate::iam::{
-    Actions, Condition, Operator, PolicyDocument, Resources, Statement, VERSION_2012,
-};
+use crate::iam::{PolicyDocument, Statement};
 use crate::ir::PolicyKind;
+use crate::policy::Effect;
 use crate::testing;
-use std::collections::{BTreeMap, HashMap};
-
-/// At most this many combinations are evaluated per group of actions that
-/// the policies treat alike; above, a deterministic sample of this size.
-pub const MAX_COMBINATIONS: u64 = 100_000;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What comparing one policy found.
 #[derive(Default)]
@@ -28,6 +46,14 @@ pub(super) struct Findings {
     pub notes: Vec<String>,
 }
 
+impl Findings {
+    fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
+    }
+}
+
 /// One side of the comparison: the policy's kind and document, or none.
 #[derive(Clone, Copy)]
 pub(super) struct Version<'a> {
@@ -35,33 +61,9 @@ pub(super) struct Version<'a> {
     pub doc: Option<&'a PolicyDocument>,
 }
 
-fn empty_document() -> PolicyDocument {
-    PolicyDocument {
-        version: Some(VERSION_2012.to_string()),
-        id: None,
-        statements: Vec::new(),
-    }
-}
-
-/// A document holding only the statements at `indexes`.
-fn reduced(doc: &PolicyDocument, indexes: &[usize]) -> PolicyDocument {
-    PolicyDocument {
-        version: doc.version.clone(),
-        id: doc.id.clone(),
-        statements: indexes
-            .iter()
-            .filter_map(|&i| doc.statements.get(i).cloned())
-            .collect(),
-    }
-}
-
-fn covering(doc: &PolicyDocument, action: &str) -> Vec<usize> {
-    doc.statements
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| statement_covers(s, action))
-        .map(|(i, _)| i)
-        .collect()
+/// Beside `FullAWSAccess`, an SCP or RCP allows whatever it does not deny.
+fn grants_all(kind: PolicyKind) -> bool {
+    matches!(kind, PolicyKind::Scp | PolicyKind::Rcp)
 }
 
 /// Whether the catalog lets a request for `action` carry `key`; unknown
@@ -91,162 +93,437 @@ impl Support<'_> {
     }
 }
 
+/// The statements of both versions, and which of them count on each side.
+struct Pair<'a> {
+    stmts: Statements<'a>,
+    keys: Keys,
+    kinds: [PolicyKind; 2],
+}
+
+impl Pair<'_> {
+    /// Whether statement `u` counts for the decision of side `new`.
+    fn counts(&self, u: &Unified<'_>, new: bool) -> bool {
+        let present = if new {
+            u.new.is_some()
+        } else {
+            u.old.is_some()
+        };
+        present
+            && match u.effect {
+                Effect::Deny => true,
+                Effect::Allow => !grants_all(self.kinds[usize::from(new)]) && !u.erroneous,
+            }
+    }
+}
+
 /// Compares `old` and `new` for every action either names.
 pub(super) fn compare(old: Version<'_>, new: Version<'_>, catalog: &Catalog) -> Findings {
-    let empty = empty_document();
-    let old_doc = old.doc.unwrap_or(&empty);
-    let new_doc = new.doc.unwrap_or(&empty);
     let mut findings = Findings {
         exhaustive: true,
         ..Findings::default()
     };
-    let (actions, capped) = universe(&[old_doc, new_doc], catalog);
+    let stmts = Statements::of(old.doc, new.doc);
+    let keys = Keys::of(&stmts, catalog);
+    let pair = Pair {
+        stmts,
+        keys,
+        kinds: [old.kind, new.kind],
+    };
+    let seeds: Vec<usize> = (0..pair.stmts.list.len())
+        .filter(|&i| {
+            pair.stmts
+                .list
+                .get(i)
+                .is_some_and(|u| pair.counts(u, false) != pair.counts(u, true))
+        })
+        .collect();
+    let kind_change = grants_all(old.kind) != grants_all(new.kind);
+    if seeds.is_empty() && !kind_change {
+        return findings;
+    }
+    let docs: Vec<&PolicyDocument> = [old.doc, new.doc].into_iter().flatten().collect();
+    let (universe, capped) = universe(&docs, catalog);
     if capped {
         findings.exhaustive = false;
-        findings.notes.push(format!(
+        findings.note(format!(
             "not exhaustive: only the first {} actions were examined",
             super::actions::MAX_ACTIONS
         ));
     }
-    // actions that the same statements cover behave alike
-    let mut groups: BTreeMap<(Vec<usize>, Vec<usize>), Vec<String>> = BTreeMap::new();
-    for action in actions {
-        let o = covering(old_doc, &action);
-        let n = covering(new_doc, &action);
-        if o.is_empty() && n.is_empty() {
+    let all: Vec<usize> = (0..universe.len()).collect();
+    let covers = |u: &Unified<'_>, within: &[usize]| -> Vec<usize> {
+        if u.erroneous && u.effect == Effect::Deny {
+            // it fails to evaluate, which denies whatever the action
+            within.to_vec()
+        } else {
+            universe.covered(&u.statement.actions, within)
+        }
+    };
+    // the actions where a request can change
+    let reach: Vec<usize> = if kind_change {
+        all
+    } else {
+        let mut r: Vec<usize> = seeds
+            .iter()
+            .filter_map(|&s| pair.stmts.list.get(s))
+            .flat_map(|u| covers(u, &all))
+            .collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    };
+    // per action, the statements that cover it (actions alike in this are
+    // treated once)
+    let mut covering: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_spec: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, u) in pair.stmts.list.iter().enumerate() {
+        if !pair.counts(u, false) && !pair.counts(u, true) {
             continue;
         }
-        groups.entry((o, n)).or_default().push(action);
+        let spec = format!("{}{:?}", u.erroneous, u.statement.actions);
+        let covered = by_spec
+            .entry(spec)
+            .or_insert_with(|| covers(u, &reach))
+            .clone();
+        for a in covered {
+            covering.entry(a).or_default().push(i);
+        }
+    }
+    let mut groups: BTreeMap<Vec<usize>, Vec<usize>> = BTreeMap::new();
+    for a in reach {
+        if let Some(list) = covering.remove(&a) {
+            groups.entry(list).or_default().push(a);
+        }
     }
     let mut support = Support {
         catalog,
         keys: HashMap::new(),
     };
-    for ((o, n), group_actions) in groups {
-        let old_reduced = reduced(old_doc, &o);
-        let new_reduced = reduced(new_doc, &n);
-        let domain = domain::build(
-            &[
-                Statements {
-                    statements: old_reduced.statements.iter().collect(),
-                    variables: old_reduced.version.as_deref() == Some(VERSION_2012),
-                },
-                Statements {
-                    statements: new_reduced.statements.iter().collect(),
-                    variables: new_reduced.version.as_deref() == Some(VERSION_2012),
-                },
-            ],
+    for (statements, actions) in groups {
+        explore_group(
+            &pair,
             catalog,
+            &universe,
+            &statements,
+            &actions,
+            &mut support,
+            [old, new],
+            &mut findings,
         );
-        findings.exhaustive &= domain.complete;
-        for note in &domain.notes {
-            if !findings.notes.contains(note) {
-                findings.notes.push(note.clone());
+    }
+    for list in [&mut findings.widens, &mut findings.narrows] {
+        list.sort_by(|a, b| {
+            a.action
+                .to_ascii_lowercase()
+                .cmp(&b.action.to_ascii_lowercase())
+        });
+    }
+    findings
+}
+
+/// The statements of one version among `group`, as a document (and the
+/// index in the full document of each).
+fn reduced(
+    pair: &Pair<'_>,
+    group: &[usize],
+    new: bool,
+    version: Option<&PolicyDocument>,
+) -> (PolicyDocument, Vec<usize>) {
+    let mut picked: Vec<(usize, &Statement)> = group
+        .iter()
+        .filter_map(|&i| pair.stmts.list.get(i))
+        .filter_map(|u| {
+            let at = if new { u.new } else { u.old };
+            at.map(|at| (at, u.statement))
+        })
+        .collect();
+    picked.sort_by_key(|(at, _)| *at);
+    let doc = PolicyDocument {
+        version: version.and_then(|d| d.version.clone()),
+        id: None,
+        statements: picked.iter().map(|(_, s)| (*s).clone()).collect(),
+    };
+    (doc, picked.into_iter().map(|(at, _)| at).collect())
+}
+
+/// The resource rule for `action`: the formats of its resource types that
+/// may meet one of `patterns` (ARN patterns of the policies), and one ARN of
+/// another format, which meets none.
+fn rule_for(action: &str, patterns: &[String], catalog: &Catalog) -> ResourceRule {
+    match realism::resource_of(action, catalog) {
+        Resource::Unknown => ResourceRule {
+            free: true,
+            ..ResourceRule::default()
+        },
+        Resource::None => ResourceRule {
+            none_only: true,
+            ..ResourceRule::default()
+        },
+        Resource::Formats(formats) => {
+            let (near, far): (Vec<String>, Vec<String>) = formats.into_iter().partition(|f| {
+                let glob = realism::format_glob(f);
+                patterns.iter().any(|p| !cases::disjoint(&glob, p, true))
+            });
+            ResourceRule {
+                free: false,
+                none_only: false,
+                formats: near,
+                foreign: far.first().map(|f| fill_format(f)),
             }
         }
-        // actions that carry the same keys behave alike too
-        let mut by_mask: BTreeMap<Vec<bool>, Vec<String>> = BTreeMap::new();
-        for action in group_actions {
-            let mask: Vec<bool> = domain
-                .keys
-                .iter()
-                .map(|k| support.allows(&action, &k.display))
-                .collect();
-            by_mask.entry(mask).or_default().push(action);
-        }
-        for (mask, alike) in by_mask {
-            let Some(first) = alike.first() else {
-                continue;
-            };
-            let sides = Sides {
-                old: Evaluated {
-                    kind: old.kind,
-                    doc: &old_reduced,
-                    index: &o,
-                },
-                new: Evaluated {
-                    kind: new.kind,
-                    doc: &new_reduced,
-                    index: &n,
-                },
-            };
-            let result = explore(first, &sides, &domain, &mask);
-            if !result.exhaustive {
-                findings.exhaustive = false;
-                let others = if alike.len() > 1 {
-                    format!(" (and {} actions alike)", alike.len() - 1)
-                } else {
-                    String::new()
-                };
-                findings.notes.push(format!(
-                    "not exhaustive: `{first}`{others} has {} combinations of key values; {} were examined, chosen deterministically",
-                    result.total, result.examined
-                ));
-            }
-            for (found, into) in [
-                (result.widen, &mut findings.widens),
-                (result.narrow, &mut findings.narrows),
-            ] {
-                if let Some((count, witness)) = found {
-                    for action in &alike {
-                        let mut w = witness.clone();
-                        w.action = action.clone();
-                        into.push(ActionFinding {
-                            action: action.clone(),
-                            count,
-                            witness: w,
-                        });
+    }
+}
+
+/// A realistic resource for `action` when the resource does not decide.
+fn any_resource(action: &str, catalog: &Catalog) -> Option<String> {
+    match realism::resource_of(action, catalog) {
+        Resource::Formats(f) => f.first().map(|f| fill_format(f)),
+        Resource::None | Resource::Unknown => None,
+    }
+}
+
+/// The rank of a witness: realistic first, then fewest keys, then fewest
+/// values.
+fn rank(found: &Found, realistic: bool) -> (bool, usize, usize) {
+    (
+        !realistic,
+        found.context.len(),
+        found.context.iter().map(|(_, v)| v.len()).sum(),
+    )
+}
+
+/// What makes actions of a group alike: the keys they cannot carry, and
+/// their resource rule (free, none only, formats, a foreign format).
+type Alike = (Vec<String>, bool, bool, Vec<String>, bool);
+
+#[allow(clippy::too_many_arguments)]
+fn explore_group(
+    pair: &Pair<'_>,
+    catalog: &Catalog,
+    universe: &Universe,
+    group: &[usize],
+    actions: &[usize],
+    support: &mut Support<'_>,
+    versions: [Version<'_>; 2],
+    findings: &mut Findings,
+) {
+    // the keys the statements read, and the resource patterns they name
+    let mut read: BTreeSet<String> = BTreeSet::new();
+    let mut patterns: Vec<String> = Vec::new();
+    for u in group.iter().filter_map(|&i| pair.stmts.list.get(i)) {
+        for atom in u.atoms.iter().filter_map(|&a| pair.stmts.atoms.get(a)) {
+            for r in &atom.reads {
+                if r == RESOURCE {
+                    if let super::stmts::Part::Resource(res) = &atom.part {
+                        for p in resources_list(res) {
+                            if p != "*" && !patterns.contains(p) {
+                                patterns.push(p.clone());
+                            }
+                        }
                     }
+                } else {
+                    read.insert(r.clone());
                 }
             }
         }
     }
-    findings.widens.sort_by(|a, b| {
-        a.action
-            .to_ascii_lowercase()
-            .cmp(&b.action.to_ascii_lowercase())
-    });
-    findings.narrows.sort_by(|a, b| {
-        a.action
-            .to_ascii_lowercase()
-            .cmp(&b.action.to_ascii_lowercase())
-    });
-    findings
+    let resource_read = group
+        .iter()
+        .filter_map(|&i| pair.stmts.list.get(i))
+        .flat_map(|u| u.atoms.iter())
+        .filter_map(|&a| pair.stmts.atoms.get(a))
+        .any(|a| a.reads.iter().any(|r| r == RESOURCE));
+    // actions alike: the same keys carried, the same resource rule
+    let mut alike: BTreeMap<Alike, Vec<(usize, ResourceRule)>> = BTreeMap::new();
+    for &a in actions {
+        let name = universe.name(a);
+        let absent: Vec<String> = read
+            .iter()
+            .filter(|k| !support.allows(name, &pair.keys.display(k)))
+            .cloned()
+            .collect();
+        let rule = if resource_read {
+            rule_for(name, &patterns, catalog)
+        } else {
+            ResourceRule {
+                free: true,
+                ..ResourceRule::default()
+            }
+        };
+        let key = (
+            absent,
+            rule.free,
+            rule.none_only,
+            rule.formats.clone(),
+            rule.foreign.is_some(),
+        );
+        alike.entry(key).or_default().push((a, rule));
+    }
+    let old_doc = reduced(pair, group, false, versions[0].doc);
+    let new_doc = reduced(pair, group, true, versions[1].doc);
+    for ((absent, ..), members) in alike {
+        let Some((_, rule)) = members.first() else {
+            continue;
+        };
+        for widen in [true, false] {
+            let Some((found, realistic)) =
+                search_direction(pair, catalog, group, &absent, rule, widen, findings)
+            else {
+                continue;
+            };
+            report(
+                pair,
+                catalog,
+                universe,
+                &members,
+                rule,
+                &found,
+                realistic,
+                widen,
+                versions,
+                [&old_doc, &new_doc],
+                findings,
+            );
+        }
+    }
 }
 
-struct Evaluated<'a> {
-    kind: PolicyKind,
-    doc: &'a PolicyDocument,
-    /// Index in the full document of each statement of `doc`.
-    index: &'a [usize],
+/// The best request (if any) allowed by one version and not by the other:
+/// a realistic one if there is one, else any.
+fn search_direction(
+    pair: &Pair<'_>,
+    catalog: &Catalog,
+    group: &[usize],
+    absent: &[String],
+    rule: &ResourceRule,
+    widen: bool,
+    findings: &mut Findings,
+) -> Option<(Found, bool)> {
+    let (x, y) = if widen { (false, true) } else { (true, false) };
+    let g_x = grants_all(pair.kinds[usize::from(x)]);
+    let g_y = grants_all(pair.kinds[usize::from(y)]);
+    let pick = |new: bool, effect: Effect| -> Vec<usize> {
+        group
+            .iter()
+            .copied()
+            .filter(|&i| {
+                pair.stmts
+                    .list
+                    .get(i)
+                    .is_some_and(|u| u.effect == effect && pair.counts(u, new))
+            })
+            .collect()
+    };
+    let (d_x, a_x, d_y, a_y) = (
+        pick(x, Effect::Deny),
+        pick(x, Effect::Allow),
+        pick(y, Effect::Deny),
+        pick(y, Effect::Allow),
+    );
+    let free = ResourceRule {
+        free: true,
+        ..ResourceRule::default()
+    };
+    let passes: Vec<(&ResourceRule, bool)> = if rule.free {
+        vec![(rule, true)]
+    } else {
+        vec![(rule, true), (&free, false)]
+    };
+    for (rule, realistic) in passes {
+        let mut best: Option<(Found, bool)> = None;
+        let consider =
+            |answer: Answer, best: &mut Option<(Found, bool)>, findings: &mut Findings| -> bool {
+                if !answer.complete {
+                    findings.exhaustive = false;
+                }
+                for n in answer.notes {
+                    findings.note(n);
+                }
+                if let Solved::Found(f) = answer.solved {
+                    let better = best
+                        .as_ref()
+                        .is_none_or(|(b, r)| rank(&f, realistic) < rank(b, *r));
+                    if better {
+                        *best = Some((f, realistic));
+                    }
+                }
+                // nothing beats a witness without keys
+                best.as_ref().is_some_and(|(b, _)| b.context.is_empty())
+            };
+        let solve = |apply: Vec<usize>, not_apply: &[usize]| {
+            cases::solve(
+                &pair.stmts,
+                &pair.keys,
+                catalog,
+                &Need {
+                    apply,
+                    not_apply,
+                    absent,
+                    resource: rule,
+                },
+            )
+        };
+        // (α): a Deny of X only
+        let seeds: Vec<usize> = d_x.iter().copied().filter(|s| !d_y.contains(s)).collect();
+        'alpha: for &s in &seeds {
+            if g_y {
+                if consider(solve(vec![s], &d_y), &mut best, findings) {
+                    break 'alpha;
+                }
+                continue;
+            }
+            let s_atoms = pair
+                .stmts
+                .list
+                .get(s)
+                .map(|u| u.atoms.clone())
+                .unwrap_or_default();
+            let restrictions = Restrictions::of(&pair.stmts, &pair.keys, s_atoms.into_iter());
+            for &t in &a_y {
+                let excluded = pair.stmts.list.get(t).is_some_and(|u| {
+                    u.atoms
+                        .iter()
+                        .filter_map(|&a| pair.stmts.atoms.get(a))
+                        .any(|a| restrictions.excludes(a))
+                });
+                if excluded {
+                    continue;
+                }
+                if consider(solve(vec![s, t], &d_y), &mut best, findings) {
+                    break 'alpha;
+                }
+            }
+        }
+        // (β): no Allow of X applies
+        let done = best.as_ref().is_some_and(|(b, _)| b.context.is_empty());
+        if !g_x && !done {
+            let not_apply: Vec<usize> = d_y.iter().chain(a_x.iter()).copied().collect();
+            if g_y {
+                consider(solve(Vec::new(), &not_apply), &mut best, findings);
+            } else {
+                for &t in a_y.iter().filter(|t| !a_x.contains(t)) {
+                    if consider(solve(vec![t], &not_apply), &mut best, findings) {
+                        break;
+                    }
+                }
+            }
+        }
+        if best.is_some() {
+            return best;
+        }
+    }
+    None
 }
 
-struct Sides<'a> {
-    old: Evaluated<'a>,
-    new: Evaluated<'a>,
-}
-
-struct Explored {
-    /// Differing combinations and the smallest witness.
-    widen: Option<(usize, Witness)>,
-    narrow: Option<(usize, Witness)>,
-    exhaustive: bool,
-    total: u128,
-    examined: u64,
-}
-
-/// The rank of a witness: fewest present keys, then no resource, then fewest
-/// values, then the earliest combination.
-type Rank = (usize, usize, usize, u128);
-
-fn deciding(side: &Evaluated<'_>, outcome: &eval::Outcome) -> Option<String> {
+/// The Sids of the statements of the policy under test that decided.
+fn deciding(kind: PolicyKind, index: &[usize], outcome: &eval::Outcome) -> Option<String> {
     let sids: Vec<String> = outcome
         .deciding
         .iter()
-        .filter(|s| s.layer == Layer::of(side.kind))
+        .filter(|s| s.layer == Layer::of(kind))
         .map(|s| {
             s.sid.clone().unwrap_or_else(|| {
-                let original = side.index.get(s.statement).copied().unwrap_or(s.statement);
+                let original = index.get(s.statement).copied().unwrap_or(s.statement);
                 format!("#{}", original + 1)
             })
         })
@@ -258,357 +535,107 @@ fn deciding(side: &Evaluated<'_>, outcome: &eval::Outcome) -> Option<String> {
     }
 }
 
-/// The combinations to evaluate: all when there are at most
-/// [`MAX_COMBINATIONS`]; else every combination with at most one present
-/// key, then a strided sample of the rest.
-fn combination_indexes(radices: &[usize], total: u128) -> (Vec<u128>, bool) {
-    let cap = u128::from(MAX_COMBINATIONS);
-    if total <= cap {
-        return ((0..total).collect(), true);
-    }
-    let mut out: Vec<u128> = vec![0];
-    // one present key: digit d of position p, others 0
-    let mut weight: u128 = 1;
-    for &r in radices {
-        for d in 1..r {
-            if (out.len() as u128) < cap / 2 {
-                out.push(weight.saturating_mul(d as u128));
-            }
-        }
-        weight = weight.saturating_mul(r as u128);
-    }
-    let stride = [1_000_003u128, 999_983, 1_299_709, 15_485_863, 32_452_843]
-        .into_iter()
-        .find(|p| gcd(*p % total, total) == 1)
-        .unwrap_or(1);
-    let mut i: u128 = 1;
-    while (out.len() as u128) < cap && i < total {
-        let idx = (i % total) * stride % total;
-        if present_count(idx, radices) > 1 {
-            out.push(idx);
-        }
-        i += 1;
-    }
-    (out, false)
-}
-
-fn gcd(a: u128, b: u128) -> u128 {
-    if b == 0 { a } else { gcd(b, a % b) }
-}
-
-fn digits(mut idx: u128, radices: &[usize]) -> Vec<usize> {
-    radices
-        .iter()
-        .map(|&r| {
-            let r = r.max(1) as u128;
-            let d = idx % r;
-            idx /= r;
-            d as usize
-        })
-        .collect()
-}
-
-fn present_count(idx: u128, radices: &[usize]) -> usize {
-    digits(idx, radices).iter().filter(|&&d| d > 0).count()
-}
-
-/// One independently cached piece of a statement's verdict: the statement
-/// without its conditions, or the conditions on one (operator, key) entry.
-struct Part {
-    stmt: Statement,
-    /// The positions of the request space it depends on.
-    deps: Vec<usize>,
-    verdicts: HashMap<u128, bool>,
-    /// For projections too large for a `u128` index.
-    wide_verdicts: HashMap<Vec<usize>, bool>,
-}
-
-/// A statement split into parts: it applies exactly when every part does
-/// (IAM ANDs the entries of a statement), unless one of its operators is
-/// unknown, in which case the evaluator reports an error whatever the
-/// request.
-struct Split {
-    parts: Vec<Part>,
-    erroneous: bool,
-}
-
-/// A side being explored: its statements split into cached parts, and per
-/// pattern of statement verdicts, the outcome.
-struct Cached<'a> {
-    side: &'a Evaluated<'a>,
-    statements: Vec<Split>,
-    outcomes: HashMap<Vec<u8>, (Decision, Option<String>)>,
-}
-
-/// The names of the policy variables in `text` (lowercased, as the domain
-/// keys them); read whatever the operator, so a superset of those resolved.
-fn variable_names(text: &str, into: &mut Vec<String>) {
-    for piece in pieces(text) {
-        if let Piece::Variable { name, .. } = piece {
-            into.push(name.to_ascii_lowercase());
-        }
-    }
-}
-
-fn positions(names: &[String], domain: &Domain) -> Vec<usize> {
-    domain
-        .keys
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| names.contains(&k.lower))
-        .map(|(i, _)| i)
-        .collect()
-}
-
-fn split(stmt: &Statement, domain: &Domain) -> Split {
-    let erroneous = stmt.conditions.iter().any(|c| c.operator.spec().is_err());
-    // the statement without conditions: action, resource, principal
-    let mut names: Vec<String> = Vec::new();
-    let mut on_resource = false;
-    if let Some(Resources::Resource(list) | Resources::NotResource(list)) = &stmt.resources {
-        for p in list {
-            on_resource |= p != "*";
-            variable_names(p, &mut names);
-        }
-    }
-    if stmt.principal.is_some() {
-        names.push("aws:principalarn".to_string());
-        names.push("aws:principalservicename".to_string());
-    }
-    let mut deps = positions(&names, domain);
-    if on_resource {
-        deps.push(domain.keys.len());
-    }
-    let mut parts = vec![Part {
-        stmt: Statement {
-            conditions: Vec::new(),
-            ..stmt.clone()
-        },
-        deps,
-        verdicts: HashMap::new(),
-        wide_verdicts: HashMap::new(),
-    }];
-    // the conditions, one part per (operator, key) entry as JSON groups them
-    let mut entries: Vec<(Operator, String, Vec<Condition>)> = Vec::new();
-    for c in &stmt.conditions {
-        // the same operator and key text, as `Statement::condition_blocks`
-        // merges them
-        match entries
-            .iter_mut()
-            .find(|(op, k, _)| *op == c.operator && *k == c.key)
-        {
-            Some((_, _, list)) => list.push(c.clone()),
-            None => entries.push((c.operator.clone(), c.key.clone(), vec![c.clone()])),
-        }
-    }
-    for (_, key, conditions) in entries {
-        let mut names = vec![key.to_ascii_lowercase()];
-        for c in &conditions {
-            for v in &c.values {
-                variable_names(v, &mut names);
-            }
-        }
-        parts.push(Part {
-            stmt: Statement {
-                sid: None,
-                effect: stmt.effect,
-                principal: None,
-                actions: Actions::Action(vec!["*".to_string()]),
-                resources: None,
-                conditions,
-            },
-            deps: positions(&names, domain),
-            verdicts: HashMap::new(),
-            wide_verdicts: HashMap::new(),
-        });
-    }
-    Split { parts, erroneous }
-}
-
-impl<'a> Cached<'a> {
-    fn new(side: &'a Evaluated<'a>, domain: &Domain) -> Cached<'a> {
-        Cached {
-            side,
-            statements: side
-                .doc
-                .statements
-                .iter()
-                .map(|s| split(s, domain))
-                .collect(),
-            outcomes: HashMap::new(),
-        }
-    }
-
-    /// The decision for the combination `ds`, and the Sids that made it.
-    fn decide(
-        &mut self,
-        ds: &[usize],
-        radices: &[usize],
-        req: &mut Option<Request>,
-        build: &dyn Fn() -> Request,
-    ) -> (Decision, Option<String>) {
-        let version = self.side.doc.version.as_deref();
-        let mut pattern = Vec::with_capacity(self.statements.len());
-        for statement in &mut self.statements {
-            if statement.erroneous {
-                pattern.push(2u8);
-                continue;
-            }
-            let mut applies = true;
-            for part in &mut statement.parts {
-                let projection = part.deps.iter().try_fold(0u128, |acc, &p| {
-                    let r = radices.get(p).copied().unwrap_or(1) as u128;
-                    acc.checked_mul(r)?
-                        .checked_add(ds.get(p).copied().unwrap_or(0) as u128)
-                });
-                let known = match projection {
-                    Some(i) => part.verdicts.get(&i).copied(),
-                    None => {
-                        let wide: Vec<usize> = part
-                            .deps
-                            .iter()
-                            .map(|&p| ds.get(p).copied().unwrap_or(0))
-                            .collect();
-                        part.wide_verdicts.get(&wide).copied()
-                    }
-                };
-                let holds = match known {
-                    Some(v) => v,
-                    None => {
-                        let r = req.get_or_insert_with(build);
-                        let v = eval::statement_matches_in_version(&part.stmt, r, version)
-                            .unwrap_or(false);
-                        match projection {
-                            Some(i) => {
-                                part.verdicts.insert(i, v);
-                            }
-                            None => {
-                                let wide: Vec<usize> = part
-                                    .deps
-                                    .iter()
-                                    .map(|&p| ds.get(p).copied().unwrap_or(0))
-                                    .collect();
-                                part.wide_verdicts.insert(wide, v);
-                            }
-                        }
-                        v
-                    }
-                };
-                if !holds {
-                    applies = false;
-                    break;
-                }
-            }
-            pattern.push(u8::from(applies));
-        }
-        if let Some(known) = self.outcomes.get(&pattern) {
-            return known.clone();
-        }
-        let r = req.get_or_insert_with(build);
-        let outcome = testing::decide(self.side.kind, self.side.doc, r);
-        let result = (outcome.decision, deciding(self.side, &outcome));
-        self.outcomes.insert(pattern, result.clone());
-        result
-    }
-}
-
-fn build_request(action: &str, domain: &Domain, ds: &[usize]) -> Request {
+fn request_of(action: &str, found: &Found, resource: Option<String>) -> Request {
     let mut req = Request::new(action);
-    for (k, d) in domain.keys.iter().zip(ds) {
-        if let Some(Some(v)) = k.options.get(*d) {
-            req.context.insert(k.lower.clone(), v.clone());
-        }
+    for (k, v) in &found.context {
+        req.context.insert(k.clone(), v.clone());
     }
-    let resource_digit = ds.get(domain.keys.len()).copied().unwrap_or(0);
-    req.resource = domain.resources.get(resource_digit).cloned().flatten();
-    // the principal, read from the context as `gov test` reads it
-    req.principal = req
-        .context
-        .get("aws:principalarn")
-        .or_else(|| req.context.get("aws:principalservicename"))
-        .and_then(|v| v.first().cloned());
+    req.resource = resource;
+    req.principal = super::joint::principal_of(&req);
     req
 }
 
-fn explore(action: &str, sides: &Sides<'_>, domain: &Domain, mask: &[bool]) -> Explored {
-    // radices: one per key (1 when the action cannot carry it), then resources
-    let mut radices: Vec<usize> = domain
-        .keys
-        .iter()
-        .zip(mask)
-        .map(|(k, &on)| if on { k.options.len() } else { 1 })
-        .collect();
-    radices.push(domain.resources.len().max(1));
-    let total = radices
-        .iter()
-        .fold(1u128, |acc, &r| acc.saturating_mul(r as u128));
-    let (indexes, exhaustive) = combination_indexes(&radices, total);
-    let examined = indexes.len() as u64;
-    let mut old = Cached::new(&sides.old, domain);
-    let mut new = Cached::new(&sides.new, domain);
-    let mut widen: Option<(usize, Rank, Witness)> = None;
-    let mut narrow: Option<(usize, Rank, Witness)> = None;
-    for idx in indexes {
-        let ds = digits(idx, &radices);
-        let build = || build_request(action, domain, &ds);
-        let mut req: Option<Request> = None;
-        let (before, old_sids) = old.decide(&ds, &radices, &mut req, &build);
-        let (after, new_sids) = new.decide(&ds, &radices, &mut req, &build);
-        let was = before == Decision::Allow;
-        let is = after == Decision::Allow;
-        if was == is {
-            continue;
-        }
-        let mut present = 0usize;
-        let mut values = 0usize;
-        for (k, d) in domain.keys.iter().zip(&ds) {
-            if let Some(Some(v)) = k.options.get(*d) {
-                present += 1;
-                values += v.len();
+/// Reports `found` for every action of `members`, each with a realistic
+/// resource of its own, after checking the request with the evaluator.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    pair: &Pair<'_>,
+    catalog: &Catalog,
+    universe: &Universe,
+    members: &[(usize, ResourceRule)],
+    rule: &ResourceRule,
+    found: &Found,
+    realistic: bool,
+    widen: bool,
+    versions: [Version<'_>; 2],
+    docs: [&(PolicyDocument, Vec<usize>); 2],
+    findings: &mut Findings,
+) {
+    let decide = |req: &Request| -> [eval::Outcome; 2] {
+        [0, 1].map(|i| testing::decide(versions[i].kind, &docs[i].0, req))
+    };
+    // the decisions depend on the request's context and resource, never on
+    // which action of the group it names; checked once per resource
+    let mut checked: HashMap<Option<String>, Option<(Witness, bool)>> = HashMap::new();
+    for (a, own) in members {
+        let action = universe.name(*a);
+        let resource = if found.resource_searched {
+            match (&found.resource, &rule.foreign, &own.foreign) {
+                (Some(r), Some(f), Some(mine)) if r == f => Some(mine.clone()),
+                (r, _, _) => r.clone(),
+            }
+        } else {
+            any_resource(action, catalog)
+        };
+        let entry = checked.entry(resource.clone()).or_insert_with(|| {
+            let req = request_of(action, found, resource.clone());
+            let [before, after] = decide(&req);
+            let ok = (after.decision == Decision::Allow) == widen
+                && (before.decision == Decision::Allow) != widen;
+            if !ok {
+                return None;
+            }
+            let mut unknown = req.clone();
+            unknown.resource = None;
+            let [b2, a2] = decide(&unknown);
+            let resource_decides = b2.decision != before.decision || a2.decision != after.decision;
+            let context = found
+                .context
+                .iter()
+                .map(|(k, v)| (pair.keys.display(k), v.clone()))
+                .collect::<Vec<_>>();
+            let multivalued = found
+                .context
+                .iter()
+                .filter(|(k, _)| pair.keys.multivalued.get(k).copied().unwrap_or(false))
+                .map(|(k, _)| pair.keys.display(k))
+                .collect();
+            Some((
+                Witness {
+                    action: action.to_string(),
+                    resource: resource.clone(),
+                    resource_decides,
+                    context,
+                    multivalued,
+                    realistic,
+                    old_decision: before.decision,
+                    new_decision: after.decision,
+                    old_statement: deciding(versions[0].kind, &docs[0].1, &before),
+                    new_statement: deciding(versions[1].kind, &docs[1].1, &after),
+                },
+                resource_decides,
+            ))
+        });
+        match entry {
+            Some((w, _)) => {
+                let mut w = w.clone();
+                w.action = action.to_string();
+                let into = if widen {
+                    &mut findings.widens
+                } else {
+                    &mut findings.narrows
+                };
+                into.push(ActionFinding {
+                    action: action.to_string(),
+                    witness: w,
+                });
+            }
+            None => {
+                findings.exhaustive = false;
+                findings.note(format!(
+                    "not exhaustive: a request found for `{action}` did not change as expected when evaluated; please report this"
+                ));
             }
         }
-        let resource_digit = ds.get(domain.keys.len()).copied().unwrap_or(0);
-        let slot = if is { &mut widen } else { &mut narrow };
-        let rank: Rank = (present, usize::from(resource_digit > 0), values, idx);
-        let better = slot.as_ref().is_none_or(|(_, r, _)| rank < *r);
-        let count = slot.as_ref().map_or(0, |(c, _, _)| *c) + 1;
-        if better {
-            let context = domain
-                .keys
-                .iter()
-                .zip(&ds)
-                .filter_map(|(k, d)| match k.options.get(*d) {
-                    Some(Some(v)) => Some((k.display.clone(), v.clone())),
-                    _ => None,
-                })
-                .collect();
-            let multivalued = domain
-                .keys
-                .iter()
-                .zip(&ds)
-                .filter(|(k, d)| k.multivalued && matches!(k.options.get(**d), Some(Some(_))))
-                .map(|(k, _)| k.display.clone())
-                .collect();
-            let witness = Witness {
-                action: action.to_string(),
-                resource: domain.resources.get(resource_digit).cloned().flatten(),
-                context,
-                multivalued,
-                old_decision: before,
-                new_decision: after,
-                old_statement: old_sids,
-                new_statement: new_sids,
-            };
-            *slot = Some((count, rank, witness));
-        } else if let Some(s) = slot.as_mut() {
-            s.0 = count;
-        }
-    }
-    Explored {
-        widen: widen.map(|(c, _, w)| (c, w)),
-        narrow: narrow.map(|(c, _, w)| (c, w)),
-        exhaustive,
-        total,
-        examined,
     }
 }

@@ -1,72 +1,72 @@
 //! What a change does to access: two compiled versions of a set of policies
-//! compared request by request.
+//! compared, per action, over every request.
 //!
 //! Policies are matched by name; a removed and an added policy with the same
-//! canonical JSON (and kind) are a rename. For each changed policy, every
-//! action either version names (wildcards, `*` and `* except` expanded against
-//! the catalog) is evaluated with [`crate::testing::decide`] — the policy
-//! combined per its kind, as its `test` blocks are run — against "no policy"
-//! for an added or removed one, over a request space built from the
-//! constants both versions mention for that action:
+//! canonical JSON (and kind) are a rename, and an unchanged policy is not
+//! looked at (a side against itself costs one rendering of each policy).
+//! For a changed policy (an added or removed one against "no policy"), its
+//! decision — the policy combined per its kind, as `gov test` combines it —
+//! depends only on which statements apply, so a request can change only
+//! where a statement of one version alone applies (`explore.rs`). Only the
+//! actions those statements cover are looked at (wildcards, `*` and
+//! `NotAction` expanded against the catalog), grouped by the statements
+//! that cover them, and only the statements of the group are read:
 //!
-//! - per condition key: absent; for strings and ARNs each constant, a value
-//!   inside each glob (`*`, `?` as `x`), a value matched by none, then a
-//!   witness of every other region the constants and globs cut (found by
-//!   walking the product of their automata: exact, up to
-//!   [`MAX_REGION_STATES`] states); an address inside each CIDR range and
-//!   outside the smaller ranges it holds, and one outside all; each number
-//!   or date, one below all, one above all, one between each two; `true`
-//!   and `false`; case-flipped values where an `IgnoreCase` operator is
-//!   used; for multivalued keys sets of several values (every subset of up
-//!   to [`MAX_REPS_FOR_ALL_SUBSETS`] representatives, else every pair and
-//!   the whole set). An empty set is absent in IAM, so it is not tried apart;
-//! - a key named as a policy variable (`${aws:PrincipalTag/team}`) takes a
-//!   token equal to the one the compared key is tried with, another value,
-//!   and every value that makes a witness of the compared key (or of a
-//!   resource) match a pattern holding the variable; the compared key in
-//!   turn takes the pattern filled with each of those values;
-//! - resources: unknown (`*`, outside every pattern), and a witness of every
-//!   region the patterns named cut;
-//! - principals (resource and key policies): each principal named (an
-//!   account as its root), and another, read from `aws:PrincipalArn` /
-//!   `aws:PrincipalServiceName` as `gov test` does.
+//! - each statement is split into atoms (`Resource`, `Principal`, each
+//!   condition entry; `stmts.rs`);
+//! - each region "these statements apply, those do not" is searched for a
+//!   request (`cases.rs`, `search.rs`): per key, the values the atoms read
+//!   alike form classes (`classes.rs`: each constant, and a value of every
+//!   region the patterns cut, found by walking their automata, `walk.rs`;
+//!   numbers, dates and addresses around the constants, `values.rs`), and
+//!   a request is a choice of absent or a class per key (a set of classes
+//!   for a multivalued key); keys linked by a policy variable or a
+//!   principal are enumerated together (`joint.rs`, `domain.rs`);
+//! - a request found is checked with the evaluator on both versions before
+//!   it is reported, with the resource an ARN of a type the action takes,
+//!   by the catalog (`realism.rs`), and real-looking values.
 //!
+//! Each action is reported once per direction with one witness (few keys
+//! present). Requests denied before and allowed after *widen*; the reverse
+//! *narrows* (a change between implicit and explicit deny is neither).
 //! Keys the catalog says an action does not carry stay absent for it.
-//! Actions that the same statements cover and that carry the same keys are
-//! explored once; each statement is split into its condition entries, whose
-//! verdicts are cached per value of the keys they read, and the decision is
-//! cached per pattern of statement verdicts (exact: a decision depends on
-//! nothing else). Requests denied before and allowed after *widen*; the
-//! reverse *narrows* (a change between implicit and explicit deny is
-//! neither). Each action is reported once per direction: the number of
-//! differing combinations and the witness with the fewest present keys.
-//! Above [`MAX_COMBINATIONS`] combinations per group of actions, every
-//! combination with at most one key present and a deterministic strided
-//! sample of the rest are evaluated, and the change says it is not
-//! exhaustive.
 //!
-//! Limits: a difference needing three or more specific values together in
-//! a multivalued key with more than [`MAX_REPS_FOR_ALL_SUBSETS`]
-//! representatives, a case variant other than all-upper or all-lower under
-//! an `IgnoreCase` operator, or a variable value that no witness suggests can
-//! be missed; an action the catalog does not list is tried only when a
-//! policy names it without wildcards.
+//! Exact, except where a bound is met, which the change says in its notes
+//! (and then it is not exhaustive): more than [`MAX_REGION_STATES`] states
+//! when walking patterns; more than [`MAX_POINTS`] combinations of keys tied
+//! by a policy variable (and there, of a multivalued key with more than
+//! [`MAX_REPS_FOR_ALL_SUBSETS`] values, only sets of up to two and the whole
+//! set); a search of more than [`MAX_STEPS`] steps; more than
+//! [`MAX_ACTIONS`] actions; a key compared by operators of several types;
+//! case variants of non-ASCII text under an `IgnoreCase` operator. Values of
+//! a policy variable are tokens equal to the values they are compared with,
+//! another value, and values a witness suggests: a bound, not a proof. An
+//! action the catalog does not list is tried only when a policy names it
+//! without wildcards.
 
 mod actions;
+mod cases;
+mod classes;
 mod domain;
 mod explore;
 mod git;
+mod joint;
 mod json;
+mod realism;
 mod regions;
 mod render;
+mod search;
+mod stmts;
 mod values;
+mod walk;
 
 pub use actions::MAX_ACTIONS;
 pub use domain::{MAX_REGION_STATES, MAX_REPS_FOR_ALL_SUBSETS};
-pub use explore::MAX_COMBINATIONS;
 pub use git::{DiffError, read_git_side};
+pub use joint::MAX_POINTS;
 pub use json::json_side;
 pub use render::{MAX_LISTED, render_human, render_json, render_markdown, witness_request};
+pub use search::MAX_STEPS;
 
 use crate::catalog::Catalog;
 use crate::eval::Decision;
@@ -113,12 +113,22 @@ impl ChangeKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Witness {
     pub action: String,
-    /// `None`: the resource is unknown (`*`).
+    /// An ARN of a resource type the action takes (by the catalog); `None`
+    /// for an action that takes none (`*`), or one the catalog does not
+    /// know when the resource does not decide.
     pub resource: Option<String>,
+    /// Whether the decision on either side depends on the resource (it
+    /// changes when the resource is unknown); renderings show the resource
+    /// only then.
+    pub resource_decides: bool,
     /// The keys present, with their values; absent keys are left out.
     pub context: Vec<(String, Vec<String>)>,
     /// The keys of `context` that are multivalued (written as lists).
     pub multivalued: Vec<String>,
+    /// A request AWS could receive, by the catalog: a resource of a type
+    /// the action takes. False when the decision changes only for other
+    /// resources (an ARN the action does not take, or none).
+    pub realistic: bool,
     pub old_decision: Decision,
     pub new_decision: Decision,
     /// The Sid(s) of the policy under test that decided on the old side
@@ -132,9 +142,7 @@ pub struct Witness {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionFinding {
     pub action: String,
-    /// How many of the combinations examined changed this way.
-    pub count: usize,
-    /// The changed combination with the fewest present keys.
+    /// A request whose decision changed this way (few keys present).
     pub witness: Witness,
 }
 
@@ -150,8 +158,8 @@ pub struct PolicyChange {
     pub widens: Vec<ActionFinding>,
     /// Requests allowed before, denied after.
     pub narrows: Vec<ActionFinding>,
-    /// False when some action group had too many combinations and was
-    /// sampled (see `notes`).
+    /// False when a bound was met (see `notes`): then a change may have
+    /// been missed.
     pub exhaustive: bool,
     /// Limits met while comparing, and kind changes.
     pub notes: Vec<String>,

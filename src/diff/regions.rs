@@ -55,7 +55,7 @@ pub(super) struct Pattern {
 }
 
 /// Positions of a pattern, as a bit set.
-type States = u128;
+pub(super) type States = u128;
 
 /// Longer patterns are matched by backtracking and not walked.
 pub const MAX_PATTERN_LEN: usize = 127;
@@ -244,8 +244,21 @@ impl Pattern {
         }
     }
 
-    fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.toks.len()
+    }
+
+    /// Whether it has no wildcard and no variable: it matches one text.
+    pub(super) fn is_literal(&self) -> bool {
+        self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
+    }
+
+    /// The characters it names.
+    pub(super) fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.toks.iter().filter_map(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
     }
 
     /// Whether a wildcard at `pos` may take `c`.
@@ -267,11 +280,11 @@ impl Pattern {
         s
     }
 
-    fn start(&self) -> States {
+    pub(super) fn start(&self) -> States {
         self.close(1)
     }
 
-    fn step(&self, s: States, c: char) -> States {
+    pub(super) fn step(&self, s: States, c: char) -> States {
         let mut next: States = 0;
         for pos in 0..self.len() {
             if s & (1 << pos) == 0 {
@@ -287,7 +300,7 @@ impl Pattern {
         self.close(next)
     }
 
-    fn accepts(&self, s: States, colons: usize) -> bool {
+    pub(super) fn accepts(&self, s: States, colons: usize) -> bool {
         s & (1 << self.len()) != 0 && (self.form != Form::FewColons || colons < 5)
     }
 
@@ -320,6 +333,82 @@ fn vector(patterns: &[Pattern], text: &str) -> Vec<bool> {
 /// product states before visiting them all (or a pattern is too long), so
 /// that some region may lack a witness.
 pub(super) fn regions(
+    patterns: &[Pattern],
+    candidates: &[String],
+    dedupe: bool,
+    max_states: usize,
+) -> (Vec<String>, bool) {
+    let groups = head_groups(patterns);
+    if groups.len() < 2 {
+        return regions_walked(patterns, candidates, dedupe, max_states);
+    }
+    // patterns of different groups match no text together: each group's
+    // regions, with the other patterns failing, are regions of the whole
+    let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    for c in candidates {
+        let v = vector(patterns, c);
+        let fresh = seen.insert(v);
+        if (fresh || !dedupe) && !out.contains(c) {
+            out.push(c.clone());
+        }
+    }
+    let mut complete = true;
+    for group in &groups {
+        let members: Vec<Pattern> = group
+            .iter()
+            .filter_map(|&i| patterns.get(i).cloned())
+            .collect();
+        let (texts, done) = regions_walked(&members, &[], true, max_states);
+        complete &= done;
+        for t in texts {
+            let v = vector(patterns, &t);
+            if seen.insert(v) {
+                out.push(t);
+            }
+        }
+    }
+    (out, complete)
+}
+
+/// The literal text a pattern starts with.
+pub(super) fn head(p: &Pattern) -> String {
+    p.toks
+        .iter()
+        .map_while(|t| match t {
+            Tok::Lit(c) => Some(*c),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The patterns (indexes) in groups such that two patterns of different
+/// groups match no common text: their literal heads differ before either
+/// ends. One group when a head is empty.
+pub(super) fn head_groups(patterns: &[Pattern]) -> Vec<Vec<usize>> {
+    let mut by_head: Vec<(String, usize)> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (head(p), i))
+        .collect();
+    by_head.sort();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // the heads of the current chain, each a prefix of the next
+    let mut chain: Vec<String> = Vec::new();
+    for (h, i) in by_head {
+        while chain.last().is_some_and(|top| !h.starts_with(top.as_str())) {
+            chain.pop();
+        }
+        match (chain.is_empty(), groups.last_mut()) {
+            (false, Some(g)) => g.push(i),
+            _ => groups.push(vec![i]),
+        }
+        chain.push(h);
+    }
+    groups
+}
+
+fn regions_walked(
     patterns: &[Pattern],
     candidates: &[String],
     dedupe: bool,
@@ -411,6 +500,22 @@ mod tests {
 
     fn globs(v: &[&str]) -> Vec<Pattern> {
         v.iter().map(|g| Pattern::glob(g, false)).collect()
+    }
+
+    #[test]
+    fn patterns_of_other_heads_are_walked_apart() {
+        let patterns = globs(&["b/a*", "b/ab*", "c/*x", "c/?", "d*"]);
+        let groups = head_groups(&patterns);
+        assert_eq!(groups, vec![vec![0, 1], vec![2, 3], vec![4]]);
+        let vectors = |texts: &[String]| -> HashSet<Vec<bool>> {
+            texts.iter().map(|t| vector(&patterns, t)).collect()
+        };
+        let (apart, complete) = regions(&patterns, &[], true, 10_000);
+        assert!(complete);
+        let (whole, _) = regions_walked(&patterns, &[], true, 10_000);
+        assert_eq!(vectors(&apart), vectors(&whole));
+        // an empty head may meet every other
+        assert_eq!(head_groups(&globs(&["*x", "b/*"])).len(), 1);
     }
 
     #[test]

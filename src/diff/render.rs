@@ -13,7 +13,9 @@ pub const MAX_LISTED: usize = 50;
 /// The witness as a `.gov` test case request (without the expectation).
 pub fn witness_request(w: &Witness) -> String {
     let mut out = w.action.clone();
-    if let Some(r) = &w.resource {
+    if w.resource_decides
+        && let Some(r) = &w.resource
+    {
         out.push_str(" on ");
         out.push_str(&gov_string(r));
     }
@@ -65,13 +67,9 @@ fn more(n: usize) -> String {
     }
 }
 
-fn differ(n: usize) -> String {
-    if n == 1 {
-        "1 request differs".to_string()
-    } else {
-        format!("{n} requests differ")
-    }
-}
+/// Said of a finding whose requests all name a resource of a type the
+/// action does not take.
+const UNREALISTIC: &str = "only with a resource of a type it does not take";
 
 fn change_title(c: &PolicyChange) -> String {
     match &c.change {
@@ -109,7 +107,7 @@ fn summary_line(report: &DiffReport) -> String {
         plural(narrowed, "action", "actions"),
     );
     if !report.exhaustive() {
-        line.push_str(" Not exhaustive: some actions were sampled.");
+        line.push_str(" Not exhaustive: see the notes.");
     }
     line
 }
@@ -124,10 +122,14 @@ fn human_findings(out: &mut String, verb: &str, findings: &[ActionFinding]) {
     ));
     for f in findings.iter().take(MAX_LISTED) {
         let w = &f.witness;
+        let caveat = if w.realistic {
+            String::new()
+        } else {
+            format!(" ({UNREALISTIC})")
+        };
         out.push_str(&format!(
-            "    {} ({}), e.g.\n      {}\n      was {}, now {}\n",
+            "    {}{caveat}, e.g.\n      {}\n      was {}, now {}\n",
             f.action,
-            differ(f.count),
             witness_request(w),
             decided(w.old_decision, &w.old_statement),
             decided(w.new_decision, &w.new_statement),
@@ -208,10 +210,14 @@ fn md_findings(out: &mut String, title: &str, findings: &[ActionFinding]) {
             Some(sid) => format!(" ({})", md_code(sid)),
             None => String::new(),
         };
+        let caveat = if w.realistic {
+            String::new()
+        } else {
+            format!(" ({UNREALISTIC})")
+        };
         out.push_str(&format!(
-            "- {} — {}; e.g. {} was **{}**{}, now **{}**{}\n",
+            "- {}{caveat}: e.g. {} was **{}**{}, now **{}**{}\n",
             md_code(&f.action),
-            differ(f.count),
             md_code(&witness_request(w)),
             decision_text(w.old_decision),
             by(&w.old_statement),
@@ -297,7 +303,9 @@ fn witness_json(w: &Witness) -> Value {
     json!({
         "action": w.action,
         "resource": w.resource,
+        "resource_decides": w.resource_decides,
         "context": context,
+        "realistic": w.realistic,
         "old_decision": decision_text(w.old_decision),
         "new_decision": decision_text(w.new_decision),
         "old_statement": w.old_statement,
@@ -312,7 +320,6 @@ fn findings_json(findings: &[ActionFinding]) -> Value {
             .map(|f| {
                 json!({
                     "action": f.action,
-                    "count": f.count,
                     "witness": witness_json(&f.witness),
                 })
             })
