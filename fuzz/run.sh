@@ -16,6 +16,7 @@
 # Environment: FUZZ_SHORT_SECONDS (total of a short run, default 60),
 # FUZZ_TIMEOUT (seconds after which one input is a slow unit, default 10).
 set -euo pipefail
+CALLER_DIR=$PWD
 cd "$(dirname "$0")"
 
 TARGETS=(parse check lower format json import diff_self diff_exact)
@@ -150,11 +151,17 @@ case "${1:-}" in
         build
         mkdir -p "corpus/$target"
         inputs=("corpus/$target" "$(seeds_of "$target")")
-        # Files named among the arguments are replayed, without the corpus.
+        args=()
+        # Files named among the arguments (relative to where the script was
+        # called from) are replayed, without the corpus.
         for arg in "$@"; do
-            case "$arg" in -*) ;; *) inputs=() ;; esac
+            case "$arg" in
+                -*) args+=("$arg") ;;
+                /*) args+=("$arg") inputs=() ;;
+                *) args+=("$CALLER_DIR/$arg") inputs=() ;;
+            esac
         done
         # shellcheck disable=SC2046
-        exec "$BIN_DIR/$target" $(options "$target") "$@" "${inputs[@]}"
+        exec "$BIN_DIR/$target" $(options "$target") "${args[@]}" "${inputs[@]}"
         ;;
 esac
