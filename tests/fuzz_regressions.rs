@@ -200,7 +200,7 @@ fn linted(text: &str) -> Vec<(String, String, Option<String>)> {
 /// service prefix mangled, which the linter looks up the same way.
 #[test]
 fn json_slow_units_mangled_actions() {
-    let cases: [(&str, &[Said<'_>]); 7] = [
+    let cases: [(&str, &[Said<'_>]); 12] = [
         (
             include_str!("fixtures/fuzz/json-malformed-action.json"),
             &[(
@@ -303,6 +303,116 @@ fn json_slow_units_mangled_actions() {
                     "E0101",
                     "unknown service `sagemrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrrbrrrrrrrrrrrrrrrrrrrrrrrrrrrraker`",
                     Some("sagemaker:CreateTrainingJob"),
+                ),
+            ],
+        ),
+        (
+            include_str!("fixtures/fuzz/json-unknown-version-and-key.json"),
+            &[
+                (
+                    "E0102",
+                    "unknown action `sagemaker:CreateAutoMLJobV1`",
+                    Some("sagemaker:CreateAutoMLJobV2"),
+                ),
+                (
+                    "E0102",
+                    "malformed action `saIfExistsCreateHyperParameterTuningJob`",
+                    Some("sagemaker:CreateHyperParameterTuningJob"),
+                ),
+                (
+                    "E0102",
+                    "malformed action `sagemakConditionProcessingJob`",
+                    None,
+                ),
+                (
+                    "E0103",
+                    "unknown condition key `sagemaker;InterContainerTrafficEncryption`",
+                    Some("sagemaker:InterContainerTrafficEncryption"),
+                ),
+            ],
+        ),
+        (
+            include_str!("fixtures/fuzz/json-malformed-actions-and-operator.json"),
+            &[
+                (
+                    "E0606",
+                    "unsupported version `2011-10-17`",
+                    Some("2012-10-17"),
+                ),
+                ("E0102", "malformed action `sageJob`", None),
+                (
+                    "E0102",
+                    "malformed action `sagemaker:Crmaker:CreateDomain`",
+                    None,
+                ),
+                ("E0607", "unknown condition operator `Nu`l`", Some("Null")),
+                (
+                    "E0103",
+                    "unknown condition key `sa1e400er:VolumeKmsKeyArn`",
+                    Some("sagemaker:VolumeKmsKeyArn"),
+                ),
+            ],
+        ),
+        (
+            include_str!("fixtures/fuzz/json-malformed-arn.json"),
+            &[
+                (
+                    "E0102",
+                    "malformed action `sagemaker:Crmakee:eCrtarSpace`",
+                    None,
+                ),
+                (
+                    "E0102",
+                    "malformed action `sagemaker:CreateUsemakee:eCrtarSpace`",
+                    None,
+                ),
+                (
+                    "E0202",
+                    "malformed ARN `arn:aws:sagemaker:*:10.522223333:studio-lifecycle-config/auto-shutdown*`",
+                    None,
+                ),
+            ],
+        ),
+        (
+            include_str!("fixtures/fuzz/json-no-effect.json"),
+            &[
+                (
+                    "E0606",
+                    "unsupported version `2011-10-17`",
+                    Some("2012-10-17"),
+                ),
+                ("E0606", "statement has no `Effect`", None),
+                (
+                    "E0606",
+                    "unknown element `AcAWSnEffect` in a statement",
+                    None,
+                ),
+                ("E0102", "malformed action `sageJob`", None),
+                (
+                    "E0102",
+                    "malformed action `sagemaker:CrRmaker:CreateDomain`",
+                    None,
+                ),
+                ("E0607", "unknown condition operator `Nu`l`", Some("Null")),
+                (
+                    "E0103",
+                    "unknown condition key `sa1e400er:VolumeeyKsKAmrn`",
+                    None,
+                ),
+            ],
+        ),
+        (
+            include_str!("fixtures/fuzz/json-unknown-element.json"),
+            &[
+                (
+                    "E0606",
+                    "unknown element `VersStringNotEqualsion` in a policy document",
+                    None,
+                ),
+                (
+                    "E0102",
+                    "malformed action `sNotResourcepdateAppImageConfig`",
+                    None,
                 ),
             ],
         ),
