@@ -421,3 +421,57 @@ fn json_slow_units_mangled_actions() {
         assert_eq!(linted(text), expected(want));
     }
 }
+
+/// Found by the `diff_exact` target (four inputs, one cause): a resource
+/// policy allowing an account principal when `aws:PrincipalArn` is a role
+/// of that account. The evaluator allows a role of the account, as IAM
+/// does; the diff engine takes an account principal to be only the
+/// account's root, for which the condition never holds, so it finds
+/// nothing allowed before and misses the narrowing. Not fixed yet: the
+/// diff's principal model is not a small change.
+#[test]
+#[ignore = "the diff misses a narrowing for an account principal with an aws:PrincipalArn condition"]
+fn diff_exact_an_account_principal_with_a_principal_arn_condition() {
+    use gov::diff::{self, Side};
+    use gov::eval::{Decision, Request};
+    let old = compile_texts(
+        &[(
+            "p.gov",
+            "resource_policy P {\n    allow aws \"111122223333\" to sagemaker:CreateApp on \"*\" \
+             when aws:PrincipalArn like [\"arn:aws:iam::*:role/a*\"]\n}\n",
+        )],
+        catalog(),
+    );
+    let new = compile_texts(
+        &[(
+            "p.gov",
+            "resource_policy P {\n    allow aws \"111122223333\" to s3:GetObject on [\"arn:aws:s3:::b/*\"]\n}\n",
+        )],
+        catalog(),
+    );
+    assert!(!old.has_errors() && !new.has_errors());
+    let role = "arn:aws:iam::111122223333:role/ab";
+    let mut request = Request::new("sagemaker:CreateApp");
+    request.principal = Some(role.to_string());
+    request.set_key("aws:PrincipalArn", [role]);
+    let (policy, doc) = &old.documents[0];
+    assert_eq!(
+        gov::testing::decide(policy.kind, doc, &request).decision,
+        Decision::Allow
+    );
+    let report = diff::diff(
+        &Side::new(&old.documents),
+        &Side::new(&new.documents),
+        catalog(),
+    );
+    let narrows: Vec<_> = report
+        .changes
+        .iter()
+        .flat_map(|c| c.narrows.iter().map(|f| f.action.clone()))
+        .collect();
+    assert!(
+        narrows.iter().any(|a| a == "sagemaker:CreateApp"),
+        "{}",
+        diff::render_human(&report)
+    );
+}
