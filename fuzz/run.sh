@@ -131,6 +131,8 @@ long() {
                 failed+=("$target")
             fi
         done
+        # shellcheck disable=SC2207
+        failed=($(printf '%s\n' "${failed[@]}" | uniq))
         runs=$(executions "$log")
         total=$((total + runs))
         echo "$target: $runs executions in ${each}s ($(date -u +%H:%M:%S))"
