@@ -1,8 +1,8 @@
 //! Speed of the embedded catalog: opening it (the header only), opening
 //! service sections on first use (1, 10 and 100 services, so that the time
 //! per section shows growth), warm lookups (1,000, 10,000 and 100,000), a
-//! suggestion across every service, and the full validating parse that
-//! `--catalog FILE` costs.
+//! suggestion across every service (one, and a hundred names of no service),
+//! and the full validating parse that `--catalog FILE` costs.
 //!
 //! `cargo bench --bench catalog`
 
@@ -85,6 +85,22 @@ fn main() {
     println!(
         "suggest_action across all services: {:?} ({suggestion:?})",
         start.elapsed()
+    );
+
+    // A name of no service is compared with every action of the catalog,
+    // once per unknown name of a file (found slow by fuzzing).
+    let names: Vec<String> = (0..100)
+        .map(|i| format!("cemaker:InstanceTypesateApp{i}"))
+        .collect();
+    let start = Instant::now();
+    let found = names
+        .iter()
+        .filter(|n| catalog.suggest_action(n).is_some())
+        .count();
+    let elapsed = start.elapsed();
+    println!(
+        "suggest_action for 100 names of no service: {elapsed:?}, {:.2} ms/name ({found} suggested)",
+        elapsed.as_secs_f64() * 1e3 / 100.0
     );
 
     // What `--catalog FILE` costs: a full parse that validates every line.

@@ -44,16 +44,55 @@ fn best<I: IntoIterator<Item = (usize, String)>>(len: usize, scored: I) -> Optio
     best
 }
 
+/// How many times each ASCII character occurs in `text`, case folded; `None`
+/// if `text` is not ASCII.
+fn ascii_counts(text: &str) -> Option<[u16; 128]> {
+    let mut counts = [0u16; 128];
+    for b in text.bytes() {
+        let slot = counts.get_mut(usize::from(b.to_ascii_lowercase()))?;
+        *slot = slot.saturating_add(1);
+    }
+    Some(counts)
+}
+
+/// A lower bound of the case-insensitive Levenshtein distance between an
+/// ASCII text of `len` characters, counted in `counts`, and `candidate`: an
+/// edit removes at most one unmatched character on each side, so the
+/// distance is at least the larger number of unmatched characters. `None`
+/// when the candidate is not ASCII.
+fn bag_distance(counts: &[u16; 128], len: usize, candidate: &str) -> Option<usize> {
+    let mut left = *counts;
+    let mut unmatched = 0usize;
+    for b in candidate.bytes() {
+        let slot = left.get_mut(usize::from(b.to_ascii_lowercase()))?;
+        match slot.checked_sub(1) {
+            Some(n) => *slot = n,
+            None => unmatched += 1,
+        }
+    }
+    let matched = candidate.len().saturating_sub(unmatched);
+    Some(len.saturating_sub(matched).max(unmatched))
+}
+
 /// The plausible action of `service` closest to `name`; compares names only,
 /// building just the winner.
 fn best_action_in<'s>(service: &'s Service, name: &str) -> Option<(usize, &'s Action)> {
     let len = name.chars().count();
     let limit = (len / 3).max(2);
     let lower = name.to_lowercase();
+    let counts = ascii_counts(name);
     let mut best: Option<(usize, &str)> = None;
     for candidate in service.action_names() {
-        // The distance is at least the difference in length.
+        // The distance is at least the difference in length, and at least
+        // the bag distance: both are cheap, and together they rule out
+        // almost every action of the catalog before the quadratic
+        // Levenshtein (a name of no service is compared with all of them).
         if candidate.chars().count().abs_diff(len) > limit {
+            continue;
+        }
+        if let Some(counts) = &counts
+            && bag_distance(counts, len, candidate).is_some_and(|d| d > limit)
+        {
             continue;
         }
         let d = strsim::levenshtein(&lower, &candidate.to_lowercase());
@@ -191,5 +230,39 @@ impl Catalog {
                 (d, s)
             });
         best(len, scored).map(|(_, s)| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ascii_counts, bag_distance};
+    use proptest::prelude::*;
+
+    fn bag(a: &str, b: &str) -> Option<usize> {
+        bag_distance(&ascii_counts(a)?, a.len(), b)
+    }
+
+    #[test]
+    fn bag_distance_counts_unmatched_characters() {
+        assert_eq!(bag("CreateApp", "createapp"), Some(0));
+        assert_eq!(bag("CreateApp", "CreateAp"), Some(1));
+        // A permutation has bag distance 0 but Levenshtein 2.
+        assert_eq!(bag("ab", "ba"), Some(0));
+        assert_eq!(bag("abc", "xyz"), Some(3));
+        assert_eq!(bag("abcd", "ax"), Some(3));
+        assert_eq!(bag("a", "é"), None);
+        assert_eq!(ascii_counts("é"), None);
+    }
+
+    proptest! {
+        /// The filter never rules out a candidate within the limit.
+        #[test]
+        fn bag_distance_is_a_lower_bound_of_levenshtein(
+            a in "[a-dA-D:/*]{0,12}",
+            b in "[a-dA-D:/*]{0,12}",
+        ) {
+            let exact = strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase());
+            prop_assert!(bag(&a, &b).is_some_and(|d| d <= exact));
+        }
     }
 }
