@@ -40,6 +40,10 @@ pub fn base(policy: &ir::Policy, rule: &ir::Rule) -> String {
 #[derive(Default)]
 pub struct Allocator {
     used: HashSet<String>,
+    /// Per wanted id, the number to try next: every number below it is
+    /// taken (the set only grows), so a policy of many rules with one base
+    /// id numbers them in linear time.
+    next: std::collections::HashMap<String, usize>,
 }
 
 impl Allocator {
@@ -55,13 +59,14 @@ impl Allocator {
             self.used.insert(wanted.to_string());
             return wanted.to_string();
         }
-        let mut n = 2;
+        let mut n = self.next.get(wanted).copied().unwrap_or(2);
         loop {
             let candidate = format!("{wanted}{n}");
+            n += 1;
             if self.used.insert(candidate.clone()) {
+                self.next.insert(wanted.to_string(), n);
                 return candidate;
             }
-            n += 1;
         }
     }
 }
