@@ -45,18 +45,48 @@ pub(crate) struct Scope<'a> {
     pub catalog: &'a Catalog,
     /// Services named by `use`, in order.
     pub uses: Vec<String>,
+    /// The file's own constants.
     consts: HashMap<&'a str, &'a ast::ConstDecl>,
+    /// The constants of the files it imports (transitively), gathered the
+    /// first time a name is not the file's own: a long chain of imports
+    /// whose files use their own constants costs linear time.
+    imported: std::sync::OnceLock<HashMap<&'a str, &'a ast::ConstDecl>>,
+    loaded: &'a Loaded,
+    consts_of: &'a HashMap<FileId, Vec<&'a ast::ConstDecl>>,
     /// Wildcard patterns already expanded, shared by all files of a run.
     patterns: &'a PatternCache<'a>,
 }
 
 impl<'a> Scope<'a> {
     fn constant(&self, name: &str) -> Option<&'a ast::ConstDecl> {
-        self.consts.get(name).copied()
+        self.consts
+            .get(name)
+            .or_else(|| self.imported().get(name))
+            .copied()
     }
 
     fn const_names(&self) -> Vec<&'a str> {
-        self.consts.keys().copied().collect()
+        let mut names: Vec<&'a str> = self.consts.keys().copied().collect();
+        names.extend(
+            self.imported()
+                .keys()
+                .copied()
+                .filter(|n| !self.consts.contains_key(n)),
+        );
+        names
+    }
+
+    /// Earlier imports shadow later ones, as the import order says.
+    fn imported(&self) -> &HashMap<&'a str, &'a ast::ConstDecl> {
+        self.imported.get_or_init(|| {
+            let mut map = HashMap::new();
+            for imported in self.loaded.imported_by(self.file).into_iter().rev() {
+                for c in self.consts_of.get(&imported).into_iter().flatten() {
+                    map.insert(c.name.node.as_str(), *c);
+                }
+            }
+            map
+        })
     }
 }
 
@@ -251,7 +281,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
 fn scope_of<'a>(
     loaded: &'a Loaded,
     catalog: &'a Catalog,
-    consts_of: &HashMap<FileId, Vec<&'a ast::ConstDecl>>,
+    consts_of: &'a HashMap<FileId, Vec<&'a ast::ConstDecl>>,
     patterns: &'a PatternCache<'a>,
     file: FileId,
 ) -> Scope<'a> {
@@ -260,13 +290,11 @@ fn scope_of<'a>(
         catalog,
         uses: Vec::new(),
         consts: HashMap::new(),
+        imported: std::sync::OnceLock::new(),
+        loaded,
+        consts_of,
         patterns,
     };
-    for imported in loaded.imported_by(file).into_iter().rev() {
-        for c in consts_of.get(&imported).into_iter().flatten() {
-            scope.consts.insert(&c.name.node, c);
-        }
-    }
     for c in consts_of.get(&file).into_iter().flatten() {
         scope.consts.insert(&c.name.node, c);
     }
