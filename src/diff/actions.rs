@@ -40,7 +40,7 @@ impl Universe {
     /// The actions of `within` (sorted ids) that `actions` covers.
     pub(super) fn covered(&self, actions: &Actions, within: &[usize]) -> Vec<usize> {
         if let Actions::Action(list) = actions
-            && !list.iter().any(|p| has_wildcard(p))
+            && !list.iter().any(|p| crate::catalog::has_wildcard(p))
         {
             // exact names: a lookup each (the evaluator compares them without
             // regard to case, as the index does)
@@ -61,10 +61,6 @@ impl Universe {
     }
 }
 
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
-
 /// Adds the actions `pattern` names: catalog actions it matches, or itself
 /// when it has no wildcard and the catalog does not know it. Returns whether
 /// it is `*`.
@@ -73,7 +69,7 @@ fn expand(pattern: &str, catalog: &Catalog, into: &mut Universe) -> bool {
         return true;
     }
     let Some((service, name)) = pattern.split_once(':') else {
-        if has_wildcard(pattern) {
+        if crate::catalog::has_wildcard(pattern) {
             // a wildcard may span the colon (`*Object`)
             for s in catalog.services() {
                 for a in s.actions() {
@@ -89,7 +85,7 @@ fn expand(pattern: &str, catalog: &Catalog, into: &mut Universe) -> bool {
         return false;
     };
     // an action has one colon, so a wildcard before it stays in the service
-    let services: Vec<&crate::catalog::Service> = if has_wildcard(service) {
+    let services: Vec<&crate::catalog::Service> = if crate::catalog::has_wildcard(service) {
         let prefixes: Vec<String> = catalog
             .service_prefixes()
             .filter(|p| glob_matches(service, p, Case::Insensitive))
@@ -101,7 +97,7 @@ fn expand(pattern: &str, catalog: &Catalog, into: &mut Universe) -> bool {
     };
     let mut found = false;
     for s in services {
-        if has_wildcard(name) {
+        if crate::catalog::has_wildcard(name) {
             for a in s.actions_matching(name) {
                 into.push(a.full_name());
                 found = true;
@@ -111,7 +107,7 @@ fn expand(pattern: &str, catalog: &Catalog, into: &mut Universe) -> bool {
             found = true;
         }
     }
-    if !found && !has_wildcard(pattern) {
+    if !found && !crate::catalog::has_wildcard(pattern) {
         into.push(pattern.to_string());
     }
     false

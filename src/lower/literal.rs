@@ -16,6 +16,7 @@
 //! is absent (the negated operators, or `…IfExists` of the complement).
 
 use crate::catalog::KeyType;
+use crate::iam::OperatorFamily as Family;
 use crate::iam::{BaseOperator, OperatorSpec, SetQualifier};
 use crate::ir::{Atom, ElemOp, Literal, Quant};
 
@@ -35,27 +36,10 @@ pub struct Inexpressible {
     pub reason: String,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Family {
-    String,
-    Arn,
-    Numeric,
-    Date,
-    Bool,
-    Ip,
-    Binary,
-}
-
+/// A key's operator family is the rule layer's (one table for the checker,
+/// the linter, the importer and lowering).
 fn family(ty: KeyType) -> Family {
-    match ty.element() {
-        KeyType::Arn => Family::Arn,
-        KeyType::Numeric => Family::Numeric,
-        KeyType::Date => Family::Date,
-        KeyType::Bool => Family::Bool,
-        KeyType::IpAddress => Family::Ip,
-        KeyType::Binary => Family::Binary,
-        _ => Family::String,
-    }
+    crate::rules::operators::key_family(ty)
 }
 
 /// The IAM operator testing one element: positive, or its element-wise
