@@ -32,26 +32,10 @@ fn absent_value(expr: &ir::Expr, key: &str) -> Option<bool> {
     match expr {
         ir::Expr::True => Some(true),
         ir::Expr::False => Some(false),
-        ir::Expr::And(parts) => {
-            let values: Vec<Option<bool>> = parts.iter().map(|p| absent_value(p, key)).collect();
-            if values.contains(&Some(false)) {
-                Some(false)
-            } else if values.iter().all(|v| *v == Some(true)) {
-                Some(true)
-            } else {
-                None
-            }
-        }
-        ir::Expr::Or(parts) => {
-            let values: Vec<Option<bool>> = parts.iter().map(|p| absent_value(p, key)).collect();
-            if values.contains(&Some(true)) {
-                Some(true)
-            } else if values.iter().all(|v| *v == Some(false)) {
-                Some(false)
-            } else {
-                None
-            }
-        }
+        // One value decides a conjunction (false) or a disjunction (true);
+        // otherwise it is known only when every part agrees.
+        ir::Expr::And(parts) => decided_by(parts, key, false),
+        ir::Expr::Or(parts) => decided_by(parts, key, true),
         ir::Expr::Not(inner) => absent_value(inner, key).map(|v| !v),
         ir::Expr::Atom(ir::Atom::Present(k)) => k.name.eq_ignore_ascii_case(key).then_some(false),
         ir::Expr::Atom(ir::Atom::Test { key: k, quant, .. }) => k
@@ -59,6 +43,20 @@ fn absent_value(expr: &ir::Expr, key: &str) -> Option<bool> {
             .eq_ignore_ascii_case(key)
             .then_some(*quant == Quant::All),
     }
+}
+
+/// [`absent_value`] of an `and` (`deciding` false) or an `or` (`deciding`
+/// true) of `parts`.
+fn decided_by(parts: &[ir::Expr], key: &str, deciding: bool) -> Option<bool> {
+    let mut all_other = true;
+    for part in parts {
+        match absent_value(part, key) {
+            Some(v) if v == deciding => return Some(deciding),
+            Some(_) => {}
+            None => all_other = false,
+        }
+    }
+    all_other.then_some(!deciding)
 }
 
 pub(crate) struct RuleContext<'s, 'c> {
