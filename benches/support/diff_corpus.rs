@@ -16,7 +16,7 @@ use std::fmt::Write as _;
 
 pub const RULES_PER_POLICY: usize = 10;
 
-const TYPED_ACTIONS: [&str; 7] = [
+pub const TYPED_ACTIONS: [&str; 7] = [
     "CreateApp",
     "CreateSpace",
     "UpdateSpace",
@@ -26,7 +26,7 @@ const TYPED_ACTIONS: [&str; 7] = [
     "UpdateDomain",
 ];
 
-const PLAIN_ACTIONS: [&str; 6] = [
+pub const PLAIN_ACTIONS: [&str; 6] = [
     "sagemaker:DescribeDomain",
     "sagemaker:ListApps",
     "sagemaker:DescribeUserProfile",

@@ -137,24 +137,8 @@ fn conjunction(n: usize, v: usize) -> String {
     )
 }
 
-const TYPED_ACTIONS: [&str; 7] = [
-    "CreateApp",
-    "CreateSpace",
-    "UpdateSpace",
-    "CreateUserProfile",
-    "UpdateUserProfile",
-    "CreateDomain",
-    "UpdateDomain",
-];
-
-const PLAIN_ACTIONS: [&str; 6] = [
-    "sagemaker:DescribeDomain",
-    "sagemaker:ListApps",
-    "sagemaker:DescribeUserProfile",
-    "sagemaker:CreatePresignedDomainUrl",
-    "s3:GetObject",
-    "s3:PutObject",
-];
+// The same actions as the corpus, so that both exercise one catalog slice.
+use super::diff_corpus::{PLAIN_ACTIONS, TYPED_ACTIONS};
 
 /// Rule `r` of the big policy; version 1 changes five rules (3, 101, 502,
 /// 703 and 904), whatever the size.
