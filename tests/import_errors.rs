@@ -20,8 +20,7 @@ fn cases() -> Vec<(&'static str, PolicyKind, String, Vec<&'static str>)> {
     vec![
         ("G03", PolicyKind::Scp, fixture("G03"), vec!["E0103"]),
         ("G04", PolicyKind::Identity, fixture("G04"), vec!["E0202"]),
-        ("G15", PolicyKind::KeyPolicy, fixture("G15"), vec!["E0213", "E0301", "E0202"]),
-        ("G16", PolicyKind::Identity, fixture("G16"), vec!["E0301"; 7]),
+        ("G15", PolicyKind::KeyPolicy, fixture("G15"), vec!["E0213", "E0202"]),
         (
             "not_principal",
             PolicyKind::ResourcePolicy,

@@ -125,6 +125,10 @@ fn modifiers_are_checked() {
             "scp P { deny s3:GetObject when aws:MultiFactorAuthAge == 5 ignoring case }\n",
             "ignoring case",
         ),
+        (
+            "scp P { deny s3:GetObject when aws:SecureTransport like \"t*\" as string }\n",
+            "as string",
+        ),
     ] {
         let c = gov::compile_texts(&[("p.gov", src)], catalog());
         let d = c.errors().next().unwrap_or_else(|| panic!("{src}"));
@@ -135,4 +139,72 @@ fn modifiers_are_checked() {
             "{src}"
         );
     }
+}
+
+/// `StringEquals` on a Bool key compares the text IAM puts in the request:
+/// `as string` keeps the operator.
+#[test]
+fn string_equals_on_a_bool_key_stays_a_string_comparison() {
+    let (text, json) = round_trip(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"aws:SecureTransport":"true"}}}"#,
+        PolicyKind::Identity,
+    );
+    assert!(
+        text.contains(r#"aws:SecureTransport == "true" as string"#),
+        "{text}"
+    );
+    assert!(
+        json.contains(r#""StringEquals":{"aws:SecureTransport":["true"]}"#),
+        "{json}"
+    );
+}
+
+/// In an Allow, an action that lacks a key the condition needs is never
+/// granted by the statement (IAM treats the key as absent): import leaves
+/// the action out and says why; a statement left with nothing is left out.
+#[test]
+fn an_allow_never_grants_an_action_without_the_key() {
+    let (text, json) = round_trip(
+        r#"{"Effect":"Allow","Action":["sagemaker:CreateTrainingJob","s3:GetObject"],"Resource":"*","Condition":{"StringEquals":{"sagemaker:VolumeKmsKey":"arn:aws:kms:us-east-1:111122223333:key/k"}}}"#,
+        PolicyKind::Identity,
+    );
+    assert!(
+        text.contains("// `s3:GetObject` does not support condition key `sagemaker:VolumeKmsKey`: this statement never grants it, so it is left out"),
+        "{text}"
+    );
+    assert!(!json.contains("s3:GetObject"), "{json}");
+    assert!(json.contains("sagemaker:CreateTrainingJob"), "{json}");
+    let (text, json) = round_trip(
+        r#"{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"},{"Sid":"Dead","Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"sagemaker:VolumeKmsKey":"arn:aws:kms:us-east-1:111122223333:key/k"}}}"#,
+        PolicyKind::Identity,
+    );
+    assert!(
+        text.contains(r#"// Note: statement "Dead" never grants anything and is left out"#),
+        "{text}"
+    );
+    assert!(!json.contains("s3:GetObject"), "{json}");
+}
+
+/// A Deny that never applies to an action is refused, not left out: were
+/// the catalog to miss the key, leaving it out would widen.
+#[test]
+fn a_deny_that_never_applies_is_refused() {
+    let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["sagemaker:CreateTrainingJob","s3:GetObject"],"Resource":"*","Condition":{"StringEquals":{"sagemaker:VolumeKmsKey":"arn:aws:kms:us-east-1:111122223333:key/k"}}}]}"#;
+    let errors = import(json, "Imported", Some(PolicyKind::Scp)).unwrap_err();
+    let codes: Vec<&str> = errors.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0301"], "{errors:?}");
+}
+
+/// The whitepaper's G16 grants seven actions under a key none of them
+/// carries: AWS never grants them, and the import says so for each.
+#[test]
+fn the_whitepaper_g16_imports_as_what_aws_grants() {
+    let json = std::fs::read_to_string("tests/fixtures/lint/G16.json").unwrap();
+    let text = import(&json, "G16", Some(PolicyKind::Identity)).unwrap();
+    assert_eq!(
+        text.matches("does not support condition key `cloudwatch:namespace`: this statement never grants it, so it is left out").count(),
+        7,
+        "{text}"
+    );
+    assert!(text.contains("allow cloudwatch:PutMetricData\n"), "{text}");
 }

@@ -248,6 +248,11 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     matches!(element, KeyType::String | KeyType::Arn)
                         && matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::NotIn)
                 }
+                // A Bool key as text: IAM's `StringEquals` on the `true` or
+                // `false` the request carries.
+                Modifier::AsString if element == KeyType::Bool => {
+                    matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::NotIn)
+                }
                 Modifier::AsString => {
                     element == KeyType::Arn
                         && matches!(

@@ -117,6 +117,9 @@ pub(crate) struct Converter<'a> {
     pub variables: bool,
     pub diags: Vec<Diagnostic>,
     pub notes: Vec<String>,
+    /// Action entries an Allow never grants (a key the action lacks), with
+    /// the reason: left out of the rule.
+    pub never_granted: Vec<(Span, String)>,
 }
 
 fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -162,8 +165,28 @@ impl Converter<'_> {
         let principals = self.principals(stmt)?;
         let actions_el = stmt.actions.as_ref()?;
         let mut actions = Vec::new();
+        let mut never = Vec::new();
         for a in &actions_el.items {
-            actions.push(self.action(&a.node));
+            match self.never_granted.iter().find(|(span, _)| *span == a.span) {
+                Some((_, why)) => never.push(why.clone()),
+                None => actions.push(self.action(&a.node)),
+            }
+        }
+        if actions.is_empty() && !actions_el.items.is_empty() {
+            let what = match &stmt.sid {
+                Some(s) => format!("statement {:?}", s.node),
+                None => "a statement".to_string(),
+            };
+            self.notes.push(format!(
+                "{what} never grants anything and is left out ({})",
+                never.join("; ")
+            ));
+            return None;
+        }
+        for why in never {
+            comments.push(format!(
+                "{why}: this statement never grants it, so it is left out"
+            ));
         }
         let resources = match &stmt.resources {
             None => None,
@@ -359,7 +382,14 @@ impl Converter<'_> {
         );
         let kfam = key_family(key.ty);
         let ofam = spec.base.family();
-        if !families_fit(ofam, kfam) {
+        // `StringEquals` on a Bool key compares the text IAM puts in the
+        // request (`true`, `false`): `as string` says exactly that.
+        let bool_as_text = kfam == OperatorFamily::Bool
+            && matches!(
+                spec.base,
+                BaseOperator::StringEquals | BaseOperator::StringNotEquals
+            );
+        if !families_fit(ofam, kfam) && !bool_as_text {
             self.diags.push(
                 no_form(
                     file,
@@ -466,7 +496,7 @@ impl Converter<'_> {
             );
             return None;
         }
-        if kfam == OperatorFamily::Bool {
+        if kfam == OperatorFamily::Bool && !bool_as_text {
             let mut distinct = values.clone();
             distinct.sort();
             distinct.dedup();

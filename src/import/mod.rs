@@ -98,10 +98,16 @@ pub fn import_with(
     }
     let source = Source::new(file, text)?;
     let analysis = crate::jsonlint::analyze(file, &source.text, kind, catalog);
+    // An Allow entry whose action lacks a key the condition needs is never
+    // granted by its statement: import leaves it out (exact, and at worst
+    // narrower should the catalog miss the key). A Deny that never applies
+    // is refused: leaving it out would widen on such a miss.
+    let never_granted = analysis.never_granted;
     let mut errors: Vec<Diagnostic> = analysis
         .diags
         .into_iter()
         .filter(|d| d.is_error() && !REPAIRED.contains(&d.code))
+        .filter(|d| !never_granted.iter().any(|n| n.finding == *d))
         .collect();
     let Some(doc) = analysis.doc else {
         return Err(finish(&source, file, errors));
@@ -121,6 +127,10 @@ pub fn import_with(
         variables,
         diags: Vec::new(),
         notes: Vec::new(),
+        never_granted: never_granted
+            .iter()
+            .map(|n| (n.action, n.finding.message.clone()))
+            .collect(),
     };
     let rules = converter.statements(&doc);
     errors.append(&mut converter.diags);

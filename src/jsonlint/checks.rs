@@ -32,6 +32,20 @@ pub(crate) struct Checker<'a> {
     pub variables: bool,
     pub patterns: PatternCache<'a>,
     pub diags: Vec<Diagnostic>,
+    /// The E0301 findings of Allow statements: an action (or pattern) the
+    /// statement never grants, because it does not carry a key the
+    /// condition needs. Import leaves such entries out.
+    pub never_granted: Vec<NeverGranted>,
+}
+
+/// An action entry of an Allow statement that the statement never grants:
+/// its condition needs a key the action does not carry (E0301).
+#[derive(Clone, Debug)]
+pub(crate) struct NeverGranted {
+    /// The entry in `Action`.
+    pub action: Span,
+    /// The E0301 reported for it.
+    pub finding: Diagnostic,
 }
 
 fn operators_for(fam: OperatorFamily) -> &'static str {
@@ -324,7 +338,19 @@ impl<'a> Checker<'a> {
         );
         for finding in found {
             let group_span = finding.group().and_then(|i| groups.get(i)).map(|g| g.span);
-            self.push(finding.diagnostic(self.file, span, group_span, Front::Json));
+            let d = finding.diagnostic(self.file, span, group_span, Front::Json);
+            // In an Allow, E0301 means the key's test never holds for the
+            // action (an always-true test is W0211 there).
+            if d.code == codes::E0301
+                && impact.effect == Effect::Allow
+                && let Some(action) = group_span
+            {
+                self.never_granted.push(NeverGranted {
+                    action,
+                    finding: d.clone(),
+                });
+            }
+            self.push(d);
         }
     }
 

@@ -214,6 +214,8 @@ pub(crate) struct Analysis {
     pub kind: PolicyKind,
     /// Spans into the (decoded) text analysed.
     pub diags: Vec<Diagnostic>,
+    /// Entries of Allow statements that never grant their action (E0301).
+    pub never_granted: Vec<checks::NeverGranted>,
 }
 
 /// Reads and checks the JSON `text` (already decoded).
@@ -240,10 +242,12 @@ pub(crate) fn analyze(
                 doc: None,
                 kind: kind.unwrap_or(PolicyKind::Identity),
                 diags,
+                never_granted: Vec::new(),
             };
         }
     };
     duplicates(file, &root, &mut diags);
+    let mut never_granted = Vec::new();
     let doc = model::read(file, &root, &mut diags);
     let kind = match (&doc, kind) {
         (_, Some(k)) => k,
@@ -262,11 +266,18 @@ pub(crate) fn analyze(
             variables,
             patterns: crate::rules::names::PatternCache::default(),
             diags: Vec::new(),
+            never_granted: Vec::new(),
         };
         checker.document(d);
         diags.append(&mut checker.diags);
+        never_granted = checker.never_granted;
     }
-    Analysis { doc, kind, diags }
+    Analysis {
+        doc,
+        kind,
+        diags,
+        never_granted,
+    }
 }
 
 /// E0602: a key twice in one object; in a condition operator's block, also
