@@ -22,6 +22,12 @@ fn cases() -> Vec<(&'static str, PolicyKind, String, Vec<&'static str>)> {
         ("G04", PolicyKind::Identity, fixture("G04"), vec!["E0202"]),
         ("G15", PolicyKind::KeyPolicy, fixture("G15"), vec!["E0213", "E0202"]),
         (
+            "bare_ipv6",
+            PolicyKind::Scp,
+            doc(r#"{"Effect": "Deny", "Action": "s3:*", "Resource": "*", "Condition": {"NotIpAddress": {"aws:SourceIp": ["2001:db8::1", "192.0.2.0/24"]}}}"#),
+            vec!["E0608"],
+        ),
+        (
             "not_principal",
             PolicyKind::ResourcePolicy,
             doc(r#"{"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "s3:*", "Resource": "*"}"#),

@@ -326,6 +326,13 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": ["cloudwatch:GetMetricData", "cloudwatch:PutMetricData"], "Resource": "*",
   "Condition": {"StringNotEqualsIfExists": {"cloudwatch:namespace": "AWS/EC2"}}}]}"#,
     ),
+    (
+        "W0212",
+        PolicyKind::Scp,
+        "\"2001:db8::1\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*",
+  "Condition": {"NotIpAddress": {"aws:SourceIp": ["2001:db8::1", "192.0.2.0/24"]}}}]}"#,
+    ),
 ];
 
 fn run(name: &str, text: &str, kind: PolicyKind) -> (SourceMap, Vec<Diagnostic>) {

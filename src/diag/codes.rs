@@ -275,6 +275,8 @@ registry! {
         "A `test` block has no cases and proves nothing.";
     W0211 Warning "unsupported key in a test that holds without it"
         "The action does not carry the condition key, so IAM treats it as absent; the test holds for an absent key (a negated operator, `ForAllValues`, `…IfExists`, `Null` true) and the statement still applies to the action, decided by its other conditions. AWS writes such statements on purpose to cover actions with and without the key; the key restricts nothing for this action.";
+    W0212 Warning "bare IPv6 address in policy JSON"
+        "An `IpAddress` or `NotIpAddress` value is an IPv6 address without a prefix. AWS documents `/32` as the prefix of a value written without one, which for IPv6 is a network of 2^96 addresses, not the one address it looks like; what AWS does with it is not documented further. Write the prefix meant (`/128` for one address). gov's own output always writes it; import refuses such a value.";
     W0310 Warning "`@allow` that silences nothing"
         "No warning of the named code is reported inside the policy or rule the `@allow` stands before. A stale suppression would silence a future finding nobody has reviewed; remove it. It is not reported where an error stands: the checks that find warnings may not have run there.";
     W0601 Warning "deny whose conditions must all hold"

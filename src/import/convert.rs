@@ -682,6 +682,12 @@ impl Converter<'_> {
                 "false" => Some(GVal::Bool(false)),
                 _ => bad(self, "not a boolean"),
             },
+            // What AWS does with it is not documented (its default prefix,
+            // /32, is a network for IPv6): no form is exact (W0212).
+            OperatorFamily::Ip if crate::rules::values::is_bare_ipv6(text) => bad(
+                self,
+                "an IPv6 address without a prefix: AWS's default prefix is /32, a network for IPv6; write the prefix meant",
+            ),
             OperatorFamily::Numeric => {
                 if is_gov_number(text) {
                     Some(GVal::Num(text.to_string()))

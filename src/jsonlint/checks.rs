@@ -531,7 +531,22 @@ impl<'a> Checker<'a> {
                 OperatorFamily::Arn => {
                     values::arn_problem(text, like).map(|p| shape(Shape::Arn, p))
                 }
-                OperatorFamily::Ip => values::cidr_problem(text).map(|p| shape(Shape::IpRange, p)),
+                OperatorFamily::Ip => values::cidr_problem(text)
+                    .map(|p| shape(Shape::IpRange, p))
+                    .or_else(|| {
+                        values::is_bare_ipv6(text).then(|| {
+                            Diagnostic::new(
+                                codes::W0212,
+                                file,
+                                v.span,
+                                format!("IPv6 address `{text}` without a prefix"),
+                            )
+                            .with_label("AWS's default prefix is /32: a network, for IPv6")
+                            .with_help(format!(
+                                "write `{text}/128` for this one address, or the network meant"
+                            ))
+                        })
+                    }),
                 OperatorFamily::Date => {
                     if v.kind == ValueKind::Num
                         || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))

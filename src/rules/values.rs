@@ -231,6 +231,12 @@ pub(crate) fn cidr_problem(s: &str) -> Option<String> {
     Some("expected an IP address or a CIDR range such as `192.0.2.0/24`".to_string())
 }
 
+/// Whether `s` is an IPv6 address written without a prefix, whose meaning
+/// in an IAM condition AWS does not pin down (its default prefix is `/32`).
+pub(crate) fn is_bare_ipv6(s: &str) -> bool {
+    s.trim().parse::<std::net::Ipv6Addr>().is_ok()
+}
+
 /// Whether `s` is an ISO 8601 date or date-time, as IAM's `Date` operators take.
 pub(crate) fn date_problem(s: &str) -> Option<String> {
     let b = s.as_bytes();
