@@ -134,7 +134,7 @@ fn equal_tests_with_a_variable_are_not_intersected_by_text() {
     assert!(!c.has_errors(), "{:?}", c.diagnostics);
     let json = c.documents[0].1.to_canonical_json(false);
     assert!(
-        json.contains(r#""StringEquals":{"aws:PrincipalTag/team":["b"]}"#),
+        json.contains(r#""StringEquals":{"aws:PrincipalTag/team":"b"}"#),
         "{json}"
     );
 }
@@ -188,23 +188,23 @@ fn tests_on_one_key_merge_into_one_exact_entry() {
     let cases = [
         (
             "deny s3:GetObject when aws:MultiFactorAuthAge <= 300 and aws:MultiFactorAuthAge <= 0",
-            r#""NumericLessThanEquals":{"aws:MultiFactorAuthAge":["0"]}"#,
+            r#""NumericLessThanEquals":{"aws:MultiFactorAuthAge":"0"}"#,
         ),
         (
             r#"deny s3:GetObject when aws:SourceIp in ["10.0.0.0/8", "192.0.2.0/24"] and aws:SourceIp in ["10.1.0.0/16", "198.51.100.0/24"]"#,
-            r#""IpAddress":{"aws:SourceIp":["10.1.0.0/16"]}"#,
+            r#""IpAddress":{"aws:SourceIp":"10.1.0.0/16"}"#,
         ),
         (
             "deny s3:GetObject when aws:SecureTransport != true and aws:SecureTransport != false",
-            r#""Null":{"aws:SecureTransport":["true"]}"#,
+            r#""Null":{"aws:SecureTransport":"true"}"#,
         ),
         (
             r#"deny s3:GetObject when aws:CurrentTime >= "2026-01-01T00:00:00Z" and aws:CurrentTime >= "2026-06-01T00:00:00Z""#,
-            r#""DateGreaterThanEquals":{"aws:CurrentTime":["2026-06-01T00:00:00Z"]}"#,
+            r#""DateGreaterThanEquals":{"aws:CurrentTime":"2026-06-01T00:00:00Z"}"#,
         ),
         (
             r#"deny s3:GetObject when aws:PrincipalArn like "arn:aws:iam::*:role/admin" and aws:PrincipalArn like "arn:aws:iam::111122223333:role/*""#,
-            r#""ArnLike":{"aws:PrincipalArn":["arn:aws:iam::111122223333:role/admin"]}"#,
+            r#""ArnLike":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/admin"}"#,
         ),
         (
             r#"deny sagemaker:AddTags when aws:TagKeys any in ["a", "b"] and aws:TagKeys any in ["a", "b", "c"]"#,
@@ -233,7 +233,7 @@ fn impossible_tests_on_one_key_drop_their_alternative() {
     );
     assert_eq!(
         condition,
-        r#""Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#
+        r#""Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
     );
     // Different operators on one key whose bounds leave no value.
     let condition = lowered_condition(
@@ -241,6 +241,6 @@ fn impossible_tests_on_one_key_drop_their_alternative() {
     );
     assert_eq!(
         condition,
-        r#""Condition":{"Bool":{"aws:SecureTransport":["false"]}}}]}"#
+        r#""Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
     );
 }

@@ -45,7 +45,7 @@ fn doc(statements: Vec<Statement>) -> PolicyDocument {
 
 fn small_doc() -> PolicyDocument {
     PolicyDocument::from_json(
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoLeave","Effect":"Deny","Action":["organizations:LeaveOrganization"],"Resource":["*"]}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoLeave","Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#,
     )
     .unwrap()
 }

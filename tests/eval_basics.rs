@@ -194,8 +194,8 @@ fn g04_for_all_values_not_like_allows_an_unapproved_image() {
 #[test]
 fn g04_live_text_with_arn_not_like_has_the_same_trap() {
     let live = doc(
-        r#"{"Version":"2012-10-17","Statement":[{"Action":["sagemaker:CreateApp"],"Effect":"Allow","Resource":"*",
-            "Condition":{"ForAllValues:ArnNotLike":{"sagemaker:ImageArns":["arn:aws:sagemaker:*:*:image/approved"]}}}]}"#,
+        r#"{"Version":"2012-10-17","Statement":[{"Action":"sagemaker:CreateApp","Effect":"Allow","Resource":"*",
+            "Condition":{"ForAllValues:ArnNotLike":{"sagemaker:ImageArns":"arn:aws:sagemaker:*:*:image/approved"}}}]}"#,
     );
     let set = PolicySet {
         identity: vec![&live],
@@ -213,7 +213,7 @@ fn canonical_form_of_the_seed_scp() {
     let scp = doc(G03_SCP);
     assert_eq!(
         scp.to_canonical_json(false),
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"LockDownStudioDomain","Effect":"Deny","Action":["sagemaker:CreateDomain"],"Resource":["*"],"Condition":{"StringNotEquals":{"sagemaker:AppNetworkAccessType":["VpcOnly"]},"Null":{"sagemaker:VpcSubnets":["true"],"sagemaker:VpcSecurityGroupIds":["true"]}}}]}"#
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"LockDownStudioDomain","Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"StringNotEquals":{"sagemaker:AppNetworkAccessType":"VpcOnly"},"Null":{"sagemaker:VpcSubnets":"true","sagemaker:VpcSecurityGroupIds":"true"}}}]}"#
     );
     let again = PolicyDocument::from_json(&scp.to_canonical_json(true)).unwrap();
     assert_eq!(again, scp);

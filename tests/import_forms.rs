@@ -52,14 +52,12 @@ fn ignore_case_operators() {
 #[test]
 fn the_break_glass_exemption_keeps_its_string_operator() {
     let (text, json) = round_trip(
-        r#"{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/BreakGlass*"]}}}"#,
+        r#"{"Effect":"Deny","Action":"s3:DeleteBucket","Resource":"*","Condition":{"StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/BreakGlass*"}}}"#,
         PolicyKind::Scp,
     );
     assert!(text.contains("as string"), "{text}");
     assert!(
-        json.contains(
-            r#""StringNotLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/BreakGlass*"]}"#
-        ),
+        json.contains(r#""StringNotLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/BreakGlass*"}"#),
         "{json}"
     );
 }
@@ -73,7 +71,7 @@ fn an_arn_operator_on_a_string_key_stays_an_arn_operator() {
     assert!(text.contains("as arn"), "{text}");
     assert!(
         json.contains(
-            r#""ArnLike":{"kms:EncryptionContext:aws:s3:arn":["arn:aws:s3:::bucket-*/*"]}"#
+            r#""ArnLike":{"kms:EncryptionContext:aws:s3:arn":"arn:aws:s3:::bucket-*/*"}"#
         ),
         "{json}"
     );
@@ -88,7 +86,7 @@ fn like_star_is_presence_in_either_family() {
     );
     assert!(text.contains("aws:SourceArn present"), "{text}");
     assert!(
-        json.contains(r#""Null":{"aws:SourceArn":["false"]}"#),
+        json.contains(r#""Null":{"aws:SourceArn":"false"}"#),
         "{json}"
     );
     // Written in gov, `like "*"` lowers to `Null` too, never to `ArnLike "*"`.
@@ -101,7 +99,7 @@ fn like_star_is_presence_in_either_family() {
     );
     let json = c.documents[0].1.to_canonical_json(false);
     assert!(
-        json.contains(r#""Null":{"aws:SourceArn":["false"]}"#),
+        json.contains(r#""Null":{"aws:SourceArn":"false"}"#),
         "{json}"
     );
 }
@@ -154,7 +152,7 @@ fn string_equals_on_a_bool_key_stays_a_string_comparison() {
         "{text}"
     );
     assert!(
-        json.contains(r#""StringEquals":{"aws:SecureTransport":["true"]}"#),
+        json.contains(r#""StringEquals":{"aws:SecureTransport":"true"}"#),
         "{json}"
     );
 }

@@ -920,8 +920,8 @@ fn long_and_repeated_lists_become_constants() {
 fn the_live_g04_and_repaired_sids_round_trip() {
     // The live English G04 with its placeholder filled in: an ARN operator,
     // so gov can state it (inverted as it is: the lint warns).
-    let g04 = r#"{"Version":"2012-10-17","Statement":[{"Action":["sagemaker:CreateApp"],"Effect":"Allow","Resource":"*",
-        "Condition":{"ForAllValues:ArnNotLike":{"sagemaker:ImageArns":["arn:aws:sagemaker:*:*:image/approved"]}}}]}"#;
+    let g04 = r#"{"Version":"2012-10-17","Statement":[{"Action":"sagemaker:CreateApp","Effect":"Allow","Resource":"*",
+        "Condition":{"ForAllValues:ArnNotLike":{"sagemaker:ImageArns":"arn:aws:sagemaker:*:*:image/approved"}}}]}"#;
     let text = round_trip(g04, PolicyKind::Identity);
     assert!(
         text.contains("ImageArns all not like \"arn:aws:sagemaker:*:*:image/approved\""),

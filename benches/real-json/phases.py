@@ -207,13 +207,51 @@ def imported(gov, pool, selected, details):
             tallies[step].add(name, reasons)
         details[name]["imported"] = outcome or "ok"
     total = len(todo)
+    sizes = size_comparison(gov.cwd, todo)
     return {
+        "size": sizes,
+        **{
         step: {"passed": passed[step], "of": total, "rate": rate(passed[step], total),
                "time": timing(seconds[step]), "failures_by_code": tallies[step].by_code(),
                "failure_reasons": tallies[step].top(10),
                **({"warnings_by_code": dict(check_warnings.most_common())}
                   if step == "check" else {})}
         for step in ("check", "fmt", "build")
+        },
+    }
+
+
+def non_whitespace(path):
+    """What AWS counts against a policy's size: characters other than whitespace."""
+    with open(path, encoding="utf-8") as fh:
+        return sum(1 for c in fh.read() if not c.isspace())
+
+
+def size_comparison(cwd, policies):
+    """The built document of each imported policy against AWS's own, in non-whitespace characters."""
+    ratios = []
+    larger = []
+    for policy in policies:
+        built = policy.get("built_json")
+        if not built:
+            continue
+        original = non_whitespace(os.path.join(cwd, policy["latest_json"]))
+        rebuilt = non_whitespace(os.path.join(cwd, built))
+        ratios.append(rebuilt / original if original else 1.0)
+        if rebuilt > original:
+            larger.append((rebuilt - original, policy["name"], original, rebuilt))
+    ratios.sort()
+    larger.sort(reverse=True)
+    n = len(ratios)
+    return {
+        "compared": n,
+        "no_larger": n - len(larger),
+        "no_larger_rate": rate(n - len(larger), n),
+        "ratio_median": ratios[n // 2] if n else None,
+        "ratio_max": ratios[-1] if n else None,
+        "largest_growth": [
+            {"policy": name, "aws": o, "gov": r} for _, name, o, r in larger[:10]
+        ],
     }
 
 

@@ -70,6 +70,13 @@ def render(s):
         reasons(out, row["failure_reasons"], indent="      ")
     if s["imported"]["check"].get("warnings_by_code"):
         out.append(f"  check warnings by code: {s['imported']['check']['warnings_by_code']}")
+    size = s["imported"].get("size")
+    if size and size["compared"]:
+        out.append(f"  size, non-whitespace characters, built vs AWS's own: no larger for "
+                   f"{size['no_larger']} of {size['compared']} = {pct(size['no_larger_rate'])}; "
+                   f"ratio median {size['ratio_median']:.3f}, max {size['ratio_max']:.3f}")
+        for row in size["largest_growth"][:5]:
+            out.append(f"      {row['policy']}: {row['aws']} -> {row['gov']}")
 
     rt = s["round_trip"]
     out += ["", "ROUND TRIP  O = original JSON, A = import(O), R = build(A), B = import(R)"]

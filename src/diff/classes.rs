@@ -613,7 +613,7 @@ mod tests {
     fn arn_and_resource_patterns() {
         check(
             r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":["arn:aws:s3:::b/*","arn:aws:s3:::b/a:*"],
-                "Condition":{"ArnLike":{"aws:PrincipalArn":["arn:aws:iam::*:role/a*"]}}}]}"#,
+                "Condition":{"ArnLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/a*"}}}]}"#,
             RESOURCE,
             &[
                 "arn:aws:s3:::b/x",

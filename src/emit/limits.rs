@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn identity_size_is_the_minified_length() {
         let d = doc(
-            r#"{"Version":"2012-10-17","Statement":[{"Sid":"A b","Effect":"Deny","Action":["s3:*"],"Resource":["*"],"Condition":{"StringEquals":{"aws:PrincipalTag/t":["a b","c"]}}}]}"#,
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"A b","Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/t":["a b","c"]}}}]}"#,
         );
         let pretty = render(PolicyKind::Identity, &d);
         assert!(pretty.ends_with("}\n") && !pretty.ends_with("\n\n"));
@@ -115,7 +115,7 @@ mod tests {
         assert!(!scp.contains('\n') && !scp.contains(' '));
         assert_eq!(
             scp,
-            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":["*"]}]}"#
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*"}]}"#
         );
     }
 

@@ -734,7 +734,7 @@ mod tests {
         assert!(statement_matches(stmt, &Request::new("x:Y").with_key("k", ["a", "b"])).unwrap());
         assert!(
             doc.to_canonical_json(false)
-                .contains(r#""Condition":{"StringEquals":{"k":["a"]},"stringequals":{"k":["b"]}}"#)
+                .contains(r#""Condition":{"StringEquals":{"k":"a"},"stringequals":{"k":"b"}}"#)
         );
     }
 }

@@ -380,7 +380,7 @@ mod tests {
         let doc = PolicyDocument::from_json(
             r#"{"Statement":[
                 {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"},
-                {"Effect":"Deny","NotPrincipal":{"Service":"logs.amazonaws.com","AWS":["111122223333","arn:aws:iam::111122223333:root"]},"NotAction":["s3:*"],"NotResource":"arn:aws:s3:::b/*"}
+                {"Effect":"Deny","NotPrincipal":{"Service":"logs.amazonaws.com","AWS":["111122223333","arn:aws:iam::111122223333:root"]},"NotAction":"s3:*","NotResource":"arn:aws:s3:::b/*"}
             ]}"#,
         )
         .unwrap();
