@@ -1,0 +1,84 @@
+//! The elements a policy kind refuses, in JSON: `Resource` / `NotResource`
+//! in a trust policy (E0320), actions other than the STS actions on the role
+//! (E0321) and the wildcard principal (E0322) there. The facts are
+//! [`crate::policy::PolicyKind`]'s, applied by [`crate::rules::kinds`].
+
+use crate::diag::{Diagnostic, codes};
+use crate::rules::kinds::{
+    KindProblem, element_problems, unpermitted_action_message, unpermitted_entries,
+};
+use crate::rules::names::ActionGroup;
+use crate::source::{Span, Spanned};
+
+use super::checks::Checker;
+use super::model::{PrincipalShape, Stmt};
+
+impl<'a> Checker<'a> {
+    /// E0320, E0321, E0322 for one statement whose action entries resolved
+    /// to `groups`.
+    pub(super) fn kind_elements(&mut self, stmt: &Stmt, groups: &[Spanned<ActionGroup<'a>>]) {
+        let (file, kind) = (self.file, self.kind);
+        let anyone = stmt.principal.as_ref().filter(|p| {
+            !p.not
+                && match &p.shape {
+                    PrincipalShape::Any => true,
+                    PrincipalShape::Map(map) => map.iter().any(|(ty, values)| {
+                        ty.node == "AWS" && values.iter().any(|v| v.node == "*")
+                    }),
+                }
+        });
+        for problem in element_problems(kind, stmt.resources.is_some(), anyone.is_some()) {
+            let d = match problem {
+                KindProblem::Resource => {
+                    let Some(r) = &stmt.resources else { continue };
+                    let element = if r.not { "NotResource" } else { "Resource" };
+                    Diagnostic::new(
+                        codes::E0320,
+                        file,
+                        r.key_span,
+                        format!("{} takes no `{element}`", kind.described()),
+                    )
+                    .with_label("the resource is the role the policy is attached to")
+                    .with_help(format!(
+                        "remove `{element}`: AWS refuses it in a trust policy"
+                    ))
+                }
+                KindProblem::Anyone => {
+                    let Some(p) = anyone else { continue };
+                    Diagnostic::new(
+                        codes::E0322,
+                        file,
+                        p.key_span,
+                        format!("{} cannot trust every principal", kind.described()),
+                    )
+                    .with_label("any principal of any AWS account")
+                    .with_help("name who may assume the role: an account, a role, a service or an identity provider")
+                }
+                _ => continue,
+            };
+            self.push(d);
+        }
+        if kind.permitted_actions().is_none() {
+            return;
+        }
+        let Some(actions) = &stmt.actions else { return };
+        let found: Vec<(Span, String)> = if actions.not {
+            vec![(actions.key_span, "`NotAction`".to_string())]
+        } else {
+            let nodes: Vec<&ActionGroup> = groups.iter().map(|g| &g.node).collect();
+            unpermitted_entries(kind, &nodes)
+                .into_iter()
+                .filter_map(|i| groups.get(i))
+                .map(|g| (g.span, format!("`{}`", g.node.text)))
+                .collect()
+        };
+        for (span, entry) in found {
+            let (message, help) = unpermitted_action_message(kind, &entry);
+            self.push(
+                Diagnostic::new(codes::E0321, file, span, message)
+                    .with_label("not an action on the role")
+                    .with_help(help),
+            );
+        }
+    }
+}
