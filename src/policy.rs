@@ -84,6 +84,9 @@ pub struct Limit {
     pub counts_whitespace: bool,
     /// The unit of `max`, as said in messages: `characters` or `bytes`.
     pub what: &'static str,
+    /// When `max` is a default quota an account may raise: the most AWS
+    /// raises it to. gov holds documents to `max`, which every account has.
+    pub raised_max: Option<usize>,
 }
 
 impl PolicyKind {
@@ -200,6 +203,13 @@ impl PolicyKind {
         self != PolicyKind::Rcp
     }
 
+    /// Whether a document of this kind over its limit may be spread over
+    /// several documents (`--split`): not a trust policy, since a role has
+    /// exactly one.
+    pub fn may_split(self) -> bool {
+        self != PolicyKind::TrustPolicy
+    }
+
     /// Whether documents of this kind are written pretty-printed (two-space
     /// indentation, final newline) rather than minified. SCPs and RCPs are
     /// minified: AWS counts every character of them, and the CLI and API
@@ -220,6 +230,7 @@ impl PolicyKind {
                 max: 10_240,
                 counts_whitespace: true,
                 what: "characters",
+                raised_max: None,
             },
             // RCP syntax page (RCPSYN) and ORGLIM: 5,120 characters, all characters
             // count, whitespace included. docs/iam-sources.md.
@@ -227,6 +238,7 @@ impl PolicyKind {
                 max: 5_120,
                 counts_whitespace: true,
                 what: "characters",
+                raised_max: None,
             },
             // IAM quotas (QUOT, KBSIZE): a customer managed policy holds 6,144
             // characters and "IAM does not count white space". We count whitespace
@@ -236,6 +248,7 @@ impl PolicyKind {
                 max: 6_144,
                 counts_whitespace: false,
                 what: "characters",
+                raised_max: None,
             },
             // There is no one AWS limit: each service sets its own, and the
             // Access Analyzer check reference (AACHK) names only the warning "Policy
@@ -250,6 +263,7 @@ impl PolicyKind {
                 max: 20_480,
                 counts_whitespace: true,
                 what: "bytes",
+                raised_max: None,
             },
             // KMS quotas: "Key policy document size: 32 KB (32,768 bytes)" (AWS KMS
             // Developer Guide, resource-limits.html; PutKeyPolicy API reference:
@@ -258,6 +272,7 @@ impl PolicyKind {
                 max: 32_768,
                 counts_whitespace: true,
                 what: "bytes",
+                raised_max: None,
             },
             // IAM quotas (QUOT), "Role trust policy length": 2,048 characters by
             // default, a quota an account may raise to 8,192; "IAM doesn't count
@@ -267,6 +282,7 @@ impl PolicyKind {
                 max: 2_048,
                 counts_whitespace: false,
                 what: "characters",
+                raised_max: Some(8_192),
             },
         }
     }
@@ -323,6 +339,7 @@ mod tests {
         assert_eq!(PolicyKind::KeyPolicy.limit().what, "bytes");
         assert_eq!(PolicyKind::TrustPolicy.limit().max, 2_048);
         assert!(!PolicyKind::TrustPolicy.limit().counts_whitespace);
+        assert_eq!(PolicyKind::TrustPolicy.limit().raised_max, Some(8_192));
     }
 
     #[test]
@@ -330,6 +347,7 @@ mod tests {
         let k = PolicyKind::TrustPolicy;
         assert!(!k.has_resources());
         assert!(k.may_allow());
+        assert!(!k.may_split());
         assert!(!k.is_guardrail());
         assert_eq!(k.permitted_actions().map(<[_]>::len), Some(6));
         let others: Vec<PolicyKind> = PolicyKind::ALL

@@ -277,3 +277,26 @@ fn a_gov_test_sees_get_caller_identity_allowed() {
     let report = compile(text).run_tests();
     assert!(report.failures.is_empty(), "{:?}", report.failures);
 }
+
+#[test]
+fn the_diff_sees_no_change_in_denying_get_caller_identity() {
+    let tmp = tempfile::tempdir().unwrap();
+    let old = tmp.path().join("old.gov");
+    let new = tmp.path().join("new.gov");
+    std::fs::write(&old, "scp S {\n    deny sts:GetSessionToken\n}\n").unwrap();
+    std::fs::write(
+        &new,
+        "scp S {\n    deny [sts:GetSessionToken, sts:GetCallerIdentity]\n}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gov"))
+        .args(["diff", "--fail-on", "any"])
+        .arg(&old)
+        .arg(&new)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("no request changes its decision"), "{text}");
+    assert!(!text.contains("not exhaustive"), "{text}");
+}
