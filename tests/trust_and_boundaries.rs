@@ -111,6 +111,20 @@ fn lint_reports_the_same_trust_policy_problems_in_json() {
 }
 
 #[test]
+fn lint_refuses_not_principal_in_a_trust_policy() {
+    let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/R"},"Action":"sts:AssumeRole"}]}"#;
+    let report = gov::jsonlint::lint(0, json, Some(PolicyKind::TrustPolicy), catalog());
+    let found: Vec<&str> = report.iter().map(|d| d.code.id).collect();
+    assert_eq!(found, ["E0322"]);
+    assert!(
+        report[0].message.contains("NotPrincipal"),
+        "{}",
+        report[0].message
+    );
+}
+
+#[test]
 fn trust_policy_tests_take_the_principal_from_the_context() {
     let text = format!(
         "{TRUST}\ntest \"who assumes\" for ExecutionRoleTrust {{\n\

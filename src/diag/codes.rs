@@ -184,7 +184,7 @@ registry! {
     E0321 Error "action not allowed in a trust policy"
         "A role trust policy says who may assume the role and what they may do to the session: `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`. Any other action (or a wildcard that reaches one, or `* except`) has no meaning there.";
     E0322 Error "`anyone` in a trust policy"
-        "`\"Principal\": \"*\"` in a trust policy would let any principal of any AWS account assume the role, conditions aside; AWS's policy checks refuse it. Name the accounts, roles, services or identity providers that may assume the role.";
+        "`\"Principal\": \"*\"` in a trust policy would let any principal of any AWS account assume the role, conditions aside; AWS's policy checks refuse it, and `NotPrincipal` (everyone but the principals it lists) with it. Name the accounts, roles, services or identity providers that may assume the role.";
     E0323 Error "boundary that is not an identity policy"
         "A permissions boundary is a managed (identity) policy set on a user or role; `with boundary` in a test names a `policy`.";
     E0324 Error "two resource-side policies in a test"

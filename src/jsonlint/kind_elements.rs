@@ -1,6 +1,6 @@
 //! The elements a policy kind refuses, in JSON: `Resource` / `NotResource`
 //! in a trust policy (E0320), actions other than the STS actions on the role
-//! (E0321) and the wildcard principal (E0322) there. The facts are
+//! (E0321) and the wildcard principal or `NotPrincipal` (E0322) there. The facts are
 //! [`crate::policy::PolicyKind`]'s, applied by [`crate::rules::kinds`].
 
 use crate::diag::{Diagnostic, codes};
@@ -18,9 +18,10 @@ impl<'a> Checker<'a> {
     /// to `groups`.
     pub(super) fn kind_elements(&mut self, stmt: &Stmt, groups: &[Spanned<ActionGroup<'a>>]) {
         let (file, kind) = (self.file, self.kind);
+        // `NotPrincipal` names everyone but the principals it lists.
         let anyone = stmt.principal.as_ref().filter(|p| {
-            !p.not
-                && match &p.shape {
+            p.not
+                || match &p.shape {
                     PrincipalShape::Any => true,
                     PrincipalShape::Map(map) => map.iter().any(|(ty, values)| {
                         ty.node == "AWS" && values.iter().any(|v| v.node == "*")
@@ -45,12 +46,12 @@ impl<'a> Checker<'a> {
                 }
                 KindProblem::Anyone => {
                     let Some(p) = anyone else { continue };
-                    Diagnostic::new(
-                        codes::E0322,
-                        file,
-                        p.key_span,
-                        format!("{} cannot trust every principal", kind.described()),
-                    )
+                    let message = if p.not {
+                        format!("{} cannot use `NotPrincipal`", kind.described())
+                    } else {
+                        format!("{} cannot trust every principal", kind.described())
+                    };
+                    Diagnostic::new(codes::E0322, file, p.key_span, message)
                     .with_label("any principal of any AWS account")
                     .with_help("name who may assume the role: an account, a role, a service or an identity provider")
                 }

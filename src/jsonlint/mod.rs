@@ -25,7 +25,7 @@
 //! | E0302, E0303 | principal missing (resource and key policies; an RCP's is `"*"`) or not allowed (identity policy, SCP; in an RCP anything but `"*"`) |
 //! | E0304 | `"Statement": []` |
 //! | E0305, E0306 | `Allow` or `NotAction` in an RCP |
-//! | E0320, E0321, E0322 | in a role trust policy: `Resource` or `NotResource`, an action other than the STS actions done to the role (or `NotAction`), the wildcard principal |
+//! | E0320, E0321, E0322 | in a role trust policy: `Resource` or `NotResource`, an action other than the STS actions done to the role (or `NotAction`), the wildcard principal or `NotPrincipal` |
 //! | E0308, E0309 | invalid Sid (not ASCII letters and digits), Sid used twice |
 //! | W0101 | deprecated condition key, with its replacement |
 //! | W0201 | `ForAllValues:` in an `Allow` on a key the statement does not also require: grants requests without the key |
