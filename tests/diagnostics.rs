@@ -372,6 +372,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "W0320",
+        "sts:AssumeRole",
+        &[(
+            "case.gov",
+            "trust_policy T {\n    allow federated \"arn:aws:iam::111122223333:saml-provider/Corp\" to sts:AssumeRole\n}\n",
+        )],
+    ),
+    (
         "E0401",
         "deny s3:GetObject when aws:PrincipalArn like \"arn:aws:iam::*:role/a*\" and aws:PrincipalArn like \"arn:aws:iam::*:role/*b\"",
         &[(

@@ -283,6 +283,12 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}"#,
     ),
     (
+        "W0320",
+        PolicyKind::TrustPolicy,
+        "\"sts:AssumeRole\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/Corp"}, "Action": "sts:AssumeRole"}]}"#,
+    ),
+    (
         "E0308",
         PolicyKind::Identity,
         "\"Read only\"",

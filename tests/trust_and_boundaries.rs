@@ -101,6 +101,16 @@ fn a_trust_policy_refuses_resources_other_actions_and_anyone() {
 }
 
 #[test]
+fn an_assume_action_must_fit_a_principal_of_the_statement() {
+    let saml = "trust_policy T { allow federated \"arn:aws:iam::111122223333:saml-provider/Corp\" to sts:AssumeRole }\n";
+    assert_eq!(codes(saml), ["W0320"]);
+    let oidc = "trust_policy T { allow federated \"arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com\" to [sts:AssumeRoleWithSAML, sts:AssumeRoleWithWebIdentity] }\n";
+    assert_eq!(codes(oidc), ["W0320"]);
+    let mixed = "trust_policy T { allow service \"sagemaker.amazonaws.com\", federated \"arn:aws:iam::111122223333:saml-provider/Corp\" to [sts:AssumeRole, sts:AssumeRoleWithSAML, sts:TagSession] }\n";
+    assert!(codes(mixed).is_empty(), "{:?}", codes(mixed));
+}
+
+#[test]
 fn lint_reports_the_same_trust_policy_problems_in_json() {
     let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",
         "Action":["sts:AssumeRole","s3:GetObject"],"Resource":"*"}]}"#;

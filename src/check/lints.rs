@@ -8,8 +8,8 @@ use crate::ir::{Atom, Expr};
 use crate::policy::{Effect, PolicyKind, PrincipalRule};
 use crate::rules::kinds::{
     KindProblem, KindTrap, StatedPrincipal, StatementShape, element_problems, kind_problems,
-    kind_traps, mentions_username, unpermitted_action_message, unpermitted_entries,
-    wide_allow_message, wide_entries,
+    kind_traps, mentions_username, mismatched_assume_action, unpermitted_action_message,
+    unpermitted_entries, wide_allow_message, wide_entries,
 };
 use crate::source::Span;
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
@@ -151,6 +151,46 @@ pub(crate) fn kind_actions(
                 .with_help(help),
         );
     }
+    // W0320: an assume action none of the rule's principals performs.
+    let principals: Vec<(&str, &str)> = r
+        .principals
+        .iter()
+        .flat_map(|p| {
+            let ty = match p.kind.node {
+                ast::PrincipalKind::Aws => "AWS",
+                ast::PrincipalKind::Service => "Service",
+                ast::PrincipalKind::Federated => "Federated",
+                ast::PrincipalKind::CanonicalUser => "CanonicalUser",
+                ast::PrincipalKind::Anyone => "*",
+            };
+            p.values.iter().map(move |v| (ty, v.node.as_str()))
+        })
+        .collect();
+    if actions.except {
+        return;
+    }
+    for g in &actions.groups {
+        if g.node.kind != crate::rules::names::GroupKind::Exact
+            || !mismatched_assume_action(kind, &principals, &g.node.text)
+        {
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                codes::W0320,
+                scope.file,
+                g.span,
+                format!("no principal of this rule calls `{}`", g.node.text),
+            )
+            .with_label("grants nothing to these principals")
+            .with_help(assume_help()),
+        );
+    }
+}
+
+/// The help of W0320: which principal calls which action.
+pub(crate) fn assume_help() -> &'static str {
+    "`sts:AssumeRole` is called by `aws` and `service` principals, `sts:AssumeRoleWithSAML` by a SAML provider, `sts:AssumeRoleWithWebIdentity` by an OIDC or web identity provider"
 }
 
 pub(crate) fn rule_lints(

@@ -287,6 +287,8 @@ registry! {
         "The action does not carry the condition key, so IAM treats it as absent; the test holds for an absent key (a negated operator, `ForAllValues`, `…IfExists`, `Null` true) and the statement still applies to the action, decided by its other conditions. AWS writes such statements on purpose to cover actions with and without the key; the key restricts nothing for this action.";
     W0310 Warning "`@allow` that silences nothing"
         "No warning of the named code is reported inside the policy or rule the `@allow` stands before. A stale suppression would silence a future finding nobody has reviewed; remove it. It is not reported where an error stands: the checks that find warnings may not have run there.";
+    W0320 Warning "action that no principal of the statement performs"
+        "In a trust policy, `sts:AssumeRole` is called by AWS accounts, roles, users and services, `sts:AssumeRoleWithSAML` by a SAML provider and `sts:AssumeRoleWithWebIdentity` by an OIDC or web identity provider. An action that none of the statement's principals calls grants nothing: the statement probably names the wrong one.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
     W0602 Warning "inverted guardrail"

@@ -1,17 +1,19 @@
 //! The elements a policy kind refuses, in JSON: `Resource` / `NotResource`
 //! in a trust policy (E0320), actions other than the STS actions on the role
-//! (E0321) and the wildcard principal or `NotPrincipal` (E0322) there. The facts are
+//! (E0321) and the wildcard principal or `NotPrincipal` (E0322) there, and an
+//! assume action that none of the statement's principals calls (W0320). The facts are
 //! [`crate::policy::PolicyKind`]'s, applied by [`crate::rules::kinds`].
 
 use crate::diag::{Diagnostic, codes};
 use crate::rules::kinds::{
-    KindProblem, element_problems, unpermitted_action_message, unpermitted_entries,
+    KindProblem, element_problems, mismatched_assume_action, unpermitted_action_message,
+    unpermitted_entries,
 };
-use crate::rules::names::ActionGroup;
+use crate::rules::names::{ActionGroup, GroupKind};
 use crate::source::{Span, Spanned};
 
 use super::checks::Checker;
-use super::model::{PrincipalShape, Stmt};
+use super::model::{PrincipalEl, PrincipalShape, Stmt};
 
 impl<'a> Checker<'a> {
     /// E0320, E0321, E0322 for one statement whose action entries resolved
@@ -79,6 +81,39 @@ impl<'a> Checker<'a> {
                 Diagnostic::new(codes::E0321, file, span, message)
                     .with_label("not an action on the role")
                     .with_help(help),
+            );
+        }
+        // W0320: an assume action none of the statement's principals performs.
+        let Some(PrincipalEl {
+            not: false,
+            shape: PrincipalShape::Map(map),
+            ..
+        }) = &stmt.principal
+        else {
+            return;
+        };
+        let principals: Vec<(&str, &str)> = map
+            .iter()
+            .flat_map(|(ty, values)| values.iter().map(|v| (ty.node.as_str(), v.node.as_str())))
+            .collect();
+        if actions.not {
+            return;
+        }
+        for g in groups {
+            if g.node.kind != GroupKind::Exact
+                || !mismatched_assume_action(kind, &principals, &g.node.text)
+            {
+                continue;
+            }
+            self.push(
+                Diagnostic::new(
+                    codes::W0320,
+                    file,
+                    g.span,
+                    format!("no principal of this statement calls `{}`", g.node.text),
+                )
+                .with_label("grants nothing to these principals")
+                .with_help("`sts:AssumeRole` is called by `AWS` and `Service` principals, `sts:AssumeRoleWithSAML` by a SAML provider, `sts:AssumeRoleWithWebIdentity` by an OIDC or web identity provider"),
             );
         }
     }

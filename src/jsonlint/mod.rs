@@ -28,6 +28,7 @@
 //! | E0320, E0321, E0322 | in a role trust policy: `Resource` or `NotResource`, an action other than the STS actions done to the role (or `NotAction`), the wildcard principal or `NotPrincipal` |
 //! | E0308, E0309 | invalid Sid (not ASCII letters and digits), Sid used twice |
 //! | W0101 | deprecated condition key, with its replacement |
+//! | W0320 | in a role trust policy, an `sts:AssumeRole*` action that none of the statement's principals calls (a SAML provider with `sts:AssumeRole`, …) |
 //! | W0201 | `ForAllValues:` in an `Allow` on a key the statement does not also require: grants requests without the key |
 //! | W0202 | an `Allow` in an SCP (other than `Allow * on *`): restricts nothing while `FullAWSAccess` is attached |
 //! | W0203 | identity-policy `Allow` of `*`, `svc:*` or `NotAction` |

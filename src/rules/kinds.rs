@@ -127,6 +127,37 @@ pub fn unpermitted_entries(kind: PolicyKind, groups: &[&ActionGroup]) -> Vec<usi
         .collect()
 }
 
+/// Whether the trust-policy action `action` (catalog spelling) cannot be
+/// performed by any of `principals`, each given by its JSON type (`AWS`,
+/// `Service`, `Federated`, `CanonicalUser`) and value (W0320): `sts:AssumeRole`
+/// is called by AWS and service principals, `sts:AssumeRoleWithSAML` by a SAML
+/// provider (`…:saml-provider/…`), `sts:AssumeRoleWithWebIdentity` by an OIDC
+/// provider or web identity provider (any other `Federated` principal). AWS's
+/// policy checks report the mismatch (AACHK, "Mismatched action for
+/// principal"). Other actions, and kinds that do not restrict their actions,
+/// never mismatch.
+pub fn mismatched_assume_action(
+    kind: PolicyKind,
+    principals: &[(&str, &str)],
+    action: &str,
+) -> bool {
+    if kind.permitted_actions().is_none() {
+        return false;
+    }
+    let saml =
+        |ty: &str, v: &str| ty.eq_ignore_ascii_case("Federated") && v.contains(":saml-provider/");
+    let fits: &dyn Fn(&str, &str) -> bool = if action.eq_ignore_ascii_case("sts:AssumeRole") {
+        &|ty: &str, _: &str| ty.eq_ignore_ascii_case("AWS") || ty.eq_ignore_ascii_case("Service")
+    } else if action.eq_ignore_ascii_case("sts:AssumeRoleWithSAML") {
+        &saml
+    } else if action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") {
+        &|ty: &str, v: &str| ty.eq_ignore_ascii_case("Federated") && !saml(ty, v)
+    } else {
+        return false;
+    };
+    !principals.is_empty() && !principals.iter().any(|(ty, v)| fits(ty, v))
+}
+
 /// The message and help of E0321 for the entry `entry` of a statement of
 /// `kind` (as its front end spells it).
 pub fn unpermitted_action_message(kind: PolicyKind, entry: &str) -> (String, String) {
@@ -318,6 +349,48 @@ impl PrincipalProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assume_actions_fit_their_principals() {
+        let t = PolicyKind::TrustPolicy;
+        let saml = [("Federated", "arn:aws:iam::111122223333:saml-provider/Corp")];
+        let oidc = [(
+            "Federated",
+            "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+        )];
+        let service = [("Service", "sagemaker.amazonaws.com")];
+        assert!(mismatched_assume_action(t, &saml, "sts:AssumeRole"));
+        assert!(!mismatched_assume_action(
+            t,
+            &saml,
+            "sts:AssumeRoleWithSAML"
+        ));
+        assert!(mismatched_assume_action(
+            t,
+            &saml,
+            "sts:AssumeRoleWithWebIdentity"
+        ));
+        assert!(!mismatched_assume_action(
+            t,
+            &oidc,
+            "sts:AssumeRoleWithWebIdentity"
+        ));
+        assert!(mismatched_assume_action(t, &oidc, "sts:AssumeRoleWithSAML"));
+        assert!(!mismatched_assume_action(t, &service, "sts:AssumeRole"));
+        assert!(mismatched_assume_action(
+            t,
+            &service,
+            "sts:AssumeRoleWithSAML"
+        ));
+        assert!(!mismatched_assume_action(t, &saml, "sts:TagSession"));
+        let both = [saml[0], service[0]];
+        assert!(!mismatched_assume_action(t, &both, "sts:AssumeRole"));
+        assert!(!mismatched_assume_action(
+            PolicyKind::ResourcePolicy,
+            &saml,
+            "sts:AssumeRole"
+        ));
+    }
 
     #[test]
     fn principals_by_kind() {
