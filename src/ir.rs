@@ -20,8 +20,11 @@ pub struct Program {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestSuite {
     pub name: String,
-    /// The policy under test, as named in its declaration.
-    pub policy: String,
+    /// The policies under test (`for A, B`), as named in the test; each is
+    /// evaluated in the layer of its kind.
+    pub policies: Vec<String>,
+    /// `with boundary C`: an identity policy used as the permissions boundary.
+    pub boundary: Option<String>,
     pub cases: Vec<TestCase>,
     pub file: FileId,
     pub span: Span,

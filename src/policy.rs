@@ -1,4 +1,4 @@
-//! The vocabulary of policies that every stage shares: the five kinds gov
+//! The vocabulary of policies that every stage shares: the six kinds gov
 //! writes, with every fact gov keeps about each (keyword and output folder,
 //! names in messages, size limit, what a statement of the kind may hold), and
 //! the two effects. One table per fact, here and nowhere else.
@@ -43,7 +43,22 @@ pub enum PolicyKind {
     ResourcePolicy,
     /// AWS KMS key policy.
     KeyPolicy,
+    /// An IAM role's trust policy (its `AssumeRolePolicyDocument`): who may
+    /// assume the role, through which STS actions.
+    TrustPolicy,
 }
+
+/// The actions a role trust policy may name: the STS actions that a principal
+/// performs on the role itself (docs/iam-sources.md, "Policy kinds and their
+/// limits": STSACT, AACHK). In the catalog's spelling.
+pub const TRUST_POLICY_ACTIONS: [&str; 6] = [
+    "sts:AssumeRole",
+    "sts:AssumeRoleWithSAML",
+    "sts:AssumeRoleWithWebIdentity",
+    "sts:SetContext",
+    "sts:SetSourceIdentity",
+    "sts:TagSession",
+];
 
 /// Whom the statements of a policy kind apply to, as their `Principal` says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,16 +84,20 @@ pub struct Limit {
     pub counts_whitespace: bool,
     /// The unit of `max`, as said in messages: `characters` or `bytes`.
     pub what: &'static str,
+    /// When `max` is a default quota an account may raise: the most AWS
+    /// raises it to. gov holds documents to `max`, which every account has.
+    pub raised_max: Option<usize>,
 }
 
 impl PolicyKind {
     /// Every kind, in the order of the output folders.
-    pub const ALL: [PolicyKind; 5] = [
+    pub const ALL: [PolicyKind; 6] = [
         PolicyKind::Scp,
         PolicyKind::Rcp,
         PolicyKind::Identity,
         PolicyKind::ResourcePolicy,
         PolicyKind::KeyPolicy,
+        PolicyKind::TrustPolicy,
     ];
 
     /// The keyword that declares this kind in `.gov`; also the name of its
@@ -90,6 +109,7 @@ impl PolicyKind {
             PolicyKind::Identity => "policy",
             PolicyKind::ResourcePolicy => "resource_policy",
             PolicyKind::KeyPolicy => "key_policy",
+            PolicyKind::TrustPolicy => "trust_policy",
         }
     }
 
@@ -106,6 +126,7 @@ impl PolicyKind {
             PolicyKind::Identity => "a managed policy",
             PolicyKind::ResourcePolicy => "a resource policy",
             PolicyKind::KeyPolicy => "a key policy",
+            PolicyKind::TrustPolicy => "a trust policy",
         }
     }
 
@@ -117,6 +138,7 @@ impl PolicyKind {
             PolicyKind::Identity => "an identity policy",
             PolicyKind::ResourcePolicy => "a resource policy",
             PolicyKind::KeyPolicy => "a key policy",
+            PolicyKind::TrustPolicy => "a role trust policy",
         }
     }
 
@@ -125,7 +147,35 @@ impl PolicyKind {
         match self {
             PolicyKind::Scp | PolicyKind::Identity => PrincipalRule::Attached,
             PolicyKind::Rcp => PrincipalRule::Everyone,
-            PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy => PrincipalRule::Named,
+            PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy | PolicyKind::TrustPolicy => {
+                PrincipalRule::Named
+            }
+        }
+    }
+
+    /// Whether a statement of this kind may name `anyone` (`"Principal":
+    /// "*"`): not in a trust policy, where AWS refuses the wildcard
+    /// principal (AACHK, "Role trust policy unsupported wildcard in
+    /// principal") and where it would let every AWS account assume the role.
+    pub fn may_name_anyone(self) -> bool {
+        self != PolicyKind::TrustPolicy
+    }
+
+    /// Whether a statement of this kind may hold `Resource` or `NotResource`:
+    /// not a trust policy, whose resource is the role it is attached to (AACHK,
+    /// "Role trust policy syntax error resource"). gov writes no `Resource`
+    /// for such a kind, and a rule of it names none.
+    pub fn has_resources(self) -> bool {
+        self != PolicyKind::TrustPolicy
+    }
+
+    /// The only actions a statement of this kind may name, when the kind
+    /// restricts them: a trust policy names the STS actions performed on the
+    /// role ([`TRUST_POLICY_ACTIONS`]).
+    pub fn permitted_actions(self) -> Option<&'static [&'static str]> {
+        match self {
+            PolicyKind::TrustPolicy => Some(&TRUST_POLICY_ACTIONS),
+            _ => None,
         }
     }
 
@@ -146,9 +196,18 @@ impl PolicyKind {
         self != PolicyKind::Rcp
     }
 
-    /// Whether a statement of this kind may use `NotAction`: not in an RCP.
+    /// Whether a statement of this kind may use `NotAction`: not in an RCP
+    /// (RCPSYN). (In a trust policy `NotAction` names actions outside
+    /// [`PolicyKind::permitted_actions`], refused as such.)
     pub fn may_use_not_action(self) -> bool {
         self != PolicyKind::Rcp
+    }
+
+    /// Whether a document of this kind over its limit may be spread over
+    /// several documents (`--split`): not a trust policy, since a role has
+    /// exactly one.
+    pub fn may_split(self) -> bool {
+        self != PolicyKind::TrustPolicy
     }
 
     /// Whether documents of this kind are written pretty-printed (two-space
@@ -171,6 +230,7 @@ impl PolicyKind {
                 max: 10_240,
                 counts_whitespace: true,
                 what: "characters",
+                raised_max: None,
             },
             // RCP syntax page (RCPSYN) and ORGLIM: 5,120 characters, all characters
             // count, whitespace included. docs/iam-sources.md.
@@ -178,6 +238,7 @@ impl PolicyKind {
                 max: 5_120,
                 counts_whitespace: true,
                 what: "characters",
+                raised_max: None,
             },
             // IAM quotas (QUOT, KBSIZE): a customer managed policy holds 6,144
             // characters and "IAM does not count white space". We count whitespace
@@ -187,6 +248,7 @@ impl PolicyKind {
                 max: 6_144,
                 counts_whitespace: false,
                 what: "characters",
+                raised_max: None,
             },
             // There is no one AWS limit: each service sets its own, and the
             // Access Analyzer check reference (AACHK) names only the warning "Policy
@@ -201,6 +263,7 @@ impl PolicyKind {
                 max: 20_480,
                 counts_whitespace: true,
                 what: "bytes",
+                raised_max: None,
             },
             // KMS quotas: "Key policy document size: 32 KB (32,768 bytes)" (AWS KMS
             // Developer Guide, resource-limits.html; PutKeyPolicy API reference:
@@ -209,6 +272,17 @@ impl PolicyKind {
                 max: 32_768,
                 counts_whitespace: true,
                 what: "bytes",
+                raised_max: None,
+            },
+            // IAM quotas (QUOT), "Role trust policy length": 2,048 characters by
+            // default, a quota an account may raise to 8,192; "IAM doesn't count
+            // white space". gov holds documents to the default, which every
+            // account has. docs/iam-sources.md.
+            PolicyKind::TrustPolicy => Limit {
+                max: 2_048,
+                counts_whitespace: false,
+                what: "characters",
+                raised_max: Some(8_192),
             },
         }
     }
@@ -238,7 +312,16 @@ mod tests {
             .into_iter()
             .filter(|k| k.has_principals())
             .collect();
-        assert_eq!(named, [PolicyKind::ResourcePolicy, PolicyKind::KeyPolicy]);
+        assert_eq!(
+            named,
+            [
+                PolicyKind::ResourcePolicy,
+                PolicyKind::KeyPolicy,
+                PolicyKind::TrustPolicy
+            ]
+        );
+        assert!(!PolicyKind::TrustPolicy.may_name_anyone());
+        assert!(PolicyKind::ResourcePolicy.may_name_anyone());
         assert_eq!(PolicyKind::Rcp.principal_rule(), PrincipalRule::Everyone);
         assert_eq!(PolicyKind::Scp.principal_rule(), PrincipalRule::Attached);
     }
@@ -254,5 +337,23 @@ mod tests {
         assert_eq!(PolicyKind::ResourcePolicy.limit().max, 20_480);
         assert_eq!(PolicyKind::KeyPolicy.limit().max, 32_768);
         assert_eq!(PolicyKind::KeyPolicy.limit().what, "bytes");
+        assert_eq!(PolicyKind::TrustPolicy.limit().max, 2_048);
+        assert!(!PolicyKind::TrustPolicy.limit().counts_whitespace);
+        assert_eq!(PolicyKind::TrustPolicy.limit().raised_max, Some(8_192));
+    }
+
+    #[test]
+    fn trust_policies() {
+        let k = PolicyKind::TrustPolicy;
+        assert!(!k.has_resources());
+        assert!(k.may_allow());
+        assert!(!k.may_split());
+        assert!(!k.is_guardrail());
+        assert_eq!(k.permitted_actions().map(<[_]>::len), Some(6));
+        let others: Vec<PolicyKind> = PolicyKind::ALL
+            .into_iter()
+            .filter(|k| k.permitted_actions().is_some() || !k.has_resources())
+            .collect();
+        assert_eq!(others, [PolicyKind::TrustPolicy]);
     }
 }

@@ -5,9 +5,16 @@
 //!   allows everything — `allow` means "the SCP lets it through";
 //! - `rcp`: likewise, with `RCPFullAWSAccess` implied;
 //! - `policy` (identity): alone — an action it does not allow is an implicit deny;
-//! - `resource_policy` / `key_policy`: alone, as the resource's policy; the
-//!   request's principal is the context's `aws:PrincipalArn`, else
-//!   `aws:PrincipalServiceName`.
+//! - `resource_policy` / `key_policy` / `trust_policy`: alone, as the
+//!   resource's policy (a trust policy is the role's); the request's principal
+//!   is the context's `aws:PrincipalArn`, else `aws:PrincipalServiceName`.
+//!
+//! A test naming several policies (`for A, B`) evaluates them together, each
+//! in the layer of its kind (SCPs beside `FullAWSAccess`, at one level of the
+//! organization); the allow-all identity policy stands in only when none of
+//! them grants (no identity and no resource-side policy). `with boundary C`
+//! sets the identity policy `C` as the permissions boundary: an identity
+//! grant then counts only where `C` allows too (see [`crate::eval`]).
 
 use crate::diag::escape;
 use crate::eval::{self, Decision, PolicySet, Request};
@@ -135,20 +142,32 @@ pub fn request(case: &ir::TestCase) -> Request {
 
 /// Evaluates one request against one compiled policy, combined per its kind.
 pub fn decide(kind: PolicyKind, doc: &PolicyDocument, req: &Request) -> eval::Outcome {
+    decide_together(&[(kind, doc)], None, req)
+}
+
+/// Evaluates one request against several compiled policies, each in the layer
+/// of its kind, with `boundary` (an identity policy) as the permissions
+/// boundary; see the module documentation.
+pub fn decide_together(
+    policies: &[(PolicyKind, &PolicyDocument)],
+    boundary: Option<&PolicyDocument>,
+    req: &Request,
+) -> eval::Outcome {
     let allow_all = eval::full_aws_access();
     let mut set = PolicySet::new();
-    match kind {
-        PolicyKind::Scp => {
-            set.scps = vec![doc];
-            set.identity = vec![&allow_all];
+    for &(kind, doc) in policies {
+        match eval::Layer::of(kind) {
+            eval::Layer::Scp => set.scps.push(doc),
+            eval::Layer::Rcp => set.rcps.push(doc),
+            eval::Layer::Identity => set.identity.push(doc),
+            eval::Layer::Resource => set.resource.push(doc),
+            eval::Layer::PermissionsBoundary => set.permissions_boundaries.push(doc),
         }
-        PolicyKind::Rcp => {
-            set.rcps = vec![doc];
-            set.identity = vec![&allow_all];
-        }
-        PolicyKind::Identity => set.identity = vec![doc],
-        PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy => set.resource = vec![doc],
     }
+    if set.identity.is_empty() && set.resource.is_empty() {
+        set.identity.push(&allow_all);
+    }
+    set.permissions_boundaries.extend(boundary);
     eval::evaluate(&set, req)
 }
 
@@ -167,12 +186,27 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
         .map(|(policy, doc)| (policy.name.to_ascii_lowercase(), doc))
         .collect();
     for suite in &program.tests {
-        let key = suite.policy.to_ascii_lowercase();
-        let doc = docs.get(&key).copied();
-        let (Some(doc), Some(kind)) = (doc, kinds.get(&key)) else {
+        let shown = suite.policies.join("`, `");
+        let lookup = |name: &String| {
+            let key = name.to_ascii_lowercase();
+            docs.get(&key).copied().zip(kinds.get(&key).copied())
+        };
+        let found: Option<Vec<(PolicyKind, &PolicyDocument)>> = suite
+            .policies
+            .iter()
+            .map(|n| lookup(n).map(|(d, k)| (k, d)))
+            .collect();
+        let boundary = suite.boundary.as_ref().map(|b| lookup(b).map(|(d, _)| d));
+        let missing = suite
+            .policies
+            .iter()
+            .chain(&suite.boundary)
+            .find(|n| lookup(n).is_none());
+        let (Some(found), None) = (found, missing) else {
+            let name = missing.cloned().unwrap_or_default();
             report.failures.push(Failure {
                 suite: suite.name.clone(),
-                policy: suite.policy.clone(),
+                policy: shown.clone(),
                 file: suite.file,
                 span: suite.span,
                 action: String::new(),
@@ -180,15 +214,20 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
                 got: Decision::ImplicitDeny,
                 deciding: Vec::new(),
                 problem: Some(format!(
-                    "policy `{}` did not compile, so none of its {} cases ran",
-                    suite.policy,
+                    "policy `{name}` did not compile, so none of its {} cases ran",
                     suite.cases.len()
                 )),
             });
             continue;
         };
+        let boundary = boundary.flatten();
+        let layers: Vec<eval::Layer> = found
+            .iter()
+            .map(|(k, _)| eval::Layer::of(*k))
+            .chain(boundary.map(|_| eval::Layer::PermissionsBoundary))
+            .collect();
         for case in &suite.cases {
-            let outcome = decide(*kind, doc, &request(case));
+            let outcome = decide_together(&found, boundary, &request(case));
             if satisfied(case.expect, outcome.decision) {
                 report.passed += 1;
                 continue;
@@ -196,7 +235,7 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
             let deciding = outcome
                 .deciding
                 .iter()
-                .filter(|s| s.layer == eval::Layer::of(*kind))
+                .filter(|s| layers.contains(&s.layer))
                 .map(|s| {
                     s.sid
                         .clone()
@@ -205,7 +244,7 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
                 .collect();
             report.failures.push(Failure {
                 suite: suite.name.clone(),
-                policy: suite.policy.clone(),
+                policy: shown.clone(),
                 file: suite.file,
                 span: case.span,
                 action: case.action.clone(),

@@ -332,6 +332,54 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "E0320",
+        "on \"arn:aws:iam::111122223333:role/Execution\"",
+        &[(
+            "case.gov",
+            "trust_policy T {\n    allow service \"sagemaker.amazonaws.com\" to sts:AssumeRole on \"arn:aws:iam::111122223333:role/Execution\"\n}\n",
+        )],
+    ),
+    (
+        "E0321",
+        "\"sts:Assume*\"",
+        &[(
+            "case.gov",
+            "trust_policy T {\n    allow service \"sagemaker.amazonaws.com\" to \"sts:Assume*\"\n}\n",
+        )],
+    ),
+    (
+        "E0322",
+        "anyone",
+        &[(
+            "case.gov",
+            "trust_policy T {\n    allow anyone to sts:AssumeRole\n}\n",
+        )],
+    ),
+    (
+        "E0323",
+        "Guard",
+        &[(
+            "case.gov",
+            "policy P { allow sagemaker:CreatePresignedDomainUrl }\nscp Guard { deny sagemaker:DeleteDomain }\ntest \"t\" for P with boundary Guard {\n    sagemaker:CreatePresignedDomainUrl { } => allow\n}\n",
+        )],
+    ),
+    (
+        "E0324",
+        "Key",
+        &[(
+            "case.gov",
+            "resource_policy Bucket { allow aws \"111122223333\" to s3:GetObject on \"arn:aws:s3:::data/*\" }\nkey_policy Key { allow aws \"111122223333\" to kms:Decrypt }\ntest \"t\" for Bucket, Key {\n    s3:GetObject on \"arn:aws:s3:::data/a\" { } => allow\n}\n",
+        )],
+    ),
+    (
+        "W0320",
+        "sts:AssumeRole",
+        &[(
+            "case.gov",
+            "trust_policy T {\n    allow federated \"arn:aws:iam::111122223333:saml-provider/Corp\" to sts:AssumeRole\n}\n",
+        )],
+    ),
+    (
         "E0401",
         "deny s3:GetObject when aws:PrincipalArn like \"arn:aws:iam::*:role/a*\" and aws:PrincipalArn like \"arn:aws:iam::*:role/*b\"",
         &[(

@@ -260,6 +260,22 @@ fn key_and_resource_policies_count_every_byte_written() {
 // ---------------------------------------------------------------- splitting
 
 #[test]
+fn a_trust_policy_over_its_limit_is_not_split() {
+    // A role has one trust policy: two parts could not both be attached.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let p = policy("Trust", PolicyKind::TrustPolicy);
+    let big = many_statements(4, 40);
+    assert!(emit::render(PolicyKind::TrustPolicy, &big).len() > 2_048);
+    let errors = emit::build(&[input(&p, big)], &out, &split()).unwrap_err();
+    assert_eq!(codes(&errors), vec!["E0501"]);
+    let rendered = format!("{:?}", errors[0]);
+    assert!(rendered.contains("cannot be split"), "{rendered}");
+    assert!(rendered.contains("8192"), "{rendered}");
+    assert!(!out.exists());
+}
+
+#[test]
 fn split_spreads_statements_over_parts_within_the_limit_in_order() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");

@@ -265,6 +265,30 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "NotAction": "s3:GetObject", "Resource": "*"}]}"#,
     ),
     (
+        "E0320",
+        PolicyKind::TrustPolicy,
+        "\"Resource\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": "sts:AssumeRole", "Resource": "*"}]}"#,
+    ),
+    (
+        "E0321",
+        PolicyKind::TrustPolicy,
+        "\"s3:GetObject\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sagemaker.amazonaws.com"}, "Action": ["sts:AssumeRole", "s3:GetObject"]}]}"#,
+    ),
+    (
+        "E0322",
+        PolicyKind::TrustPolicy,
+        "\"Principal\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}"#,
+    ),
+    (
+        "W0320",
+        PolicyKind::TrustPolicy,
+        "\"sts:AssumeRole\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/Corp"}, "Action": "sts:AssumeRole"}]}"#,
+    ),
+    (
         "E0308",
         PolicyKind::Identity,
         "\"Read only\"",

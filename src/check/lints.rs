@@ -7,9 +7,11 @@ use crate::diag::{Diagnostic, codes};
 use crate::ir::{Atom, Expr};
 use crate::policy::{Effect, PolicyKind, PrincipalRule};
 use crate::rules::kinds::{
-    KindProblem, KindTrap, StatedPrincipal, StatementShape, kind_problems, kind_traps,
-    mentions_username, wide_allow_message, wide_entries,
+    KindProblem, KindTrap, StatedPrincipal, StatementShape, element_problems, kind_problems,
+    kind_traps, mentions_username, mismatched_assume_action, unpermitted_action_message,
+    unpermitted_entries, wide_allow_message, wide_entries,
 };
+use crate::source::Span;
 use crate::syntax::ast::{self, CmpOp, CondKind, Quantifier};
 
 /// What each policy kind allows of a rule: a principal or none, `allow`,
@@ -31,7 +33,18 @@ pub(crate) fn kind_rules(
         None => StatedPrincipal::Absent,
     };
     let not_action = matches!(r.actions.node, ast::ActionSpec::AllExcept(_));
-    for problem in kind_problems(kind, r.effect.node, stated, not_action) {
+    let anyone = r.principals.iter().find(|p| {
+        p.kind.node == ast::PrincipalKind::Anyone
+            || (p.kind.node == ast::PrincipalKind::Aws && p.values.iter().any(|v| v.node == "*"))
+    });
+    let problems = kind_problems(kind, r.effect.node, stated, not_action)
+        .into_iter()
+        .chain(element_problems(
+            kind,
+            r.resources.is_some(),
+            anyone.is_some(),
+        ));
+    for problem in problems {
         let code = problem.code();
         let d = match problem {
             KindProblem::PrincipalMissing => Diagnostic::new(
@@ -41,10 +54,17 @@ pub(crate) fn kind_rules(
                 format!("a rule of a `{}` must name its principal", kind.keyword()),
             )
             .with_label("no principal")
-            .with_help(format!(
-                "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
-                r.effect.node.keyword()
-            )),
+            .with_help(if kind.may_name_anyone() {
+                format!(
+                    "write `{} service \"logs.amazonaws.com\" to …`, `aws \"arn:…\"` or `anyone`",
+                    r.effect.node.keyword()
+                )
+            } else {
+                format!(
+                    "write `{} service \"sagemaker.amazonaws.com\" to …`, `aws \"arn:…\"` or `federated \"…\"`",
+                    r.effect.node.keyword()
+                )
+            }),
             KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => {
                 let Some(span) = principal else { continue };
                 Diagnostic::new(
@@ -74,9 +94,103 @@ pub(crate) fn kind_rules(
             )
             .with_label("not supported in resource control policies")
             .with_help("list the actions to deny"),
+            KindProblem::Resource => {
+                let Some(res) = &r.resources else { continue };
+                Diagnostic::new(
+                    code,
+                    scope.file,
+                    res.span,
+                    format!("{} names no resource", kind.described()),
+                )
+                .with_label("the resource is the role the policy is attached to")
+                .with_help("remove `on …`: AWS refuses `Resource` in a trust policy")
+            }
+            KindProblem::Anyone => {
+                let Some(p) = anyone else { continue };
+                Diagnostic::new(
+                    code,
+                    scope.file,
+                    *p.span,
+                    format!("{} cannot trust every principal", kind.described()),
+                )
+                .with_label("any principal of any AWS account")
+                .with_help("name who may assume the role: `aws \"arn:aws:iam::111122223333:role/…\"`, `service \"…\"` or `federated \"…\"`")
+            }
         };
         diags.push(d);
     }
+}
+
+/// The actions a kind permits (E0321): in a trust policy, the STS actions
+/// done to the role.
+pub(crate) fn kind_actions(
+    scope: &Scope,
+    kind: PolicyKind,
+    r: &ast::Rule,
+    actions: &ResolvedActions,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if kind.permitted_actions().is_none() {
+        return;
+    }
+    let unpermitted: Vec<(Span, String)> = if actions.except {
+        vec![(r.actions.span, "`* except …`".to_string())]
+    } else {
+        let groups: Vec<_> = actions.groups.iter().map(|g| &g.node).collect();
+        unpermitted_entries(kind, &groups)
+            .into_iter()
+            .filter_map(|i| actions.groups.get(i))
+            .map(|g| (g.span, format!("`{}`", g.node.text)))
+            .collect()
+    };
+    for (span, entry) in unpermitted {
+        let (message, help) = unpermitted_action_message(kind, &entry);
+        diags.push(
+            Diagnostic::new(codes::E0321, scope.file, span, message)
+                .with_label("not an action on the role")
+                .with_help(help),
+        );
+    }
+    // W0320: an assume action none of the rule's principals performs.
+    let principals: Vec<(&str, &str)> = r
+        .principals
+        .iter()
+        .flat_map(|p| {
+            let ty = match p.kind.node {
+                ast::PrincipalKind::Aws => "AWS",
+                ast::PrincipalKind::Service => "Service",
+                ast::PrincipalKind::Federated => "Federated",
+                ast::PrincipalKind::CanonicalUser => "CanonicalUser",
+                ast::PrincipalKind::Anyone => "*",
+            };
+            p.values.iter().map(move |v| (ty, v.node.as_str()))
+        })
+        .collect();
+    if actions.except {
+        return;
+    }
+    for g in &actions.groups {
+        if g.node.kind != crate::rules::names::GroupKind::Exact
+            || !mismatched_assume_action(kind, &principals, &g.node.text)
+        {
+            continue;
+        }
+        diags.push(
+            Diagnostic::new(
+                codes::W0320,
+                scope.file,
+                g.span,
+                format!("no principal of this rule calls `{}`", g.node.text),
+            )
+            .with_label("grants nothing to these principals")
+            .with_help(assume_help()),
+        );
+    }
+}
+
+/// The help of W0320: which principal calls which action.
+pub(crate) fn assume_help() -> &'static str {
+    "`sts:AssumeRole` is called by `aws` and `service` principals, `sts:AssumeRoleWithSAML` by a SAML provider, `sts:AssumeRoleWithWebIdentity` by an OIDC or web identity provider"
 }
 
 pub(crate) fn rule_lints(

@@ -127,7 +127,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
     let patterns = PatternCache::default();
 
     // Policy names become file names: they must differ, ignoring case.
-    let mut policy_names: HashMap<String, (FileId, Span, &str)> = HashMap::new();
+    let mut policy_names: tests_blocks::PolicyNames = HashMap::new();
 
     for file in &loaded.files {
         let file_diag_start = diags.len();
@@ -196,7 +196,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             .collect();
         for (p, (policy, mut local)) in policies.into_iter().zip(checked) {
             let folded = p.name.node.to_ascii_lowercase();
-            if let Some((other_file, other_span, other_name)) = policy_names.get(&folded) {
+            if let Some((other_file, other_span, other_name, _)) = policy_names.get(&folded) {
                 let message = if *other_name == p.name.node {
                     format!("policy `{}` is defined twice", p.name.node)
                 } else {
@@ -214,7 +214,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
                         ),
                 );
             } else {
-                policy_names.insert(folded, (file.id, p.name.span, &p.name.node));
+                policy_names.insert(folded, (file.id, p.name.span, &p.name.node, p.kind.node));
             }
             diags.append(&mut local);
             program.policies.extend(policy);
@@ -241,7 +241,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
         }
     }
 
-    // Tests must name a policy that exists.
+    // Tests must name policies that exist and can be evaluated together.
     for file in &loaded.files {
         let scope = scope_of(loaded, catalog, &consts_of, &patterns, file.id);
         for item in &file.ast.items {
@@ -249,21 +249,7 @@ pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
             if let Some(suite) = tests_blocks::check_test(&scope, t, &mut diags) {
                 program.tests.push(suite);
             }
-            let folded = t.policy.node.to_ascii_lowercase();
-            if !policy_names.contains_key(&folded) {
-                let mut d = Diagnostic::new(
-                    codes::E0111,
-                    file.id,
-                    t.policy.span,
-                    format!("unknown policy `{}`", t.policy.node),
-                )
-                .with_label("no policy of this name");
-                let names: Vec<&str> = policy_names.values().map(|v| v.2).collect();
-                if let Some(s) = closest(&t.policy.node, names) {
-                    d = d.with_suggestion(s);
-                }
-                diags.push(d);
-            }
+            tests_blocks::check_policies_named(file.id, t, &policy_names, &mut diags);
         }
     }
 
@@ -500,6 +486,7 @@ fn check_rule_into(
     lints::kind_rules(scope, kind, r, diags);
     let principals = names::principals(scope, kind, r, diags);
     let actions = names::actions(scope, &r.actions, diags);
+    lints::kind_actions(scope, kind, r, &actions, diags);
     let resources = names::resources(scope, r.resources.as_ref(), diags);
     let mut ctx = cond::RuleContext::new(scope, &actions, r.effect.node);
     let when = r

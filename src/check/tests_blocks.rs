@@ -5,9 +5,84 @@ use super::Scope;
 use super::names;
 use crate::diag::{Diagnostic, codes};
 use crate::ir;
+use crate::policy::PolicyKind;
 use crate::rules::values::Shape;
-use crate::source::Span;
+use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast::{self, Operand, Value};
+use std::collections::HashMap;
+
+/// Every policy of the program by its name folded to lowercase: where it is
+/// declared, its name as written, its kind.
+pub(crate) type PolicyNames<'a> = HashMap<String, (FileId, Span, &'a str, PolicyKind)>;
+
+/// The policies a test names: each must exist (E0111), the boundary must be
+/// an identity policy (E0323), and a request reaches one resource, so at
+/// most one resource-side policy (resource, key or trust policy) is
+/// evaluated with the others (E0324).
+pub(crate) fn check_policies_named(
+    file: FileId,
+    t: &ast::TestDecl,
+    names: &PolicyNames,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut resource_side: Option<&Spanned<String>> = None;
+    for named in t.policies.iter().chain(&t.boundary) {
+        let Some(&(_, _, _, kind)) = names.get(&named.node.to_ascii_lowercase()) else {
+            let mut d = Diagnostic::new(
+                codes::E0111,
+                file,
+                named.span,
+                format!("unknown policy `{}`", named.node),
+            )
+            .with_label("no policy of this name");
+            if let Some(s) = super::closest(&named.node, names.values().map(|v| v.2)) {
+                d = d.with_suggestion(s);
+            }
+            diags.push(d);
+            continue;
+        };
+        let is_boundary = t.boundary.as_ref().is_some_and(|b| std::ptr::eq(b, named));
+        if is_boundary {
+            if kind != PolicyKind::Identity {
+                diags.push(
+                    Diagnostic::new(
+                        codes::E0323,
+                        file,
+                        named.span,
+                        format!(
+                            "a permissions boundary is an identity policy, and `{}` is {}",
+                            named.node,
+                            kind.described()
+                        ),
+                    )
+                    .with_label("not a `policy`")
+                    .with_help("a boundary is a managed policy set on a user or role: declare it with `policy`"),
+                );
+            }
+            continue;
+        }
+        if kind.has_principals() {
+            if let Some(first) = resource_side {
+                diags.push(
+                    Diagnostic::new(
+                        codes::E0324,
+                        file,
+                        named.span,
+                        format!(
+                            "`{}` and `{}` are both resource-side policies",
+                            first.node, named.node
+                        ),
+                    )
+                    .with_label("a second resource policy")
+                    .with_secondary(file, first.span, "the first")
+                    .with_help("a request reaches one resource, which has one resource-based policy: test them apart"),
+                );
+            } else {
+                resource_side = Some(named);
+            }
+        }
+    }
+}
 
 pub(crate) fn check_test(
     scope: &Scope,
@@ -50,7 +125,8 @@ fn check_test_into(
     }
     Some(ir::TestSuite {
         name: t.name.node.clone(),
-        policy: t.policy.node.clone(),
+        policies: t.policies.iter().map(|p| p.node.clone()).collect(),
+        boundary: t.boundary.as_ref().map(|b| b.node.clone()),
         cases,
         file: scope.file,
         span: *t.span,

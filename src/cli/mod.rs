@@ -78,6 +78,7 @@ pub(crate) enum Kind {
     Policy,
     ResourcePolicy,
     KeyPolicy,
+    TrustPolicy,
 }
 
 impl Kind {
@@ -88,6 +89,7 @@ impl Kind {
             Kind::Policy => gov::ir::PolicyKind::Identity,
             Kind::ResourcePolicy => gov::ir::PolicyKind::ResourcePolicy,
             Kind::KeyPolicy => gov::ir::PolicyKind::KeyPolicy,
+            Kind::TrustPolicy => gov::ir::PolicyKind::TrustPolicy,
         }
     }
 }

@@ -179,6 +179,16 @@ registry! {
         "Every `@allow` must say why the warning does not apply (`reason = \"…\"`); the reason is kept with the silenced finding, in SARIF too.";
     E0313 Error "unexpected annotation argument"
         "`@control` and `@sid` take one string, and `@allow` takes codes and one `reason`; anything else is refused rather than ignored.";
+    E0320 Error "resource in a trust policy"
+        "A role trust policy is attached to the role it protects: its resource is that role. AWS refuses `Resource` and `NotResource` in a trust policy, so a rule of a `trust_policy` names no resource.";
+    E0321 Error "action not allowed in a trust policy"
+        "A role trust policy says who may assume the role and what they may do to the session: `sts:AssumeRole`, `sts:AssumeRoleWithSAML`, `sts:AssumeRoleWithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext`. Any other action (or a wildcard that reaches one, or `* except`) has no meaning there.";
+    E0322 Error "`anyone` in a trust policy"
+        "`\"Principal\": \"*\"` in a trust policy would let any principal of any AWS account assume the role, conditions aside; AWS's policy checks refuse it, and `NotPrincipal` (everyone but the principals it lists) with it. Name the accounts, roles, services or identity providers that may assume the role.";
+    E0323 Error "boundary that is not an identity policy"
+        "A permissions boundary is a managed (identity) policy set on a user or role; `with boundary` in a test names a `policy`.";
+    E0324 Error "two resource-side policies in a test"
+        "A request reaches one resource, and that resource has one resource-based policy (a bucket policy, a key policy, a role's trust policy). A test evaluates at most one of them with the other policies it names.";
 
     // ---- lowering -------------------------------------------------------
     E0401 Error "conditions cannot share a statement"
@@ -279,6 +289,8 @@ registry! {
         "An `IpAddress` or `NotIpAddress` value is an IPv6 address without a prefix. AWS documents `/32` as the prefix of a value written without one, which for IPv6 is a network of 2^96 addresses, not the one address it looks like; what AWS does with it is not documented further. Write the prefix meant (`/128` for one address). gov's own output always writes it; import refuses such a value.";
     W0310 Warning "`@allow` that silences nothing"
         "No warning of the named code is reported inside the policy or rule the `@allow` stands before. A stale suppression would silence a future finding nobody has reviewed; remove it. It is not reported where an error stands: the checks that find warnings may not have run there.";
+    W0320 Warning "action that no principal of the statement performs"
+        "In a trust policy, `sts:AssumeRole` is called by AWS accounts, roles, users and services, `sts:AssumeRoleWithSAML` by a SAML provider and `sts:AssumeRoleWithWebIdentity` by an OIDC or web identity provider. An action that none of the statement's principals calls grants nothing: the statement probably names the wrong one.";
     W0601 Warning "deny whose conditions must all hold"
         "The conditions of one `Deny` statement are ANDed: it fires only when all of them hold, where a guardrail usually means any of them.";
     W0602 Warning "inverted guardrail"

@@ -213,7 +213,21 @@ fn plan<'a>(
         }];
     }
     let over = whole - lim.max;
-    if !options.split || input.doc.statements.is_empty() {
+    if !options.split || !kind.may_split() || input.doc.statements.is_empty() {
+        let mut help = if kind.may_split() {
+            "pass `--split` to spread its statements over several documents".to_string()
+        } else {
+            format!(
+                "{} is one document and cannot be split: shorten it",
+                kind.described()
+            )
+        };
+        if let Some(raised) = lim.raised_max {
+            help.push_str(&format!(
+                "; AWS lets an account raise this quota to {raised} {}, which gov does not assume",
+                lim.what
+            ));
+        }
         diags.push(
             Diagnostic::new(
                 codes::E0501,
@@ -222,10 +236,7 @@ fn plan<'a>(
                 format!("policy `{name}` is {whole} of {} {}", lim.max, lim.what),
             )
             .with_label(format!("over the limit of {}", kind.described()))
-            .with_help(format!(
-                "by {}; pass `--split` to spread its statements over several documents",
-                amount(over, lim.what)
-            )),
+            .with_help(format!("by {}; {help}", amount(over, lim.what))),
         );
         return Vec::new();
     }

@@ -16,10 +16,22 @@
 //!    `Deny`, so this layer never denies implicitly; RCPs act through step 1.
 //! 4. Identity-based or resource-based policy: an `Allow` in either allows
 //!    (same account: the union). When permissions boundaries are given, an
-//!    identity-policy `Allow` counts only if some boundary also allows; a
-//!    resource-policy `Allow` is not limited by the boundary (the rule for IAM
-//!    users and role sessions named in the resource policy).
+//!    identity-policy `Allow` counts only if some boundary also allows. A
+//!    resource-policy `Allow` is not limited by the boundary when it grants to
+//!    an IAM user or a role session, and is when it grants to the ARN of an
+//!    IAM role (IAM User Guide, access_policies_boundaries.html, "Resource-based
+//!    policies"): a request whose principal is a role ARN
+//!    (`arn:aws:iam::111122223333:role/…`, as `aws:PrincipalArn` gives it)
+//!    was granted to the role, so the boundary limits it.
 //! 5. Nothing allows: implicit deny.
+//!
+//! One action escapes all of this: `sts:GetCallerIdentity` needs no
+//! permission, and is allowed even under an explicit deny (STS API
+//! Reference, API_GetCallerIdentity.html: "No permissions are required to
+//! perform this operation. If an administrator attaches a policy to your
+//! identity that explicitly denies access to the `sts:GetCallerIdentity`
+//! action, you can still perform this operation"). See
+//! [`needs_no_permission`].
 //!
 //! The SCPs given form one level of the organization tree. Each level (root,
 //! every OU, the account) must allow on its own; to check a whole path,
@@ -143,7 +155,11 @@ impl Layer {
             PolicyKind::Scp => Layer::Scp,
             PolicyKind::Rcp => Layer::Rcp,
             PolicyKind::Identity => Layer::Identity,
-            PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy => Layer::Resource,
+            // A trust policy is the role's resource-based policy
+            // (reference_policies_evaluation-logic.html).
+            PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy | PolicyKind::TrustPolicy => {
+                Layer::Resource
+            }
         }
     }
 }
@@ -168,7 +184,8 @@ pub struct Outcome {
     pub deciding: Vec<StatementRef>,
     /// Explicit deny: the layer of the first denying statement (in the order
     /// SCP, RCP, identity, resource, boundary). Allow: the layer of the first
-    /// allowing statement. Implicit deny: `Scp` when no SCP allows,
+    /// allowing statement (`None` for an action that needs no permission,
+    /// [`needs_no_permission`]). Implicit deny: `Scp` when no SCP allows,
     /// `PermissionsBoundary` when only the boundary is missing an allow,
     /// `None` when nothing allows at all.
     pub layer: Option<Layer>,
@@ -340,6 +357,20 @@ fn evaluate_layer(layer: Layer, docs: &[&PolicyDocument], req: &Request) -> Laye
     out
 }
 
+/// Whether AWS performs `action` whatever the policies say: only
+/// `sts:GetCallerIdentity` (see the module documentation). Action names
+/// compare without regard to case, as IAM compares them.
+pub fn needs_no_permission(action: &str) -> bool {
+    action.eq_ignore_ascii_case("sts:GetCallerIdentity")
+}
+
+/// Whether `principal` is the ARN of an IAM role
+/// (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`), not a user or a session.
+fn is_role_arn(principal: &str) -> bool {
+    let parts: Vec<&str> = principal.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", _, "iam", "", _, rest] if rest.starts_with("role/"))
+}
+
 /// Evaluates a request against a set of policies; see the module documentation.
 pub fn evaluate(set: &PolicySet<'_>, req: &Request) -> Outcome {
     let scp = evaluate_layer(Layer::Scp, &set.scps, req);
@@ -352,6 +383,16 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request) -> Outcome {
         .iter()
         .flat_map(|l| l.errors.iter().cloned())
         .collect();
+
+    // 0. an action that needs no permission: allowed, decided by no statement
+    if needs_no_permission(&req.action) {
+        return Outcome {
+            decision: Decision::Allow,
+            deciding: Vec::new(),
+            layer: None,
+            errors,
+        };
+    }
 
     // 1. explicit deny anywhere
     let denies: Vec<StatementRef> = layers
@@ -382,11 +423,14 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request) -> Outcome {
 
     // 4. identity (within the boundary, if any) or resource policy
     let boundary_allows = set.permissions_boundaries.is_empty() || !boundary.allows.is_empty();
+    let resource_bounded = req.principal.as_deref().is_some_and(is_role_arn);
     let mut deciding = Vec::new();
     if boundary_allows {
         deciding.extend(identity.allows.iter().cloned());
     }
-    deciding.extend(resource.allows.iter().cloned());
+    if boundary_allows || !resource_bounded {
+        deciding.extend(resource.allows.iter().cloned());
+    }
     if let Some(first) = deciding.first() {
         return Outcome {
             decision: Decision::Allow,
@@ -397,7 +441,8 @@ pub fn evaluate(set: &PolicySet<'_>, req: &Request) -> Outcome {
     }
 
     // 5. nothing allows
-    let layer = if !identity.allows.is_empty() && !boundary_allows {
+    let layer = if (!identity.allows.is_empty() || !resource.allows.is_empty()) && !boundary_allows
+    {
         Some(Layer::PermissionsBoundary)
     } else {
         None

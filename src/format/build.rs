@@ -392,8 +392,22 @@ impl<'a> Builder<'a> {
         out.push(Doc::Space);
         self.kw("for", out);
         out.push(Doc::Space);
-        self.leaf(t.policy.span, t.policy.node.clone(), out);
+        for (i, p) in t.policies.iter().enumerate() {
+            if i > 0 {
+                self.kw(",", out);
+                out.push(Doc::Space);
+            }
+            self.leaf(p.span, p.node.clone(), out);
+        }
         out.push(Doc::Space);
+        if let Some(b) = &t.boundary {
+            self.kw("with", out);
+            out.push(Doc::Space);
+            self.kw("boundary", out);
+            out.push(Doc::Space);
+            self.leaf(b.span, b.node.clone(), out);
+            out.push(Doc::Space);
+        }
         self.block(&t.cases, out, |b, c, out| b.case(c, out));
     }
 

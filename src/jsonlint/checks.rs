@@ -170,6 +170,7 @@ impl<'a> Checker<'a> {
             );
         }
         self.traps(stmt, &groups);
+        self.kind_elements(stmt, &groups);
     }
 
     /// What the policy kind allows of a statement (E0302, E0303, E0305,
@@ -234,6 +235,8 @@ impl<'a> Checker<'a> {
                         .with_label("`Allow` in an RCP")
                         .with_help("AWS accepts `Allow` only in its own `RCPFullAWSAccess`; write a `Deny` with the exception as its condition")
                 }
+                // Reported by `kind_elements`, with the element's span.
+                KindProblem::Resource | KindProblem::Anyone => continue,
                 KindProblem::NotAction => {
                     let Some(a) = &stmt.actions else { continue };
                     Diagnostic::new(

@@ -25,8 +25,10 @@
 //! | E0302, E0303 | principal missing (resource and key policies; an RCP's is `"*"`) or not allowed (identity policy, SCP; in an RCP anything but `"*"`) |
 //! | E0304 | `"Statement": []` |
 //! | E0305, E0306 | `Allow` or `NotAction` in an RCP |
+//! | E0320, E0321, E0322 | in a role trust policy: `Resource` or `NotResource`, an action other than the STS actions done to the role (or `NotAction`), the wildcard principal or `NotPrincipal` |
 //! | E0308, E0309 | invalid Sid (not ASCII letters and digits), Sid used twice |
 //! | W0101 | deprecated condition key, with its replacement |
+//! | W0320 | in a role trust policy, an `sts:AssumeRole*` action that none of the statement's principals calls (a SAML provider with `sts:AssumeRole`, …) |
 //! | W0201 | `ForAllValues:` in an `Allow` on a key the statement does not also require: grants requests without the key |
 //! | W0202 | an `Allow` in an SCP (other than `Allow * on *`): restricts nothing while `FullAWSAccess` is attached |
 //! | W0203 | identity-policy `Allow` of `*`, `svc:*` or `NotAction` |
@@ -55,6 +57,7 @@
 //! not given, [`guess_kind`] reads it from the content.
 
 mod checks;
+mod kind_elements;
 pub(crate) mod model;
 pub(crate) mod source;
 mod traps;
@@ -166,8 +169,9 @@ pub fn decoded(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
 }
 
 /// The kind a policy document reads as: a `Principal` or `NotPrincipal`
-/// makes it a resource policy (a key policy when every action is `kms:`);
-/// otherwise an identity policy. (SCPs and RCPs look like identity and
+/// makes it a resource policy (a key policy when every action is `kms:`; a
+/// role trust policy when every statement names a principal, none names a
+/// resource, and every action is `sts:`); otherwise an identity policy. (SCPs and RCPs look like identity and
 /// resource policies: name them.) `None` when the text is not a policy.
 pub fn guess_kind(text: &str) -> Option<PolicyKind> {
     let source = source::Source::new(0, text).ok()?;
@@ -182,15 +186,23 @@ fn guess_from(doc: &model::Doc) -> PolicyKind {
     if !principal {
         return PolicyKind::Identity;
     }
-    let all_kms = doc.statements.iter().all(|s| {
-        s.actions.as_ref().is_some_and(|a| {
-            !a.not
-                && a.items
-                    .iter()
-                    .all(|i| i.node.to_ascii_lowercase().starts_with("kms:"))
+    let all_of = |prefix: &str| {
+        doc.statements.iter().all(|s| {
+            s.actions.as_ref().is_some_and(|a| {
+                !a.not
+                    && a.items
+                        .iter()
+                        .all(|i| i.node.to_ascii_lowercase().starts_with(prefix))
+            })
         })
-    });
-    if all_kms {
+    };
+    let trust = doc
+        .statements
+        .iter()
+        .all(|s| s.principal.is_some() && s.resources.is_none());
+    if trust && all_of("sts:") {
+        PolicyKind::TrustPolicy
+    } else if all_of("kms:") {
         PolicyKind::KeyPolicy
     } else {
         PolicyKind::ResourcePolicy

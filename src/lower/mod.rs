@@ -142,9 +142,12 @@ fn lower_rule(
         ir::Actions::Only(a) => iam::Actions::Action(sorted_actions(a)),
         ir::Actions::AllExcept(a) => iam::Actions::NotAction(sorted_actions(a)),
     };
+    // A kind without resources (a trust policy: its resource is the role it
+    // is attached to) writes none; the checker refused any a rule named.
     let resources = match &rule.resources {
-        ir::Resources::Only(r) => iam::Resources::Resource(sorted(r)),
-        ir::Resources::AllExcept(r) => iam::Resources::NotResource(sorted(r)),
+        _ if !policy.kind.has_resources() => None,
+        ir::Resources::Only(r) => Some(iam::Resources::Resource(sorted(r))),
+        ir::Resources::AllExcept(r) => Some(iam::Resources::NotResource(sorted(r))),
     };
     let effect = rule.effect;
     Ok(blocks
@@ -154,7 +157,7 @@ fn lower_rule(
             effect,
             principal: principal.clone(),
             actions: actions.clone(),
-            resources: Some(resources.clone()),
+            resources: resources.clone(),
             conditions: entries
                 .into_iter()
                 .map(|e| iam::Condition {
@@ -170,7 +173,9 @@ fn lower_rule(
 fn principal(kind: ir::PolicyKind, principals: &[ir::Principal]) -> Option<iam::Principal> {
     match kind {
         ir::PolicyKind::Rcp => Some(iam::Principal::Principal(iam::PrincipalSpec::Any)),
-        ir::PolicyKind::ResourcePolicy | ir::PolicyKind::KeyPolicy => {
+        ir::PolicyKind::ResourcePolicy
+        | ir::PolicyKind::KeyPolicy
+        | ir::PolicyKind::TrustPolicy => {
             if principals
                 .iter()
                 .any(|p| p.kind == ir::PrincipalKind::Anyone)

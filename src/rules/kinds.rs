@@ -34,6 +34,10 @@ pub enum KindProblem {
     Allow,
     /// The kind cannot use `NotAction` (E0306).
     NotAction,
+    /// The kind names no resource: a trust policy (E0320).
+    Resource,
+    /// The kind refuses the wildcard principal: a trust policy (E0322).
+    Anyone,
 }
 
 /// The rules of `kind` that a statement with this effect, principal and
@@ -74,8 +78,103 @@ impl KindProblem {
             KindProblem::PrincipalNotAllowed | KindProblem::PrincipalNotEveryone => codes::E0303,
             KindProblem::Allow => codes::E0305,
             KindProblem::NotAction => codes::E0306,
+            KindProblem::Resource => codes::E0320,
+            KindProblem::Anyone => codes::E0322,
         }
     }
+}
+
+/// What a statement of `kind` states that the kind refuses, beyond
+/// [`kind_problems`]: a resource (`Resource` or `NotResource`) where the kind
+/// has none (E0320), the wildcard principal where the kind refuses it
+/// (E0322).
+pub fn element_problems(
+    kind: PolicyKind,
+    states_resource: bool,
+    states_anyone: bool,
+) -> Vec<KindProblem> {
+    let mut out = Vec::new();
+    if states_resource && !kind.has_resources() {
+        out.push(KindProblem::Resource);
+    }
+    if states_anyone && !kind.may_name_anyone() {
+        out.push(KindProblem::Anyone);
+    }
+    out
+}
+
+/// The indexes of the entries of `groups` that reach an action `kind` does
+/// not permit (E0321), when the kind restricts its actions: `*`, a name the
+/// catalog lacks, or a name or pattern matching any action outside
+/// [`PolicyKind::permitted_actions`] (`sts:Assume*` reaches `sts:AssumeRoot`).
+pub fn unpermitted_entries(kind: PolicyKind, groups: &[&ActionGroup]) -> Vec<usize> {
+    let Some(permitted) = kind.permitted_actions() else {
+        return Vec::new();
+    };
+    let allowed = |g: &ActionGroup| {
+        matches!(g.kind, GroupKind::Exact | GroupKind::Wildcard)
+            && !g.matched.is_empty()
+            && g.matched.iter().all(|a| {
+                let name = a.full_name();
+                permitted.iter().any(|p| p.eq_ignore_ascii_case(&name))
+            })
+    };
+    groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| !allowed(g))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether the trust-policy action `action` (catalog spelling) cannot be
+/// performed by any of `principals`, each given by its JSON type (`AWS`,
+/// `Service`, `Federated`, `CanonicalUser`) and value (W0320): `sts:AssumeRole`
+/// is called by AWS and service principals, `sts:AssumeRoleWithSAML` by a SAML
+/// provider (`…:saml-provider/…`), `sts:AssumeRoleWithWebIdentity` by an OIDC
+/// provider or web identity provider (any other `Federated` principal). AWS's
+/// policy checks report the mismatch (AACHK, "Mismatched action for
+/// principal"). Other actions, and kinds that do not restrict their actions,
+/// never mismatch.
+pub fn mismatched_assume_action(
+    kind: PolicyKind,
+    principals: &[(&str, &str)],
+    action: &str,
+) -> bool {
+    if kind.permitted_actions().is_none() {
+        return false;
+    }
+    let saml =
+        |ty: &str, v: &str| ty.eq_ignore_ascii_case("Federated") && v.contains(":saml-provider/");
+    let fits: &dyn Fn(&str, &str) -> bool = if action.eq_ignore_ascii_case("sts:AssumeRole") {
+        &|ty: &str, _: &str| ty.eq_ignore_ascii_case("AWS") || ty.eq_ignore_ascii_case("Service")
+    } else if action.eq_ignore_ascii_case("sts:AssumeRoleWithSAML") {
+        &saml
+    } else if action.eq_ignore_ascii_case("sts:AssumeRoleWithWebIdentity") {
+        &|ty: &str, v: &str| ty.eq_ignore_ascii_case("Federated") && !saml(ty, v)
+    } else {
+        return false;
+    };
+    !principals.is_empty() && !principals.iter().any(|(ty, v)| fits(ty, v))
+}
+
+/// The message and help of E0321 for the entry `entry` of a statement of
+/// `kind` (as its front end spells it).
+pub fn unpermitted_action_message(kind: PolicyKind, entry: &str) -> (String, String) {
+    let list = kind
+        .permitted_actions()
+        .unwrap_or_default()
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        format!(
+            "{} names only the actions done to the role, not {entry}",
+            kind.described()
+        ),
+        format!("a trust policy names {list}"),
+    )
 }
 
 /// What the traps of a kind look at in a statement.
@@ -250,6 +349,48 @@ impl PrincipalProblem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assume_actions_fit_their_principals() {
+        let t = PolicyKind::TrustPolicy;
+        let saml = [("Federated", "arn:aws:iam::111122223333:saml-provider/Corp")];
+        let oidc = [(
+            "Federated",
+            "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+        )];
+        let service = [("Service", "sagemaker.amazonaws.com")];
+        assert!(mismatched_assume_action(t, &saml, "sts:AssumeRole"));
+        assert!(!mismatched_assume_action(
+            t,
+            &saml,
+            "sts:AssumeRoleWithSAML"
+        ));
+        assert!(mismatched_assume_action(
+            t,
+            &saml,
+            "sts:AssumeRoleWithWebIdentity"
+        ));
+        assert!(!mismatched_assume_action(
+            t,
+            &oidc,
+            "sts:AssumeRoleWithWebIdentity"
+        ));
+        assert!(mismatched_assume_action(t, &oidc, "sts:AssumeRoleWithSAML"));
+        assert!(!mismatched_assume_action(t, &service, "sts:AssumeRole"));
+        assert!(mismatched_assume_action(
+            t,
+            &service,
+            "sts:AssumeRoleWithSAML"
+        ));
+        assert!(!mismatched_assume_action(t, &saml, "sts:TagSession"));
+        let both = [saml[0], service[0]];
+        assert!(!mismatched_assume_action(t, &both, "sts:AssumeRole"));
+        assert!(!mismatched_assume_action(
+            PolicyKind::ResourcePolicy,
+            &saml,
+            "sts:AssumeRole"
+        ));
+    }
 
     #[test]
     fn principals_by_kind() {

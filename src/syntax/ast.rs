@@ -237,7 +237,10 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestDecl {
     pub name: Spanned<String>,
-    pub policy: Spanned<String>,
+    /// The policies evaluated together (`for A, B`), at least one.
+    pub policies: Vec<Spanned<String>>,
+    /// `with boundary C`: the identity policy used as the permissions boundary.
+    pub boundary: Option<Spanned<String>>,
     pub cases: Vec<TestCase>,
     pub span: Loc,
 }

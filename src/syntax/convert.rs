@@ -637,20 +637,28 @@ impl Builder {
     fn test(&self, pair: Pair<Rule>) -> Result<TestDecl> {
         let span = self.span(&pair);
         let mut name = None;
-        let mut policy = None;
+        let mut policies = Vec::new();
+        let mut boundary = None;
         let mut cases = Vec::new();
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::string => name = Some(self.string(p)?),
-                Rule::ident => policy = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::ident => policies.push(self.spanned(&p, p.as_str().to_string())),
+                Rule::test_boundary => {
+                    boundary = p
+                        .into_inner()
+                        .find(|i| i.as_rule() == Rule::ident)
+                        .map(|i| self.spanned(&i, i.as_str().to_string()));
+                }
                 Rule::test_case => cases.push(self.test_case(p)?),
                 _ => {}
             }
         }
-        match (name, policy) {
-            (Some(name), Some(policy)) => Ok(TestDecl {
+        match name {
+            Some(name) if !policies.is_empty() => Ok(TestDecl {
                 name,
-                policy,
+                policies,
+                boundary,
                 cases,
                 span: Loc(span),
             }),

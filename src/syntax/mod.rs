@@ -305,7 +305,7 @@ fn describe(r: Rule) -> &'static str {
             "a declaration (`use`, `import`, `const`, a policy or `test`)"
         }
         Rule::policy_decl | Rule::policy_kind | Rule::policy_head => {
-            "a policy kind (`scp`, `rcp`, `policy`, `resource_policy`, `key_policy`)"
+            "a policy kind (`scp`, `rcp`, `policy`, `resource_policy`, `key_policy`, `trust_policy`)"
         }
         Rule::rule | Rule::effect | Rule::kw_allow | Rule::kw_deny | Rule::rule_item => {
             "a rule (`allow` or `deny`)"

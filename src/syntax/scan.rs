@@ -40,6 +40,7 @@ pub const KEYWORDS: &[&str] = &[
     "policy",
     "resource_policy",
     "key_policy",
+    "trust_policy",
     "test",
     // rules
     "allow",
@@ -67,7 +68,7 @@ pub const KEYWORDS: &[&str] = &[
 
 /// How many words of [`KEYWORDS`] start a top-level item, and how many
 /// after them a rule.
-const ITEM_WORDS: usize = 9;
+const ITEM_WORDS: usize = 10;
 const RULE_WORDS: usize = 2;
 
 /// The keywords that start a top-level item.

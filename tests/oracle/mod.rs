@@ -8,6 +8,14 @@
 //! from the language's definition, not from IAM's), so that a mistake in the
 //! evaluator or in lowering shows up as a disagreement instead of being
 //! repeated here. It is test code only, and is not part of the library.
+//!
+//! It judges conditions only, and `tests/meaning.rs` compares it with the
+//! statement-level evaluation (`evaluate_document`) of requests for
+//! `s3:GetObject`. The one decision of the evaluator that no condition
+//! explains, `sts:GetCallerIdentity` allowed whatever the policies say (even
+//! under an explicit deny, as AWS documents), is made above that level, in
+//! `evaluate`, so the two still agree on every request they compare; it is
+//! tested in `tests/trust_and_boundaries.rs`.
 
 mod pattern;
 
