@@ -4,10 +4,11 @@
 //! A rule's meaning depends on the catalog through its action patterns (a
 //! wildcard or `* except [...]` covers whatever actions the catalog lists)
 //! and through its condition keys (a key can be deprecated, removed or
-//! retyped). [`impact`] reports each as a warning on the rule: `W0920`
-//! (actions newly covered), `W0921` (actions no longer covered), `W0922`,
-//! `W0923`, `W0924` (a key deprecated, removed, retyped). A bare `*` means
-//! every action, now and later, and is not reported.
+//! retyped, and an action can stop supporting it). [`impact`] reports each as
+//! a warning on the rule: `W0920` (actions newly covered), `W0921` (actions
+//! no longer covered), `W0922`, `W0923`, `W0924` (a key deprecated, removed,
+//! retyped), `W0925` (a key no longer supported by actions the rule names). A
+//! bare `*` means every action, now and later, and is not reported.
 
 use crate::catalog::{Catalog, KeyRef, KeyType};
 use crate::diag::{Diagnostic, codes};
@@ -367,10 +368,80 @@ fn keys_impact(
                         .with_label("type changed"),
                     )
                 } else {
-                    None
+                    unsupported(policy, rule, key, &after, old, new, span)
                 }
             }
         };
         out.extend(diag);
     }
+}
+
+/// The catalog's actions a pattern of the rule names (a service prefix with
+/// a wildcard included); none for `*` and `* except`, whose keys the checker
+/// does not tie to actions.
+fn named_actions<'c>(rule: &ir::Rule, catalog: &'c Catalog) -> Vec<&'c crate::catalog::Action> {
+    let Actions::Only(patterns) = &rule.actions else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for pattern in patterns {
+        let Some((service, name)) = pattern.split_once(':') else {
+            continue;
+        };
+        let prefixes: Vec<String> = catalog
+            .service_prefixes()
+            .filter(|p| glob_matches(service, p, Case::Insensitive))
+            .map(str::to_string)
+            .collect();
+        for prefix in prefixes {
+            if let Some(s) = catalog.service(&prefix) {
+                out.extend(s.actions_matching(name));
+            }
+        }
+    }
+    out
+}
+
+/// `W0925`: actions of the rule that supported `key` under `old` and do not
+/// under `new` (the key itself kept).
+fn unsupported(
+    policy: &ir::Policy,
+    rule: &ir::Rule,
+    key: &ir::Key,
+    after: &KeyRef,
+    old: &Catalog,
+    new: &Catalog,
+    span: Span,
+) -> Option<Diagnostic> {
+    let before = old.key(&key.name)?;
+    let lost: Vec<String> = named_actions(rule, new)
+        .into_iter()
+        .filter(|action| !new.action_supports_key(action, after))
+        .filter(|action| {
+            old.service(action.service())
+                .and_then(|s| s.action(action.name()))
+                .is_some_and(|was| old.action_supports_key(was, &before))
+        })
+        .map(|action| action.full_name())
+        .collect();
+    if lost.is_empty() {
+        return None;
+    }
+    let names: Vec<&String> = lost.iter().collect();
+    Some(
+        Diagnostic::new(
+            codes::W0925,
+            policy.file,
+            span,
+            format!(
+                "in `{}`, the key `{}` is no longer supported by {} action{} of the rule under the newer catalog",
+                policy.name,
+                key.name,
+                lost.len(),
+                plural(lost.len())
+            ),
+        )
+        .with_label(format!("not set on {}", listed(&names)))
+        .with_help("on those actions the key is absent: the condition is decided as for an absent key"),
+    )
 }

@@ -107,7 +107,7 @@ fn impact_reports_each_rule_that_changes_meaning() {
     assert_eq!(
         codes,
         [
-            "W0920:5", "W0922:5", "W0920:6", "W0921:7", "W0923:8", "W0924:9"
+            "W0920:5", "W0922:5", "W0920:6", "W0921:7", "W0923:8", "W0924:9", "W0925:10"
         ]
     );
 }

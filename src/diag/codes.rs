@@ -305,6 +305,8 @@ registry! {
         "A condition key the rule tests is not in the newer catalog. Requests will likely stop carrying it, and the policy will not check against that catalog (`E0103`).";
     W0924 Warning "key type changed in the newer catalog"
         "A condition key the rule tests has another type in the newer catalog. Its operators lower to different IAM operators by type, so the rule must be read again.";
+    W0925 Warning "key no longer supported by the action"
+        "Under the newer catalog, an action the rule names no longer supports a condition key the rule tests (neither the action nor its resource types list it). Requests for that action will not carry the key, so the condition is decided as for an absent key; the policy will not check against that catalog (`E0301`).";
 }
 
 #[cfg(test)]
