@@ -57,6 +57,9 @@ pub struct Config {
     pub file: PathBuf,
     /// Source files or folders (`sources`), resolved against the file's folder.
     pub sources: Vec<PathBuf>,
+    /// `sources` as written in the file, relative to its folder (what
+    /// `gov diff` reads at a git revision when the file is at the root).
+    pub sources_as_written: Vec<PathBuf>,
     /// `gov build`'s output folder (`out`), resolved likewise.
     pub out: Option<PathBuf>,
     /// A catalog file to use instead of the embedded one (`catalog`).
@@ -189,7 +192,10 @@ pub fn parse(text: &str, file: FileId, base: &Path) -> Result<Config, Vec<Diagno
     for (key, value) in root.get_ref() {
         let span = span_of(key.span());
         match key.get_ref().as_ref() {
-            "sources" => config.sources = reader.paths(value, "sources"),
+            "sources" => {
+                config.sources = reader.paths(value, "sources");
+                config.sources_as_written = reader.paths_as_written(value);
+            }
             "out" => config.out = reader.path(value, "out"),
             "catalog" => config.catalog = reader.path(value, "catalog"),
             "deny-warnings" => match value.get_ref() {
@@ -291,6 +297,17 @@ impl Reader<'_> {
                 self.wrong(value, key, "a non-empty list of paths");
                 Vec::new()
             }
+        }
+    }
+
+    /// The strings of a list already checked by [`Reader::paths`].
+    fn paths_as_written(&self, value: &Spanned<DeValue<'_>>) -> Vec<PathBuf> {
+        match value.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| item.get_ref().as_str().map(PathBuf::from))
+                .collect(),
+            _ => Vec::new(),
         }
     }
 
@@ -440,6 +457,7 @@ mod tests {
             config.sources,
             vec![PathBuf::from("policies"), PathBuf::from("more")]
         );
+        assert_eq!(config.sources_as_written, config.sources);
         assert_eq!(config.out, Some(PathBuf::from("build")));
         assert_eq!(config.catalog, Some(PathBuf::from("c.txt")));
         assert!(config.deny_warnings);

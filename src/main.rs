@@ -79,6 +79,10 @@ fn run() -> ExitCode {
     if let Some(url) = config.and_then(|c| c.codes_url.clone()) {
         let _ = cli::CODES_URL.set(url);
     }
+    // `gov fmt` reads no catalog: a broken `catalog` setting does not stop it.
+    if let Command::Fmt { paths, check } = command {
+        return run_fmt(project::sources(paths, config), check, color);
+    }
     let catalog_path = project::catalog(cli.catalog, config);
     let Some(catalog) = load_catalog(catalog_path.as_deref()) else {
         return ExitCode::from(EXIT_USAGE);
@@ -119,7 +123,6 @@ fn run() -> ExitCode {
                 catalog,
             )
         }
-        Command::Fmt { paths, check } => run_fmt(project::sources(paths, config), check, color),
         Command::Diff {
             old,
             new,
@@ -127,7 +130,16 @@ fn run() -> ExitCode {
             format,
             fail_on,
             kind,
-        } => run_diff(&old, &new, &paths, kind, format, fail_on, color, catalog),
+        } => {
+            let paths = match config {
+                Some(c) if paths.is_empty() && !c.sources_as_written.is_empty() => {
+                    c.sources_as_written.clone()
+                }
+                _ if paths.is_empty() => vec![PathBuf::from("policies")],
+                _ => paths,
+            };
+            run_diff(&old, &new, &paths, kind, format, fail_on, color, catalog)
+        }
         Command::Lint {
             files,
             kind,
@@ -174,8 +186,9 @@ fn run() -> ExitCode {
             outln!("services: {}", catalog.service_prefixes().count());
             ExitCode::SUCCESS
         }
-        // Handled above, before the project file is read.
-        Command::Explain { .. }
+        // Handled above.
+        Command::Fmt { .. }
+        | Command::Explain { .. }
         | Command::Init { .. }
         | Command::Completions { .. }
         | Command::Man

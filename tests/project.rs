@@ -153,6 +153,8 @@ fn out_and_catalog_come_from_the_file_and_flags_override_them() {
         &["--catalog", "no/such/either.txt", "check"],
     );
     assert!(stderr(&embedded).contains("either.txt"), "the flag wins");
+    // `gov fmt` reads no catalog, so a bad `catalog` does not stop it.
+    ok(&gov(missing.path(), &["fmt", "--check"]));
 }
 
 #[test]
@@ -215,4 +217,35 @@ fn commands_that_need_no_project_ignore_a_broken_file() {
     ok(&gov(dir.path(), &["explain", "W0203"]));
     ok(&gov(dir.path(), &["man"]));
     assert_eq!(gov(dir.path(), &["check"]).status.code(), Some(2));
+}
+
+#[test]
+fn diff_reads_the_sources_of_the_file_at_a_revision() {
+    let dir = project("sources = [\"rules\"]\n");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !(git(&["init", "-q", "."]) && git(&["add", "."]) && git(&["commit", "-qm", "one"])) {
+        return;
+    }
+    std::fs::write(
+        dir.path().join("rules/wide.gov"),
+        "policy Wide {\n    allow \"s3:GetObject\"\n}\n",
+    )
+    .unwrap();
+    // `rules/` at HEAD, not the default `policies/`: the change is found.
+    let out = gov(
+        dir.path(),
+        &["diff", "git:HEAD", "rules", "--fail-on", "narrow"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
 }

@@ -78,8 +78,10 @@ pub(crate) enum Command {
         old: String,
         /// The new side, likewise.
         new: String,
-        /// For `git:` sides: the paths to read at that revision.
-        #[arg(long = "path", default_value = "policies")]
+        /// For `git:` sides: the paths to read at that revision, relative to
+        /// the repository's root (default `sources` of `gov.toml` as written
+        /// there, else `policies`).
+        #[arg(long = "path")]
         paths: Vec<PathBuf>,
         /// `markdown` is meant to be pasted as a pull-request comment.
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
