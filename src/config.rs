@@ -538,4 +538,22 @@ mod tests {
             PathBuf::from("/elsewhere")
         );
     }
+
+    proptest::proptest! {
+        /// Any text is read or refused with diagnostics inside the file,
+        /// never a panic.
+        #[test]
+        fn any_text_is_read_or_refused_with_spans(
+            text in "(sources|out|catalog|deny-warnings|levels|sarif|params|codes-url|W0203|E0102|[a-z]{1,3}|[ =\\[\\]\"{},.\n#]|true|1|\"x\"|'y'|\"\"\"){0,40}"
+        ) {
+            let mut sources = SourceMap::new();
+            let file = sources.add("gov.toml", text.as_str());
+            if let Err(diags) = parse(&text, file, Path::new("")) {
+                proptest::prop_assert!(!diags.is_empty());
+                for d in diags {
+                    proptest::prop_assert!(d.span.start <= d.span.end && d.span.end <= text.len());
+                }
+            }
+        }
+    }
 }

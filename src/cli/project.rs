@@ -96,7 +96,8 @@ const SCAFFOLD: &[(&str, &str)] = &[
 ];
 
 /// `gov init [DIR]`: refuses if any file it would write exists (`E0923`,
-/// nothing written); otherwise writes each one atomically.
+/// nothing written); otherwise writes each one atomically, never over a file
+/// (one that appears meanwhile is still `E0923`).
 pub(crate) fn run_init(dir: Option<&Path>) -> ExitCode {
     let dir = dir.unwrap_or(Path::new(""));
     let existing: Vec<PathBuf> = SCAFFOLD
@@ -120,13 +121,21 @@ pub(crate) fn run_init(dir: Option<&Path>) -> ExitCode {
             Some(parent) => std::fs::create_dir_all(parent),
             None => Ok(()),
         }
-        .and_then(|()| gov::fsutil::write_atomic(&path, text.as_bytes()));
-        if let Err(e) = written {
-            usage_error(
-                codes::E0902,
-                format!("cannot write `{}`: {e}", path.display()),
-            );
-            return ExitCode::from(EXIT_USAGE);
+        .and_then(|()| gov::fsutil::write_atomic_new(&path, text.as_bytes()));
+        match written {
+            Ok(()) => {}
+            // Created since the look above: still never replaced.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                usage_error(codes::E0923, format!("`{}` already exists", path.display()));
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Err(e) => {
+                usage_error(
+                    codes::E0902,
+                    format!("cannot write `{}`: {e}", path.display()),
+                );
+                return ExitCode::from(EXIT_USAGE);
+            }
         }
         outln!("created {}", shown(&path));
     }
