@@ -152,15 +152,25 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The span of `needle` inside the rule's text (the part after the service
-/// prefix when the whole is not written there), else the rule's first line.
+/// The span of `needle` inside the rule's text, as a whole word and without
+/// regard to ASCII case (the part after the service prefix when the whole is
+/// not written there), else the rule's first line.
 fn span_in_rule(sources: &SourceMap, policy: &ir::Policy, rule: &ir::Rule, needle: &str) -> Span {
     let text = sources.snippet(policy.file, rule.span);
+    let lower = text.to_ascii_lowercase();
     let short = needle.split_once(':').map_or(needle, |(_, rest)| rest);
+    let part_of_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
     for candidate in [needle, short] {
-        if !candidate.is_empty()
-            && let Some(at) = text.find(candidate)
-        {
+        if candidate.is_empty() {
+            continue;
+        }
+        let wanted = candidate.to_ascii_lowercase();
+        let whole = lower.match_indices(&wanted).find(|(at, _)| {
+            let before = lower[..*at].chars().next_back();
+            let after = lower[at + wanted.len()..].chars().next();
+            !before.is_some_and(part_of_name) && !after.is_some_and(part_of_name)
+        });
+        if let Some((at, _)) = whole {
             let start = rule.span.start + at;
             return Span::new(start, start + candidate.len());
         }

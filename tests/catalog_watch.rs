@@ -169,3 +169,32 @@ fn impact_writes_sarif_too() {
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "W0920");
 }
+
+#[test]
+fn a_finding_points_at_the_name_as_written() {
+    // `size` written in lowercase, and `Size` inside a value before it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sized.gov");
+    std::fs::write(
+        &file,
+        "use demo\n\nscp Sized {\n    deny DescribeWidget when aws:PrincipalArn like \"arn:aws:iam::*:role/BigSize*\" and size > 3\n}\n",
+    )
+    .unwrap();
+    let out = gov(&[
+        "--catalog",
+        "old.txt",
+        "catalog",
+        "impact",
+        "new.txt",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let finding: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(finding["code"], "W0925");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(4), Some(87))
+    );
+}
