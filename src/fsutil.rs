@@ -36,6 +36,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Writes a new file at `path` atomically, as [`write_atomic`] does, but
+/// never replaces one: if `path` exists by the time the file is put in
+/// place, it fails with [`std::io::ErrorKind::AlreadyExists`] and leaves it
+/// alone.
+pub fn write_atomic_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = temp_file_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Whether `out` is `dir` or lies inside it (either may not exist yet).
 /// Both are made absolute and the part that exists is resolved (symbolic
 /// links, `..`), so no spelling of a path escapes the test.
@@ -106,6 +122,18 @@ mod tests {
         write_atomic(&kept, b"new").unwrap();
         let mode = std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
+    }
+
+    #[test]
+    fn a_new_file_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("gov.toml");
+        write_atomic_new(&path, b"one").unwrap();
+        let err = write_atomic_new(&path, b"two").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
     }
 
     #[test]

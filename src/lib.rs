@@ -17,6 +17,7 @@
 pub mod catalog;
 pub mod check;
 pub mod compile;
+pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod emit;
@@ -35,5 +36,6 @@ pub mod rules;
 pub mod source;
 pub mod syntax;
 pub mod testing;
+pub mod watch;
 
 pub use compile::{Compilation, compile_paths, compile_texts};

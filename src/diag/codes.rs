@@ -250,9 +250,17 @@ registry! {
     E0909 Error "a diff side does not build"
         "One side of `gov diff` has errors, so the access it grants is unknown and cannot be compared.";
     E0910 Error "unknown code"
-        "A code named on the command line is not one gov reports. Codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all.";
+        "A code named on the command line or in `gov.toml` is not one gov reports. Codes are a letter and four digits, such as `E0301`; docs/codes.md lists them all.";
     E0911 Error "invalid level"
-        "`--level` takes `CODE=allow`, `CODE=warn` or `CODE=error`. An error code accepts only `error`: an error means the policy cannot be built as written, so no level can lower it.";
+        "`--level` takes `CODE=allow`, `CODE=warn` or `CODE=error` (and `[levels]` in `gov.toml`, `CODE = \"allow\"` and so on). An error code accepts only `error`: an error means the policy cannot be built as written, so no level can lower it.";
+    E0920 Error "`gov.toml` is not valid TOML"
+        "The project file does not parse as TOML (an unclosed bracket or string, a key given twice, a value without a key). The label says where the parser stopped.";
+    E0921 Error "unknown key in `gov.toml`"
+        "The project file names a setting gov does not have. gov refuses it rather than ignore it: a misspelt `deny-warnings` would otherwise turn nothing on while looking configured.";
+    E0922 Error "bad value in `gov.toml`"
+        "A setting of the project file has a value of the wrong kind: `sources` takes a non-empty list of paths, `out` and `catalog` a path, `deny-warnings` `true` or `false`, `sarif.codes-url` an absolute web address.";
+    E0923 Error "file already exists"
+        "`gov init` writes a new project's files and never replaces one: a file it would write is already there. Nothing is written when any of them exists.";
 
     // ---- warnings -------------------------------------------------------
     W0001 Warning "empty file"
@@ -301,6 +309,18 @@ registry! {
         "A condition operator has no values; IAM treats it as never matching.";
     W0605 Warning "variables without the 2012-10-17 version"
         "Without `\"Version\": \"2012-10-17\"`, IAM reads `${…}` as literal text.";
+    W0920 Warning "pattern matches new actions"
+        "Under the newer catalog, an action pattern (a wildcard, or `* except [...]`) covers actions it did not cover before: AWS added them. A `deny` now denies them and an `allow` grants them, without a change to the source. Decide whether the rule should cover them, and name them or exclude them.";
+    W0921 Warning "pattern no longer matches actions"
+        "Under the newer catalog, actions the rule covered no longer exist (AWS removed or renamed them): the rule now covers less than it did.";
+    W0922 Warning "key deprecated in the newer catalog"
+        "A condition key the rule tests is deprecated in the newer catalog. AWS may stop setting it in requests; a test of an absent key changes what the rule decides (`!=`, `not in` and `all` hold, the others fail).";
+    W0923 Warning "key removed from the newer catalog"
+        "A condition key the rule tests is not in the newer catalog. Requests will likely stop carrying it, and the policy will not check against that catalog (`E0103`).";
+    W0924 Warning "key type changed in the newer catalog"
+        "A condition key the rule tests has another type in the newer catalog. Its operators lower to different IAM operators by type, so the rule must be read again.";
+    W0925 Warning "key no longer supported by the action"
+        "Under the newer catalog, an action the rule names no longer supports a condition key the rule tests (neither the action nor its resource types list it). Requests for that action will not carry the key, so the condition is decided as for an absent key; the policy will not check against that catalog (`E0301`).";
 }
 
 #[cfg(test)]

@@ -115,6 +115,7 @@ fn describe(lang: &str) -> String {
         (Some("json"), Some(kind)) => format!("policy JSON, `gov lint --kind {kind}`"),
         (Some("json"), None) => "policy JSON".to_string(),
         (Some("sh"), _) => "a command".to_string(),
+        (Some("toml"), _) => "gov.toml".to_string(),
         _ => lang.to_string(),
     }
 }

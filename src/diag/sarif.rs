@@ -28,9 +28,30 @@ pub struct ToolInfo {
     /// gov's version (`CARGO_PKG_VERSION`).
     pub version: String,
     /// The repository's web address, when known: rules then carry a
-    /// `helpUri` to their entry in [`CODES_DOC`]. SARIF requires an absolute
-    /// address there, so none is written without it.
+    /// `helpUri` to their entry in [`CODES_DOC`] on its `main` branch.
+    /// SARIF requires an absolute address there, so none is written when
+    /// neither this nor [`ToolInfo::codes_url`] is known.
     pub repository: Option<String>,
+    /// The web address of [`CODES_DOC`] itself (`gov.toml`'s
+    /// `[sarif] codes-url`): rules then link to `<codes_url>#<code>`. It
+    /// wins over `repository`.
+    pub codes_url: Option<String>,
+}
+
+impl ToolInfo {
+    /// The `helpUri` of `code`, when an address is known.
+    pub fn help_uri(&self, code: codes::Code) -> Option<String> {
+        let anchor = doc_anchor(code);
+        if let Some(url) = &self.codes_url {
+            return Some(format!("{url}#{anchor}"));
+        }
+        self.repository.as_ref().map(|repo| {
+            format!(
+                "{}/blob/main/{CODES_DOC}#{anchor}",
+                repo.trim_end_matches('/')
+            )
+        })
+    }
 }
 
 /// The anchor of a code's entry in [`CODES_DOC`]: its id in lowercase.
@@ -119,8 +140,8 @@ fn rule(code: codes::Code, tool: &ToolInfo) -> Value {
         },
         "defaultConfiguration": { "level": level(code.severity) },
     });
-    if let Some(repo) = &tool.repository {
-        rule["helpUri"] = json!(format!("{}/blob/main/{doc}", repo.trim_end_matches('/')));
+    if let Some(uri) = tool.help_uri(code) {
+        rule["helpUri"] = json!(uri);
     }
     rule
 }
