@@ -31,7 +31,7 @@ mod matching;
 pub(crate) mod values;
 mod vars;
 
-pub(crate) use matching::action_applies;
+pub(crate) use matching::{PrincipalReading, action_applies, principal_reading};
 
 use std::collections::BTreeMap;
 use std::fmt;
