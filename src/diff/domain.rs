@@ -531,8 +531,23 @@ struct Computed {
 /// Records, for every witness matched by a pattern with variables, the
 /// values its variables take.
 fn capture(patterns: &[Pattern], witnesses: &[String], into: &mut BTreeMap<String, Vec<String>>) {
+    // a pattern matches only texts that start with its literal head: the
+    // witnesses sorted, those of one head are a range
+    let mut sorted: Vec<usize> = (0..witnesses.len()).collect();
+    sorted.sort_by(|&a, &b| witnesses.get(a).cmp(&witnesses.get(b)));
+    let text = |i: usize| witnesses.get(i).map_or("", String::as_str);
     for p in patterns.iter().filter(|p| p.has_variables()) {
-        for w in witnesses {
+        let head = super::regions::head(p);
+        let from = sorted.partition_point(|&i| text(i) < head.as_str());
+        let mut picked: Vec<usize> = sorted
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .take_while(|&i| text(i).starts_with(head.as_str()))
+            .collect();
+        picked.sort_unstable();
+        for w in picked.into_iter().filter_map(|i| witnesses.get(i)) {
             for (var, value) in p.captures(w).into_iter().flatten() {
                 let list = into.entry(var).or_default();
                 if !list.contains(&value) {
