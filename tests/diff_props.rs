@@ -394,3 +394,35 @@ proptest! {
         check_pair(&pad(&old_src), &pad(&new_src), true)?;
     }
 }
+
+/// A rule whose list holds `n` values of `aws:PrincipalTag/team`, among
+/// which the values the random rules compare it with.
+fn long_list(scp: bool, n: usize) -> String {
+    let effect = if scp { "deny" } else { "allow" };
+    let values: Vec<String> = (0..n)
+        .map(|i| format!("\"t{i}\""))
+        .chain(["\"a\"".to_string(), "\"ab\"".to_string()])
+        .collect();
+    format!(
+        "    {effect} {CREATE_APP} when aws:PrincipalTag/team in [{}] and aws:username == \"u-long\"\n",
+        values.join(", ")
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1))]
+
+    /// The same at a larger size: beside 150 rules on the same actions and
+    /// a list of 1,000 values on the key the random rules test.
+    #[test]
+    fn every_changed_request_is_reported_at_a_large_size((scp, old_src, new_src) in pair()) {
+        let pad = |src: &str| {
+            src.replacen(
+                "{\n",
+                &format!("{{\n{}{}", long_list(scp, 1_000), filler(scp, 150)),
+                1,
+            )
+        };
+        check_pair(&pad(&old_src), &pad(&new_src), true)?;
+    }
+}

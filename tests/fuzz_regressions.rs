@@ -425,12 +425,12 @@ fn json_slow_units_mangled_actions() {
 /// Found by the `diff_exact` target (four inputs, one cause): a resource
 /// policy allowing an account principal when `aws:PrincipalArn` is a role
 /// of that account. The evaluator allows a role of the account, as IAM
-/// does; the diff engine takes an account principal to be only the
-/// account's root, for which the condition never holds, so it finds
-/// nothing allowed before and misses the narrowing. Not fixed yet: the
-/// diff's principal model is not a small change.
+/// does; the diff engine took an account principal to be only the
+/// account's root, for which the condition never holds, so it found
+/// nothing allowed before and missed the narrowing. It now splits the
+/// principals by the evaluator's reading (every principal ARN of the
+/// account).
 #[test]
-#[ignore = "the diff misses a narrowing for an account principal with an aws:PrincipalArn condition"]
 fn diff_exact_an_account_principal_with_a_principal_arn_condition() {
     use gov::diff::{self, Side};
     use gov::eval::{Decision, Request};

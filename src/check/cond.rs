@@ -375,6 +375,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         );
         let values = self.operand_values(operand, single_only, op, diags)?;
         let mut literals = Vec::new();
+        let mut seen: std::collections::HashSet<Literal> = std::collections::HashSet::new();
         let mut ok = true;
         for (value, vspan) in values {
             match self.literal(
@@ -386,7 +387,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                 diags,
             ) {
                 Some(l) => {
-                    if !literals.contains(&l) {
+                    if seen.insert(l.clone()) {
                         literals.push(l);
                     }
                 }

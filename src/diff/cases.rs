@@ -422,29 +422,31 @@ pub(super) fn solve(
         let r = root(&mut parent, i);
         members.entry(r).or_default().push(i);
     }
+    // the atoms of each component (by the root of the first slot each reads)
+    let mut atoms_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    for &a in &used {
+        let first = stmts
+            .atoms
+            .get(a)
+            .and_then(|x| x.reads.first())
+            .and_then(|r| slot_index.get(r))
+            .copied();
+        if let Some(i) = first {
+            atoms_of.entry(root(&mut parent, i)).or_default().push(a);
+        }
+    }
     // build each component and its atoms
     let mut components: Vec<Component> = Vec::new();
     let mut built: Vec<Built> = Vec::new();
     let mut local: HashMap<usize, usize> = HashMap::new();
     let mut atoms: Vec<search::Atom> = Vec::new();
     let mut extra_must: Vec<usize> = Vec::new();
-    for slot_ids in members.values() {
+    for (component_root, slot_ids) in &members {
         let names: Vec<String> = slot_ids
             .iter()
             .filter_map(|&i| slots.get(i).cloned())
             .collect();
-        let in_component: Vec<usize> = used
-            .iter()
-            .copied()
-            .filter(|&a| {
-                stmts
-                    .atoms
-                    .get(a)
-                    .and_then(|x| x.reads.first())
-                    .and_then(|r| slot_index.get(r))
-                    .is_some_and(|&i| slot_ids.contains(&i))
-            })
-            .collect();
+        let in_component: Vec<usize> = atoms_of.remove(component_root).unwrap_or_default();
         let atom_refs: Vec<&Atom> = in_component
             .iter()
             .filter_map(|&a| stmts.atoms.get(a))
@@ -537,11 +539,21 @@ pub(super) fn solve(
             let requests: Vec<crate::eval::Request> = (0..n).map(|p| joint.request(p)).collect();
             for (&a, atom) in in_component.iter().zip(&atom_refs) {
                 local.insert(a, atoms.len());
+                let heads = resource_heads(atom);
+                let holds = |r: &crate::eval::Request| match (&heads, r.resource.as_deref()) {
+                    // no pattern's literal head starts the resource: none covers it
+                    (Some((heads, negated)), Some(res))
+                        if !heads.iter().any(|h| res.starts_with(h.as_str())) =>
+                    {
+                        *negated
+                    }
+                    _ => atom.holds(r),
+                };
                 atoms.push(search::Atom {
                     component: c,
                     absent: false,
                     quantifier: search::Quantifier::Any,
-                    holds: ClassSet::from_fn(n, |p| requests.get(p).is_some_and(|r| atom.holds(r))),
+                    holds: ClassSet::from_fn(n, |p| requests.get(p).is_some_and(holds)),
                 });
             }
             let absent_keys: Vec<&String> =
@@ -656,11 +668,31 @@ fn push_notes(into: &mut Vec<String>, notes: &[String]) {
     }
 }
 
+/// For a `Resource` (or `NotResource`) atom, the literal text each of its
+/// patterns starts with (up to the first `*`, `?` or `$`), and whether it is
+/// negated: a resource that starts with none of them is covered by no
+/// pattern, whatever the policy variables hold.
+fn resource_heads(atom: &Atom) -> Option<(Vec<String>, bool)> {
+    let Part::Resource(r) = &atom.part else {
+        return None;
+    };
+    let heads = resources_list(r)
+        .iter()
+        .map(|p| {
+            p.chars()
+                .take_while(|c| !matches!(c, '*' | '?' | '$'))
+                .collect()
+        })
+        .collect();
+    Some((heads, matches!(r, Resources::NotResource(_))))
+}
+
 /// Real-looking values to represent classes of `slot`, tried first.
 fn candidates(slot: &str, atoms: &[&Atom], rule: &ResourceRule) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut push = |v: String| {
-        if !out.contains(&v) {
+        if seen.insert(v.clone()) {
             out.push(v);
         }
     };

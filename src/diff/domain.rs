@@ -5,6 +5,7 @@
 use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
 use super::values::{date_reps, ip_reps, numeric_reps};
 use crate::catalog::Catalog;
+use crate::eval::{PrincipalReading, principal_reading};
 use crate::iam::pattern::{Case, arn_glob_matches, equals, glob_matches};
 use crate::iam::variables::{Piece, pieces};
 use crate::iam::{BaseOperator, OperatorFamily, Principal, PrincipalSpec, Resources, Statement};
@@ -336,15 +337,7 @@ pub(super) fn build(
                     }
                     info.no_dedupe = true;
                     for v in values {
-                        if v == "*" {
-                            continue;
-                        }
-                        let rep = if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
-                            format!("arn:aws:iam::{v}:root")
-                        } else {
-                            v.clone()
-                        };
-                        info.push_rep(rep);
+                        principal_value(info, v);
                     }
                 }
             }
@@ -473,6 +466,58 @@ pub(super) fn build(
     }
 }
 
+/// The text of a principal value as a pattern of plain characters (a
+/// principal holds no policy variable or wildcard).
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' | '?' | '$' => {
+                out.push_str("${");
+                out.push(c);
+                out.push('}');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One principal value of a policy: its text, and the principals it also
+/// names by the evaluator's reading (every principal ARN of an account, the
+/// sessions of a role) as patterns, so that the regions they cut against
+/// the conditions on the same key are all tried.
+fn principal_value(info: &mut KeyInfo, v: &str) {
+    let arn = |text: String| Pattern::parse(&text, Kind::Arn, true);
+    match principal_reading(v) {
+        PrincipalReading::Everyone => return,
+        PrincipalReading::Exact => {}
+        PrincipalReading::Account(account) => {
+            let root = format!("arn:aws:iam::{account}:root");
+            info.patterns
+                .push(arn(format!("arn:*:*:*:{}:*", escaped(account))));
+            info.arn_patterns.push(format!("arn:*:*:*:{account}:*"));
+            info.push_rep(root);
+        }
+        PrincipalReading::Role {
+            partition,
+            account,
+            name,
+        } => {
+            let session = format!(
+                "arn:{}:sts::{}:assumed-role/{}",
+                escaped(partition),
+                escaped(account),
+                escaped(name)
+            );
+            info.patterns.push(arn(format!("{session}/*")));
+            info.patterns.push(arn(session));
+        }
+    }
+    info.patterns.push(Pattern::parse(v, Kind::Literal, false));
+    info.push_rep(v.to_string());
+}
+
 /// A key's representatives before the variables' values are shared out.
 struct Computed {
     lower: String,
@@ -486,8 +531,23 @@ struct Computed {
 /// Records, for every witness matched by a pattern with variables, the
 /// values its variables take.
 fn capture(patterns: &[Pattern], witnesses: &[String], into: &mut BTreeMap<String, Vec<String>>) {
+    // a pattern matches only texts that start with its literal head: the
+    // witnesses sorted, those of one head are a range
+    let mut sorted: Vec<usize> = (0..witnesses.len()).collect();
+    sorted.sort_by(|&a, &b| witnesses.get(a).cmp(&witnesses.get(b)));
+    let text = |i: usize| witnesses.get(i).map_or("", String::as_str);
     for p in patterns.iter().filter(|p| p.has_variables()) {
-        for w in witnesses {
+        let head = super::regions::head(p);
+        let from = sorted.partition_point(|&i| text(i) < head.as_str());
+        let mut picked: Vec<usize> = sorted
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .take_while(|&i| text(i).starts_with(head.as_str()))
+            .collect();
+        picked.sort_unstable();
+        for w in picked.into_iter().filter_map(|i| witnesses.get(i)) {
             for (var, value) in p.captures(w).into_iter().flatten() {
                 let list = into.entry(var).or_default();
                 if !list.contains(&value) {

@@ -6,7 +6,7 @@
 //! other characters all behave like it).
 
 use crate::iam::variables::{Piece, pieces};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tok {
@@ -286,10 +286,10 @@ impl Pattern {
 
     pub(super) fn step(&self, s: States, c: char) -> States {
         let mut next: States = 0;
-        for pos in 0..self.len() {
-            if s & (1 << pos) == 0 {
-                continue;
-            }
+        let mut rest = s;
+        while rest != 0 {
+            let pos = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
             match self.toks.get(pos) {
                 Some(Tok::Lit(l)) if *l == c => next |= 1 << (pos + 1),
                 Some(Tok::One) if self.wild_takes(pos, c) => next |= 1 << (pos + 1),
@@ -323,8 +323,52 @@ impl Pattern {
 }
 
 /// Which patterns match, as a bit vector.
+#[cfg(test)]
 fn vector(patterns: &[Pattern], text: &str) -> Vec<bool> {
     patterns.iter().map(|p| p.matches(text)).collect()
+}
+
+/// The patterns by their literal head, so that a text is matched only
+/// against those whose head it starts with.
+struct ByHead<'p> {
+    patterns: &'p [Pattern],
+    heads: std::collections::HashMap<String, Vec<u32>>,
+}
+
+impl<'p> ByHead<'p> {
+    fn new(patterns: &'p [Pattern]) -> ByHead<'p> {
+        let mut heads: std::collections::HashMap<String, Vec<u32>> =
+            std::collections::HashMap::new();
+        for (i, p) in patterns.iter().enumerate() {
+            heads.entry(head(p)).or_default().push(i as u32);
+        }
+        ByHead { patterns, heads }
+    }
+
+    /// The patterns that match `text`, as sorted indexes.
+    fn matching(&self, text: &str) -> Vec<u32> {
+        let mut out: Vec<u32> = Vec::new();
+        let ends = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain(std::iter::once(text.len()));
+        for end in ends {
+            let Some(prefix) = text.get(..end) else {
+                continue;
+            };
+            for &i in self.heads.get(prefix).into_iter().flatten() {
+                if self
+                    .patterns
+                    .get(i as usize)
+                    .is_some_and(|p| p.matches(text))
+                {
+                    out.push(i);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
 }
 
 /// The representatives of a string key: the candidates (first of each
@@ -345,11 +389,12 @@ pub(super) fn regions(
     // patterns of different groups match no text together: each group's
     // regions, with the other patterns failing, are regions of the whole
     let mut out: Vec<String> = Vec::new();
-    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    let by_head = ByHead::new(patterns);
+    let mut seen: HashSet<Vec<u32>> = HashSet::new();
+    let mut kept: HashSet<&str> = HashSet::new();
     for c in candidates {
-        let v = vector(patterns, c);
-        let fresh = seen.insert(v);
-        if (fresh || !dedupe) && !out.contains(c) {
+        let fresh = seen.insert(by_head.matching(c));
+        if (fresh || !dedupe) && kept.insert(c.as_str()) {
             out.push(c.clone());
         }
     }
@@ -362,8 +407,7 @@ pub(super) fn regions(
         let (texts, done) = regions_walked(&members, &[], true, max_states);
         complete &= done;
         for t in texts {
-            let v = vector(patterns, &t);
-            if seen.insert(v) {
+            if seen.insert(by_head.matching(&t)) {
                 out.push(t);
             }
         }
@@ -408,6 +452,13 @@ pub(super) fn head_groups(patterns: &[Pattern]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// The patterns that match at a product state, as sorted indexes.
+type Matching = Vec<u32>;
+
+/// A product state: the state of every pattern still alive (not in its
+/// dead state), by index, and the colons read (up to five).
+type Sparse = (Vec<(u32, States)>, usize);
+
 fn regions_walked(
     patterns: &[Pattern],
     candidates: &[String],
@@ -415,11 +466,12 @@ fn regions_walked(
     max_states: usize,
 ) -> (Vec<String>, bool) {
     let mut out: Vec<String> = Vec::new();
-    let mut seen: HashSet<Vec<bool>> = HashSet::new();
+    let by_head = ByHead::new(patterns);
+    let mut seen: HashSet<Matching> = HashSet::new();
+    let mut kept: HashSet<&str> = HashSet::new();
     for c in candidates {
-        let v = vector(patterns, c);
-        let fresh = seen.insert(v);
-        if (fresh || !dedupe) && !out.contains(c) {
+        let fresh = seen.insert(by_head.matching(c));
+        if (fresh || !dedupe) && kept.insert(c.as_str()) {
             out.push(c.clone());
         }
     }
@@ -433,41 +485,55 @@ fn regions_walked(
     let mut alphabet: Vec<char> = Vec::new();
     for p in patterns {
         for t in &p.toks {
-            if let Tok::Lit(c) = t
-                && !alphabet.contains(c)
-            {
+            if let Tok::Lit(c) = t {
                 alphabet.push(*c);
             }
         }
     }
     alphabet.sort_unstable();
+    alphabet.dedup();
     if let Some(fresh) = ['x', 'y', 'z', 'q', '0', '~']
         .into_iter()
-        .find(|c| !alphabet.contains(c))
+        .find(|c| alphabet.binary_search(c).is_err())
     {
         alphabet.push(fresh);
     }
-    // breadth-first: the shortest text reaching each product state
-    let start: (Vec<States>, usize) = (patterns.iter().map(Pattern::start).collect(), 0);
-    let mut visited: HashMap<(Vec<States>, usize), ()> = HashMap::new();
-    let mut queue: VecDeque<((Vec<States>, usize), String)> = VecDeque::new();
-    visited.insert(start.clone(), ());
+    // breadth-first: the shortest text reaching each product state; only
+    // the patterns still alive are stepped, so that patterns which part
+    // after a common head cost what their own branch does
+    let start: Sparse = (
+        patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as u32, p.start()))
+            .collect(),
+        0,
+    );
+    let mut visited: HashSet<Sparse> = HashSet::new();
+    let mut queue: VecDeque<(Sparse, String)> = VecDeque::new();
+    visited.insert(start.clone());
     queue.push_back((start, String::new()));
     let mut complete = true;
     while let Some(((states, colons), text)) = queue.pop_front() {
-        let v: Vec<bool> = patterns
+        let v: Matching = states
             .iter()
-            .zip(&states)
-            .map(|(p, s)| p.accepts(*s, colons))
+            .filter(|(i, s)| {
+                patterns
+                    .get(*i as usize)
+                    .is_some_and(|p| p.accepts(*s, colons))
+            })
+            .map(|(i, _)| *i)
             .collect();
         if seen.insert(v) {
             out.push(text.clone());
         }
         for &c in &alphabet {
-            let next: Vec<States> = patterns
+            let next: Vec<(u32, States)> = states
                 .iter()
-                .zip(&states)
-                .map(|(p, s)| p.step(*s, c))
+                .filter_map(|(i, s)| {
+                    let n = patterns.get(*i as usize)?.step(*s, c);
+                    (n != 0).then_some((*i, n))
+                })
                 .collect();
             let next_colons = if c == ':' {
                 (colons + 1).min(5)
@@ -475,14 +541,14 @@ fn regions_walked(
                 colons
             };
             let key = (next, next_colons);
-            if visited.contains_key(&key) {
+            if visited.contains(&key) {
                 continue;
             }
             if visited.len() >= max_states {
                 complete = false;
                 break;
             }
-            visited.insert(key.clone(), ());
+            visited.insert(key.clone());
             let mut t = text.clone();
             t.push(c);
             queue.push_back((key, t));

@@ -66,24 +66,82 @@ pub(crate) fn resource_applies(
     }
 }
 
-/// The account id of a principal given as a 12-digit id or as an ARN.
-fn account_of(principal: &str) -> Option<&str> {
-    if principal.len() == 12 && principal.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(principal);
+/// Which request principals one principal value of a policy names, besides
+/// the principal written exactly as the value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PrincipalReading<'a> {
+    /// `*`: every principal, an unknown one too.
+    Everyone,
+    /// An account (`111122223333` or `arn:<partition>:iam::111122223333:root`):
+    /// every principal ARN of that account (`arn:…:…:…:<account>:…`), users,
+    /// roles, sessions and the root alike.
+    Account(&'a str),
+    /// A role (`arn:<partition>:iam::<account>:role/<path>/<name>`): its
+    /// sessions, `arn:<partition>:sts::<account>:assumed-role/<name>` and
+    /// `…/assumed-role/<name>/<session>`.
+    Role {
+        partition: &'a str,
+        account: &'a str,
+        name: &'a str,
+    },
+    /// Only the principal written exactly as the value.
+    Exact,
+}
+
+fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The six parts of an ARN (the last holds any further colons).
+fn arn_parts(text: &str) -> Option<[&str; 6]> {
+    let mut it = text.splitn(6, ':');
+    let parts = [
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+        it.next()?,
+    ];
+    (parts[0] == "arn").then_some(parts)
+}
+
+/// How one principal value of a policy reads (the diff splits the
+/// principals by the same reading).
+pub(crate) fn principal_reading(value: &str) -> PrincipalReading<'_> {
+    if value == "*" {
+        return PrincipalReading::Everyone;
     }
-    let mut parts = principal.splitn(6, ':');
-    if parts.next() != Some("arn") {
-        return None;
+    if is_account_id(value) {
+        return PrincipalReading::Account(value);
     }
-    parts.nth(3)
+    match arn_parts(value) {
+        Some(["arn", _, "iam", "", account, "root"]) if is_account_id(account) => {
+            PrincipalReading::Account(account)
+        }
+        Some(["arn", partition, "iam", "", account, resource]) => {
+            match resource
+                .strip_prefix("role/")
+                .and_then(|p| p.rsplit('/').next())
+            {
+                Some(name) => PrincipalReading::Role {
+                    partition,
+                    account,
+                    name,
+                },
+                None => PrincipalReading::Exact,
+            }
+        }
+        _ => PrincipalReading::Exact,
+    }
 }
 
 /// Whether one principal value of a policy names the request's principal:
-/// `*`; the same text; an account (`111122223333` or
-/// `arn:aws:iam::111122223333:root`) names every principal of that account;
-/// a role ARN names its sessions (`arn:aws:sts::<acct>:assumed-role/<name>/...`).
+/// `*`; the same text; an account names every principal ARN of that
+/// account; a role names its sessions (see [`PrincipalReading`]).
 fn principal_value_names(value: &str, principal: Option<&str>) -> bool {
-    if value == "*" {
+    let reading = principal_reading(value);
+    if reading == PrincipalReading::Everyone {
         return true;
     }
     let Some(principal) = principal else {
@@ -92,35 +150,25 @@ fn principal_value_names(value: &str, principal: Option<&str>) -> bool {
     if value == principal {
         return true;
     }
-    let value_is_account = value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit());
-    let root_account = value
-        .strip_prefix("arn:")
-        .and_then(|rest| rest.split_once(":iam::"))
-        .and_then(|(_, rest)| rest.strip_suffix(":root"));
-    if value_is_account || root_account.is_some() {
-        let wanted = root_account.unwrap_or(value);
-        return account_of(principal) == Some(wanted);
+    match (reading, arn_parts(principal)) {
+        (PrincipalReading::Account(wanted), Some([_, _, _, _, account, _])) => account == wanted,
+        (
+            PrincipalReading::Role {
+                partition,
+                account,
+                name,
+            },
+            Some(["arn", s_partition, "sts", "", s_account, session]),
+        ) => {
+            partition == s_partition
+                && account == s_account
+                && session
+                    .strip_prefix("assumed-role/")
+                    .and_then(|rest| rest.split('/').next())
+                    == Some(name)
+        }
+        _ => false,
     }
-    // role ARN vs. assumed-role session ARN
-    let role = value.splitn(6, ':').collect::<Vec<_>>();
-    let session = principal.splitn(6, ':').collect::<Vec<_>>();
-    if let (
-        ["arn", partition, "iam", "", account, role_res],
-        ["arn", s_partition, "sts", "", s_account, session_res],
-    ) = (role.as_slice(), session.as_slice())
-    {
-        let role_name = role_res
-            .strip_prefix("role/")
-            .and_then(|path| path.rsplit('/').next());
-        let session_role = session_res
-            .strip_prefix("assumed-role/")
-            .and_then(|rest| rest.split('/').next());
-        return partition == s_partition
-            && account == s_account
-            && role_name.is_some()
-            && role_name == session_role;
-    }
-    false
 }
 
 fn spec_names(spec: &PrincipalSpec, principal: Option<&str>) -> bool {
@@ -374,5 +422,50 @@ mod tests {
         ));
         assert!(!principal_applies(Some(&np(PrincipalSpec::Any)), &unknown));
         assert!(principal_applies(None, &unknown));
+
+        // an account names principal ARNs of the account, not a bare id or
+        // a text with too few parts; a root ARN needs a 12-digit account
+        let bare = Request::new("s3:GetObject").with_principal("111122223333");
+        assert!(principal_applies(
+            Some(&p(map("AWS", &["111122223333"]))),
+            &bare
+        ));
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::111122223333:root"]))),
+            &bare
+        ));
+        let short = Request::new("s3:GetObject").with_principal("arn:aws:iam::111122223333");
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["111122223333"]))),
+            &short
+        ));
+        let odd = Request::new("s3:GetObject").with_principal("arn:aws:iam::x:user/a");
+        assert!(!principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::x:root"]))),
+            &odd
+        ));
+        // a role names its sessions with or without a session name
+        let bare_session = Request::new("s3:GetObject")
+            .with_principal("arn:aws:sts::111122223333:assumed-role/Admin");
+        assert!(principal_applies(
+            Some(&p(map("AWS", &["arn:aws:iam::111122223333:role/Admin"]))),
+            &bare_session
+        ));
+        assert_eq!(
+            principal_reading("arn:aws:iam::111122223333:role/a/b/Admin"),
+            PrincipalReading::Role {
+                partition: "aws",
+                account: "111122223333",
+                name: "Admin"
+            }
+        );
+        assert_eq!(
+            principal_reading("arn:aws-cn:iam::111122223333:root"),
+            PrincipalReading::Account("111122223333")
+        );
+        assert_eq!(
+            principal_reading("cognito-identity.amazonaws.com"),
+            PrincipalReading::Exact
+        );
     }
 }

@@ -43,7 +43,7 @@ mod matching;
 pub(crate) mod values;
 mod vars;
 
-pub(crate) use matching::action_applies;
+pub(crate) use matching::{PrincipalReading, action_applies, principal_reading};
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -180,8 +180,9 @@ pub fn import_with(
         // AWS's own managed policies may be larger than a customer's may be.
         let alone = |s: &crate::iam::Statement| {
             let one = crate::iam::PolicyDocument {
+                version: rebuilt.1.version.clone(),
+                id: rebuilt.1.id.clone(),
                 statements: vec![s.clone()],
-                ..rebuilt.1.clone()
             };
             crate::emit::size(kind, &crate::emit::render(kind, &one))
         };
