@@ -27,6 +27,8 @@ pub struct Compilation {
     /// Each policy of `program` that lowered, with its document, in program
     /// order.
     pub documents: Vec<(ir::Policy, PolicyDocument)>,
+    /// The organization declared by an `org`, checked; `None` without one.
+    pub org: Option<crate::org::Org>,
     /// The files and folders named by the caller (empty for texts): a build
     /// never writes inside them.
     roots: Vec<PathBuf>,
@@ -48,6 +50,8 @@ pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
 fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Compilation {
     let checked = crate::check::check(&loaded, catalog);
     let mut diagnostics = checked.diagnostics;
+    let (org, mut org_diags) = crate::org::check::check(&loaded, &checked.program);
+    diagnostics.append(&mut org_diags);
     // Policies lower independently: on every core, gathered in order.
     let lowered: Vec<_> = checked
         .program
@@ -70,6 +74,7 @@ fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Com
         diagnostics,
         suppressed,
         documents,
+        org,
         roots,
     }
 }
@@ -92,8 +97,14 @@ impl Compilation {
     }
 
     /// Runs the `test` blocks against the documents.
+    /// Runs the `test` blocks against the documents (those that name a node
+    /// of the organization through its hierarchy).
     pub fn run_tests(&self) -> crate::testing::Report {
-        crate::testing::run(&self.program, &self.documents)
+        let mut report = crate::testing::run(&self.program, &self.documents);
+        let org = crate::org::tests::run(self.org.as_ref(), &self.program, &self.documents);
+        report.passed += org.passed;
+        report.failures.extend(org.failures);
+        report
     }
 
     /// Writes every document under `out` (see [`emit::build`]). Refuses

@@ -448,6 +448,102 @@ const CASES: &[Case] = &[
             "scp P { deny sagemaker:Create* unless sagemaker:InstanceTypes all in [\"ml.t3.medium\"] and sagemaker:InstanceTypes present }\n",
         )],
     ),
+    (
+        "E0701",
+        "DenyLeav",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeav\n}\n",
+        )],
+    ),
+    (
+        "E0702",
+        "ReadLogs",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\npolicy ReadLogs { allow logs:GetLogEvents }\norg Example {\n    scp ReadLogs\n}\n",
+        )],
+    ),
+    (
+        "E0703",
+        "\"111122223333\"",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Prod {\n        account App \"111122223333\"\n    }\n    ou Dev {\n        account AppDev \"111122223333\"\n    }\n}\n",
+        )],
+    ),
+    (
+        "E0704",
+        "Prod",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Prod {}\n    ou Prod {}\n}\n",
+        )],
+    ),
+    (
+        "E0705",
+        "F",
+        &[(
+            "case.gov",
+            "org Example {\n    ou A { ou B { ou C { ou D { ou E { ou F {} } } } } }\n}\n",
+        )],
+    ),
+    (
+        "E0706",
+        "\"11112222333\"",
+        &[(
+            "case.gov",
+            "org Example {\n    account App \"11112222333\"\n}\n",
+        )],
+    ),
+    (
+        "E0707",
+        "Other",
+        &[(
+            "case.gov",
+            "org Example { ou Prod {} }\norg Other { ou Dev {} }\n",
+        )],
+    ),
+    (
+        "E0708",
+        "Root/Sandbx",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeave\n    ou Sandbox {}\n}\ntest \"t\" for Root/Sandbx {\n    organizations:LeaveOrganization { } => deny\n}\n",
+        )],
+    ),
+    (
+        "E0709",
+        "Sandbox",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    ou Sandbox {\n        detach FullAWSAccess\n    }\n}\n",
+        )],
+    ),
+    (
+        "E0710",
+        "RCPFullAWSAccess",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Sandbox {\n        detach RCPFullAWSAccess\n    }\n}\n",
+        )],
+    ),
+    (
+        "W0701",
+        "@control(\"exmaple:G*\")",
+        &[(
+            "case.gov",
+            "@control(\"example:G01\")\nscp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp @control(\"exmaple:G*\")\n}\n",
+        )],
+    ),
+    (
+        "W0702",
+        "DenyLeave",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeave, DenyLeave\n}\n",
+        )],
+    ),
 ];
 
 fn catalog() -> &'static Catalog {

@@ -220,6 +220,28 @@ registry! {
     E0609 Error "the import would change the meaning"
         "`gov import` compares the original document and the one its `.gov` text compiles to with the exact diff engine, in both directions, before writing anything. They decided the request shown differently, so nothing was written. This is a defect of the importer: please report it with the document.";
 
+    // ---- organizations ----------------------------------------------------
+    E0701 Error "unknown policy attached"
+        "An `org` attaches a policy by a name no policy has. Nothing would be attached there, so the guardrail the line promises would not apply to any account below it.";
+    E0702 Error "policy of the wrong kind attached"
+        "Only SCPs and RCPs are attached to the root, OUs and accounts, each under its own keyword: `scp` attaches service control policies, `rcp` resource control policies. An identity policy belongs on users, groups and roles, not on a node of the organization.";
+    E0703 Error "account in two places"
+        "An account id stands twice in the organization. An AWS account belongs to exactly one OU (or the root), so one of the places is wrong and the guardrails it gets would be a guess.";
+    E0704 Error "duplicate node"
+        "Two OUs or accounts under one parent have the same name, so their paths (`Root/Workloads/Prod`) are the same and tests, the manifest and `gov eval` could not tell them apart.";
+    E0705 Error "OUs nested too deep"
+        "AWS Organizations allows OUs five levels deep below the root; a deeper OU cannot be created.";
+    E0706 Error "malformed account id"
+        "An AWS account id is exactly 12 digits, such as `111122223333`.";
+    E0707 Error "second organization"
+        "An organization has one root, so the sources may declare one `org`. Put every OU and account under that one.";
+    E0708 Error "unknown node in a test"
+        "A `test` block names a path (`Root/Sandbox`, `Root/Prod/111122223333`) that is no node of the organization, or no `org` is declared at all. The cases would test nothing.";
+    E0709 Error "node without an SCP"
+        "AWS requires at least one SCP attached to every root, OU and account: the last one cannot be detached. A node that detaches `FullAWSAccess` must attach another SCP, and one that allows what its accounts need, since each level must allow a request.";
+    E0710 Error "cannot detach"
+        "`detach` removes `FullAWSAccess`, the SCP AWS attaches to every node by default. `RCPFullAWSAccess` cannot be detached (AWS attaches it to every node and keeps it there), and a policy of the sources is not attached unless a line attaches it, so there is nothing to detach.";
+
     // ---- command line ---------------------------------------------------
     E0901 Error "path not found"
         "A path given on the command line does not exist.";
@@ -287,6 +309,10 @@ registry! {
         "A condition operator has no values; IAM treats it as never matching.";
     W0605 Warning "variables without the 2012-10-17 version"
         "Without `\"Version\": \"2012-10-17\"`, IAM reads `${…}` as literal text.";
+    W0701 Warning "control pattern matches nothing"
+        "An `@control(\"…\")` pattern in an `org` matches no policy of the kind it attaches, so the line attaches nothing. A renamed control or a typo would leave the accounts below without the guardrail the line names.";
+    W0702 Warning "policy attached twice"
+        "The same policy is attached twice at one node; AWS attaches a policy to a node once, so the second line says nothing.";
 }
 
 #[cfg(test)]

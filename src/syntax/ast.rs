@@ -4,6 +4,7 @@
 //! trees compare by meaning: the formatter relies on that to prove it changed
 //! nothing but layout.
 
+pub use super::ast_org::*;
 pub use crate::policy::{Effect, PolicyKind};
 pub use crate::source::{Loc, Span, Spanned};
 
@@ -22,6 +23,7 @@ pub enum Item {
     Const(ConstDecl),
     Policy(PolicyDecl),
     Test(TestDecl),
+    Org(OrgDecl),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,6 +239,8 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestDecl {
     pub name: Spanned<String>,
+    /// The policy under test, or a node of the organization by its path
+    /// (`Root/Sandbox`): a name with a `/`.
     pub policy: Spanned<String>,
     pub cases: Vec<TestCase>,
     pub span: Loc,

@@ -41,6 +41,7 @@ pub const KEYWORDS: &[&str] = &[
     "resource_policy",
     "key_policy",
     "test",
+    "org",
     // rules
     "allow",
     "deny",
@@ -67,7 +68,7 @@ pub const KEYWORDS: &[&str] = &[
 
 /// How many words of [`KEYWORDS`] start a top-level item, and how many
 /// after them a rule.
-const ITEM_WORDS: usize = 9;
+const ITEM_WORDS: usize = 10;
 const RULE_WORDS: usize = 2;
 
 /// The keywords that start a top-level item.
@@ -316,8 +317,8 @@ mod tests {
         in_grammar.sort_unstable();
         here.sort_unstable();
         assert_eq!(in_grammar, here);
-        // an item is a declaration, a policy of some kind, or a test
-        let mut items = vec!["use", "import", "const", "test"];
+        // an item is a declaration, a policy of some kind, a test or the org
+        let mut items = vec!["use", "import", "const", "test", "org"];
         items.extend(crate::policy::PolicyKind::ALL.map(|k| k.keyword()));
         let mut item_keywords = ITEM_KEYWORDS.to_vec();
         items.sort_unstable();

@@ -1,0 +1,75 @@
+//! The layout of an `org` declaration: one entry per line, nodes as blocks.
+
+use super::build::Builder;
+use super::doc::Doc;
+use crate::syntax::ast::{self, AttachTarget, OrgEntry};
+use crate::syntax::quote;
+
+impl Builder<'_> {
+    pub(super) fn org(&mut self, o: &ast::OrgDecl, out: &mut Vec<Doc>) {
+        self.node_head("org", &o.docs, o.name.span.start, out);
+        self.leaf(o.name.span, o.name.node.clone(), out);
+        out.push(Doc::Space);
+        self.block(&o.body, out, |b, e, out| b.org_entry(e, out));
+    }
+
+    /// Leading comments, doc comments and the keyword of a node.
+    fn node_head(
+        &mut self,
+        kw: &'static str,
+        docs: &[String],
+        fallback: usize,
+        out: &mut Vec<Doc>,
+    ) {
+        let head = self.locate(kw).unwrap_or(fallback);
+        let first = self.first_token(docs, head);
+        self.lead(first, out);
+        self.docs(docs, head, out);
+        self.kw(kw, out);
+        out.push(Doc::Space);
+    }
+
+    fn org_entry(&mut self, e: &OrgEntry, out: &mut Vec<Doc>) {
+        match e {
+            OrgEntry::Ou(ou) => {
+                self.node_head("ou", &ou.docs, ou.name.span.start, out);
+                self.leaf(ou.name.span, ou.name.node.clone(), out);
+                out.push(Doc::Space);
+                self.block(&ou.body, out, |b, e, out| b.org_entry(e, out));
+            }
+            OrgEntry::Account(a) => {
+                self.node_head("account", &a.docs, a.name.span.start, out);
+                self.leaf(a.name.span, a.name.node.clone(), out);
+                out.push(Doc::Space);
+                self.leaf(a.id.span, quote(&a.id.node), out);
+                if let Some(body) = &a.body {
+                    out.push(Doc::Space);
+                    self.block(body, out, |b, e, out| b.org_entry(e, out));
+                }
+            }
+            OrgEntry::Attach(a) => {
+                self.lead(a.kind.span.start, out);
+                self.leaf(a.kind.span, a.kind.node.keyword(), out);
+                out.push(Doc::Space);
+                for (i, t) in a.targets.iter().enumerate() {
+                    if i > 0 {
+                        self.kw(",", out);
+                        out.push(Doc::Space);
+                    }
+                    let text = match &t.node {
+                        AttachTarget::Name(n) => n.clone(),
+                        AttachTarget::Control(p) => format!("@control({})", quote(p)),
+                    };
+                    self.leaf(t.span, text, out);
+                }
+            }
+            OrgEntry::Detach(d) => {
+                let q = self.locate("detach").unwrap_or(d.name.span.start);
+                self.lead(q, out);
+                self.kw("detach", out);
+                out.push(Doc::Space);
+                self.leaf(d.name.span, d.name.node.clone(), out);
+            }
+        }
+    }
+}

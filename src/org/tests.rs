@@ -1,0 +1,93 @@
+//! `test` blocks that name a node of the organization: each case is decided
+//! through the path from the root down to that node, beside an identity
+//! policy that allows everything, so `allow` means "the organization's
+//! guardrails let it through" and a failure names the node and the
+//! statement that decided.
+
+use super::Org;
+use super::eval::{self, Verdict};
+use crate::iam::PolicyDocument;
+use crate::ir;
+use crate::testing::{self, Failure, Report};
+use std::collections::HashMap;
+
+/// Runs the suites of `program` that name a node.
+pub fn run(
+    org: Option<&Org>,
+    program: &ir::Program,
+    compiled: &[(ir::Policy, PolicyDocument)],
+) -> Report {
+    let mut report = Report::default();
+    let docs: HashMap<String, &PolicyDocument> = compiled
+        .iter()
+        .map(|(p, d)| (p.name.to_ascii_lowercase(), d))
+        .collect();
+    let allow_all = crate::eval::full_aws_access();
+    let identity = [("an identity policy that allows everything", &allow_all)];
+    for suite in &program.tests {
+        if !super::is_node_path(&suite.policy) {
+            continue;
+        }
+        let problem = |report: &mut Report, text: String| {
+            report.failures.push(Failure {
+                suite: suite.name.clone(),
+                policy: suite.policy.clone(),
+                node: None,
+                file: suite.file,
+                span: suite.span,
+                action: String::new(),
+                expected: ir::Expectation::Allow,
+                got: crate::eval::Decision::ImplicitDeny,
+                deciding: Vec::new(),
+                problem: Some(text),
+            });
+        };
+        let Some(org) = org else {
+            problem(
+                &mut report,
+                format!("no organization holds `{}`", suite.policy),
+            );
+            continue;
+        };
+        let Some(node) = org.find(&suite.policy) else {
+            problem(
+                &mut report,
+                format!("no node `{}` in the organization", suite.policy),
+            );
+            continue;
+        };
+        let levels = match eval::levels_of(org, node, &docs) {
+            Ok(l) => l,
+            Err(name) => {
+                problem(
+                    &mut report,
+                    format!(
+                        "policy `{name}` did not compile, so none of the {} cases ran",
+                        suite.cases.len()
+                    ),
+                );
+                continue;
+            }
+        };
+        for case in &suite.cases {
+            let v: Verdict = eval::decide(&levels, &identity, &[], &testing::request(case));
+            if testing::satisfied(case.expect, v.decision) {
+                report.passed += 1;
+                continue;
+            }
+            report.failures.push(Failure {
+                suite: suite.name.clone(),
+                policy: v.policy.unwrap_or_default(),
+                node: Some(v.node.unwrap_or_else(|| suite.policy.clone())),
+                file: suite.file,
+                span: case.span,
+                action: case.action.clone(),
+                expected: case.expect,
+                got: v.decision,
+                deciding: v.statements,
+                problem: None,
+            });
+        }
+    }
+    report
+}

@@ -1,0 +1,162 @@
+//! pest pairs → the syntax tree of an `org` declaration.
+
+use super::Rule;
+use super::SyntaxError;
+use super::ast::*;
+use super::convert::{Builder, doc_text, shape};
+use pest::iterators::Pair;
+
+type Result<T> = std::result::Result<T, Vec<SyntaxError>>;
+
+impl Builder {
+    pub(crate) fn org(&self, pair: Pair<Rule>) -> Result<OrgDecl> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut name = None;
+        let mut body = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::org_body => body = Some(self.org_body(p)?),
+                _ => {}
+            }
+        }
+        match (name, body) {
+            (Some(name), Some(body)) => Ok(OrgDecl {
+                docs,
+                name,
+                body,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn org_body(&self, pair: Pair<Rule>) -> Result<Vec<OrgEntry>> {
+        let mut out = Vec::new();
+        for entry in pair.into_inner() {
+            if entry.as_rule() != Rule::org_entry {
+                continue;
+            }
+            let Some(inner) = entry.clone().into_inner().next() else {
+                return Err(shape(&entry, self.offset));
+            };
+            out.push(match inner.as_rule() {
+                Rule::ou_decl => OrgEntry::Ou(self.ou(inner)?),
+                Rule::account_decl => OrgEntry::Account(self.account(inner)?),
+                Rule::attach => OrgEntry::Attach(self.attach(inner)?),
+                Rule::detach => OrgEntry::Detach(self.detach(inner)?),
+                _ => return Err(shape(&inner, self.offset)),
+            });
+        }
+        Ok(out)
+    }
+
+    fn ou(&self, pair: Pair<Rule>) -> Result<OuDecl> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut name = None;
+        let mut body = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::org_body => body = Some(self.org_body(p)?),
+                _ => {}
+            }
+        }
+        match (name, body) {
+            (Some(name), Some(body)) => Ok(OuDecl {
+                docs,
+                name,
+                body,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn account(&self, pair: Pair<Rule>) -> Result<AccountDecl> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut name = None;
+        let mut id = None;
+        let mut body = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::string => id = Some(self.string(p)?),
+                Rule::org_body => body = Some(self.org_body(p)?),
+                _ => {}
+            }
+        }
+        match (name, id) {
+            (Some(name), Some(id)) => Ok(AccountDecl {
+                docs,
+                name,
+                id,
+                body,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn attach(&self, pair: Pair<Rule>) -> Result<Attach> {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut targets = Vec::new();
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::policy_kind => {
+                    let Some(k) = PolicyKind::from_keyword(p.as_str().trim()) else {
+                        return Err(shape(&p, self.offset));
+                    };
+                    kind = Some(self.spanned(&p, k));
+                }
+                Rule::attach_target => {
+                    let Some(inner) = p.clone().into_inner().next() else {
+                        return Err(shape(&p, self.offset));
+                    };
+                    let target = match inner.as_rule() {
+                        Rule::ident => AttachTarget::Name(inner.as_str().to_string()),
+                        Rule::control_pattern => {
+                            let s = inner
+                                .clone()
+                                .into_inner()
+                                .find(|q| q.as_rule() == Rule::string)
+                                .ok_or_else(|| shape(&inner, self.offset))?;
+                            AttachTarget::Control(self.string(s)?.node)
+                        }
+                        _ => return Err(shape(&inner, self.offset)),
+                    };
+                    targets.push(self.spanned(&p, target));
+                }
+                _ => {}
+            }
+        }
+        match kind {
+            Some(kind) if !targets.is_empty() => Ok(Attach {
+                kind,
+                targets,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    fn detach(&self, pair: Pair<Rule>) -> Result<Detach> {
+        let span = self.span(&pair);
+        let name = pair
+            .clone()
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::ident)
+            .ok_or_else(|| shape(&pair, self.offset))?;
+        Ok(Detach {
+            name: self.spanned(&name, name.as_str().to_string()),
+            span: Loc(span),
+        })
+    }
+}

@@ -1,0 +1,217 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Organizations: the `org` layout, its checks, `test` blocks that name a
+//! node, and requests decided through the hierarchy.
+
+use gov::catalog::Catalog;
+use gov::org::NodeType;
+
+fn catalog() -> &'static Catalog {
+    Catalog::embedded().unwrap()
+}
+
+/// The worked example of the README's "Organizations" section.
+const EXAMPLE: &str = r#"@control("example:no-leaving")
+scp DenyLeaveOrganization {
+    deny organizations:LeaveOrganization
+}
+
+@control("example:sandbox-no-gpu")
+scp SandboxNoGpu {
+    deny ec2:RunInstances
+        when ec2:InstanceType like "p*"
+}
+
+/// The accounts and what binds them.
+org Example {
+    scp DenyLeaveOrganization // at the root: every account
+
+    ou Workloads {
+        ou Prod {
+            account Payments "111122223333"
+        }
+    }
+    ou Sandbox {
+        scp @control("example:sandbox-*")
+        account Playground "444455556666"
+    }
+}
+
+test "a GPU is refused in the sandbox" for Root/Sandbox/Playground {
+    ec2:RunInstances { ec2:InstanceType = "p4d.24xlarge" } => deny (explicit)
+    ec2:RunInstances { ec2:InstanceType = "t3.micro" } => allow
+}
+
+test "prod may run GPUs, and no account may leave" for Root/Workloads/Prod/111122223333 {
+    ec2:RunInstances { ec2:InstanceType = "p4d.24xlarge" } => allow
+    organizations:LeaveOrganization { } => deny
+}
+"#;
+
+#[test]
+fn the_readme_example_is_this_one_and_it_passes() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains(&format!("```gov\n{EXAMPLE}```")),
+        "the README's organization example differs from tests/org.rs"
+    );
+    let c = gov::compile_texts(&[("example.gov", EXAMPLE)], catalog());
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    let report = c.run_tests();
+    assert_eq!((report.passed, report.failures.len()), (4, 0));
+    // `gov fmt` leaves it as it is
+    let formatted = gov::format::format_source(0, EXAMPLE).unwrap();
+    assert_eq!(formatted, EXAMPLE);
+}
+
+#[test]
+fn the_layout_has_paths_parents_and_attachments() {
+    let c = gov::compile_texts(&[("example.gov", EXAMPLE)], catalog());
+    let org = c.org.as_ref().unwrap();
+    assert_eq!(org.name, "Example");
+    let paths: Vec<&str> = org.paths().collect();
+    assert_eq!(
+        paths,
+        [
+            "Root",
+            "Root/Workloads",
+            "Root/Workloads/Prod",
+            "Root/Workloads/Prod/111122223333",
+            "Root/Sandbox",
+            "Root/Sandbox/444455556666",
+        ]
+    );
+    let sandbox = org.find("Root/Sandbox").unwrap();
+    assert_eq!(org.nodes[sandbox].scps, ["SandboxNoGpu"]);
+    assert_eq!(org.nodes[0].scps, ["DenyLeaveOrganization"]);
+    assert!(org.nodes.iter().all(|n| n.full_aws_access));
+    // an account by its name or its id
+    let by_name = org.find("Root/Sandbox/Playground").unwrap();
+    assert_eq!(Some(by_name), org.find("Root/Sandbox/444455556666"));
+    let account = &org.nodes[by_name];
+    assert_eq!(account.node_type, NodeType::Account);
+    assert_eq!(account.id.as_deref(), Some("444455556666"));
+    assert_eq!(account.name, "Playground");
+    assert_eq!(org.chain(by_name), [0, sandbox, by_name]);
+    assert_eq!(org.find("Root/Nowhere"), None);
+}
+
+#[test]
+fn a_failing_case_names_the_node_and_the_statement() {
+    let text = EXAMPLE.replace(
+        "ec2:RunInstances { ec2:InstanceType = \"p4d.24xlarge\" } => deny (explicit)",
+        "ec2:RunInstances { ec2:InstanceType = \"p4d.24xlarge\" } => allow",
+    );
+    let c = gov::compile_texts(&[("example.gov", &text)], catalog());
+    let report = c.run_tests();
+    assert_eq!(report.failures.len(), 1);
+    let rendered = report.render(&c.loaded.sources);
+    assert!(
+        rendered.contains("expected allow, got deny (explicit) (denied by `DenyRunInstances` of `SandboxNoGpu` attached at `Root/Sandbox`)"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn every_level_must_allow() {
+    let text = r#"scp OnlyEc2 {
+    allow ec2:*
+}
+
+org Example {
+    ou Sandbox {
+        detach FullAWSAccess
+        scp OnlyEc2
+        account Play "111122223333"
+    }
+    account Other "444455556666"
+}
+
+test "the sandbox is limited to EC2" for Root/Sandbox/Play {
+    ec2:RunInstances { } => allow
+    s3:GetObject { } => deny (implicit)
+}
+
+test "other accounts are not" for Root/444455556666 {
+    s3:GetObject { } => allow
+}
+
+test "wrong on purpose" for Root/Sandbox/Play {
+    s3:GetObject { } => allow
+}
+"#;
+    let c = gov::compile_texts(&[("t.gov", text)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let report = c.run_tests();
+    assert_eq!(report.passed, 3);
+    let rendered = report.render(&c.loaded.sources);
+    assert!(
+        rendered.contains("got deny (implicit) (no SCP attached at `Root/Sandbox` allows it)"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn rcps_are_attached_and_deny_through_the_path() {
+    let text = r#"rcp RequireTls {
+    deny s3:* when aws:SecureTransport == false
+}
+
+org Example {
+    rcp RequireTls
+    account App "111122223333"
+}
+
+test "plain HTTP is refused everywhere" for Root/App {
+    s3:GetObject { aws:SecureTransport = false } => deny (explicit)
+    s3:GetObject { aws:SecureTransport = true } => allow
+}
+"#;
+    let c = gov::compile_texts(&[("t.gov", text)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    assert_eq!(c.org.as_ref().unwrap().nodes[0].rcps, ["RequireTls"]);
+    let report = c.run_tests();
+    assert_eq!((report.passed, report.failures.len()), (2, 0));
+}
+
+#[test]
+fn control_patterns_take_the_policies_of_their_kind() {
+    let text = r#"@control("wp:G01")
+scp A {
+    deny s3:DeleteBucket
+}
+
+@control("wp:G01:as-published")
+scp APublished {
+    deny s3:DeleteBucket
+}
+
+@control("wp:G02")
+policy B {
+    allow s3:GetObject
+}
+
+org Example {
+    scp @control("wp:G*")
+}
+"#;
+    let c = gov::compile_texts(&[("t.gov", text)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    assert_eq!(c.org.as_ref().unwrap().nodes[0].scps, ["A"]);
+}
+
+#[test]
+fn a_policy_with_errors_is_not_reported_again_when_attached() {
+    let text = "scp Broken {\n    deny sagemaker:NoSuchThing when sagemaker:Nope present\n}\n\norg Example {\n    scp Broken\n}\n";
+    let c = gov::compile_texts(&[("t.gov", text)], catalog());
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
+    assert!(!codes.contains(&"E0701"), "{codes:?}");
+    assert!(c.has_errors());
+}
+
+#[test]
+fn tests_of_nodes_without_an_org_are_refused() {
+    let text = "scp P {\n    deny s3:DeleteBucket\n}\n\ntest \"t\" for Root/Prod {\n    s3:DeleteBucket { } => deny\n}\n";
+    let c = gov::compile_texts(&[("t.gov", text)], catalog());
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0708"]);
+}
