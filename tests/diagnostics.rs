@@ -347,12 +347,13 @@ const CASES: &[Case] = &[
             "scp P { deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType == \"VpcOnly\" and sagemaker:AppNetworkAccessType == \"PublicInternetOnly\" }\n",
         )],
     ),
-    ("E0403", "", &[]), // built below: 2^7 alternatives
-    ("E0404", "", &[]), // IAM has an exact form for every literal the checker accepts
-    ("E0501", "", &[]), // built below: an SCP over 10,240 characters
-    ("E0502", "", &[]), // built below: one statement over the limit, with --split
-    ("E0503", "", &[]), // built below: a split part named like another policy
-    ("E0504", "", &[]), // built below: a name longer than AWS accepts
+    ("E0403", "", &[]),        // built below: 2^7 alternatives
+    ("E0404", "", &[]),        // IAM has an exact form for every literal the checker accepts
+    ("E0501", "", &[]),        // built below: an SCP over 10,240 characters
+    ("E0711", "Example", &[]), // built below: five RCPs of 4,000 characters at the root
+    ("E0502", "", &[]),        // built below: one statement over the limit, with --split
+    ("E0503", "", &[]),        // built below: a split part named like another policy
+    ("E0504", "", &[]),        // built below: a name longer than AWS accepts
     ("W0001", "", &[("case.gov", "// nothing here yet\n")]),
     ("W0002", "", &[]), // built below: more diagnostics than the cap
     (
@@ -575,6 +576,20 @@ fn built(code: &str) -> Option<Vec<(String, Vec<u8>)>> {
             "9".repeat(309)
         ),
         "E0206" => return None,
+        "E0711" => {
+            let mut s = String::new();
+            for r in 0..5 {
+                let arns: Vec<String> = (0..90)
+                    .map(|i| format!("\"arn:aws:iam::111122223333:role/team-{r}-{i:04}\""))
+                    .collect();
+                s.push_str(&format!(
+                    "rcp R{r} {{ deny s3:GetObject unless aws:PrincipalArn in [{}] }}\n",
+                    arns.join(", ")
+                ));
+            }
+            s.push_str("org Example {\n    rcp R0, R1, R2, R3, R4\n}\n");
+            s
+        }
         "E0501" | "E0502" => {
             let arns: Vec<String> = (0..400)
                 .map(|i| format!("\"arn:aws:iam::111122223333:role/team-{i:04}\""))

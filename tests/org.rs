@@ -215,3 +215,72 @@ fn tests_of_nodes_without_an_org_are_refused() {
     let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
     assert_eq!(codes, ["E0708"]);
 }
+
+#[test]
+fn a_build_writes_packed_documents_per_node_and_the_org_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let c = gov::compile_texts(&[("example.gov", EXAMPLE)], catalog());
+    let options = gov::emit::Options::default();
+    let manifest = c.build(&out, &options).unwrap();
+    let org = manifest.org.as_ref().unwrap();
+    assert_eq!(org.documents.len(), 2);
+    let text = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let nodes = json["org"]["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 6);
+    let root = &nodes[0];
+    assert_eq!(root["path"], "Root");
+    assert_eq!(root["type"], "root");
+    assert!(root["parent"].is_null());
+    assert_eq!(
+        root["scp"],
+        serde_json::json!(["org/Root.scp-1.json", "FullAWSAccess"])
+    );
+    assert_eq!(root["controls"], serde_json::json!(["example:no-leaving"]));
+    assert_eq!(root["params"], serde_json::json!({}));
+    let playground = &nodes[5];
+    assert_eq!(playground["path"], "Root/Sandbox/444455556666");
+    assert_eq!(playground["type"], "account");
+    assert_eq!(playground["id"], "444455556666");
+    assert_eq!(playground["parent"], "Root/Sandbox");
+    assert_eq!(playground["scp"], serde_json::json!(["FullAWSAccess"]));
+    assert_eq!(
+        playground["controls"],
+        serde_json::json!(["example:no-leaving", "example:sandbox-no-gpu"])
+    );
+    // each document is written where the manifest says, with its hash
+    for doc in json["org"]["documents"].as_array().unwrap() {
+        let bytes = std::fs::read(out.join(doc["path"].as_str().unwrap())).unwrap();
+        assert_eq!(doc["sha256"], gov::emit::sha256_hex(&bytes));
+        assert_eq!(doc["size"], bytes.len());
+    }
+    // a second build is byte-identical, and `--check` finds it current
+    let before = std::fs::read(out.join("org/Root.Sandbox.scp-1.json")).unwrap();
+    c.build(&out, &options).unwrap();
+    assert_eq!(
+        before,
+        std::fs::read(out.join("org/Root.Sandbox.scp-1.json")).unwrap()
+    );
+    assert!(c.check_build(&out, &options).unwrap().is_current());
+    // a guardrail moved elsewhere: its old document is no longer produced
+    let moved = EXAMPLE.replace("        scp @control(\"example:sandbox-*\")\n", "");
+    let moved = moved.replace(
+        "scp DenyLeaveOrganization // at the root: every account",
+        "scp DenyLeaveOrganization, SandboxNoGpu",
+    );
+    let c2 = gov::compile_texts(&[("example.gov", &moved)], catalog());
+    assert!(!c2.has_errors(), "{:?}", c2.diagnostics);
+    let stale = c2.check_build(&out, &options).unwrap();
+    assert_eq!(
+        stale.no_longer_produced,
+        [std::path::PathBuf::from("org/Root.Sandbox.scp-1.json")]
+    );
+    assert_eq!(
+        stale.stale,
+        [
+            std::path::PathBuf::from("org/Root.scp-1.json"),
+            std::path::PathBuf::from("manifest.json")
+        ]
+    );
+}

@@ -105,10 +105,20 @@ pub(crate) fn run_build(
                     entry.limit
                 );
             }
+            let org_docs = manifest.org.as_ref().map_or(&[][..], |o| &o.documents[..]);
+            for doc in org_docs {
+                outln!(
+                    "{:<60} {:>6} of {:>6} characters",
+                    doc.path,
+                    doc.size,
+                    doc.limit
+                );
+            }
+            let written = manifest.policies.len() + org_docs.len();
             errln!(
                 "wrote {} document{} and manifest.json to {}",
-                manifest.policies.len(),
-                plural(manifest.policies.len()),
+                written,
+                plural(written),
                 shown(out)
             );
             ExitCode::SUCCESS

@@ -241,6 +241,8 @@ registry! {
         "AWS requires at least one SCP attached to every root, OU and account: the last one cannot be detached. A node that detaches `FullAWSAccess` must attach another SCP, and one that allows what its accounts need, since each level must allow a request.";
     E0710 Error "cannot detach"
         "`detach` removes `FullAWSAccess`, the SCP AWS attaches to every node by default. `RCPFullAWSAccess` cannot be detached (AWS attaches it to every node and keeps it there), and a policy of the sources is not attached unless a line attaches it, so there is nothing to detach.";
+    E0711 Error "node cannot hold its guardrails"
+        "The SCPs (or RCPs) attached directly to one node need more documents than AWS lets one node hold (10 SCPs, `FullAWSAccess` counted while attached; 5 RCPs, `RCPFullAWSAccess` counted always), each within the size limit, even packed as tightly as gov can, or one statement is over the size limit by itself. The message names the node, the documents needed and the sizes.";
 
     // ---- command line ---------------------------------------------------
     E0901 Error "path not found"

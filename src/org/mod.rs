@@ -8,8 +8,10 @@
 //! 12-digit id (`Root/Workloads/Prod/111122223333`); in a `test` the
 //! account's name may stand for its id.
 
+pub mod build;
 pub mod check;
 pub mod eval;
+pub mod pack;
 pub mod tests;
 
 use crate::source::{FileId, Span};
