@@ -41,6 +41,27 @@ pub fn compile_paths(paths: &[PathBuf], catalog: &Catalog) -> Result<Compilation
     Ok(compile_loaded(loaded, paths.to_vec(), catalog))
 }
 
+/// [`compile_paths`] with one more source given as text (named `name`),
+/// such as the request of `gov eval` written as a `test` block.
+pub fn compile_paths_with_text(
+    paths: &[PathBuf],
+    name: &str,
+    text: &str,
+    catalog: &Catalog,
+) -> Result<Compilation, LoadError> {
+    let mut loaded = load::load(paths)?;
+    let id = loaded.sources.add(name, text);
+    let (ast, mut diags) = crate::syntax::parse(id, text);
+    loaded.diagnostics.append(&mut diags);
+    loaded.files.push(load::LoadedFile {
+        id,
+        path: PathBuf::from(name),
+        ast,
+        imports: Vec::new(),
+    });
+    Ok(compile_loaded(loaded, paths.to_vec(), catalog))
+}
+
 /// Compiles in-memory sources: (name, text) pairs; `import`s resolve among
 /// them.
 pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
@@ -147,8 +168,20 @@ impl Compilation {
                     .0,
             })
             .collect();
+        // The organization's packed documents and manifest object.
+        let org = match &self.org {
+            Some(org) => Some(
+                crate::org::build::output(org, &self.program, &self.documents).map_err(|d| {
+                    d.into_iter()
+                        .map(BuildError::Diagnostic)
+                        .collect::<Vec<_>>()
+                })?,
+            ),
+            None => None,
+        };
         let options = emit::Options {
             sources: self.roots.clone(),
+            org,
             ..options.clone()
         };
         Ok((inputs, options))

@@ -133,6 +133,38 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Decide one request: for a node of the organization or for one policy.
+    /// Exit 0 allowed, 1 denied explicitly, 3 denied implicitly, 2 on errors.
+    Eval {
+        /// Files or folders (every `.gov` file below); default `policies/`.
+        paths: Vec<PathBuf>,
+        /// A node of the organization: `Root/Workloads/Prod` or an account
+        /// (`Root/Workloads/Prod/111122223333`, or its name for its id).
+        #[arg(long, value_name = "PATH")]
+        node: Option<String>,
+        /// One policy, combined as its `test` blocks are.
+        #[arg(long, value_name = "NAME")]
+        policy: Option<String>,
+        /// With `--node`: the caller's identity policies (repeatable); default
+        /// one that allows everything.
+        #[arg(long, value_name = "NAME")]
+        identity: Vec<String>,
+        /// The action, such as `sagemaker:CreateApp`.
+        #[arg(long)]
+        action: String,
+        /// The resource ARN.
+        #[arg(long)]
+        resource: Option<String>,
+        /// A context key and value (repeatable; a key given again adds a value).
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// The context as one JSON object of keys to values or lists of values.
+        #[arg(long, value_name = "JSON")]
+        context_json: Option<String>,
+        /// `json`: one object with `decision`, `node`, `policy`, `document`, `statements`.
+        #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
+        format: EvalFormat,
+    },
     /// What a diagnostic code means, why it matters for IAM, and a failing and a fixed example.
     Explain {
         /// The code, such as `E0301` (any case).
@@ -143,6 +175,12 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EvalFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -277,6 +315,33 @@ fn run() -> ExitCode {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_test(paths, color, catalog)
+        }
+        Command::Eval {
+            paths,
+            node,
+            policy,
+            identity,
+            action,
+            resource,
+            context,
+            context_json,
+            format,
+        } => {
+            let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
+                return ExitCode::from(EXIT_USAGE);
+            };
+            let args = cli::eval::EvalArgs {
+                paths,
+                node,
+                policy,
+                identity,
+                action,
+                resource,
+                context,
+                context_json,
+                json: format == EvalFormat::Json,
+            };
+            cli::eval::run_eval(args, color, catalog)
         }
         Command::Explain { code } => cli::review::run_explain(&code),
         Command::Catalog { command } => match command {

@@ -38,6 +38,7 @@ macro_rules! errln { ($($t:tt)*) => { $crate::cli::write_stderr(&format!("{}\n",
 
 pub(crate) mod compile;
 pub(crate) mod diff;
+pub(crate) mod eval;
 pub(crate) mod review;
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -169,6 +170,19 @@ pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// Loads, checks and lowers; a problem with the paths themselves is
 /// reported here.
+/// [`compile_or_report`] with one more source given as text.
+pub(crate) fn compile_or_report_with(
+    paths: &[PathBuf],
+    name: &str,
+    text: &str,
+    catalog: &Catalog,
+) -> Result<gov::Compilation, ExitCode> {
+    gov::compile::compile_paths_with_text(paths, name, text, catalog).map_err(|e| {
+        usage_error(e.code(), e);
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
 pub(crate) fn compile_or_report(
     paths: &[PathBuf],
     catalog: &Catalog,
