@@ -284,3 +284,58 @@ fn a_build_writes_packed_documents_per_node_and_the_org_manifest() {
         ]
     );
 }
+
+#[test]
+fn fmt_lays_out_an_org_keeping_every_comment() {
+    let written = r#"scp A { deny s3:DeleteBucket }
+scp B { deny s3:PutObject }
+// before the org
+/// The org.
+org X {
+    // a comment before an attach
+    scp A,   /* between */ B // after
+    /* block */ detach   FullAWSAccess
+
+    /// An OU.
+    ou   Prod { // trailing the brace
+        account   App "111122223333" // the app
+        account Other "111122223334" {
+            // inside an account
+            scp B
+        }
+    }
+    // at the end
+}
+"#;
+    let formatted = gov::format::format_source(0, written).unwrap();
+    assert_eq!(
+        formatted,
+        r#"scp A {
+    deny s3:DeleteBucket
+}
+
+scp B {
+    deny s3:PutObject
+}
+
+// before the org
+/// The org.
+org X {
+    // a comment before an attach
+    scp A, /* between */ B // after
+    /* block */ detach FullAWSAccess
+
+    /// An OU.
+    ou Prod { // trailing the brace
+        account App "111122223333" // the app
+        account Other "111122223334" {
+            // inside an account
+            scp B
+        }
+    }
+    // at the end
+}
+"#
+    );
+    assert_eq!(gov::format::format_source(0, &formatted).unwrap(), formatted);
+}
