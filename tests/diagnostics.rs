@@ -530,6 +530,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "E0713",
+        "AppData",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Prod {\n        account App \"111122223333\" {\n            account AppData \"444455556666\"\n        }\n    }\n}\n",
+        )],
+    ),
+    (
         "W0701",
         "@control(\"exmaple:G*\")",
         &[(

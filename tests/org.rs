@@ -337,5 +337,8 @@ org X {
 }
 "#
     );
-    assert_eq!(gov::format::format_source(0, &formatted).unwrap(), formatted);
+    assert_eq!(
+        gov::format::format_source(0, &formatted).unwrap(),
+        formatted
+    );
 }

@@ -245,6 +245,8 @@ registry! {
         "The SCPs (or RCPs) attached directly to one node need more documents than AWS lets one node hold (10 SCPs, `FullAWSAccess` counted while attached; 5 RCPs, `RCPFullAWSAccess` counted always), each within the size limit, even packed as tightly as gov can, or one statement is over the size limit by itself. The message names the node, the documents needed and the sizes.";
     E0712 Error "malformed request"
         "`gov eval` takes one target (`--node PATH` or `--policy NAME`), an action, and a context of `--context key=value` arguments and a `--context-json` object whose values are strings, numbers, booleans or lists of them; the request given is not of that form, or names no node or policy of the sources.";
+    E0713 Error "node inside an account"
+        "An account is a leaf of the organization: only OUs (and the root) hold OUs and accounts. Inside an account's braces go only the policies attached to it.";
 
     // ---- command line ---------------------------------------------------
     E0901 Error "path not found"

@@ -139,6 +139,27 @@ impl Walker<'_> {
         let mut children: HashMap<String, Span> = HashMap::new();
         let mut attached: HashMap<String, Span> = HashMap::new();
         for entry in body {
+            if node_type == NodeType::Account {
+                let inner = match entry {
+                    OrgEntry::Ou(ou) => Some(("an OU", ou.name.span)),
+                    OrgEntry::Account(a) => Some(("an account", a.name.span)),
+                    _ => None,
+                };
+                if let Some((what, at)) = inner {
+                    self.diags.push(
+                        Diagnostic::new(
+                            codes::E0713,
+                            self.file,
+                            at,
+                            format!("{what} inside account `{path}`"),
+                        )
+                        .with_label("an account holds no OUs or accounts")
+                        .with_secondary(self.file, span, "this account")
+                        .with_help("move it out of the account's braces, into an OU or the root"),
+                    );
+                    continue;
+                }
+            }
             match entry {
                 OrgEntry::Attach(a) => self.attach(index, a, &mut attached),
                 OrgEntry::Detach(d) => self.detach(index, d),
