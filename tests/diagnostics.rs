@@ -553,6 +553,14 @@ const CASES: &[Case] = &[
             "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeave, DenyLeave\n}\n",
         )],
     ),
+    (
+        "W0703",
+        "Sandbox",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    ou Sandbox {\n        detach FullAWSAccess\n        scp DenyLeave\n    }\n}\n",
+        )],
+    ),
 ];
 
 fn catalog() -> &'static Catalog {

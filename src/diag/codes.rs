@@ -319,6 +319,8 @@ registry! {
         "An `@control(\"…\")` pattern in an `org` matches no policy of the kind it attaches, so the line attaches nothing. A renamed control or a typo would leave the accounts below without the guardrail the line names.";
     W0702 Warning "policy attached twice"
         "The same policy is attached twice at one node; AWS attaches a policy to a node once, so the second line says nothing.";
+    W0703 Warning "node that allows nothing"
+        "`FullAWSAccess` is detached at this node and none of the SCPs attached there allows anything: every level must allow a request, so every request of every account below is denied. Attach an SCP that allows what the accounts need.";
 }
 
 #[cfg(test)]

@@ -75,6 +75,29 @@ pub fn check(loaded: &Loaded, program: &ir::Program) -> (Option<Org>, Vec<Diagno
     });
     if let Some(org) = &org {
         for node in &org.nodes {
+            let allows_something = node.scps.iter().any(|name| {
+                program
+                    .policies
+                    .iter()
+                    .find(|p| p.name == *name)
+                    .is_some_and(|p| {
+                        p.rules
+                            .iter()
+                            .any(|r| r.effect == crate::policy::Effect::Allow)
+                    })
+            });
+            if !node.full_aws_access && !node.scps.is_empty() && !allows_something {
+                diags.push(
+                    Diagnostic::new(
+                        codes::W0703,
+                        org.file,
+                        node.span,
+                        format!("`{}` allows nothing: every request below it is denied", node.path),
+                    )
+                    .with_label("`FullAWSAccess` is detached here and the SCPs attached only deny")
+                    .with_help("attach an SCP that allows what the accounts need (`allow ec2:*`), or keep `FullAWSAccess`"),
+                );
+            }
             if !node.full_aws_access && node.scps.is_empty() {
                 diags.push(
                     Diagnostic::new(
