@@ -149,6 +149,11 @@ enum Command {
         /// one that allows everything.
         #[arg(long, value_name = "NAME")]
         identity: Vec<String>,
+        /// With `--node`: the resource's own policies (resource or key
+        /// policies, repeatable); the principal is the context's
+        /// `aws:PrincipalArn`.
+        #[arg(long = "resource-policy", value_name = "NAME")]
+        resource_policies: Vec<String>,
         /// The action, such as `sagemaker:CreateApp`.
         #[arg(long)]
         action: String,
@@ -321,6 +326,7 @@ fn run() -> ExitCode {
             node,
             policy,
             identity,
+            resource_policies,
             action,
             resource,
             context,
@@ -335,6 +341,7 @@ fn run() -> ExitCode {
                 node,
                 policy,
                 identity,
+                resource_policies,
                 action,
                 resource,
                 context,

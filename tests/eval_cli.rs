@@ -44,6 +44,14 @@ test "prod may run GPUs, and no account may leave" for Root/Workloads/Prod/11112
 policy ReadOnly {
     allow s3:GetObject
 }
+
+policy DescribeOnly {
+    allow ec2:DescribeInstances
+}
+
+resource_policy SharedBucket {
+    allow aws "arn:aws:iam::111122223333:role/Reader" to s3:GetObject on "arn:aws:s3:::shared/*"
+}
 "#;
 
 fn gov(dir: &Path, args: &[&str]) -> Output {
@@ -147,6 +155,53 @@ fn json_output_and_exit_codes() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["policy"], "ReadOnly");
+    // the resource's own policy grants where no identity policy does
+    let out = gov(
+        dir.path(),
+        &[
+            "eval",
+            "org.gov",
+            "--node",
+            "Root/Workloads/Prod/Payments",
+            "--identity",
+            "DescribeOnly",
+            "--resource-policy",
+            "SharedBucket",
+            "--action",
+            "s3:GetObject",
+            "--resource",
+            "arn:aws:s3:::shared/report.csv",
+            "--context",
+            "aws:PrincipalArn=arn:aws:iam::111122223333:role/Reader",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["policy"], "SharedBucket");
+    let out = gov(
+        dir.path(),
+        &[
+            "eval",
+            "org.gov",
+            "--node",
+            "Root/Workloads/Prod/Payments",
+            "--identity",
+            "DescribeOnly",
+            "--resource-policy",
+            "SharedBucket",
+            "--action",
+            "s3:PutObject",
+            "--resource",
+            "arn:aws:s3:::shared/report.csv",
+            "--context",
+            "aws:PrincipalArn=arn:aws:iam::111122223333:role/Reader",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
     // one policy, combined as its tests are
     let out = gov(
         dir.path(),

@@ -28,6 +28,7 @@ pub(crate) struct EvalArgs {
     pub node: Option<String>,
     pub policy: Option<String>,
     pub identity: Vec<String>,
+    pub resource_policies: Vec<String>,
     pub action: String,
     pub resource: Option<String>,
     pub context: Vec<String>,
@@ -171,7 +172,13 @@ pub(crate) fn run_eval(args: EvalArgs, color: bool, catalog: &Catalog) -> ExitCo
     };
     let req = gov::testing::request(case);
     let answer = match (&args.node, &args.policy) {
-        (Some(node), _) => by_node(&compilation, node, &args.identity, &req),
+        (Some(node), _) => by_node(
+            &compilation,
+            node,
+            &args.identity,
+            &args.resource_policies,
+            &req,
+        ),
         (_, Some(policy)) => by_policy(&compilation, policy, &req),
         _ => Err("nothing to decide".to_string()),
     };
@@ -201,6 +208,7 @@ fn by_node(
     c: &gov::Compilation,
     path: &str,
     identity: &[String],
+    resource_policies: &[String],
     req: &gov::eval::Request,
 ) -> Result<Answer, String> {
     let Some(organization) = c.org.as_ref() else {
@@ -231,7 +239,22 @@ fn by_node(
     if identity.is_empty() {
         grants.push(("an identity policy that allows everything", &allow_all));
     }
-    let v = org::eval::decide(&levels, &grants, &[], req);
+    let mut on_resource: Vec<(&str, &PolicyDocument)> = Vec::new();
+    for name in resource_policies {
+        match all.get(&name.to_ascii_lowercase()) {
+            Some((PolicyKind::ResourcePolicy | PolicyKind::KeyPolicy, d)) => {
+                on_resource.push((name.as_str(), *d));
+            }
+            Some((kind, _)) => {
+                return Err(format!(
+                    "`--resource-policy {name}` is {}, not a resource or key policy",
+                    kind.described()
+                ));
+            }
+            None => return Err(format!("unknown policy `{name}`")),
+        }
+    }
+    let v = org::eval::decide(&levels, &grants, &on_resource, req);
     // The packed document that holds the deciding guardrail at its node.
     let mut document = None;
     if let (Some(at), Some(policy), Some(layer)) = (&v.node, &v.policy, v.layer)
