@@ -53,6 +53,10 @@ enum Command {
         /// `=error` (fails the run); repeatable. Errors stay errors.
         #[arg(long = "level", value_name = "CODE=LEVEL")]
         levels: Vec<String>,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// Compile the policies to IAM JSON: `OUT/<kind>/<Name>.json` and `OUT/manifest.json`.
     Build {
@@ -68,11 +72,19 @@ enum Command {
         /// exit 1 listing stale, missing and no longer produced files.
         #[arg(long)]
         check: bool,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// Compile the policies and run their `test` blocks with the evaluator.
     Test {
         /// Files or folders (every `.gov` file below); default `policies/`.
         paths: Vec<PathBuf>,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// What a change does to access: each side a `.gov` file, a folder, or `git:REV`.
     Diff {
@@ -169,6 +181,10 @@ enum Command {
         /// `json`: one object with `decision`, `node`, `policy`, `document`, `statements`.
         #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
         format: EvalFormat,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// What a diagnostic code means, why it matters for IAM, and a failing and a fixed example.
     Explain {
@@ -247,6 +263,7 @@ fn run() -> ExitCode {
             format,
             deny_warnings,
             levels,
+            sets,
         } => {
             let Some(levels) = cli::levels(&levels, deny_warnings) else {
                 return ExitCode::from(EXIT_USAGE);
@@ -254,18 +271,19 @@ fn run() -> ExitCode {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            run_check(paths, format, &levels, color, catalog)
+            run_check(paths, &sets, format, &levels, color, catalog)
         }
         Command::Build {
             paths,
             out,
             split,
             check,
+            sets,
         } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            run_build(paths, &out, split, check, color, catalog)
+            run_build(paths, &sets, &out, split, check, color, catalog)
         }
         Command::Fmt { paths, check } => run_fmt(paths, check, color),
         Command::Diff {
@@ -315,11 +333,11 @@ fn run() -> ExitCode {
                 catalog,
             )
         }
-        Command::Test { paths } => {
+        Command::Test { paths, sets } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
             };
-            run_test(paths, color, catalog)
+            run_test(paths, &sets, color, catalog)
         }
         Command::Eval {
             paths,
@@ -332,6 +350,7 @@ fn run() -> ExitCode {
             context,
             context_json,
             format,
+            sets,
         } => {
             let Some(catalog) = load_catalog(cli.catalog.as_deref()) else {
                 return ExitCode::from(EXIT_USAGE);
@@ -347,6 +366,7 @@ fn run() -> ExitCode {
                 context,
                 context_json,
                 json: format == EvalFormat::Json,
+                sets,
             };
             cli::eval::run_eval(args, color, catalog)
         }

@@ -561,6 +561,38 @@ const CASES: &[Case] = &[
             "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    ou Sandbox {\n        detach FullAWSAccess\n        scp DenyLeave\n    }\n}\n",
         )],
     ),
+    (
+        "E0714",
+        "endpoint",
+        &[(
+            "case.gov",
+            "param endpoint: string\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce == endpoint\n}\n",
+        )],
+    ),
+    (
+        "E0715",
+        "\"Admin\"",
+        &[(
+            "case.gov",
+            "param admin: arn\nscp Admin {\n    deny iam:* unless aws:PrincipalArn == admin\n}\norg Example {\n    set admin = \"Admin\"\n    scp Admin\n}\n",
+        )],
+    ),
+    (
+        "E0716",
+        "endpont",
+        &[(
+            "case.gov",
+            "param endpoint: string = \"vpce-0123456789abcdef0\"\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce == endpoint\n}\norg Example {\n    set endpont = \"vpce-0fedcba9876543210\"\n    scp Vpce\n}\n",
+        )],
+    ),
+    (
+        "W0704",
+        "unused",
+        &[(
+            "case.gov",
+            "param endpoint: string = \"vpce-0123456789abcdef0\"\nparam unused: string = \"x\"\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce == endpoint\n}\norg Example {\n    set unused = \"y\"\n    scp Vpce\n}\n",
+        )],
+    ),
 ];
 
 fn catalog() -> &'static Catalog {

@@ -342,3 +342,115 @@ org X {
         formatted
     );
 }
+
+/// Params: values per node, inherited downwards, the nearest winning; a
+/// guardrail attached at a node is compiled with the values in force there.
+const PARAMS: &str = r#"/// The VPC endpoint Studio is reached through.
+param endpoint: string = "vpce-0000"
+/// Instance types of notebooks.
+param notebook_types: [string] = ["ml.t3.medium"]
+
+scp Vpce {
+    deny sagemaker:CreatePresignedDomainUrl
+        unless aws:SourceVpce == endpoint
+}
+
+scp Types {
+    deny sagemaker:CreateApp
+        unless sagemaker:InstanceTypes all in notebook_types
+           and sagemaker:InstanceTypes present
+}
+
+org Example {
+    set endpoint = "vpce-1111"
+
+    ou Prod {
+        set notebook_types = ["ml.m5.large", "ml.t3.medium"]
+        scp Vpce, Types
+        account App "111122223333"
+    }
+    ou Dev {
+        scp Vpce, Types
+        account DevApp "444455556666" {
+            set endpoint = "vpce-2222"
+        }
+    }
+}
+
+test "prod: its endpoint and its types" for Root/Prod/App {
+    sagemaker:CreatePresignedDomainUrl { aws:SourceVpce = "vpce-1111" } => allow
+    sagemaker:CreateApp { sagemaker:InstanceTypes = ["ml.m5.large"] } => allow
+}
+
+test "dev: the root's endpoint and the default types" for Root/Dev/DevApp {
+    sagemaker:CreatePresignedDomainUrl { aws:SourceVpce = "vpce-1111" } => allow
+    sagemaker:CreateApp { sagemaker:InstanceTypes = ["ml.m5.large"] } => deny (explicit)
+}
+"#;
+
+#[test]
+fn params_take_the_values_in_force_at_each_node() {
+    let c = gov::compile_texts(&[("p.gov", PARAMS)], catalog());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let report = c.run_tests();
+    assert_eq!((report.passed, report.failures.len()), (4, 0), "{report:?}");
+    let org = c.org.as_ref().unwrap();
+    let prod = org.find("Root/Prod").unwrap();
+    let dev_app = org.find("Root/Dev/DevApp").unwrap();
+    assert_eq!(org.nodes[prod].params["endpoint"], ["vpce-1111"]);
+    assert_eq!(
+        org.nodes[prod].params["notebook_types"],
+        ["ml.m5.large", "ml.t3.medium"]
+    );
+    assert_eq!(org.nodes[dev_app].params["endpoint"], ["vpce-2222"]);
+    // the packed documents hold each node's values; the manifest records them
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("dist");
+    let manifest = c.build(&out, &gov::emit::Options::default()).unwrap();
+    let prod_doc = std::fs::read_to_string(out.join("org/Root.Prod.scp-1.json")).unwrap();
+    let dev_doc = std::fs::read_to_string(out.join("org/Root.Dev.scp-1.json")).unwrap();
+    assert!(prod_doc.contains("vpce-1111") && prod_doc.contains("ml.m5.large"));
+    assert!(dev_doc.contains("vpce-1111") && !dev_doc.contains("ml.m5.large"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let nodes = json["org"]["nodes"].as_array().unwrap();
+    let prod_json = nodes.iter().find(|n| n["path"] == "Root/Prod").unwrap();
+    assert_eq!(
+        prod_json["params"],
+        serde_json::json!({"endpoint": ["vpce-1111"], "notebook_types": ["ml.m5.large", "ml.t3.medium"]})
+    );
+    assert!(manifest.org.is_some());
+    // the standalone documents hold the values of the root
+    let standalone = std::fs::read_to_string(out.join("scp/Vpce.json")).unwrap();
+    assert!(standalone.contains("vpce-1111"), "{standalone}");
+    // and `gov fmt` keeps it as written
+    assert_eq!(gov::format::format_source(0, PARAMS).unwrap(), PARAMS);
+}
+
+#[test]
+fn values_on_the_command_line_are_checked_and_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.gov");
+    std::fs::write(
+        &path,
+        "param endpoint: string\n\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl\n        unless aws:SourceVpce == endpoint\n}\n",
+    )
+    .unwrap();
+    let paths = [path];
+    let c = gov::compile_paths(&paths, catalog()).unwrap();
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0714"]);
+    let c = gov::compile::compile_paths_with_values(&paths, &["endpoint=vpce-9".into()], catalog())
+        .unwrap();
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let doc = c.document("Vpce").unwrap().to_canonical_json(false);
+    assert!(doc.contains("vpce-9"), "{doc}");
+    let c = gov::compile::compile_paths_with_values(&paths, &["endpont=vpce-9".into()], catalog())
+        .unwrap();
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0714", "E0716"]);
+    let c = gov::compile::compile_paths_with_values(&paths, &["endpoint=a,b".into()], catalog())
+        .unwrap();
+    let codes: Vec<&str> = c.diagnostics.iter().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0715"]);
+}

@@ -12,13 +12,14 @@ use std::process::ExitCode;
 
 pub(crate) fn run_check(
     paths: Vec<PathBuf>,
+    sets: &[String],
     format: Format,
     levels: &Levels,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, catalog) {
+    let compilation = match compile_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -63,6 +64,7 @@ pub(crate) fn run_check(
 
 pub(crate) fn run_build(
     paths: Vec<PathBuf>,
+    sets: &[String],
     out: &Path,
     split: bool,
     check: bool,
@@ -70,7 +72,7 @@ pub(crate) fn run_build(
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, catalog) {
+    let compilation = match compile_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -203,9 +205,14 @@ fn check_build(
     }
 }
 
-pub(crate) fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
+pub(crate) fn run_test(
+    paths: Vec<PathBuf>,
+    sets: &[String],
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, catalog) {
+    let compilation = match compile_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -34,6 +34,7 @@ pub(crate) struct EvalArgs {
     pub context: Vec<String>,
     pub context_json: Option<String>,
     pub json: bool,
+    pub sets: Vec<String>,
 }
 
 /// What decided.
@@ -148,7 +149,8 @@ pub(crate) fn run_eval(args: EvalArgs, color: bool, catalog: &Catalog) -> ExitCo
     };
     let text = request_text(&target, &args, &context);
     let paths = super::default_paths(args.paths.clone());
-    let compilation = match compile_or_report_with(&paths, "<request>", &text, catalog) {
+    let compilation = match compile_or_report_with(&paths, "<request>", &text, &args.sets, catalog)
+    {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -217,10 +219,10 @@ fn by_node(
     let node = organization
         .find(path)
         .ok_or_else(|| format!("no node `{path}` in the organization"))?;
+    // The guardrails with the values in force at the node; the caller's and
+    // the resource's policies as compiled.
     let all = docs_by_name(c);
-    let docs: HashMap<String, &PolicyDocument> =
-        all.iter().map(|(k, (_, d))| (k.clone(), *d)).collect();
-    let levels = org::eval::levels_of(organization, node, &docs)
+    let levels = org::eval::levels_of(organization, node, &|n| c.documents_at(n))
         .map_err(|name| format!("policy `{name}` did not compile"))?;
     let allow_all = gov::eval::full_aws_access();
     let mut grants: Vec<(&str, &PolicyDocument)> = Vec::new();
@@ -260,7 +262,7 @@ fn by_node(
     if let (Some(at), Some(policy), Some(layer)) = (&v.node, &v.policy, v.layer)
         && matches!(layer, Layer::Scp | Layer::Rcp)
         && let Some(index) = organization.find(at)
-        && let Ok(packed) = org::build::pack_all(organization, &c.documents)
+        && let Ok(packed) = org::build::pack_all(organization, &|n| c.documents_at(n))
     {
         let kind = if layer == Layer::Rcp {
             PolicyKind::Rcp

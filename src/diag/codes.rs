@@ -247,6 +247,12 @@ registry! {
         "`gov eval` takes one target (`--node PATH` or `--policy NAME`), an action, and a context of `--context key=value` arguments and a `--context-json` object whose values are strings, numbers, booleans or lists of them; the request given is not of that form, or names no node or policy of the sources.";
     E0713 Error "node inside an account"
         "An account is a leaf of the organization: only OUs (and the root) hold OUs and accounts. Inside an account's braces go only the policies attached to it.";
+    E0714 Error "param without a value"
+        "A guardrail uses a `param` that has no default and was given no value: not with `--set`, and not with `set` at a node where the guardrail is attached or above. Without a value the guardrail has no meaning to compile.";
+    E0715 Error "value of the wrong type"
+        "A value given for a `param` (its default, a `set` in the org, or `--set`) is not of the param's declared type: a malformed ARN, CIDR range, 12-digit account id, number or boolean, a list for a single value, or an empty list; or, with the values in force at a node, a guardrail attached there does not compile.";
+    E0716 Error "unknown param"
+        "A `set` in the org or a `--set` names a param no file declares, so the value would change nothing.";
 
     // ---- command line ---------------------------------------------------
     E0901 Error "path not found"
@@ -321,6 +327,8 @@ registry! {
         "The same policy is attached twice at one node; AWS attaches a policy to a node once, so the second line says nothing.";
     W0703 Warning "node that allows nothing"
         "`FullAWSAccess` is detached at this node and none of the SCPs attached there allows anything: every level must allow a request, so every request of every account below is denied. Attach an SCP that allows what the accounts need.";
+    W0704 Warning "param set but unused"
+        "A value is given for a param that no policy uses, so it changes no document. A misspelt use, or a guardrail that stopped using the param, would leave the value silently ignored.";
 }
 
 #[cfg(test)]

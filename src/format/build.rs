@@ -296,6 +296,7 @@ impl<'a> Builder<'a> {
             ast::Item::Policy(p) => self.policy(p, out),
             ast::Item::Test(t) => self.test(t, out),
             ast::Item::Org(o) => self.org(o, out),
+            ast::Item::Param(p) => self.param(p, out),
         }
     }
 
@@ -514,7 +515,7 @@ impl<'a> Builder<'a> {
 
     /// `[a, b, c]` on one line when it fits, else one element per line with
     /// a trailing comma.
-    fn list<T>(
+    pub(super) fn list<T>(
         &mut self,
         items: &[T],
         out: &mut Vec<Doc>,

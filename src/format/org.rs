@@ -5,12 +5,50 @@ use super::doc::Doc;
 use crate::syntax::ast::{self, AttachTarget, OrgEntry};
 use crate::syntax::quote;
 
+fn value_text(v: &ast::Value) -> String {
+    match v {
+        ast::Value::Str(s) => quote(s),
+        ast::Value::Num(n) => n.clone(),
+        ast::Value::Bool(b) => b.to_string(),
+        ast::Value::Var(v) => format!("${{{v}}}"),
+        ast::Value::Const(c) => c.clone(),
+    }
+}
+
 impl Builder<'_> {
     pub(super) fn org(&mut self, o: &ast::OrgDecl, out: &mut Vec<Doc>) {
         self.node_head("org", &o.docs, o.name.span.start, out);
         self.leaf(o.name.span, o.name.node.clone(), out);
         out.push(Doc::Space);
         self.block(&o.body, out, |b, e, out| b.org_entry(e, out));
+    }
+
+    pub(super) fn param(&mut self, p: &ast::ParamDecl, out: &mut Vec<Doc>) {
+        self.node_head("param", &p.docs, p.name.span.start, out);
+        self.leaf(p.name.span, p.name.node.clone(), out);
+        self.kw(":", out);
+        out.push(Doc::Space);
+        self.leaf(p.ty.span, p.ty.node.text(), out);
+        if let Some(d) = &p.default {
+            out.push(Doc::Space);
+            self.kw("=", out);
+            out.push(Doc::Space);
+            self.values(&d.node, p.default_list, out);
+        }
+    }
+
+    fn values(
+        &mut self,
+        values: &[crate::source::Spanned<ast::Value>],
+        list: bool,
+        out: &mut Vec<Doc>,
+    ) {
+        match (list, values) {
+            (false, [one]) => self.leaf(one.span, value_text(&one.node), out),
+            _ => self.list(values, out, |b, v, out| {
+                b.leaf(v.span, value_text(&v.node), out)
+            }),
+        }
     }
 
     /// Leading comments, doc comments and the keyword of a node.
@@ -62,6 +100,17 @@ impl Builder<'_> {
                     };
                     self.leaf(t.span, text, out);
                 }
+            }
+            OrgEntry::Set(v) => {
+                let q = self.locate("set").unwrap_or(v.name.span.start);
+                self.lead(q, out);
+                self.kw("set", out);
+                out.push(Doc::Space);
+                self.leaf(v.name.span, v.name.node.clone(), out);
+                out.push(Doc::Space);
+                self.kw("=", out);
+                out.push(Doc::Space);
+                self.values(&v.values.node, v.list, out);
             }
             OrgEntry::Detach(d) => {
                 let q = self.locate("detach").unwrap_or(d.name.span.start);

@@ -37,14 +37,10 @@ pub fn slots(kind: PolicyKind, full_aws_access: bool) -> usize {
 
 /// Packs every node's guardrails; every node that cannot hold its own is an
 /// error (`E0711`) at the node.
-pub fn pack_all(
+pub fn pack_all<'a>(
     org: &Org,
-    compiled: &[(ir::Policy, PolicyDocument)],
+    documents_at: &(dyn Fn(usize) -> &'a [(ir::Policy, PolicyDocument)] + Sync),
 ) -> Result<Vec<NodeDocs>, Vec<Diagnostic>> {
-    let docs: HashMap<String, &PolicyDocument> = compiled
-        .iter()
-        .map(|(p, d)| (p.name.to_ascii_lowercase(), d))
-        .collect();
     let jobs: Vec<(usize, PolicyKind)> = (0..org.nodes.len())
         .flat_map(|i| [(i, PolicyKind::Scp), (i, PolicyKind::Rcp)])
         .collect();
@@ -52,6 +48,10 @@ pub fn pack_all(
         .par_iter()
         .map(|&(i, kind)| {
             let node = &org.nodes[i];
+            let docs: HashMap<String, &PolicyDocument> = documents_at(i)
+                .iter()
+                .map(|(p, d)| (p.name.to_ascii_lowercase(), d))
+                .collect();
             let names = if kind == PolicyKind::Rcp {
                 &node.rcps
             } else {
@@ -173,12 +173,12 @@ fn overflow_diagnostic(
 }
 
 /// The packed documents and the manifest's `org` object.
-pub fn output(
+pub fn output<'a>(
     org: &Org,
     program: &ir::Program,
-    compiled: &[(ir::Policy, PolicyDocument)],
+    documents_at: &(dyn Fn(usize) -> &'a [(ir::Policy, PolicyDocument)] + Sync),
 ) -> Result<OrgOutput, Vec<Diagnostic>> {
-    let packed = pack_all(org, compiled)?;
+    let packed = pack_all(org, documents_at)?;
     let uses_rcps = org.nodes.iter().any(|n| !n.rcps.is_empty());
     let controls_of: HashMap<String, &[String]> = program
         .policies
@@ -241,7 +241,11 @@ pub fn output(
             scp,
             rcp,
             controls: controls.iter().cloned().collect(),
-            params: BTreeMap::new(),
+            params: n
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::json!(v)))
+                .collect(),
         });
         in_force.push(controls);
     }

@@ -56,6 +56,7 @@ pub fn check(loaded: &Loaded, program: &ir::Program) -> (Option<Org>, Vec<Diagno
             org: Org {
                 name: decl.name.node.clone(),
                 nodes: Vec::new(),
+                sets: Vec::new(),
                 file,
                 span: *decl.span,
             },
@@ -156,6 +157,7 @@ impl Walker<'_> {
             scps: Vec::new(),
             rcps: Vec::new(),
             full_aws_access: true,
+            params: Default::default(),
             span,
         });
         // Names of the children, for duplicate paths.
@@ -186,6 +188,7 @@ impl Walker<'_> {
             match entry {
                 OrgEntry::Attach(a) => self.attach(index, a, &mut attached),
                 OrgEntry::Detach(d) => self.detach(index, d),
+                OrgEntry::Set(v) => self.org.sets.push((index, v.clone())),
                 OrgEntry::Ou(ou) => {
                     if !self.unique_child(&mut children, &ou.name.node, ou.name.span, &path) {
                         continue;

@@ -157,22 +157,25 @@ pub fn decide(
 }
 
 /// The levels from the root down to `node`, with the documents attached at
-/// each, looked up by policy name in `docs` (lowercased names). `Err` names a
-/// policy that has no document (it did not compile).
+/// each: `documents_at(level)` lists the documents compiled with the values
+/// in force at that level (`org::params`), looked up by policy name. `Err`
+/// names a policy that has no document (it did not compile).
 pub fn levels_of<'a>(
     org: &'a super::Org,
     node: usize,
-    docs: &std::collections::HashMap<String, &'a PolicyDocument>,
+    documents_at: &dyn Fn(usize) -> &'a [(crate::ir::Policy, PolicyDocument)],
 ) -> Result<Vec<Level<'a>>, String> {
     let mut out = Vec::new();
     for i in org.chain(node) {
         let Some(n) = org.nodes.get(i) else { continue };
+        let here = documents_at(i);
         let find = |names: &'a [String]| -> Result<Vec<(&'a str, &'a PolicyDocument)>, String> {
             names
                 .iter()
                 .map(|name| {
-                    docs.get(&name.to_ascii_lowercase())
-                        .map(|d| (name.as_str(), *d))
+                    here.iter()
+                        .find(|(p, _)| p.name.eq_ignore_ascii_case(name))
+                        .map(|(_, d)| (name.as_str(), d))
                         .ok_or_else(|| name.clone())
                 })
                 .collect()

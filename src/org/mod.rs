@@ -12,6 +12,7 @@ pub mod build;
 pub mod check;
 pub mod eval;
 pub mod pack;
+pub mod params;
 pub mod tests;
 
 use crate::source::{FileId, Span};
@@ -59,6 +60,8 @@ pub struct Org {
     pub name: String,
     /// `nodes[0]` is the root.
     pub nodes: Vec<Node>,
+    /// The `set` entries, with the node each stands in.
+    pub sets: Vec<(usize, crate::syntax::ast::SetValue)>,
     pub file: FileId,
     pub span: Span,
 }
@@ -80,6 +83,8 @@ pub struct Node {
     pub rcps: Vec<String>,
     /// Whether `FullAWSAccess` stays attached here (AWS's default).
     pub full_aws_access: bool,
+    /// The values of the params in force here, by name (`org::params`).
+    pub params: std::collections::BTreeMap<String, Vec<String>>,
     /// The span of the node's name (the `org` name for the root).
     pub span: Span,
 }

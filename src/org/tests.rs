@@ -9,19 +9,14 @@ use super::eval::{self, Verdict};
 use crate::iam::PolicyDocument;
 use crate::ir;
 use crate::testing::{self, Failure, Report};
-use std::collections::HashMap;
 
 /// Runs the suites of `program` that name a node.
-pub fn run(
-    org: Option<&Org>,
+pub fn run<'a>(
+    org: Option<&'a Org>,
     program: &ir::Program,
-    compiled: &[(ir::Policy, PolicyDocument)],
+    documents_at: &dyn Fn(usize) -> &'a [(ir::Policy, PolicyDocument)],
 ) -> Report {
     let mut report = Report::default();
-    let docs: HashMap<String, &PolicyDocument> = compiled
-        .iter()
-        .map(|(p, d)| (p.name.to_ascii_lowercase(), d))
-        .collect();
     let allow_all = crate::eval::full_aws_access();
     let identity = [("an identity policy that allows everything", &allow_all)];
     for suite in &program.tests {
@@ -56,7 +51,7 @@ pub fn run(
             );
             continue;
         };
-        let levels = match eval::levels_of(org, node, &docs) {
+        let levels = match eval::levels_of(org, node, documents_at) {
             Ok(l) => l,
             Err(name) => {
                 problem(

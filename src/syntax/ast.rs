@@ -24,6 +24,7 @@ pub enum Item {
     Policy(PolicyDecl),
     Test(TestDecl),
     Org(OrgDecl),
+    Param(ParamDecl),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

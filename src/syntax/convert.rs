@@ -73,6 +73,7 @@ impl Builder {
             Rule::policy_decl => self.policy(inner).map(Item::Policy),
             Rule::test_decl => self.test(inner).map(Item::Test),
             Rule::org_decl => self.org(inner).map(Item::Org),
+            Rule::param_decl => self.param(inner).map(Item::Param),
             _ => Err(shape(&inner, self.offset)),
         }
     }
@@ -544,7 +545,7 @@ impl Builder {
         Ok(Spanned::new(node, span))
     }
 
-    fn list(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<Value>>> {
+    pub(super) fn list(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<Value>>> {
         let mut values: Vec<Spanned<Value>> = pair
             .into_inner()
             .filter(|p| p.as_rule() == Rule::value)
@@ -554,7 +555,7 @@ impl Builder {
         Ok(values)
     }
 
-    fn value(&self, pair: Pair<Rule>) -> Result<Spanned<Value>> {
+    pub(super) fn value(&self, pair: Pair<Rule>) -> Result<Spanned<Value>> {
         let inner = pair
             .clone()
             .into_inner()

@@ -47,6 +47,7 @@ impl Builder {
                 Rule::account_decl => OrgEntry::Account(self.account(inner)?),
                 Rule::attach => OrgEntry::Attach(self.attach(inner)?),
                 Rule::detach => OrgEntry::Detach(self.detach(inner)?),
+                Rule::set_value => OrgEntry::Set(self.set_value(inner)?),
                 _ => return Err(shape(&inner, self.offset)),
             });
         }
@@ -141,6 +142,83 @@ impl Builder {
             Some(kind) if !targets.is_empty() => Ok(Attach {
                 kind,
                 targets,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    /// A list or one value, with whether it was written as a list.
+    fn values(&self, pair: Pair<Rule>) -> Result<(Spanned<Vec<Spanned<Value>>>, bool)> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::list => Ok((Spanned::new(self.list(pair)?, span), true)),
+            _ => {
+                let v = self.value(pair)?;
+                Ok((Spanned::new(vec![v], span), false))
+            }
+        }
+    }
+
+    fn set_value(&self, pair: Pair<Rule>) -> Result<SetValue> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut values = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::list | Rule::value => values = Some(self.values(p)?),
+                _ => {}
+            }
+        }
+        match (name, values) {
+            (Some(name), Some((values, list))) => Ok(SetValue {
+                name,
+                values,
+                list,
+                span: Loc(span),
+            }),
+            _ => Err(shape(&pair, self.offset)),
+        }
+    }
+
+    pub(crate) fn param(&self, pair: Pair<Rule>) -> Result<ParamDecl> {
+        let span = self.span(&pair);
+        let mut docs = Vec::new();
+        let mut name = None;
+        let mut ty = None;
+        let mut default = None;
+        for p in pair.clone().into_inner() {
+            match p.as_rule() {
+                Rule::doc_comment => docs.push(doc_text(&p)),
+                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::param_type => {
+                    let list = p.as_str().trim_start().starts_with('[');
+                    let base_text = p
+                        .clone()
+                        .into_inner()
+                        .find(|q| q.as_rule() == Rule::param_base)
+                        .map(|q| q.as_str().trim().to_string())
+                        .unwrap_or_default();
+                    let Some(base) = ParamBase::ALL
+                        .into_iter()
+                        .find(|b| b.keyword() == base_text)
+                    else {
+                        return Err(shape(&p, self.offset));
+                    };
+                    ty = Some(self.spanned(&p, ParamType { base, list }));
+                }
+                Rule::list | Rule::value => default = Some(self.values(p)?),
+                _ => {}
+            }
+        }
+        match (name, ty) {
+            (Some(name), Some(ty)) => Ok(ParamDecl {
+                docs,
+                name,
+                ty,
+                default_list: default.as_ref().is_some_and(|d| d.1),
+                default: default.map(|d| d.0),
                 span: Loc(span),
             }),
             _ => Err(shape(&pair, self.offset)),
