@@ -5,11 +5,14 @@
 //! other.
 
 use crate::catalog::Catalog;
-use crate::diag::{self, Diagnostic};
+use crate::diag::{self, Diagnostic, codes};
 use crate::emit::{self, BuildError, Manifest};
 use crate::iam::PolicyDocument;
 use crate::ir;
 use crate::load::{self, LoadError, Loaded};
+use crate::org::params::Given;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{ParamBase, ParamType, Value};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +30,11 @@ pub struct Compilation {
     /// Each policy of `program` that lowered, with its document, in program
     /// order.
     pub documents: Vec<(ir::Policy, PolicyDocument)>,
+    /// The organization declared by an `org`, checked; `None` without one.
+    pub org: Option<crate::org::Org>,
+    /// The documents of the policies attached at nodes whose param values
+    /// differ from the compilation's (`org::params`).
+    pub variants: Vec<crate::org::params::Variant>,
     /// The files and folders named by the caller (empty for texts): a build
     /// never writes inside them.
     roots: Vec<PathBuf>,
@@ -39,6 +47,39 @@ pub fn compile_paths(paths: &[PathBuf], catalog: &Catalog) -> Result<Compilation
     Ok(compile_loaded(loaded, paths.to_vec(), catalog))
 }
 
+/// [`compile_paths`] with values for params (`name=value`, a list's values
+/// separated by `,`), as `--set` gives them.
+pub fn compile_paths_with_values(
+    paths: &[PathBuf],
+    values: &[String],
+    catalog: &Catalog,
+) -> Result<Compilation, LoadError> {
+    let loaded = load::load(paths)?;
+    Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
+}
+
+/// [`compile_paths_with_values`] with one more source given as text (named
+/// `name`), such as the request of `gov eval` written as a `test` block.
+pub fn compile_paths_with_text(
+    paths: &[PathBuf],
+    name: &str,
+    text: &str,
+    values: &[String],
+    catalog: &Catalog,
+) -> Result<Compilation, LoadError> {
+    let mut loaded = load::load(paths)?;
+    let id = loaded.sources.add(name, text);
+    let (ast, mut diags) = crate::syntax::parse(id, text);
+    loaded.diagnostics.append(&mut diags);
+    loaded.files.push(load::LoadedFile {
+        id,
+        path: PathBuf::from(name),
+        ast,
+        imports: Vec::new(),
+    });
+    Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
+}
+
 /// Compiles in-memory sources: (name, text) pairs; `import`s resolve among
 /// them.
 pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
@@ -46,8 +87,135 @@ pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
 }
 
 fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Compilation {
+    compile_loaded_with(loaded, roots, catalog, &[])
+}
+
+/// Param values given on the command line (`name=value`, a list's values
+/// separated by `,`), read as a source of their own so that problems point
+/// at them.
+fn given_values(loaded: &mut Loaded, values: &[String]) -> Vec<(Spanned<String>, Given)> {
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let text = values.join("\n");
+    let file = loaded.sources.add("--set", text.clone());
+    let declared: std::collections::HashMap<String, ParamType> =
+        crate::org::params::declared(loaded)
+            .into_iter()
+            .map(|(n, (_, p))| (n, p.ty.node))
+            .collect();
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split('\n') {
+        let (name, rest) = line.split_once('=').unwrap_or((line, ""));
+        let name_span = Span::new(offset, offset + name.len());
+        let mut at = offset + name.len() + 1;
+        let mut items = Vec::new();
+        for piece in rest.split(',') {
+            let span = Span::new(at, at + piece.len());
+            at += piece.len() + 1;
+            let value = match declared.get(name.trim()).map(|t| t.base) {
+                Some(ParamBase::Number) => Value::Num(piece.trim().to_string()),
+                Some(ParamBase::Bool) if piece.trim() == "true" || piece.trim() == "false" => {
+                    Value::Bool(piece.trim() == "true")
+                }
+                _ => Value::Str(piece.trim().to_string()),
+            };
+            items.push(Spanned::new(value, span));
+        }
+        let whole = Span::new(offset + name.len() + 1, offset + line.len());
+        out.push((
+            Spanned::new(name.trim().to_string(), name_span),
+            Given {
+                values: Spanned::new(items, whole),
+                file,
+            },
+        ));
+        offset += line.len() + 1;
+    }
+    out
+}
+
+fn compile_loaded_with(
+    mut loaded: Loaded,
+    roots: Vec<PathBuf>,
+    catalog: &Catalog,
+    values: &[String],
+) -> Compilation {
+    let given = given_values(&mut loaded, values);
+    // The values of the whole compilation: defaults, then `--set`, then the
+    // `set`s at the root of the organization (the nearest node wins).
+    // A value of the wrong type is reported where it is given (E0715) and
+    // left out here, so its uses are not reported again.
+    let types: std::collections::HashMap<String, ParamType> = crate::org::params::declared(&loaded)
+        .into_iter()
+        .map(|(n, (_, p))| (n, p.ty.node))
+        .collect();
+    let fits = |name: &str, values: &Spanned<Vec<Spanned<Value>>>, list: bool| {
+        types
+            .get(name)
+            .is_some_and(|ty| crate::org::params::type_problem(*ty, values, list).is_none())
+    };
+    let mut base: std::collections::HashMap<String, Spanned<Vec<Spanned<Value>>>> = given
+        .iter()
+        .filter(|(n, g)| {
+            let list = g.values.node.len() != 1 || types.get(&n.node).is_some_and(|t| t.list);
+            fits(&n.node, &g.values, list)
+        })
+        .map(|(n, g)| (n.node.clone(), g.values.clone()))
+        .collect();
+    let mut ill_typed_names: Vec<String> = given
+        .iter()
+        .filter(|(n, _)| types.contains_key(&n.node) && !base.contains_key(&n.node))
+        .map(|(n, _)| n.node.clone())
+        .collect();
+    if let Some(root) = loaded
+        .files
+        .iter()
+        .flat_map(|f| &f.ast.items)
+        .find_map(|i| match i {
+            crate::syntax::ast::Item::Org(o) => Some(o),
+            _ => None,
+        })
+    {
+        for entry in &root.body {
+            if let crate::syntax::ast::OrgEntry::Set(v) = entry {
+                if fits(&v.name.node, &v.values, v.list) {
+                    base.insert(v.name.node.clone(), v.values.clone());
+                } else if types.contains_key(&v.name.node) {
+                    ill_typed_names.push(v.name.node.clone());
+                }
+            }
+        }
+    }
+    let has_params = !crate::org::params::declared(&loaded).is_empty();
+    if has_params {
+        crate::org::params::apply(&mut loaded, &base);
+    }
     let checked = crate::check::check(&loaded, catalog);
     let mut diagnostics = checked.diagnostics;
+    // A param whose value is of the wrong type is reported there (E0715),
+    // not again at each use as having no value.
+    let ill_typed: Vec<String> = ill_typed_names;
+    diagnostics.retain(|d| {
+        d.code != codes::E0714
+            || !ill_typed
+                .iter()
+                .any(|n| d.message == format!("param `{n}` has no value"))
+    });
+    let (mut org, mut org_diags) = crate::org::check::check(&loaded, &checked.program);
+    diagnostics.append(&mut org_diags);
+    if let Some(org) = &mut org {
+        diagnostics.append(&mut crate::org::params::check_org(&loaded, org, &given));
+        // values of the command line not used anywhere are reported once
+        diagnostics.extend(
+            crate::org::params::check_given(&loaded, &given)
+                .into_iter()
+                .filter(|d| d.code != codes::W0704),
+        );
+    } else {
+        diagnostics.append(&mut crate::org::params::check_given(&loaded, &given));
+    }
     // Policies lower independently: on every core, gathered in order.
     let lowered: Vec<_> = checked
         .program
@@ -62,6 +230,16 @@ fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Com
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }
+    // The guardrails of nodes with values of their own, compiled with them.
+    let mut variants = Vec::new();
+    if has_params
+        && let Some(org) = &org
+        && !diagnostics.iter().any(Diagnostic::is_error)
+    {
+        let (v, mut d) = crate::org::params::variants(&mut loaded, org, &base, catalog);
+        variants = v;
+        diagnostics.append(&mut d);
+    }
     diag::sort(&mut diagnostics);
     let suppressed = crate::check::suppress::apply(&loaded, &mut diagnostics);
     Compilation {
@@ -70,6 +248,8 @@ fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Com
         diagnostics,
         suppressed,
         documents,
+        org,
+        variants,
         roots,
     }
 }
@@ -92,8 +272,25 @@ impl Compilation {
     }
 
     /// Runs the `test` blocks against the documents.
+    /// The documents in force at a node of the organization: compiled with
+    /// the param values in force there.
+    pub fn documents_at(&self, node: usize) -> &[(ir::Policy, PolicyDocument)] {
+        self.variants
+            .iter()
+            .find(|v| v.nodes.contains(&node))
+            .map_or(&self.documents[..], |v| &v.documents[..])
+    }
+
+    /// Runs the `test` blocks against the documents (those that name a node
+    /// of the organization through its hierarchy).
     pub fn run_tests(&self) -> crate::testing::Report {
-        crate::testing::run(&self.program, &self.documents)
+        let mut report = crate::testing::run(&self.program, &self.documents);
+        let org = crate::org::tests::run(self.org.as_ref(), &self.program, &|node| {
+            self.documents_at(node)
+        });
+        report.passed += org.passed;
+        report.failures.extend(org.failures);
+        report
     }
 
     /// Writes every document under `out` (see [`emit::build`]). Refuses
@@ -136,8 +333,21 @@ impl Compilation {
                     .0,
             })
             .collect();
+        // The organization's packed documents and manifest object.
+        let org = match &self.org {
+            Some(org) => Some(
+                crate::org::build::output(org, &self.program, &|node| self.documents_at(node))
+                    .map_err(|d| {
+                        d.into_iter()
+                            .map(BuildError::Diagnostic)
+                            .collect::<Vec<_>>()
+                    })?,
+            ),
+            None => None,
+        };
         let options = emit::Options {
             sources: self.roots.clone(),
+            org,
             ..options.clone()
         };
         Ok((inputs, options))

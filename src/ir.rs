@@ -30,6 +30,17 @@ pub struct TestSuite {
     pub span: Span,
 }
 
+impl TestSuite {
+    /// The node of the organization the test names (`Root/Sandbox`), if it
+    /// names one instead of policies.
+    pub fn node_path(&self) -> Option<&str> {
+        match self.policies.as_slice() {
+            [one] if one.contains('/') => Some(one),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestCase {
     /// The catalog's spelling: `sagemaker:CreateApp`.

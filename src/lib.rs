@@ -31,6 +31,7 @@ pub(crate) mod json;
 pub mod jsonlint;
 pub mod load;
 pub mod lower;
+pub mod org;
 pub mod policy;
 pub mod rules;
 pub mod source;

@@ -93,12 +93,14 @@ fn run() -> ExitCode {
             format,
             deny_warnings,
             levels,
+            sets,
         } => {
             let Some(levels) = project::levels(&levels, deny_warnings, config) else {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_check(
                 project::sources(paths, config),
+                &sets,
                 format,
                 &levels,
                 color,
@@ -110,12 +112,14 @@ fn run() -> ExitCode {
             out,
             split,
             check,
+            sets,
         } => {
             let out = out
                 .or_else(|| config.and_then(|c| c.out.clone()))
                 .unwrap_or_else(|| PathBuf::from("dist"));
             run_build(
                 project::sources(paths, config),
+                &sets,
                 &out,
                 split,
                 check,
@@ -166,7 +170,37 @@ fn run() -> ExitCode {
             color,
             catalog,
         ),
-        Command::Test { paths } => run_test(project::sources(paths, config), color, catalog),
+        Command::Test { paths, sets } => {
+            run_test(project::sources(paths, config), &sets, color, catalog)
+        }
+        Command::Eval {
+            paths,
+            node,
+            policy,
+            identity,
+            resource_policies,
+            action,
+            resource,
+            context,
+            context_json,
+            format,
+            sets,
+        } => {
+            let args = cli::eval::EvalArgs {
+                paths: project::sources(paths, config),
+                node,
+                policy,
+                identity,
+                resource_policies,
+                action,
+                resource,
+                context,
+                context_json,
+                json: format == cli::args::EvalFormat::Json,
+                sets,
+            };
+            cli::eval::run_eval(args, color, catalog)
+        }
         Command::Catalog {
             command: CatalogCommand::Impact { new, paths, format },
         } => cli::watch::run_impact(

@@ -288,6 +288,45 @@ impl PolicyKind {
     }
 }
 
+/// How many policies of a kind may be attached directly to one node (root,
+/// OU or account) of an organization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttachQuota {
+    /// At most this many attached directly to one node, the AWS-managed
+    /// policy included when it is attached (inherited ones do not count).
+    pub per_node: usize,
+    /// The AWS-managed policy attached to every node by default.
+    pub managed: &'static str,
+    /// Whether that policy can be detached.
+    pub managed_detachable: bool,
+}
+
+impl PolicyKind {
+    /// The per-node attachment quota of an Organizations policy kind; `None`
+    /// for kinds that are not attached to the organization. The only table
+    /// of these quotas.
+    pub const fn attach_quota(self) -> Option<AttachQuota> {
+        match self {
+            // ORGLIM, "Number of policies that you can attach to an entity":
+            // SCPs 10 per root, per OU and per account (5 before 15 May 2026),
+            // minimum 1; FullAWSAccess is attached by default and counts.
+            PolicyKind::Scp => Some(AttachQuota {
+                per_node: 10,
+                managed: "FullAWSAccess",
+                managed_detachable: true,
+            }),
+            // ORGLIM: RCPs 5 per root, OU and account; RCPFullAWSAccess "cannot
+            // be detached and counts towards the 5 policies quota", leaving 4.
+            PolicyKind::Rcp => Some(AttachQuota {
+                per_node: 5,
+                managed: "RCPFullAWSAccess",
+                managed_detachable: false,
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for PolicyKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.keyword())
@@ -355,5 +394,14 @@ mod tests {
             .filter(|k| k.permitted_actions().is_some() || !k.has_resources())
             .collect();
         assert_eq!(others, [PolicyKind::TrustPolicy]);
+    }
+
+    #[test]
+    fn attach_quotas() {
+        let scp = PolicyKind::Scp.attach_quota().unwrap();
+        assert_eq!((scp.per_node, scp.managed_detachable), (10, true));
+        let rcp = PolicyKind::Rcp.attach_quota().unwrap();
+        assert_eq!((rcp.per_node, rcp.managed_detachable), (5, false));
+        assert_eq!(PolicyKind::Identity.attach_quota(), None);
     }
 }

@@ -28,6 +28,9 @@ use std::collections::HashMap;
 pub struct Failure {
     pub suite: String,
     pub policy: String,
+    /// For a test of a node of the organization: the node whose policy
+    /// decided (or where no SCP allowed), else the node tested.
+    pub node: Option<String>,
     pub file: FileId,
     pub span: Span,
     pub action: String,
@@ -63,7 +66,9 @@ impl Report {
                     escape(p)
                 )),
                 None => {
-                    let decided = if f.deciding.is_empty() {
+                    let decided = if let Some(node) = &f.node {
+                        node_decided(f, node)
+                    } else if f.deciding.is_empty() {
                         format!("no statement of `{}` matched", f.policy)
                     } else {
                         let sids: Vec<String> =
@@ -85,6 +90,25 @@ impl Report {
     }
 }
 
+/// What decided a failed case of a test of a node.
+fn node_decided(f: &Failure, node: &str) -> String {
+    let sids: Vec<String> = f.deciding.iter().map(|s| format!("`{s}`")).collect();
+    match (f.got, f.policy.is_empty()) {
+        (Decision::ExplicitDeny, false) => format!(
+            "denied by {} of `{}` attached at `{node}`",
+            sids.join(", "),
+            f.policy
+        ),
+        (Decision::Allow, false) => format!(
+            "every level's SCPs let it through; allowed by {} of {}",
+            sids.join(", "),
+            f.policy
+        ),
+        (Decision::ImplicitDeny, _) => format!("no SCP attached at `{node}` allows it"),
+        _ => format!("no statement on the path to `{node}` decided"),
+    }
+}
+
 pub fn expectation_text(e: Expectation) -> &'static str {
     match e {
         Expectation::Allow => "allow",
@@ -102,7 +126,8 @@ pub fn decision_text(d: Decision) -> &'static str {
     }
 }
 
-fn satisfied(expect: Expectation, got: Decision) -> bool {
+/// Whether a decision meets an expectation (`deny` takes either kind).
+pub fn satisfied(expect: Expectation, got: Decision) -> bool {
     matches!(
         (expect, got),
         (Expectation::Allow, Decision::Allow)
@@ -186,6 +211,10 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
         .map(|(policy, doc)| (policy.name.to_ascii_lowercase(), doc))
         .collect();
     for suite in &program.tests {
+        // Tests of a node of the organization run in `org::tests`.
+        if suite.node_path().is_some() {
+            continue;
+        }
         let shown = suite.policies.join("`, `");
         let lookup = |name: &String| {
             let key = name.to_ascii_lowercase();
@@ -207,6 +236,7 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
             report.failures.push(Failure {
                 suite: suite.name.clone(),
                 policy: shown.clone(),
+                node: None,
                 file: suite.file,
                 span: suite.span,
                 action: String::new(),
@@ -245,6 +275,7 @@ pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> 
             report.failures.push(Failure {
                 suite: suite.name.clone(),
                 policy: shown.clone(),
+                node: None,
                 file: suite.file,
                 span: case.span,
                 action: case.action.clone(),

@@ -395,12 +395,13 @@ const CASES: &[Case] = &[
             "scp P { deny sagemaker:CreateDomain when sagemaker:AppNetworkAccessType == \"VpcOnly\" and sagemaker:AppNetworkAccessType == \"PublicInternetOnly\" }\n",
         )],
     ),
-    ("E0403", "", &[]), // built below: 2^7 alternatives
-    ("E0404", "", &[]), // IAM has an exact form for every literal the checker accepts
-    ("E0501", "", &[]), // built below: an SCP over 10,240 characters
-    ("E0502", "", &[]), // built below: one statement over the limit, with --split
-    ("E0503", "", &[]), // built below: a split part named like another policy
-    ("E0504", "", &[]), // built below: a name longer than AWS accepts
+    ("E0403", "", &[]),        // built below: 2^7 alternatives
+    ("E0404", "", &[]),        // IAM has an exact form for every literal the checker accepts
+    ("E0501", "", &[]),        // built below: an SCP over 10,240 characters
+    ("E0711", "Example", &[]), // built below: five RCPs of 4,000 characters at the root
+    ("E0502", "", &[]),        // built below: one statement over the limit, with --split
+    ("E0503", "", &[]),        // built below: a split part named like another policy
+    ("E0504", "", &[]),        // built below: a name longer than AWS accepts
     ("W0001", "", &[("case.gov", "// nothing here yet\n")]),
     ("W0002", "", &[]), // built below: more diagnostics than the cap
     (
@@ -496,6 +497,158 @@ const CASES: &[Case] = &[
             "scp P { deny sagemaker:Create* unless sagemaker:InstanceTypes all in [\"ml.t3.medium\"] and sagemaker:InstanceTypes present }\n",
         )],
     ),
+    (
+        "E0701",
+        "DenyLeav",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeav\n}\n",
+        )],
+    ),
+    (
+        "E0702",
+        "ReadLogs",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\npolicy ReadLogs { allow logs:GetLogEvents }\norg Example {\n    scp ReadLogs\n}\n",
+        )],
+    ),
+    (
+        "E0703",
+        "\"111122223333\"",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Prod {\n        account App \"111122223333\"\n    }\n    ou Dev {\n        account AppDev \"111122223333\"\n    }\n}\n",
+        )],
+    ),
+    (
+        "E0704",
+        "Prod",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Prod {}\n    ou Prod {}\n}\n",
+        )],
+    ),
+    (
+        "E0705",
+        "F",
+        &[(
+            "case.gov",
+            "org Example {\n    ou A { ou B { ou C { ou D { ou E { ou F {} } } } } }\n}\n",
+        )],
+    ),
+    (
+        "E0706",
+        "\"11112222333\"",
+        &[(
+            "case.gov",
+            "org Example {\n    account App \"11112222333\"\n}\n",
+        )],
+    ),
+    (
+        "E0707",
+        "Other",
+        &[(
+            "case.gov",
+            "org Example { ou Prod {} }\norg Other { ou Dev {} }\n",
+        )],
+    ),
+    (
+        "E0708",
+        "Root/Sandbx",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeave\n    ou Sandbox {}\n}\ntest \"t\" for Root/Sandbx {\n    organizations:LeaveOrganization { } => deny\n}\n",
+        )],
+    ),
+    (
+        "E0709",
+        "Sandbox",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    ou Sandbox {\n        detach FullAWSAccess\n    }\n}\n",
+        )],
+    ),
+    (
+        "E0710",
+        "RCPFullAWSAccess",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Sandbox {\n        detach RCPFullAWSAccess\n    }\n}\n",
+        )],
+    ),
+    (
+        "E0713",
+        "AppData",
+        &[(
+            "case.gov",
+            "org Example {\n    ou Prod {\n        account App \"111122223333\" {\n            account AppData \"444455556666\"\n        }\n    }\n}\n",
+        )],
+    ),
+    (
+        "W0701",
+        "@control(\"exmaple:G*\")",
+        &[(
+            "case.gov",
+            "@control(\"example:G01\")\nscp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp @control(\"exmaple:G*\")\n}\n",
+        )],
+    ),
+    (
+        "W0702",
+        "DenyLeave",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    scp DenyLeave, DenyLeave\n}\n",
+        )],
+    ),
+    (
+        "W0703",
+        "Sandbox",
+        &[(
+            "case.gov",
+            "scp DenyLeave { deny organizations:LeaveOrganization }\norg Example {\n    ou Sandbox {\n        detach FullAWSAccess\n        scp DenyLeave\n    }\n}\n",
+        )],
+    ),
+    (
+        "E0714",
+        "endpoint",
+        &[(
+            "case.gov",
+            "param endpoint: string\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce == endpoint\n}\n",
+        )],
+    ),
+    (
+        "E0715",
+        "\"Admin\"",
+        &[(
+            "case.gov",
+            "param admin: arn\nscp Admin {\n    deny iam:* unless aws:PrincipalArn == admin\n}\norg Example {\n    set admin = \"Admin\"\n    scp Admin\n}\n",
+        )],
+    ),
+    (
+        "E0716",
+        "endpont",
+        &[(
+            "case.gov",
+            "param endpoint: string = \"vpce-0123456789abcdef0\"\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce == endpoint\n}\norg Example {\n    set endpont = \"vpce-0fedcba9876543210\"\n    scp Vpce\n}\n",
+        )],
+    ),
+    (
+        "E0717",
+        "Reader",
+        &[(
+            "case.gov",
+            "scp DenyLeave {\n    deny organizations:LeaveOrganization\n}\npolicy Reader {\n    allow s3:GetObject\n}\norg Example {\n    scp DenyLeave\n    ou Sandbox {}\n}\ntest \"sandbox cannot leave\" for Root/Sandbox, Reader {\n    organizations:LeaveOrganization { } => deny\n}\n",
+        )],
+    ),
+    (
+        "W0704",
+        "unused",
+        &[(
+            "case.gov",
+            "param endpoint: string = \"vpce-0123456789abcdef0\"\nparam unused: string = \"x\"\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce == endpoint\n}\norg Example {\n    set unused = \"y\"\n    scp Vpce\n}\n",
+        )],
+    ),
 ];
 
 fn catalog() -> &'static Catalog {
@@ -527,6 +680,20 @@ fn built(code: &str) -> Option<Vec<(String, Vec<u8>)>> {
             "9".repeat(309)
         ),
         "E0206" => return None,
+        "E0711" => {
+            let mut s = String::new();
+            for r in 0..5 {
+                let arns: Vec<String> = (0..90)
+                    .map(|i| format!("\"arn:aws:iam::111122223333:role/team-{r}-{i:04}\""))
+                    .collect();
+                s.push_str(&format!(
+                    "rcp R{r} {{ deny s3:GetObject unless aws:PrincipalArn in [{}] }}\n",
+                    arns.join(", ")
+                ));
+            }
+            s.push_str("org Example {\n    rcp R0, R1, R2, R3, R4\n}\n");
+            s
+        }
         "E0501" | "E0502" => {
             let arns: Vec<String> = (0..400)
                 .map(|i| format!("\"arn:aws:iam::111122223333:role/team-{i:04}\""))
@@ -713,10 +880,12 @@ fn every_code_has_a_case() {
                     // own guard (E0008): its unit test in src/format.
                     // JSON codes (E06xx): tests/lint_codes.rs. The
                     // catalog watch (W09xx): tests/catalog_watch.rs.
+                    // `gov eval`'s request (E0712): tests/eval_cli.rs.
                     if !code.starts_with("E09")
                         && !code.starts_with("W09")
                         && !code.starts_with("E06")
                         && code != "E0008"
+                        && code != "E0712"
                     {
                         emitted.insert(code);
                     }

@@ -62,7 +62,7 @@ fn check_slow_unit_a_broken_rule_naming_no_service() {
         expected(&[
             (
                 "E0001",
-                "expected a declaration (`use`, `import`, `const`, a policy or `test`), found `net`",
+                "expected a declaration (`use`, `import`, `const`, `param`, a policy, `test` or `org`), found `net`",
                 None
             ),
             (

@@ -65,6 +65,17 @@ impl<'a> Scope<'a> {
             .copied()
     }
 
+    /// Whether `name` is a declared `param` (one without a value is no
+    /// constant).
+    fn is_param(&self, name: &str) -> bool {
+        self.loaded.files.iter().any(|f| {
+            f.ast
+                .items
+                .iter()
+                .any(|i| matches!(i, ast::Item::Param(p) if p.name.node == name))
+        })
+    }
+
     fn const_names(&self) -> Vec<&'a str> {
         let mut names: Vec<&'a str> = self.consts.keys().copied().collect();
         names.extend(

@@ -363,6 +363,19 @@ pub(crate) fn resources(
 }
 
 pub(crate) fn unknown_const(scope: &Scope, name: &str, span: Span) -> Diagnostic {
+    // A param without a value is no constant.
+    if scope.is_param(name) {
+        return Diagnostic::new(
+            codes::E0714,
+            scope.file,
+            span,
+            format!("param `{name}` has no value"),
+        )
+        .with_label("no default, and no value given")
+        .with_help(format!(
+            "give it a default (`param {name}: … = …`), `set {name} = …` at the root of the org, or pass `--set {name}=…`"
+        ));
+    }
     let mut d = Diagnostic::new(
         codes::E0104,
         scope.file,

@@ -25,6 +25,26 @@ pub(crate) fn check_policies_named(
     names: &PolicyNames,
     diags: &mut Vec<Diagnostic>,
 ) {
+    if let Some(node) = t.node_path() {
+        // A node of the organization (`org` checks the path): its requests
+        // are decided through the policies attached above and at it.
+        if let Some(extra) = t.policies.get(1).or(t.boundary.as_ref()) {
+            diags.push(
+                Diagnostic::new(
+                    codes::E0717,
+                    file,
+                    extra.span,
+                    format!(
+                        "a test of node `{}` names another policy `{}`",
+                        node.node, extra.node
+                    ),
+                )
+                .with_label("not evaluated with the node's policies")
+                .with_help("a node is tested with the SCPs and RCPs attached from the root down to it; test other policies in a `test` of their own"),
+            );
+        }
+        return;
+    }
     let mut resource_side: Option<&Spanned<String>> = None;
     for named in t.policies.iter().chain(&t.boundary) {
         let Some(&(_, _, _, kind)) = names.get(&named.node.to_ascii_lowercase()) else {

@@ -48,6 +48,10 @@ pub(crate) enum Command {
         /// `=error` (fails the run); repeatable. Errors stay errors.
         #[arg(long = "level", value_name = "CODE=LEVEL")]
         levels: Vec<String>,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// Compile the policies to IAM JSON: `OUT/<kind>/<Name>.json` and `OUT/manifest.json`.
     Build {
@@ -65,12 +69,20 @@ pub(crate) enum Command {
         /// exit 1 listing stale, missing and no longer produced files.
         #[arg(long)]
         check: bool,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// Compile the policies and run their `test` blocks with the evaluator.
     Test {
         /// Files or folders (every `.gov` file below); default `sources` of
         /// `gov.toml`, else `policies/`.
         paths: Vec<PathBuf>,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// What a change does to access: each side a `.gov` file, a folder, or `git:REV`.
     Diff {
@@ -133,6 +145,48 @@ pub(crate) enum Command {
         /// Write `<DIR>/<file stem>.gov` instead of printing.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Decide one request: for a node of the organization or for one policy.
+    /// Exit 0 allowed, 1 denied explicitly, 3 denied implicitly, 2 on errors.
+    Eval {
+        /// Files or folders (every `.gov` file below); default `sources` of
+        /// `gov.toml`, else `policies/`.
+        paths: Vec<PathBuf>,
+        /// A node of the organization: `Root/Workloads/Prod` or an account
+        /// (`Root/Workloads/Prod/111122223333`, or its name for its id).
+        #[arg(long, value_name = "PATH")]
+        node: Option<String>,
+        /// One policy, combined as its `test` blocks are.
+        #[arg(long, value_name = "NAME")]
+        policy: Option<String>,
+        /// With `--node`: the caller's identity policies (repeatable); default
+        /// one that allows everything.
+        #[arg(long, value_name = "NAME")]
+        identity: Vec<String>,
+        /// With `--node`: the resource's own policies (resource or key
+        /// policies, repeatable); the principal is the context's
+        /// `aws:PrincipalArn`.
+        #[arg(long = "resource-policy", value_name = "NAME")]
+        resource_policies: Vec<String>,
+        /// The action, such as `sagemaker:CreateApp`.
+        #[arg(long)]
+        action: String,
+        /// The resource ARN.
+        #[arg(long)]
+        resource: Option<String>,
+        /// A context key and value (repeatable; a key given again adds a value).
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// The context as one JSON object of keys to values or lists of values.
+        #[arg(long, value_name = "JSON")]
+        context_json: Option<String>,
+        /// `json`: one object with `decision`, `node`, `policy`, `document`, `statements`.
+        #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
+        format: EvalFormat,
+        /// A param's value: `NAME=VALUE`, a list's values separated by `,`
+        /// (repeatable); a node's `set` in the org wins below it.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        sets: Vec<String>,
     },
     /// What a diagnostic code means, why it matters for IAM, and a failing and a fixed example.
     Explain {
@@ -201,6 +255,13 @@ pub(crate) enum CatalogCommand {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub(crate) enum WatchFormat {
+    Human,
+    Json,
+}
+
+/// The output of `gov eval`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EvalFormat {
     Human,
     Json,
 }

@@ -12,13 +12,14 @@ use std::process::ExitCode;
 
 pub(crate) fn run_check(
     paths: Vec<PathBuf>,
+    sets: &[String],
     format: Format,
     levels: &Levels,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, catalog) {
+    let compilation = match compile_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -63,6 +64,7 @@ pub(crate) fn run_check(
 
 pub(crate) fn run_build(
     paths: Vec<PathBuf>,
+    sets: &[String],
     out: &Path,
     split: bool,
     check: bool,
@@ -70,7 +72,7 @@ pub(crate) fn run_build(
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, catalog) {
+    let compilation = match compile_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -105,10 +107,20 @@ pub(crate) fn run_build(
                     entry.limit
                 );
             }
+            let org_docs = manifest.org.as_ref().map_or(&[][..], |o| &o.documents[..]);
+            for doc in org_docs {
+                outln!(
+                    "{:<60} {:>6} of {:>6} characters",
+                    doc.path,
+                    doc.size,
+                    doc.limit
+                );
+            }
+            let written = manifest.policies.len() + org_docs.len();
             errln!(
                 "wrote {} document{} and manifest.json to {}",
-                manifest.policies.len(),
-                plural(manifest.policies.len()),
+                written,
+                plural(written),
                 shown(out)
             );
             ExitCode::SUCCESS
@@ -193,9 +205,14 @@ fn check_build(
     }
 }
 
-pub(crate) fn run_test(paths: Vec<PathBuf>, color: bool, catalog: &Catalog) -> ExitCode {
+pub(crate) fn run_test(
+    paths: Vec<PathBuf>,
+    sets: &[String],
+    color: bool,
+    catalog: &Catalog,
+) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, catalog) {
+    let compilation = match compile_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };

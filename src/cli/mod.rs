@@ -39,6 +39,7 @@ macro_rules! errln { ($($t:tt)*) => { $crate::cli::write_stderr(&format!("{}\n",
 pub(crate) mod args;
 pub(crate) mod compile;
 pub(crate) mod diff;
+pub(crate) mod eval;
 pub(crate) mod project;
 pub(crate) mod review;
 pub(crate) mod watch;
@@ -181,11 +182,26 @@ pub(crate) fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 
 /// Loads, checks and lowers; a problem with the paths themselves is
 /// reported here.
-pub(crate) fn compile_or_report(
+/// [`compile_or_report`] with one more source given as text.
+pub(crate) fn compile_or_report_with(
     paths: &[PathBuf],
+    name: &str,
+    text: &str,
+    values: &[String],
     catalog: &Catalog,
 ) -> Result<gov::Compilation, ExitCode> {
-    gov::compile_paths(paths, catalog).map_err(|e| {
+    gov::compile::compile_paths_with_text(paths, name, text, values, catalog).map_err(|e| {
+        usage_error(e.code(), e);
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+pub(crate) fn compile_or_report(
+    paths: &[PathBuf],
+    values: &[String],
+    catalog: &Catalog,
+) -> Result<gov::Compilation, ExitCode> {
+    gov::compile::compile_paths_with_values(paths, values, catalog).map_err(|e| {
         usage_error(e.code(), e);
         ExitCode::from(EXIT_USAGE)
     })

@@ -113,7 +113,7 @@ pub(crate) fn run_impact(
     let Some(new_catalog) = load_catalog(Some(new)) else {
         return ExitCode::from(EXIT_USAGE);
     };
-    let compilation = match compile_or_report(&paths, old) {
+    let compilation = match compile_or_report(&paths, &[], old) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -230,6 +230,42 @@ registry! {
     E0609 Error "the import would change the meaning"
         "`gov import` compares the original document and the one its `.gov` text compiles to with the exact diff engine, in both directions, before writing anything. They decided the request shown differently, so nothing was written. This is a defect of the importer: please report it with the document.";
 
+    // ---- organizations ----------------------------------------------------
+    E0701 Error "unknown policy attached"
+        "An `org` attaches a policy by a name no policy has. Nothing would be attached there, so the guardrail the line promises would not apply to any account below it.";
+    E0702 Error "policy of the wrong kind attached"
+        "Only SCPs and RCPs are attached to the root, OUs and accounts, each under its own keyword: `scp` attaches service control policies, `rcp` resource control policies. An identity policy belongs on users, groups and roles, not on a node of the organization.";
+    E0703 Error "account in two places"
+        "An account id stands twice in the organization. An AWS account belongs to exactly one OU (or the root), so one of the places is wrong and the guardrails it gets would be a guess.";
+    E0704 Error "duplicate node"
+        "Two OUs or accounts under one parent have the same name, so their paths (`Root/Workloads/Prod`) are the same and tests, the manifest and `gov eval` could not tell them apart.";
+    E0705 Error "OUs nested too deep"
+        "AWS Organizations allows OUs five levels deep below the root; a deeper OU cannot be created.";
+    E0706 Error "malformed account id"
+        "An AWS account id is exactly 12 digits, such as `111122223333`.";
+    E0707 Error "second organization"
+        "An organization has one root, so the sources may declare one `org`. Put every OU and account under that one.";
+    E0708 Error "unknown node in a test"
+        "A `test` block names a path (`Root/Sandbox`, `Root/Prod/111122223333`) that is no node of the organization, or no `org` is declared at all. The cases would test nothing.";
+    E0709 Error "node without an SCP"
+        "AWS requires at least one SCP attached to every root, OU and account: the last one cannot be detached. A node that detaches `FullAWSAccess` must attach another SCP, and one that allows what its accounts need, since each level must allow a request.";
+    E0710 Error "cannot detach"
+        "`detach` removes `FullAWSAccess`, the SCP AWS attaches to every node by default. `RCPFullAWSAccess` cannot be detached (AWS attaches it to every node and keeps it there), and a policy of the sources is not attached unless a line attaches it, so there is nothing to detach.";
+    E0711 Error "node cannot hold its guardrails"
+        "The SCPs (or RCPs) attached directly to one node need more documents than AWS lets one node hold (10 SCPs, `FullAWSAccess` counted while attached; 5 RCPs, `RCPFullAWSAccess` counted always), each within the size limit, even packed as tightly as gov can, or one statement is over the size limit by itself. The message names the node, the documents needed and the sizes.";
+    E0712 Error "malformed request"
+        "`gov eval` takes one target (`--node PATH` or `--policy NAME`), an action, and a context of `--context key=value` arguments and a `--context-json` object whose values are strings, numbers, booleans or lists of them; the request given is not of that form, or names no node or policy of the sources.";
+    E0713 Error "node inside an account"
+        "An account is a leaf of the organization: only OUs (and the root) hold OUs and accounts. Inside an account's braces go only the policies attached to it.";
+    E0714 Error "param without a value"
+        "A guardrail uses a `param` that has no default and was given no value: not with `--set`, and not with `set` at a node where the guardrail is attached or above. Without a value the guardrail has no meaning to compile.";
+    E0715 Error "value of the wrong type"
+        "A value given for a `param` (its default, a `set` in the org, or `--set`) is not of the param's declared type: a malformed ARN, CIDR range, 12-digit account id, number or boolean, a list for a single value, or an empty list; or, with the values in force at a node, a guardrail attached there does not compile.";
+    E0716 Error "unknown param"
+        "A `set` in the org or a `--set` names a param no file declares, so the value would change nothing.";
+    E0717 Error "a test of a node names other policies"
+        "A `test` names a node of the organization and, after it, other policies or a boundary. A node's requests are decided by the SCPs and RCPs attached from the root down to it, so the other names would not be evaluated.";
+
     // ---- command line ---------------------------------------------------
     E0901 Error "path not found"
         "A path given on the command line does not exist.";
@@ -309,6 +345,14 @@ registry! {
         "A condition operator has no values; IAM treats it as never matching.";
     W0605 Warning "variables without the 2012-10-17 version"
         "Without `\"Version\": \"2012-10-17\"`, IAM reads `${…}` as literal text.";
+    W0701 Warning "control pattern matches nothing"
+        "An `@control(\"…\")` pattern in an `org` matches no policy of the kind it attaches, so the line attaches nothing. A renamed control or a typo would leave the accounts below without the guardrail the line names.";
+    W0702 Warning "policy attached twice"
+        "The same policy is attached twice at one node; AWS attaches a policy to a node once, so the second line says nothing.";
+    W0703 Warning "node that allows nothing"
+        "`FullAWSAccess` is detached at this node and none of the SCPs attached there allows anything: every level must allow a request, so every request of every account below is denied. Attach an SCP that allows what the accounts need.";
+    W0704 Warning "param set but unused"
+        "A value is given for a param that no policy uses, so it changes no document. A misspelt use, or a guardrail that stopped using the param, would leave the value silently ignored.";
     W0920 Warning "pattern matches new actions"
         "Under the newer catalog, an action pattern (a wildcard, or `* except [...]`) covers actions it did not cover before: AWS added them. A `deny` now denies them and an `allow` grants them, without a change to the source. Decide whether the rule should cover them, and name them or exclude them.";
     W0921 Warning "pattern no longer matches actions"

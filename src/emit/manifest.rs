@@ -11,6 +11,8 @@ pub struct Manifest {
     pub catalog: Option<CatalogInfo>,
     /// One entry per written document, sorted by kind, policy, part.
     pub policies: Vec<ManifestEntry>,
+    /// The organization, when the sources declare one.
+    pub org: Option<super::OrgManifest>,
 }
 
 /// One written document.
@@ -75,6 +77,8 @@ struct ManifestOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     catalog: Option<CatalogOut<'a>>,
     policies: Vec<EntryOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    org: Option<&'a super::OrgManifest>,
 }
 
 #[derive(Serialize)]
@@ -161,6 +165,7 @@ pub fn manifest_json(manifest: &Manifest) -> String {
                 }),
             })
             .collect(),
+        org: manifest.org.as_ref(),
     };
     // Serializing these plain structs cannot fail; fall back to an empty
     // manifest rather than panic.
@@ -199,6 +204,7 @@ mod tests {
     #[test]
     fn sorted_by_kind_then_name_then_part() {
         let manifest = Manifest {
+            org: None,
             catalog: None,
             policies: vec![
                 entry("Z", PolicyKind::Identity, None),

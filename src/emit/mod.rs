@@ -13,12 +13,14 @@
 
 mod limits;
 mod manifest;
+mod org_manifest;
 mod split;
 mod write;
 
 use crate::diag::{Code, Diagnostic, codes};
 pub use limits::{render, size};
 pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
+pub use org_manifest::{OrgDocument, OrgManifest, OrgNode, OrgOutput};
 
 use crate::catalog::CatalogInfo;
 use crate::iam::PolicyDocument;
@@ -57,6 +59,9 @@ pub struct Options {
     /// written when the output folder lies inside one of them (E0906), so a
     /// build can never feed its output back as sources.
     pub sources: Vec<PathBuf>,
+    /// The packed documents and the manifest's `org` object of a build with
+    /// an organization (computed by the `org` module).
+    pub org: Option<OrgOutput>,
 }
 
 /// Why a build wrote nothing (or, for an I/O error while renaming, not
@@ -134,7 +139,8 @@ impl Planned<'_> {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// SHA-256 of `bytes`, lowercase hex, as the manifest records it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
     for byte in digest.iter() {
@@ -435,9 +441,21 @@ pub fn check_current(
     if let Ok((bytes, _)) = crate::load::read_limited(&out.join("manifest.json"), MAX_READ_BACK)
         && let Ok(old) = serde_json::from_slice::<serde_json::Value>(&bytes)
     {
-        let now: std::collections::HashSet<String> =
+        let mut now: std::collections::HashSet<String> =
             manifest.policies.iter().map(|e| e.path.clone()).collect();
-        for entry in old["policies"].as_array().into_iter().flatten() {
+        now.extend(
+            manifest
+                .org
+                .iter()
+                .flat_map(|o| o.documents.iter().map(|d| d.path.clone())),
+        );
+        let old_org = old["org"]["documents"].as_array().into_iter().flatten();
+        for entry in old["policies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(old_org)
+        {
             if let Some(path) = entry["path"].as_str()
                 && !now.contains(path)
                 && is_relative_and_inside(path)
@@ -514,9 +532,19 @@ fn render_all(
             bytes: p.text.into_bytes(),
         });
     }
+    if let Some(org) = &options.org {
+        for (stem, text) in &org.files {
+            files.push(FileOut {
+                folder: Some("org"),
+                file: format!("{stem}.json"),
+                bytes: text.clone().into_bytes(),
+            });
+        }
+    }
     let mut manifest = Manifest {
         catalog: options.catalog.clone(),
         policies: entries,
+        org: options.org.as_ref().map(|o| o.manifest.clone()),
     };
     manifest
         .policies

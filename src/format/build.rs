@@ -13,7 +13,7 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, CondKind};
 use crate::syntax::{is_word_byte, quote};
 
-const INDENT: usize = 4;
+pub(super) const INDENT: usize = 4;
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
 pub(crate) struct Builder<'a> {
@@ -91,7 +91,10 @@ fn principal_kind_text(k: ast::PrincipalKind) -> &'static str {
 
 /// Policies and tests stand apart: one blank line around them.
 fn is_block(item: &ast::Item) -> bool {
-    matches!(item, ast::Item::Policy(_) | ast::Item::Test(_))
+    matches!(
+        item,
+        ast::Item::Policy(_) | ast::Item::Test(_) | ast::Item::Org(_)
+    )
 }
 
 impl<'a> Builder<'a> {
@@ -143,7 +146,7 @@ impl<'a> Builder<'a> {
     /// Where `tok` stands in the source after the cursor, skipping whitespace,
     /// comments and brackets or commas the layout drops. Does not move the
     /// cursor.
-    fn locate(&mut self, tok: &str) -> Option<usize> {
+    pub(super) fn locate(&mut self, tok: &str) -> Option<usize> {
         while self
             .comments
             .get(self.probe)
@@ -192,7 +195,7 @@ impl<'a> Builder<'a> {
 
     /// Finds `tok` in the source, puts the comments before it in `out` and
     /// moves past it. The caller prints it.
-    fn find(&mut self, tok: &str, out: &mut Vec<Doc>) {
+    pub(super) fn find(&mut self, tok: &str, out: &mut Vec<Doc>) {
         if let Some(q) = self.locate(tok) {
             self.flush(q, out);
             self.advance(q + tok.len());
@@ -200,13 +203,13 @@ impl<'a> Builder<'a> {
     }
 
     /// A keyword or bracket of the source.
-    fn kw(&mut self, tok: &'static str, out: &mut Vec<Doc>) {
+    pub(super) fn kw(&mut self, tok: &'static str, out: &mut Vec<Doc>) {
         self.find(tok, out);
         out.push(Doc::text(tok));
     }
 
     /// A token of the tree, printed as `text`.
-    fn leaf(&mut self, span: Span, text: impl Into<String>, out: &mut Vec<Doc>) {
+    pub(super) fn leaf(&mut self, span: Span, text: impl Into<String>, out: &mut Vec<Doc>) {
         self.flush(span.start, out);
         out.push(Doc::text(text));
         self.advance(span.end);
@@ -228,7 +231,7 @@ impl<'a> Builder<'a> {
     /// The start of an element of a vertical sequence (item, rule, test
     /// case) whose first token is at `q`: its leading comments, then the
     /// user's empty line if there was one.
-    fn lead(&mut self, q: usize, out: &mut Vec<Doc>) {
+    pub(super) fn lead(&mut self, q: usize, out: &mut Vec<Doc>) {
         self.flush(q, out);
         if self.blank_before(q) {
             out.push(Doc::BlankLine);
@@ -251,7 +254,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The position of the first token of a node with `docs` before `head`.
-    fn first_token(&self, docs: &[String], head: usize) -> usize {
+    pub(super) fn first_token(&self, docs: &[String], head: usize) -> usize {
         if docs.is_empty() {
             return head;
         }
@@ -261,7 +264,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Doc comments of the tree: each on its own line.
-    fn docs(&mut self, docs: &[String], bound: usize, out: &mut Vec<Doc>) {
+    pub(super) fn docs(&mut self, docs: &[String], bound: usize, out: &mut Vec<Doc>) {
         for d in docs {
             if let Some(j) = self.find_doc(bound)
                 && let Some(c) = self.comments.get(j)
@@ -292,6 +295,8 @@ impl<'a> Builder<'a> {
             ast::Item::Const(c) => self.const_decl(c, out),
             ast::Item::Policy(p) => self.policy(p, out),
             ast::Item::Test(t) => self.test(t, out),
+            ast::Item::Org(o) => self.org(o, out),
+            ast::Item::Param(p) => self.param(p, out),
         }
     }
 
@@ -364,7 +369,7 @@ impl<'a> Builder<'a> {
     }
 
     /// `{`, one element per line, `}`.
-    fn block<T>(
+    pub(super) fn block<T>(
         &mut self,
         elems: &[T],
         out: &mut Vec<Doc>,
@@ -524,7 +529,7 @@ impl<'a> Builder<'a> {
 
     /// `[a, b, c]` on one line when it fits, else one element per line with
     /// a trailing comma.
-    fn list<T>(
+    pub(super) fn list<T>(
         &mut self,
         items: &[T],
         out: &mut Vec<Doc>,

@@ -71,6 +71,7 @@
 mod build;
 mod comments;
 mod doc;
+mod org;
 
 use crate::diag::{Code, Diagnostic, codes};
 use crate::load::LoadError;

@@ -4,6 +4,7 @@
 //! trees compare by meaning: the formatter relies on that to prove it changed
 //! nothing but layout.
 
+pub use super::ast_org::*;
 pub use crate::policy::{Effect, PolicyKind};
 pub use crate::source::{Loc, Span, Spanned};
 
@@ -22,6 +23,8 @@ pub enum Item {
     Const(ConstDecl),
     Policy(PolicyDecl),
     Test(TestDecl),
+    Org(OrgDecl),
+    Param(ParamDecl),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,12 +240,21 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TestDecl {
     pub name: Spanned<String>,
-    /// The policies evaluated together (`for A, B`), at least one.
+    /// The policies evaluated together (`for A, B`), at least one; or, alone,
+    /// a node of the organization by its path (`Root/Sandbox`): a name with a `/`.
     pub policies: Vec<Spanned<String>>,
     /// `with boundary C`: the identity policy used as the permissions boundary.
     pub boundary: Option<Spanned<String>>,
     pub cases: Vec<TestCase>,
     pub span: Loc,
+}
+
+impl TestDecl {
+    /// The first name, when it is a path to a node of the organization
+    /// (`Root/Sandbox`: a name with a `/`).
+    pub fn node_path(&self) -> Option<&Spanned<String>> {
+        self.policies.first().filter(|p| p.node.contains('/'))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

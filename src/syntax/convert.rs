@@ -7,12 +7,12 @@ use pest::iterators::Pair;
 type Result<T> = std::result::Result<T, Vec<SyntaxError>>;
 
 pub(crate) struct Builder {
-    offset: usize,
+    pub(super) offset: usize,
 }
 
 /// A grammar/builder mismatch; cannot happen for input the grammar accepted,
 /// but is reported rather than panicking.
-fn shape(pair: &Pair<Rule>, offset: usize) -> Vec<SyntaxError> {
+pub(super) fn shape(pair: &Pair<Rule>, offset: usize) -> Vec<SyntaxError> {
     let span = pair.as_span();
     vec![SyntaxError::Unexpected {
         span: Span::new(offset + span.start(), offset + span.end()),
@@ -28,7 +28,7 @@ impl Builder {
 
     /// The pair's span without the trailing whitespace pest's repetitions
     /// take in, so that labels underline just the text.
-    fn span(&self, pair: &Pair<Rule>) -> Span {
+    pub(super) fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
         let text = pair.as_str();
         let trimmed = text.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
@@ -36,7 +36,7 @@ impl Builder {
         Span::new(self.offset + s.start(), self.offset + end.max(s.start()))
     }
 
-    fn spanned<T>(&self, pair: &Pair<Rule>, node: T) -> Spanned<T> {
+    pub(super) fn spanned<T>(&self, pair: &Pair<Rule>, node: T) -> Spanned<T> {
         Spanned::new(node, self.span(pair))
     }
 
@@ -72,6 +72,8 @@ impl Builder {
             Rule::const_decl => self.const_decl(inner).map(Item::Const),
             Rule::policy_decl => self.policy(inner).map(Item::Policy),
             Rule::test_decl => self.test(inner).map(Item::Test),
+            Rule::org_decl => self.org(inner).map(Item::Org),
+            Rule::param_decl => self.param(inner).map(Item::Param),
             _ => Err(shape(&inner, self.offset)),
         }
     }
@@ -543,7 +545,7 @@ impl Builder {
         Ok(Spanned::new(node, span))
     }
 
-    fn list(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<Value>>> {
+    pub(super) fn list(&self, pair: Pair<Rule>) -> Result<Vec<Spanned<Value>>> {
         let mut values: Vec<Spanned<Value>> = pair
             .into_inner()
             .filter(|p| p.as_rule() == Rule::value)
@@ -553,7 +555,7 @@ impl Builder {
         Ok(values)
     }
 
-    fn value(&self, pair: Pair<Rule>) -> Result<Spanned<Value>> {
+    pub(super) fn value(&self, pair: Pair<Rule>) -> Result<Spanned<Value>> {
         let inner = pair
             .clone()
             .into_inner()
@@ -578,7 +580,7 @@ impl Builder {
     }
 
     /// A string literal with its escapes resolved.
-    fn string(&self, pair: Pair<Rule>) -> Result<Spanned<String>> {
+    pub(super) fn string(&self, pair: Pair<Rule>) -> Result<Spanned<String>> {
         let span = self.span(&pair);
         let raw = pair
             .clone()
@@ -643,7 +645,9 @@ impl Builder {
         for p in pair.clone().into_inner() {
             match p.as_rule() {
                 Rule::string => name = Some(self.string(p)?),
-                Rule::ident => policies.push(self.spanned(&p, p.as_str().to_string())),
+                Rule::ident | Rule::org_path => {
+                    policies.push(self.spanned(&p, p.as_str().to_string()))
+                }
                 Rule::test_boundary => {
                     boundary = p
                         .into_inner()
@@ -725,7 +729,7 @@ impl Builder {
     }
 }
 
-fn doc_text(pair: &Pair<Rule>) -> String {
+pub(super) fn doc_text(pair: &Pair<Rule>) -> String {
     let text = pair.as_str().strip_prefix("///").unwrap_or(pair.as_str());
     text.strip_prefix(' ')
         .unwrap_or(text)

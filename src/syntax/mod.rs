@@ -5,7 +5,9 @@
 //! does not hide the next.
 
 pub mod ast;
+mod ast_org;
 mod convert;
+mod convert_org;
 pub mod scan;
 
 use crate::diag::{Diagnostic, codes};
@@ -302,7 +304,7 @@ fn describe(r: Rule) -> &'static str {
     match r {
         Rule::EOI => "the end of the item",
         Rule::item | Rule::use_decl | Rule::import_decl | Rule::const_decl | Rule::test_decl => {
-            "a declaration (`use`, `import`, `const`, a policy or `test`)"
+            "a declaration (`use`, `import`, `const`, `param`, a policy, `test` or `org`)"
         }
         Rule::policy_decl | Rule::policy_kind | Rule::policy_head => {
             "a policy kind (`scp`, `rcp`, `policy`, `resource_policy`, `key_policy`, `trust_policy`)"
@@ -348,6 +350,21 @@ fn describe(r: Rule) -> &'static str {
         Rule::service_name => "a service prefix",
         Rule::star => "`*`",
         Rule::kw_for => "`for`",
+        Rule::org_decl | Rule::kw_org => "an organization (`org`)",
+        Rule::org_body | Rule::org_entry => {
+            "an entry of the organization (`ou`, `account`, `scp`, `rcp`, `detach`, `set`)"
+        }
+        Rule::ou_decl | Rule::kw_ou => "an OU (`ou Name { … }`)",
+        Rule::account_decl | Rule::kw_account => "an account (`account Name \"111122223333\"`)",
+        Rule::attach | Rule::attach_target => "a policy to attach",
+        Rule::control_pattern | Rule::kw_control => "`@control(\"…\")`",
+        Rule::detach | Rule::kw_detach => "`detach FullAWSAccess`",
+        Rule::org_path => "a path in the organization (`Root/Sandbox`)",
+        Rule::param_decl | Rule::kw_param => "a param (`param name: type`)",
+        Rule::param_type | Rule::param_base => {
+            "a param type (`string`, `arn`, `cidr`, `account_id`, `number`, `bool`, or `[…]` of one)"
+        }
+        Rule::set_value | Rule::kw_set => "`set name = value`",
         Rule::test_case => "a test case",
         Rule::context_entry => "a context entry (`key = value`)",
         Rule::expectation => "an expected decision (`allow`, `deny`)",

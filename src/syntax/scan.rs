@@ -42,6 +42,8 @@ pub const KEYWORDS: &[&str] = &[
     "key_policy",
     "trust_policy",
     "test",
+    "org",
+    "param",
     // rules
     "allow",
     "deny",
@@ -68,7 +70,7 @@ pub const KEYWORDS: &[&str] = &[
 
 /// How many words of [`KEYWORDS`] start a top-level item, and how many
 /// after them a rule.
-const ITEM_WORDS: usize = 10;
+const ITEM_WORDS: usize = 12;
 const RULE_WORDS: usize = 2;
 
 /// The keywords that start a top-level item.
@@ -317,8 +319,8 @@ mod tests {
         in_grammar.sort_unstable();
         here.sort_unstable();
         assert_eq!(in_grammar, here);
-        // an item is a declaration, a policy of some kind, or a test
-        let mut items = vec!["use", "import", "const", "test"];
+        // an item is a declaration, a policy of some kind, a test or the org
+        let mut items = vec!["use", "import", "const", "test", "org", "param"];
         items.extend(crate::policy::PolicyKind::ALL.map(|k| k.keyword()));
         let mut item_keywords = ITEM_KEYWORDS.to_vec();
         items.sort_unstable();
