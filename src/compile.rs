@@ -98,7 +98,11 @@ fn given_values(loaded: &mut Loaded, values: &[String]) -> Vec<(Spanned<String>,
         return Vec::new();
     }
     let text = values.join("\n");
-    let file = loaded.sources.add("--set", text.clone());
+    // The values of `gov.toml`'s `[params]` come first, then `--set`: one
+    // line each, `NAME=VALUE`, in this pseudo-file.
+    let file = loaded
+        .sources
+        .add("gov.toml [params] and --set", text.clone());
     let declared: std::collections::HashMap<String, ParamType> =
         crate::org::params::declared(loaded)
             .into_iter()

@@ -15,7 +15,7 @@
 //! [sarif]
 //! codes-url = "https://example.com/gov/docs/codes.md"   # SARIF helpUri base
 //!
-//! [params]                        # reserved: parameters per organisation
+//! [params]                        # values of params, as `--set` gives them
 //! ```
 //!
 //! Paths are relative to the folder holding `gov.toml`. Every problem is a
@@ -24,8 +24,9 @@
 //! or level under `[levels]` (`E0910`, `E0911`). All of them are reported, not
 //! only the first.
 //!
-//! `[params]` is parsed as a table of name → value and kept on [`Config`]; no
-//! command reads it yet.
+//! `[params]` is parsed as a table of name → value and kept on [`Config`];
+//! `gov check`, `build`, `test` and `eval` take it as values of params, with
+//! `--set` on top.
 
 use crate::diag::levels::{Level, LevelError, Levels};
 use crate::diag::{Diagnostic, codes};
@@ -71,8 +72,7 @@ pub struct Config {
     /// `[sarif] codes-url`: the web address of docs/codes.md, so SARIF rules
     /// can carry a `helpUri` (`<codes-url>#<code>`).
     pub codes_url: Option<String>,
-    /// `[params]`, reserved for parameters per organisation: parsed as a
-    /// table of name → value and kept, not yet used by any command.
+    /// `[params]`: values of params (name → value), which `--set` overrides.
     pub params: IndexMap<String, Param>,
 }
 

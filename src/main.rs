@@ -100,7 +100,7 @@ fn run() -> ExitCode {
             };
             run_check(
                 project::sources(paths, config),
-                &sets,
+                &project::values(sets, config),
                 format,
                 &levels,
                 color,
@@ -119,7 +119,7 @@ fn run() -> ExitCode {
                 .unwrap_or_else(|| PathBuf::from("dist"));
             run_build(
                 project::sources(paths, config),
-                &sets,
+                &project::values(sets, config),
                 &out,
                 split,
                 check,
@@ -170,9 +170,12 @@ fn run() -> ExitCode {
             color,
             catalog,
         ),
-        Command::Test { paths, sets } => {
-            run_test(project::sources(paths, config), &sets, color, catalog)
-        }
+        Command::Test { paths, sets } => run_test(
+            project::sources(paths, config),
+            &project::values(sets, config),
+            color,
+            catalog,
+        ),
         Command::Eval {
             paths,
             node,
@@ -197,7 +200,7 @@ fn run() -> ExitCode {
                 context,
                 context_json,
                 json: format == cli::args::EvalFormat::Json,
-                sets,
+                sets: project::values(sets, config),
             };
             cli::eval::run_eval(args, color, catalog)
         }
@@ -206,6 +209,7 @@ fn run() -> ExitCode {
         } => cli::watch::run_impact(
             &new,
             project::sources(paths, config),
+            &project::values(Vec::new(), config),
             format,
             color,
             catalog,

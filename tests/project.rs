@@ -249,3 +249,41 @@ fn diff_reads_the_sources_of_the_file_at_a_revision() {
     );
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+/// `[params]` gives params their values; `--set` of the same name wins; an
+/// unknown name is reported where the values are shown.
+#[test]
+fn params_come_from_the_file_and_set_overrides_them() {
+    let dir = project("sources = [\"vpce\"]\n\n[params]\nendpoints = [\"vpce-1\", \"vpce-2\"]\n");
+    std::fs::create_dir_all(dir.path().join("vpce")).unwrap();
+    std::fs::write(
+        dir.path().join("vpce/a.gov"),
+        "param endpoints: [string]\nscp Vpce {\n    deny sagemaker:CreatePresignedDomainUrl unless aws:SourceVpce in endpoints\n}\n",
+    )
+    .unwrap();
+    ok(&gov(dir.path(), &["build", "--out", "out"]));
+    let built = std::fs::read_to_string(dir.path().join("out/scp/Vpce.json")).unwrap();
+    assert!(
+        built.contains(r#""aws:SourceVpce":["vpce-1","vpce-2"]"#),
+        "{built}"
+    );
+    ok(&gov(
+        dir.path(),
+        &["build", "--out", "out2", "--set", "endpoints=vpce-9"],
+    ));
+    let built = std::fs::read_to_string(dir.path().join("out2/scp/Vpce.json")).unwrap();
+    assert!(built.contains(r#""aws:SourceVpce":"vpce-9""#), "{built}");
+    std::fs::write(
+        dir.path().join("gov.toml"),
+        "sources = [\"vpce\"]\n\n[params]\nendpoints = [\"vpce-1\"]\nendpont = \"vpce-3\"\n",
+    )
+    .unwrap();
+    let out = gov(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("error[E0716]: unknown param `endpont`"),
+        "{text}"
+    );
+    assert!(text.contains("gov.toml [params] and --set"), "{text}");
+}

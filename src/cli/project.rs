@@ -66,6 +66,38 @@ pub(crate) fn sources(given: Vec<PathBuf>, config: Option<&Config>) -> Vec<PathB
     }
 }
 
+/// The values of the params: `[params]` of the project file, then `--set`
+/// on top (a later value of a name replaces an earlier one), each as
+/// `NAME=VALUE` with a list's values separated by `,`.
+pub(crate) fn values(given: Vec<String>, config: Option<&Config>) -> Vec<String> {
+    let mut out: Vec<String> = config
+        .map(|c| {
+            c.params
+                .iter()
+                .map(|(name, p)| format!("{name}={}", param_text(&p.value)))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.extend(given);
+    out
+}
+
+/// A `[params]` value as `--set` writes it: a string as it is, a list as
+/// its items separated by `,`.
+fn param_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(items) => items.iter().map(param_text).collect::<Vec<_>>().join(","),
+        toml::Value::Integer(n) => n.to_string(),
+        toml::Value::Float(x) => x.to_string(),
+        toml::Value::Boolean(b) => b.to_string(),
+        // Dates and tables are no param's type: given as written, the
+        // param's type check reports them.
+        toml::Value::Datetime(d) => d.to_string(),
+        toml::Value::Table(_) => "{…}".to_string(),
+    }
+}
+
 /// The catalog file: `--catalog`, else `catalog` of the project file.
 pub(crate) fn catalog(given: Option<PathBuf>, config: Option<&Config>) -> Option<PathBuf> {
     given.or_else(|| config.and_then(|c| c.catalog.clone()))

@@ -106,6 +106,7 @@ fn print_list(title: &str, names: &[String]) {
 pub(crate) fn run_impact(
     new: &Path,
     paths: Vec<PathBuf>,
+    values: &[String],
     format: Format,
     color: bool,
     old: &Catalog,
@@ -113,7 +114,7 @@ pub(crate) fn run_impact(
     let Some(new_catalog) = load_catalog(Some(new)) else {
         return ExitCode::from(EXIT_USAGE);
     };
-    let compilation = match compile_or_report(&paths, &[], old) {
+    let compilation = match compile_or_report(&paths, values, old) {
         Ok(c) => c,
         Err(code) => return code,
     };
