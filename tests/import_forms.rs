@@ -206,3 +206,23 @@ fn the_whitepaper_g16_imports_as_what_aws_grants() {
     );
     assert!(text.contains("allow cloudwatch:PutMetricData\n"), "{text}");
 }
+
+/// A pattern none of whose actions carries the key is left out alike, and
+/// an entry lacking two keys is said once, with the first reason.
+#[test]
+fn an_allow_never_grants_a_pattern_without_the_key() {
+    let (text, json) = round_trip(
+        r#"{"Effect":"Allow","Action":["sagemaker:CreateTrainingJob","s3:GetObjectT*"],"Resource":"*","Condition":{"StringEquals":{"sagemaker:VolumeKmsKey":"arn:aws:kms:us-east-1:111122223333:key/k","sagemaker:OutputKmsKey":"arn:aws:kms:us-east-1:111122223333:key/o"}}}"#,
+        PolicyKind::Identity,
+    );
+    assert_eq!(
+        text.matches("this statement never grants it").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("// no action matched by `s3:GetObjectT*` supports condition key `sagemaker:VolumeKmsKey`"),
+        "{text}"
+    );
+    assert!(!json.contains("s3:"), "{json}");
+}

@@ -119,7 +119,7 @@ pub(crate) struct Converter<'a> {
     pub notes: Vec<String>,
     /// Action entries an Allow never grants (a key the action lacks), with
     /// the reason: left out of the rule.
-    pub never_granted: Vec<(Span, String)>,
+    pub never_granted: std::collections::HashMap<Span, String>,
 }
 
 fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -167,8 +167,8 @@ impl Converter<'_> {
         let mut actions = Vec::new();
         let mut never = Vec::new();
         for a in &actions_el.items {
-            match self.never_granted.iter().find(|(span, _)| *span == a.span) {
-                Some((_, why)) => never.push(why.clone()),
+            match self.never_granted.get(&a.span) {
+                Some(why) => never.push(why.clone()),
                 None => actions.push(self.action(&a.node)),
             }
         }

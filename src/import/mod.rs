@@ -61,6 +61,7 @@ use crate::source::{FileId, Span};
 
 use convert::{Converter, RuleOut};
 use render::Renderer;
+use std::collections::{HashMap, HashSet};
 
 /// Lint errors the import writes correctly instead of stopping.
 const REPAIRED: [Code; 4] = [codes::E0207, codes::E0208, codes::E0308, codes::E0309];
@@ -103,11 +104,15 @@ pub fn import_with(
     // narrower should the catalog miss the key). A Deny that never applies
     // is refused: leaving it out would widen on such a miss.
     let never_granted = analysis.never_granted;
+    let left_out: HashSet<(Span, &str)> = never_granted
+        .iter()
+        .map(|n| (n.key, n.message.as_str()))
+        .collect();
     let mut errors: Vec<Diagnostic> = analysis
         .diags
         .into_iter()
         .filter(|d| d.is_error() && !REPAIRED.contains(&d.code))
-        .filter(|d| !never_granted.iter().any(|n| n.finding == *d))
+        .filter(|d| !(d.code == codes::E0301 && left_out.contains(&(d.span, d.message.as_str()))))
         .collect();
     let Some(doc) = analysis.doc else {
         return Err(finish(&source, file, errors));
@@ -127,11 +132,15 @@ pub fn import_with(
         variables,
         diags: Vec::new(),
         notes: Vec::new(),
-        never_granted: never_granted
-            .iter()
-            .map(|n| (n.action, n.finding.message.clone()))
-            .collect(),
+        never_granted: HashMap::new(),
     };
+    for n in &never_granted {
+        // The first reason found for an entry is the one said.
+        converter
+            .never_granted
+            .entry(n.action)
+            .or_insert_with(|| n.message.clone());
+    }
     let rules = converter.statements(&doc);
     errors.append(&mut converter.diags);
     if !errors.is_empty() {

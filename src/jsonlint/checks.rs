@@ -44,8 +44,9 @@ pub(crate) struct Checker<'a> {
 pub(crate) struct NeverGranted {
     /// The entry in `Action`.
     pub action: Span,
-    /// The E0301 reported for it.
-    pub finding: Diagnostic,
+    /// Where the E0301 reported for it points (the key), and its message.
+    pub key: Span,
+    pub message: String,
 }
 
 fn operators_for(fam: OperatorFamily) -> &'static str {
@@ -350,7 +351,8 @@ impl<'a> Checker<'a> {
             {
                 self.never_granted.push(NeverGranted {
                     action,
-                    finding: d.clone(),
+                    key: d.span,
+                    message: d.message.clone(),
                 });
             }
             self.push(d);
