@@ -212,6 +212,30 @@ pub fn impact(
     out
 }
 
+/// W0920: `subject` (a pattern, or `* except [...]`) of a rule in `policy`
+/// covers the actions `gained` that only the newer catalog has.
+fn gained_diagnostic(
+    policy: &ir::Policy,
+    span: Span,
+    subject: &str,
+    gained: &[&String],
+    help: String,
+) -> Diagnostic {
+    Diagnostic::new(
+        codes::W0920,
+        policy.file,
+        span,
+        format!(
+            "in `{}`, `{subject}` covers {} new action{} under the newer catalog",
+            policy.name,
+            gained.len(),
+            plural(gained.len())
+        ),
+    )
+    .with_label(format!("now also {}", listed(gained)))
+    .with_help(help)
+}
+
 fn effect_word(rule: &ir::Rule) -> &'static str {
     match rule.effect {
         ir::Effect::Allow => "allows",
@@ -241,24 +265,16 @@ fn actions_impact(
                 let span = span_in_rule(sources, policy, rule, pattern);
                 if !gained.is_empty() {
                     let names: Vec<&String> = gained.iter().collect();
-                    out.push(
-                        Diagnostic::new(
-                            codes::W0920,
-                            policy.file,
-                            span,
-                            format!(
-                                "in `{}`, `{pattern}` covers {} new action{} under the newer catalog",
-                                policy.name,
-                                gained.len(),
-                                plural(gained.len())
-                            ),
-                        )
-                        .with_label(format!("now also {}", listed(&names)))
-                        .with_help(format!(
+                    out.push(gained_diagnostic(
+                        policy,
+                        span,
+                        pattern,
+                        &names,
+                        format!(
                             "this rule {} them once the newer catalog is in use; name the actions to keep its meaning",
                             effect_word(rule)
-                        )),
-                    );
+                        ),
+                    ));
                 }
                 if !lost.is_empty() {
                     let names: Vec<&String> = lost.iter().collect();
@@ -294,24 +310,16 @@ fn actions_impact(
                 .collect();
             if !gained.is_empty() {
                 let span = span_in_rule(sources, policy, rule, "* except");
-                out.push(
-                    Diagnostic::new(
-                        codes::W0920,
-                        policy.file,
-                        span,
-                        format!(
-                            "in `{}`, `* except [...]` covers {} new action{} under the newer catalog",
-                            policy.name,
-                            gained.len(),
-                            plural(gained.len())
-                        ),
-                    )
-                    .with_label(format!("now also {}", listed(&gained)))
-                    .with_help(format!(
+                out.push(gained_diagnostic(
+                    policy,
+                    span,
+                    "* except [...]",
+                    &gained,
+                    format!(
                         "this rule {} every action it does not except, new ones included; add to the exceptions the ones it should not cover",
                         effect_word(rule)
-                    )),
-                );
+                    ),
+                ));
             }
         }
     }
