@@ -22,6 +22,13 @@ fn gov(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `gov --catalog OLD catalog impact NEW REST...`.
+fn impact(old: &str, new: &str, rest: &[&str]) -> Output {
+    let mut args = vec!["--catalog", old, "catalog", "impact", new];
+    args.extend_from_slice(rest);
+    gov(&args)
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
 }
@@ -77,26 +84,14 @@ fn the_embedded_catalog_is_named_embedded() {
 
 #[test]
 fn impact_reports_each_rule_that_changes_meaning() {
-    let out = gov(&[
-        "--catalog",
-        "old.txt",
-        "catalog",
-        "impact",
-        "new.txt",
-        "policies/all.gov",
-    ]);
+    let out = impact("old.txt", "new.txt", &["policies/all.gov"]);
     assert_eq!(out.status.code(), Some(1));
     insta::assert_snapshot!("catalog_impact", text(&out.stderr));
-    let json = gov(&[
-        "--catalog",
+    let json = impact(
         "old.txt",
-        "catalog",
-        "impact",
         "new.txt",
-        "policies/all.gov",
-        "--format",
-        "json",
-    ]);
+        &["policies/all.gov", "--format", "json"],
+    );
     let codes: Vec<String> = text(&json.stdout)
         .lines()
         .map(|l| {
@@ -114,37 +109,16 @@ fn impact_reports_each_rule_that_changes_meaning() {
 
 #[test]
 fn impact_exits_0_when_nothing_changes_meaning() {
-    let out = gov(&[
-        "--catalog",
-        "old.txt",
-        "catalog",
-        "impact",
-        "new.txt",
-        "policies/fixed.gov",
-    ]);
+    let out = impact("old.txt", "new.txt", &["policies/fixed.gov"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // The same catalog on both sides changes nothing.
-    let same = gov(&[
-        "--catalog",
-        "new.txt",
-        "catalog",
-        "impact",
-        "new.txt",
-        "policies/fixed.gov",
-    ]);
+    let same = impact("new.txt", "new.txt", &["policies/fixed.gov"]);
     assert_eq!(same.status.code(), Some(0));
 }
 
 #[test]
 fn impact_is_a_usage_error_when_a_side_cannot_be_used() {
-    let missing = gov(&[
-        "--catalog",
-        "old.txt",
-        "catalog",
-        "impact",
-        "missing.txt",
-        "policies/fixed.gov",
-    ]);
+    let missing = impact("old.txt", "missing.txt", &["policies/fixed.gov"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).starts_with("error[E0904]"));
     // Policies that do not build with the catalog in use: exit 2, not 1.
@@ -155,16 +129,11 @@ fn impact_is_a_usage_error_when_a_side_cannot_be_used() {
 
 #[test]
 fn impact_writes_sarif_too() {
-    let out = gov(&[
-        "--catalog",
+    let out = impact(
         "old.txt",
-        "catalog",
-        "impact",
         "new.txt",
-        "policies/w0920.gov",
-        "--format",
-        "sarif",
-    ]);
+        &["policies/w0920.gov", "--format", "sarif"],
+    );
     assert_eq!(out.status.code(), Some(1));
     let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(log["runs"][0]["results"][0]["ruleId"], "W0920");
@@ -180,16 +149,11 @@ fn a_finding_points_at_the_name_as_written() {
         "use demo\n\nscp Sized {\n    deny DescribeWidget when aws:PrincipalArn like \"arn:aws:iam::*:role/BigSize*\" and size > 3\n}\n",
     )
     .unwrap();
-    let out = gov(&[
-        "--catalog",
+    let out = impact(
         "old.txt",
-        "catalog",
-        "impact",
         "new.txt",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+        &[file.to_str().unwrap(), "--format", "json"],
+    );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let finding: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(finding["code"], "W0925");
