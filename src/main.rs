@@ -90,18 +90,16 @@ fn run() -> ExitCode {
     match command {
         Command::Check {
             paths,
-            format,
-            deny_warnings,
-            levels,
+            report,
             sets,
         } => {
-            let Some(levels) = project::levels(&levels, deny_warnings, config) else {
+            let Some(levels) = project::levels(&report.levels, report.deny_warnings, config) else {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_check(
                 project::sources(paths, config),
                 &project::values(sets, config),
-                format,
+                report.format,
                 &levels,
                 color,
                 catalog,
@@ -147,17 +145,15 @@ fn run() -> ExitCode {
         Command::Lint {
             files,
             kind,
-            format,
-            deny_warnings,
-            levels,
+            report,
         } => {
-            let Some(levels) = project::levels(&levels, deny_warnings, config) else {
+            let Some(levels) = project::levels(&report.levels, report.deny_warnings, config) else {
                 return ExitCode::from(EXIT_USAGE);
             };
             run_lint(
                 &files,
                 kind.map(Kind::policy_kind),
-                format,
+                report.format,
                 &levels,
                 color,
                 catalog,

@@ -2,7 +2,7 @@
 //! shell completions (`gov completions`) and the man page (`gov man`).
 
 use crate::cli::{DiffFormat, FailOn, Format, Kind};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -31,6 +31,21 @@ pub(crate) enum Color {
     Never,
 }
 
+/// How `check` and `lint` report: the format, and which codes fail the run.
+#[derive(Args)]
+pub(crate) struct Report {
+    /// Output format of diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub(crate) deny_warnings: bool,
+    /// The level of one code: `W0203=allow` (not reported), `=warn` or
+    /// `=error` (fails the run); repeatable. Errors stay errors.
+    #[arg(long = "level", value_name = "CODE=LEVEL")]
+    pub(crate) levels: Vec<String>,
+}
+
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Check `.gov` files: names, types, support by the catalog, meaning traps.
@@ -38,16 +53,8 @@ pub(crate) enum Command {
         /// Files or folders (every `.gov` file below); default `sources` of
         /// `gov.toml`, else `policies/`.
         paths: Vec<PathBuf>,
-        /// Output format of diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 on warnings too.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// The level of one code: `W0203=allow` (not reported), `=warn` or
-        /// `=error` (fails the run); repeatable. Errors stay errors.
-        #[arg(long = "level", value_name = "CODE=LEVEL")]
-        levels: Vec<String>,
+        #[command(flatten)]
+        report: Report,
         /// A param's value: `NAME=VALUE`, a list's values separated by `,`
         /// (repeatable); a node's `set` in the org wins below it.
         #[arg(long = "set", value_name = "NAME=VALUE")]
@@ -123,16 +130,8 @@ pub(crate) enum Command {
         /// The policy kind; guessed from the content when left out (SCPs and RCPs must be named).
         #[arg(long, value_enum)]
         kind: Option<Kind>,
-        /// Output format of diagnostics.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Exit 1 on warnings too.
-        #[arg(long)]
-        deny_warnings: bool,
-        /// The level of one code: `W0203=allow` (not reported), `=warn` or
-        /// `=error` (fails the run); repeatable. Errors stay errors.
-        #[arg(long = "level", value_name = "CODE=LEVEL")]
-        levels: Vec<String>,
+        #[command(flatten)]
+        report: Report,
     },
     /// Turn existing policy JSON into readable `.gov` source.
     Import {
