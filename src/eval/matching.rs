@@ -106,6 +106,12 @@ fn arn_parts(text: &str) -> Option<[&str; 6]> {
     (parts[0] == "arn").then_some(parts)
 }
 
+/// Whether `principal` is the ARN of an IAM role
+/// (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`), not a user or a session.
+pub(super) fn is_role_arn(principal: &str) -> bool {
+    matches!(arn_parts(principal), Some([_, _, "iam", "", _, rest]) if rest.starts_with("role/"))
+}
+
 /// How one principal value of a policy reads (the diff splits the
 /// principals by the same reading).
 pub(crate) fn principal_reading(value: &str) -> PrincipalReading<'_> {

@@ -43,6 +43,7 @@ mod matching;
 pub(crate) mod values;
 mod vars;
 
+use matching::is_role_arn;
 pub(crate) use matching::{PrincipalReading, action_applies, principal_reading};
 
 use std::collections::BTreeMap;
@@ -362,13 +363,6 @@ fn evaluate_layer(layer: Layer, docs: &[&PolicyDocument], req: &Request) -> Laye
 /// compare without regard to case, as IAM compares them.
 pub fn needs_no_permission(action: &str) -> bool {
     action.eq_ignore_ascii_case("sts:GetCallerIdentity")
-}
-
-/// Whether `principal` is the ARN of an IAM role
-/// (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`), not a user or a session.
-fn is_role_arn(principal: &str) -> bool {
-    let parts: Vec<&str> = principal.splitn(6, ':').collect();
-    matches!(parts.as_slice(), ["arn", _, "iam", "", _, rest] if rest.starts_with("role/"))
 }
 
 /// Evaluates a request against a set of policies; see the module documentation.
