@@ -466,13 +466,16 @@ fn regions_walked(
     max_states: usize,
 ) -> (Vec<String>, bool) {
     let mut out: Vec<String> = Vec::new();
-    let by_head = ByHead::new(patterns);
     let mut seen: HashSet<Matching> = HashSet::new();
-    let mut kept: HashSet<&str> = HashSet::new();
-    for c in candidates {
-        let fresh = seen.insert(by_head.matching(c));
-        if (fresh || !dedupe) && kept.insert(c.as_str()) {
-            out.push(c.clone());
+    // the groups of `regions` come with no candidates: no index to build
+    if !candidates.is_empty() {
+        let by_head = ByHead::new(patterns);
+        let mut kept: HashSet<&str> = HashSet::new();
+        for c in candidates {
+            let fresh = seen.insert(by_head.matching(c));
+            if (fresh || !dedupe) && kept.insert(c.as_str()) {
+                out.push(c.clone());
+            }
         }
     }
     if patterns.is_empty() {
