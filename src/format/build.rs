@@ -44,7 +44,7 @@ enum Parens {
     WhenBroken,
 }
 
-fn value_text(v: &ast::Value) -> String {
+pub(super) fn value_text(v: &ast::Value) -> String {
     match v {
         ast::Value::Str(s) => quote(s),
         ast::Value::Num(n) => n.clone(),

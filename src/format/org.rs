@@ -1,19 +1,9 @@
 //! The layout of an `org` declaration: one entry per line, nodes as blocks.
 
-use super::build::Builder;
+use super::build::{Builder, value_text};
 use super::doc::Doc;
 use crate::syntax::ast::{self, AttachTarget, OrgEntry};
 use crate::syntax::quote;
-
-fn value_text(v: &ast::Value) -> String {
-    match v {
-        ast::Value::Str(s) => quote(s),
-        ast::Value::Num(n) => n.clone(),
-        ast::Value::Bool(b) => b.to_string(),
-        ast::Value::Var(v) => format!("${{{v}}}"),
-        ast::Value::Const(c) => c.clone(),
-    }
-}
 
 impl Builder<'_> {
     pub(super) fn org(&mut self, o: &ast::OrgDecl, out: &mut Vec<Doc>) {
