@@ -338,6 +338,11 @@ pub fn variants(
             groups.entry(n.params.clone()).or_default().push(i);
         }
     }
+    // The `set` entries by node and name, the last written winning.
+    let mut sets_at: HashMap<(usize, &str), &ast::SetValue> = HashMap::new();
+    for (node, s) in &org.sets {
+        sets_at.insert((*node, s.name.node.as_str()), s);
+    }
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for (values, nodes) in groups {
@@ -347,15 +352,13 @@ pub fn variants(
         // Each param's value as written at the nearest `set` above the node.
         let mut overrides = base.clone();
         let mut set_span: Option<Span> = None;
+        let chain = org.chain(first);
         for name in values.keys() {
-            let chain = org.chain(first);
-            let nearest = chain.iter().rev().find_map(|&at| {
-                org.sets
-                    .iter()
-                    .rev()
-                    .find(|(node, s)| *node == at && s.name.node == *name)
-            });
-            if let Some((_, set)) = nearest {
+            let nearest = chain
+                .iter()
+                .rev()
+                .find_map(|&at| sets_at.get(&(at, name.as_str())));
+            if let Some(set) = nearest {
                 overrides.insert(name.clone(), set.values.clone());
                 set_span.get_or_insert(set.name.span);
             }
