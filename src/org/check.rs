@@ -75,17 +75,18 @@ pub fn check(loaded: &Loaded, program: &ir::Program) -> (Option<Org>, Vec<Diagno
         walker.org
     });
     if let Some(org) = &org {
+        // The policies by name, the first written winning.
+        let mut by_name = std::collections::HashMap::new();
+        for p in &program.policies {
+            by_name.entry(p.name.as_str()).or_insert(p);
+        }
         for node in &org.nodes {
             let allows_something = node.scps.iter().any(|name| {
-                program
-                    .policies
-                    .iter()
-                    .find(|p| p.name == *name)
-                    .is_some_and(|p| {
-                        p.rules
-                            .iter()
-                            .any(|r| r.effect == crate::policy::Effect::Allow)
-                    })
+                by_name.get(name.as_str()).is_some_and(|p| {
+                    p.rules
+                        .iter()
+                        .any(|r| r.effect == crate::policy::Effect::Allow)
+                })
             });
             if !node.full_aws_access && !node.scps.is_empty() && !allows_something {
                 diags.push(
