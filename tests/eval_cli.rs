@@ -5,42 +5,11 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const EXAMPLE: &str = r#"@control("example:no-leaving")
-scp DenyLeaveOrganization {
-    deny organizations:LeaveOrganization
-}
+mod common_org;
+use common_org::EXAMPLE;
 
-@control("example:sandbox-no-gpu")
-scp SandboxNoGpu {
-    deny ec2:RunInstances
-        when ec2:InstanceType like "p*"
-}
-
-/// The accounts and what binds them.
-org Example {
-    scp DenyLeaveOrganization // at the root: every account
-
-    ou Workloads {
-        ou Prod {
-            account Payments "111122223333"
-        }
-    }
-    ou Sandbox {
-        scp @control("example:sandbox-*")
-        account Playground "444455556666"
-    }
-}
-
-test "a GPU is refused in the sandbox" for Root/Sandbox/Playground {
-    ec2:RunInstances { ec2:InstanceType = "p4d.24xlarge" } => deny (explicit)
-    ec2:RunInstances { ec2:InstanceType = "t3.micro" } => allow
-}
-
-test "prod may run GPUs, and no account may leave" for Root/Workloads/Prod/111122223333 {
-    ec2:RunInstances { ec2:InstanceType = "p4d.24xlarge" } => allow
-    organizations:LeaveOrganization { } => deny
-}
-
+/// What the org example gets here besides: identity and resource policies.
+const EXTRA: &str = r#"
 policy ReadOnly {
     allow s3:GetObject
 }
@@ -66,7 +35,7 @@ fn gov(dir: &Path, args: &[&str]) -> Output {
 
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("org.gov"), EXAMPLE).unwrap();
+    std::fs::write(dir.path().join("org.gov"), format!("{EXAMPLE}{EXTRA}")).unwrap();
     dir
 }
 

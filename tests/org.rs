@@ -5,54 +5,19 @@
 use gov::catalog::Catalog;
 use gov::org::NodeType;
 
+mod common_org;
+use common_org::EXAMPLE;
+
 fn catalog() -> &'static Catalog {
     Catalog::embedded().unwrap()
 }
-
-/// The worked example of the README's "Organizations" section.
-const EXAMPLE: &str = r#"@control("example:no-leaving")
-scp DenyLeaveOrganization {
-    deny organizations:LeaveOrganization
-}
-
-@control("example:sandbox-no-gpu")
-scp SandboxNoGpu {
-    deny ec2:RunInstances
-        when ec2:InstanceType like "p*"
-}
-
-/// The accounts and what binds them.
-org Example {
-    scp DenyLeaveOrganization // at the root: every account
-
-    ou Workloads {
-        ou Prod {
-            account Payments "111122223333"
-        }
-    }
-    ou Sandbox {
-        scp @control("example:sandbox-*")
-        account Playground "444455556666"
-    }
-}
-
-test "a GPU is refused in the sandbox" for Root/Sandbox/Playground {
-    ec2:RunInstances { ec2:InstanceType = "p4d.24xlarge" } => deny (explicit)
-    ec2:RunInstances { ec2:InstanceType = "t3.micro" } => allow
-}
-
-test "prod may run GPUs, and no account may leave" for Root/Workloads/Prod/111122223333 {
-    ec2:RunInstances { ec2:InstanceType = "p4d.24xlarge" } => allow
-    organizations:LeaveOrganization { } => deny
-}
-"#;
 
 #[test]
 fn the_readme_example_is_this_one_and_it_passes() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     assert!(
         readme.contains(&format!("```gov\n{EXAMPLE}```")),
-        "the README's organization example differs from tests/org.rs"
+        "the README's organization example differs from tests/common_org/mod.rs"
     );
     let c = gov::compile_texts(&[("example.gov", EXAMPLE)], catalog());
     assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
