@@ -8,6 +8,15 @@ use pest::iterators::Pair;
 
 type Result<T> = std::result::Result<T, Vec<SyntaxError>>;
 
+/// What an `ou` or `account` declaration is made of.
+#[derive(Default)]
+struct NodeParts {
+    docs: Vec<String>,
+    name: Option<Spanned<String>>,
+    id: Option<Spanned<String>>,
+    body: Option<Vec<OrgEntry>>,
+}
+
 impl Builder {
     pub(crate) fn org(&self, pair: Pair<Rule>) -> Result<OrgDecl> {
         let span = self.span(&pair);
@@ -54,19 +63,27 @@ impl Builder {
         Ok(out)
     }
 
-    fn ou(&self, pair: Pair<Rule>) -> Result<OuDecl> {
-        let span = self.span(&pair);
-        let mut docs = Vec::new();
-        let mut name = None;
-        let mut body = None;
+    /// The parts of an OU or account: its doc comments, name, id (an
+    /// account's) and body, each as far as written.
+    fn node_parts(&self, pair: &Pair<Rule>) -> Result<NodeParts> {
+        let mut parts = NodeParts::default();
         for p in pair.clone().into_inner() {
             match p.as_rule() {
-                Rule::doc_comment => docs.push(doc_text(&p)),
-                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
-                Rule::org_body => body = Some(self.org_body(p)?),
+                Rule::doc_comment => parts.docs.push(doc_text(&p)),
+                Rule::ident => parts.name = Some(self.spanned(&p, p.as_str().to_string())),
+                Rule::string => parts.id = Some(self.string(p)?),
+                Rule::org_body => parts.body = Some(self.org_body(p)?),
                 _ => {}
             }
         }
+        Ok(parts)
+    }
+
+    fn ou(&self, pair: Pair<Rule>) -> Result<OuDecl> {
+        let span = self.span(&pair);
+        let NodeParts {
+            docs, name, body, ..
+        } = self.node_parts(&pair)?;
         match (name, body) {
             (Some(name), Some(body)) => Ok(OuDecl {
                 docs,
@@ -80,19 +97,12 @@ impl Builder {
 
     fn account(&self, pair: Pair<Rule>) -> Result<AccountDecl> {
         let span = self.span(&pair);
-        let mut docs = Vec::new();
-        let mut name = None;
-        let mut id = None;
-        let mut body = None;
-        for p in pair.clone().into_inner() {
-            match p.as_rule() {
-                Rule::doc_comment => docs.push(doc_text(&p)),
-                Rule::ident => name = Some(self.spanned(&p, p.as_str().to_string())),
-                Rule::string => id = Some(self.string(p)?),
-                Rule::org_body => body = Some(self.org_body(p)?),
-                _ => {}
-            }
-        }
+        let NodeParts {
+            docs,
+            name,
+            id,
+            body,
+        } = self.node_parts(&pair)?;
         match (name, id) {
             (Some(name), Some(id)) => Ok(AccountDecl {
                 docs,
