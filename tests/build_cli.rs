@@ -35,7 +35,7 @@ fn writes_per_kind_files_and_a_manifest() {
     let scp = std::fs::read_to_string(dir.path().join("dist/scp/DenyApps.json")).unwrap();
     assert_eq!(
         scp,
-        r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyCreateApp","Effect":"Deny","Action":"sagemaker:CreateApp","Resource":"*"}]}"#
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sagemaker:CreateApp","Resource":"*"}]}"#
     );
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(dir.path().join("dist/manifest.json")).unwrap(),

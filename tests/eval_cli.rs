@@ -62,7 +62,7 @@ fn a_denied_request_names_node_policy_document_and_statement() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert_eq!(
         text(&out.stdout),
-        "deny (explicit)\n  node:      Root/Sandbox\n  policy:    SandboxNoGpu\n  document:  org/Root.Sandbox.scp-1.json\n  statement: DenyRunInstances\n"
+        "deny (explicit)\n  node:      Root/Sandbox\n  policy:    SandboxNoGpu\n  document:  org/Root.Sandbox.scp-1.json\n  statement: #1\n"
     );
 }
 

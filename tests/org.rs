@@ -71,7 +71,7 @@ fn a_failing_case_names_the_node_and_the_statement() {
     assert_eq!(report.failures.len(), 1);
     let rendered = report.render(&c.loaded.sources);
     assert!(
-        rendered.contains("expected allow, got deny (explicit) (denied by `DenyRunInstances` of `SandboxNoGpu` attached at `Root/Sandbox`)"),
+        rendered.contains("expected allow, got deny (explicit) (denied by `#1` of `SandboxNoGpu` attached at `Root/Sandbox`)"),
         "{rendered}"
     );
 }

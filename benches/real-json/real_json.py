@@ -148,7 +148,11 @@ def main():
             ("round_trip", lambda: phases.round_trip(gov, pool, selected, details, json_sides)),
             ("pairs", lambda: phases.pairs(gov, pool, selected, details, json_sides)),
         ]
+        # PHASES=import,imported runs only those (`imported` needs `import`).
+        wanted = {k.strip() for k in os.environ.get("PHASES", "").split(",") if k.strip()}
         for key, step in steps:
+            if wanted and key not in wanted:
+                continue
             progress(f"{key}…")
             phase_start = time.perf_counter()
             summary[key] = step()

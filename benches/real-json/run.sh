@@ -5,6 +5,7 @@
 #
 #   bash benches/real-json/run.sh                 full run
 #   LIMIT=50 bash benches/real-json/run.sh        the first 50 policies by name
+#   PHASES=import,imported bash benches/real-json/run.sh   import, then check/build/size
 #   JOBS=4 PACKAGE_VERSION=0.0.656 TIMEOUT=300 GOV=path/to/gov   (defaults: 2, 0.0.656, 300, release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."

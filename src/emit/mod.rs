@@ -164,19 +164,13 @@ fn statement_name(doc: &PolicyDocument, index: usize) -> String {
     }
 }
 
-/// Where a statement comes from: the rule whose `@sid` it carries, else the
-/// whole policy (statements do not record their rule).
+/// Where a statement comes from: the rule it was lowered from (lowered once
+/// more to trace it: this is the path of an error only), else the policy.
 fn statement_span(input: &Input<'_>, index: usize) -> ir::Span {
-    let sid = input
-        .doc
-        .statements
-        .get(index)
-        .and_then(|s| s.sid.as_deref());
-    input
-        .policy
-        .rules
-        .iter()
-        .find(|rule| sid.is_some() && rule.sid.as_deref() == sid)
+    crate::lower::lower_policy_traced(input.policy)
+        .ok()
+        .and_then(|(_, origins)| origins.get(index).copied())
+        .and_then(|rule| input.policy.rules.get(rule))
         .map(|rule| rule.span)
         .unwrap_or(input.policy.span)
 }

@@ -8,7 +8,9 @@
 //! where the merged entry means their conjunction, else lowering fails with
 //! an error that says why — never an approximation.
 
+mod compact;
 mod conjoin;
+mod if_exists;
 mod impossible;
 pub mod literal;
 mod sid;
@@ -27,7 +29,17 @@ type Conjunct = Vec<(Atom, bool)>;
 
 /// Lowers one policy. Errors point at the rule that cannot be lowered.
 pub fn lower_policy(policy: &ir::Policy) -> Result<iam::PolicyDocument, Vec<Diagnostic>> {
+    lower_policy_traced(policy).map(|(doc, _)| doc)
+}
+
+/// Lowers one policy, and says for each statement the index of the rule (in
+/// `policy.rules`) it comes from; a statement merged from several rules
+/// names the first.
+pub fn lower_policy_traced(
+    policy: &ir::Policy,
+) -> Result<(iam::PolicyDocument, Vec<usize>), Vec<Diagnostic>> {
     let mut statements = Vec::new();
+    let mut origins = Vec::new();
     let mut errors = Vec::new();
     let mut sids = sid::Allocator::default();
     for rule in &policy.rules {
@@ -35,20 +47,26 @@ pub fn lower_policy(policy: &ir::Policy) -> Result<iam::PolicyDocument, Vec<Diag
             sids.reserve(fixed);
         }
     }
-    for rule in &policy.rules {
+    for (index, rule) in policy.rules.iter().enumerate() {
         match lower_rule(policy, rule) {
             Ok(mut stmts) => {
-                let base = sid::base(policy, rule);
+                // A statement carries an id only when the source asks for one
+                // (README, "Output and limits"): ids cost characters that
+                // count against the size limits, and IAM gives them no meaning.
                 let explicit = rule.sid.is_some();
-                let count = stmts.len();
-                for (i, stmt) in stmts.iter_mut().enumerate() {
-                    let wanted = if count == 1 {
-                        base.clone()
-                    } else {
-                        format!("{base}{}", i + 1)
-                    };
-                    stmt.sid = Some(sids.take(&wanted, explicit && count == 1));
+                if explicit || policy.sid_prefix.is_some() {
+                    let base = sid::base(policy, rule);
+                    let count = stmts.len();
+                    for (i, stmt) in stmts.iter_mut().enumerate() {
+                        let wanted = if count == 1 {
+                            base.clone()
+                        } else {
+                            format!("{base}{}", i + 1)
+                        };
+                        stmt.sid = Some(sids.take(&wanted, explicit && count == 1));
+                    }
                 }
+                origins.extend(std::iter::repeat_n(index, stmts.len()));
                 statements.append(&mut stmts);
             }
             Err(mut e) => errors.append(&mut e),
@@ -57,11 +75,15 @@ pub fn lower_policy(policy: &ir::Policy) -> Result<iam::PolicyDocument, Vec<Diag
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(iam::PolicyDocument {
+    // Half the kind's limit: a merged statement always fits a document of
+    // its own, with room to spare for the envelope and for a neighbour.
+    compact::compact(&mut statements, &mut origins, policy.kind.limit().max / 2);
+    let doc = iam::PolicyDocument {
         version: Some(iam::VERSION_2012.to_string()),
         id: None,
         statements,
-    })
+    };
+    Ok((doc, origins))
 }
 
 fn lower_rule(
@@ -130,6 +152,7 @@ fn lower_rule(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let blocks = if_exists::fold_absent(blocks);
     if blocks.is_empty() {
         return Err(vec![
             Diagnostic::new(codes::E0402, file, rule.span, "this rule can never match")

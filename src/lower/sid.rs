@@ -1,5 +1,6 @@
-//! Statement ids: `@sid` where given, else readable names derived from the
-//! rule (`DenyCreateApp`), unique within the policy and stable across runs.
+//! Statement ids: `@sid` where given; under a policy's `@sid("Prefix")`,
+//! readable names derived from the rule (`PrefixDenyCreateApp`) for the
+//! others, unique within the policy and stable across runs.
 
 use crate::ir;
 use std::collections::HashSet;

@@ -60,7 +60,7 @@ fn deny_unless_and_becomes_one_statement_per_missing_part() {
         present("sagemaker:VpcSecurityGroupIds"),
     ]);
     let p = policy(ir::Effect::Deny, Expr::negate(unless));
-    insta::assert_snapshot!(json(&p), @r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyCreateDomain1","Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"StringNotEquals":{"sagemaker:AppNetworkAccessType":"VpcOnly"}}},{"Sid":"DenyCreateDomain2","Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"Null":{"sagemaker:VpcSubnets":"true"}}},{"Sid":"DenyCreateDomain3","Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"Null":{"sagemaker:VpcSecurityGroupIds":"true"}}}]}"#);
+    insta::assert_snapshot!(json(&p), @r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"StringNotEquals":{"sagemaker:AppNetworkAccessType":"VpcOnly"}}},{"Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"Null":{"sagemaker:VpcSubnets":"true"}}},{"Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"Null":{"sagemaker:VpcSecurityGroupIds":"true"}}}]}"#);
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn a_single_valued_test_negated_element_wise_is_false_when_absent() {
         })
     };
     let not_a = single(KeyType::String, ElemOp::Equals, Literal::Str("a".into()));
-    insta::assert_snapshot!(json(&policy(ir::Effect::Deny, not_a.clone())), @r#"{"Version":"2012-10-17","Statement":[{"Sid":"DenyCreateDomain","Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"Null":{"k:s":"false"},"StringNotEquals":{"k:s":"a"}}}]}"#);
+    insta::assert_snapshot!(json(&policy(ir::Effect::Deny, not_a.clone())), @r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sagemaker:CreateDomain","Resource":"*","Condition":{"Null":{"k:s":"false"},"StringNotEquals":{"k:s":"a"}}}]}"#);
     let cases = [(None, false), (Some("a"), false), (Some("b"), true)];
     for (value, holds) in cases {
         assert_eq!(denies(&not_a, "k:s", value), holds, "{value:?}");
