@@ -196,17 +196,11 @@ fn compile_loaded_with(
     if has_params {
         crate::org::params::apply(&mut loaded, &base);
     }
-    let checked = crate::check::check(&loaded, catalog);
-    let mut diagnostics = checked.diagnostics;
     // A param whose value is of the wrong type is reported there (E0715),
     // not again at each use as having no value.
-    let ill_typed: Vec<String> = ill_typed_names;
-    diagnostics.retain(|d| {
-        d.code != codes::E0714
-            || !ill_typed
-                .iter()
-                .any(|n| d.message == format!("param `{n}` has no value"))
-    });
+    let refused: std::collections::BTreeSet<String> = ill_typed_names.into_iter().collect();
+    let checked = crate::check::check_refusing(&loaded, catalog, &refused);
+    let mut diagnostics = checked.diagnostics;
     let (mut org, mut org_diags) = crate::org::check::check(&loaded, &checked.program);
     diagnostics.append(&mut org_diags);
     if let Some(org) = &mut org {
