@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 pub(crate) fn run_check(
     paths: Vec<PathBuf>,
-    sets: &[String],
+    sets: &gov::compile::ParamValues,
     format: Format,
     levels: &Levels,
     color: bool,
@@ -64,7 +64,7 @@ pub(crate) fn run_check(
 
 pub(crate) fn run_build(
     paths: Vec<PathBuf>,
-    sets: &[String],
+    sets: &gov::compile::ParamValues,
     out: &Path,
     split: bool,
     check: bool,
@@ -207,7 +207,7 @@ fn check_build(
 
 pub(crate) fn run_test(
     paths: Vec<PathBuf>,
-    sets: &[String],
+    sets: &gov::compile::ParamValues,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
