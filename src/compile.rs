@@ -47,6 +47,46 @@ pub fn compile_paths(paths: &[PathBuf], catalog: &Catalog) -> Result<Compilation
     Ok(compile_loaded(loaded, paths.to_vec(), catalog))
 }
 
+/// Values of params given from outside the sources: those of a project
+/// file, then those of the command line (a later value of a name replaces an
+/// earlier one). A problem with one is reported where it is written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParamValues {
+    /// The project file's values, with the file.
+    pub file: Option<ValuesFile>,
+    /// `name=value` (a list's values separated by `,`), as `--set` gives them.
+    pub set: Vec<String>,
+}
+
+/// A file holding values of params: its name as shown, its text, and each
+/// value with its place in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValuesFile {
+    pub name: String,
+    pub text: String,
+    pub values: Vec<FileValue>,
+}
+
+/// One value of a [`ValuesFile`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileValue {
+    pub name: Spanned<String>,
+    /// The whole value (a list's brackets included).
+    pub span: Span,
+    /// Its items, each as `--set` would write it, with its span.
+    pub items: Vec<Spanned<String>>,
+}
+
+impl ParamValues {
+    /// Values given as `--set` gives them, and no file.
+    pub fn set(values: &[String]) -> ParamValues {
+        ParamValues {
+            file: None,
+            set: values.to_vec(),
+        }
+    }
+}
+
 /// [`compile_paths`] with values for params (`name=value`, a list's values
 /// separated by `,`), as `--set` gives them.
 pub fn compile_paths_with_values(
@@ -54,17 +94,27 @@ pub fn compile_paths_with_values(
     values: &[String],
     catalog: &Catalog,
 ) -> Result<Compilation, LoadError> {
+    compile_paths_with_params(paths, &ParamValues::set(values), catalog)
+}
+
+/// [`compile_paths`] with values for params from a project file and the
+/// command line.
+pub fn compile_paths_with_params(
+    paths: &[PathBuf],
+    values: &ParamValues,
+    catalog: &Catalog,
+) -> Result<Compilation, LoadError> {
     let loaded = load::load(paths)?;
     Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
 }
 
-/// [`compile_paths_with_values`] with one more source given as text (named
+/// [`compile_paths_with_params`] with one more source given as text (named
 /// `name`), such as the request of `gov eval` written as a `test` block.
 pub fn compile_paths_with_text(
     paths: &[PathBuf],
     name: &str,
     text: &str,
-    values: &[String],
+    values: &ParamValues,
     catalog: &Catalog,
 ) -> Result<Compilation, LoadError> {
     let mut loaded = load::load(paths)?;
@@ -87,28 +137,50 @@ pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
 }
 
 fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Compilation {
-    compile_loaded_with(loaded, roots, catalog, &[])
+    compile_loaded_with(loaded, roots, catalog, &ParamValues::default())
 }
 
-/// Param values given on the command line (`name=value`, a list's values
-/// separated by `,`), read as a source of their own so that problems point
-/// at them.
-fn given_values(loaded: &mut Loaded, values: &[String]) -> Vec<(Spanned<String>, Given)> {
-    if values.is_empty() {
-        return Vec::new();
-    }
-    let text = values.join("\n");
-    // The values of `gov.toml`'s `[params]` come first, then `--set`: one
-    // line each, `NAME=VALUE`, in this pseudo-file.
-    let file = loaded
-        .sources
-        .add("gov.toml [params] and --set", text.clone());
+/// Param values given from outside the sources, each read where it is
+/// written so that problems point at it: the project file's in the file
+/// itself, then the command line's (`name=value`, a list's values separated
+/// by `,`) in a source of their own, `--set`, one line each.
+fn given_values(loaded: &mut Loaded, values: &ParamValues) -> Vec<(Spanned<String>, Given)> {
     let declared: std::collections::HashMap<String, ParamType> =
         crate::org::params::declared(loaded)
             .into_iter()
             .map(|(n, (_, p))| (n, p.ty.node))
             .collect();
+    // A piece of text as a value of the param `name`'s type.
+    let typed = |name: &str, piece: &str| match declared.get(name).map(|t| t.base) {
+        Some(ParamBase::Number) => Value::Num(piece.trim().to_string()),
+        Some(ParamBase::Bool) if piece.trim() == "true" || piece.trim() == "false" => {
+            Value::Bool(piece.trim() == "true")
+        }
+        _ => Value::Str(piece.trim().to_string()),
+    };
     let mut out = Vec::new();
+    if let Some(f) = &values.file {
+        let file = loaded.sources.add(f.name.clone(), f.text.clone());
+        for v in &f.values {
+            let items = v
+                .items
+                .iter()
+                .map(|i| Spanned::new(typed(&v.name.node, &i.node), i.span))
+                .collect();
+            out.push((
+                v.name.clone(),
+                Given {
+                    values: Spanned::new(items, v.span),
+                    file,
+                },
+            ));
+        }
+    }
+    if values.set.is_empty() {
+        return out;
+    }
+    let text = values.set.join("\n");
+    let file = loaded.sources.add("--set", text.clone());
     let mut offset = 0;
     for line in text.split('\n') {
         let (name, rest) = line.split_once('=').unwrap_or((line, ""));
@@ -118,14 +190,7 @@ fn given_values(loaded: &mut Loaded, values: &[String]) -> Vec<(Spanned<String>,
         for piece in rest.split(',') {
             let span = Span::new(at, at + piece.len());
             at += piece.len() + 1;
-            let value = match declared.get(name.trim()).map(|t| t.base) {
-                Some(ParamBase::Number) => Value::Num(piece.trim().to_string()),
-                Some(ParamBase::Bool) if piece.trim() == "true" || piece.trim() == "false" => {
-                    Value::Bool(piece.trim() == "true")
-                }
-                _ => Value::Str(piece.trim().to_string()),
-            };
-            items.push(Spanned::new(value, span));
+            items.push(Spanned::new(typed(name.trim(), piece), span));
         }
         let whole = Span::new(offset + name.len() + 1, offset + line.len());
         out.push((
@@ -144,7 +209,7 @@ fn compile_loaded_with(
     mut loaded: Loaded,
     roots: Vec<PathBuf>,
     catalog: &Catalog,
-    values: &[String],
+    values: &ParamValues,
 ) -> Compilation {
     let given = given_values(&mut loaded, values);
     // The values of the whole compilation: defaults, then `--set`, then the
@@ -196,17 +261,11 @@ fn compile_loaded_with(
     if has_params {
         crate::org::params::apply(&mut loaded, &base);
     }
-    let checked = crate::check::check(&loaded, catalog);
-    let mut diagnostics = checked.diagnostics;
     // A param whose value is of the wrong type is reported there (E0715),
     // not again at each use as having no value.
-    let ill_typed: Vec<String> = ill_typed_names;
-    diagnostics.retain(|d| {
-        d.code != codes::E0714
-            || !ill_typed
-                .iter()
-                .any(|n| d.message == format!("param `{n}` has no value"))
-    });
+    let refused: std::collections::BTreeSet<String> = ill_typed_names.into_iter().collect();
+    let checked = crate::check::check_refusing(&loaded, catalog, &refused);
+    let mut diagnostics = checked.diagnostics;
     let (mut org, mut org_diags) = crate::org::check::check(&loaded, &checked.program);
     diagnostics.append(&mut org_diags);
     if let Some(org) = &mut org {

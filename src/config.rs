@@ -74,6 +74,10 @@ pub struct Config {
     pub codes_url: Option<String>,
     /// `[params]`: values of params (name → value), which `--set` overrides.
     pub params: IndexMap<String, Param>,
+    /// The file's name as shown in diagnostics and its text, so that a
+    /// problem with a value of `[params]`, found later, points into it.
+    pub shown: String,
+    pub text: String,
 }
 
 /// One entry of `[params]`.
@@ -82,6 +86,12 @@ pub struct Param {
     pub value: toml::Value,
     /// 1-based line of its name in the file.
     pub line: usize,
+    /// Its name in the file.
+    pub name_span: Span,
+    /// The whole value (a list's brackets included).
+    pub span: Span,
+    /// The span of each item of a list, else of the value.
+    pub items: Vec<Span>,
 }
 
 impl Config {
@@ -135,6 +145,8 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, ConfigError> {
     match parse(&text, file, &base) {
         Ok(mut config) => {
             config.file = path.to_path_buf();
+            config.shown = shown.display().to_string();
+            config.text = text;
             Ok(config)
         }
         Err(diagnostics) => Err(ConfigError::Invalid {
@@ -413,14 +425,27 @@ impl Reader<'_> {
         let values = plain.get("params").and_then(toml::Value::as_table);
         table
             .iter()
-            .filter_map(|(key, _)| {
+            .filter_map(|(key, spanned)| {
                 let name = key.get_ref().to_string();
                 let value = values.and_then(|v| v.get(&name))?.clone();
                 let line = text[..key.span().start.min(text.len())]
                     .matches('\n')
                     .count()
                     + 1;
-                Some((name, Param { value, line }))
+                let items = match spanned.get_ref() {
+                    DeValue::Array(items) => items.iter().map(|i| span_of(i.span())).collect(),
+                    _ => vec![span_of(spanned.span())],
+                };
+                Some((
+                    name,
+                    Param {
+                        value,
+                        line,
+                        name_span: span_of(key.span()),
+                        span: span_of(spanned.span()),
+                        items,
+                    },
+                ))
             })
             .collect()
     }
@@ -475,6 +500,19 @@ mod tests {
         let names: Vec<&str> = config.params.keys().map(String::as_str).collect();
         assert_eq!(names, ["region", "accounts"]);
         assert_eq!(config.params["region"].line, 11);
+        let text = "sources = [\"policies\", \"more\"]\nout = \"build\"\ncatalog = \"c.txt\"\n\
+             deny-warnings = true\n[levels]\nW0203 = \"error\"\nw0210 = \"allow\"\n\
+             [sarif]\ncodes-url = \"https://example.com/docs/codes.md\"\n\
+             [params]\nregion = \"eu-west-1\"\naccounts = [\"111122223333\"]\n";
+        let at = |s: Span| &text[s.start..s.end];
+        let region = &config.params["region"];
+        assert_eq!(at(region.name_span), "region");
+        assert_eq!(at(region.span), "\"eu-west-1\"");
+        assert_eq!(region.items, [region.span]);
+        let accounts = &config.params["accounts"];
+        assert_eq!(at(accounts.span), "[\"111122223333\"]");
+        let items: Vec<&str> = accounts.items.iter().map(|s| at(*s)).collect();
+        assert_eq!(items, ["\"111122223333\""]);
         assert_eq!(
             config.params["region"].value,
             toml::Value::String("eu-west-1".into())

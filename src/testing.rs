@@ -8,6 +8,11 @@
 //! - `resource_policy` / `key_policy` / `trust_policy`: alone, as the
 //!   resource's policy (a trust policy is the role's); the request's principal
 //!   is the context's `aws:PrincipalArn`, else `aws:PrincipalServiceName`.
+//!   A role's session is written with the role's ARN: AWS sets
+//!   `aws:PrincipalArn` of a role session to the ARN of the role, not to the
+//!   session's `assumed-role` ARN (IAM User Guide,
+//!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn>),
+//!   and the role's ARN in `Principal` names it.
 //!
 //! A test naming several policies (`for A, B`) evaluates them together, each
 //! in the layer of its kind (SCPs beside `FullAWSAccess`, at one level of the

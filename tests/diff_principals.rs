@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! `gov::diff` over principals: an account principal names every principal
-//! ARN of the account, a role its sessions, `*` everyone, a service or
+//! ARN of the account, a role its sessions (whose `aws:PrincipalArn` is the
+//! role's ARN), `*` everyone, a service or
 //! federated principal only itself; conditions on `aws:PrincipalArn` and
 //! `aws:PrincipalAccount` then decide. Each case is checked against the
 //! evaluator over a pool of requests: every request decided differently is
@@ -58,7 +59,19 @@ fn principals() -> Vec<Option<String>> {
     out
 }
 
-/// Every principal with its keys as AWS sets them, with
+/// The role ARN a session's `aws:PrincipalArn` holds (IAM User Guide,
+/// reference_policies_condition-keys.html#condition-keys-principalarn: "For
+/// IAM roles, the request context returns the ARN of the role"); the roles
+/// of the pool have no path.
+fn role_of_session(p: &str) -> Option<String> {
+    let rest = p.strip_prefix("arn:aws:sts::")?;
+    let (account, session) = rest.split_once(':')?;
+    let name = session.strip_prefix("assumed-role/")?.split('/').next()?;
+    Some(format!("arn:aws:iam::{account}:role/{name}"))
+}
+
+/// Every principal with its keys as AWS sets them (a role session's
+/// `aws:PrincipalArn` is its role's ARN), with
 /// `aws:PrincipalAccount` absent, its account, and another.
 fn pool(actions: &[&str], resources: &[Option<&str>]) -> Vec<Request> {
     let mut out = Vec::new();
@@ -69,7 +82,9 @@ fn pool(actions: &[&str], resources: &[Option<&str>]) -> Vec<Request> {
                     let mut r = Request::new(*action);
                     r.resource = resource.map(str::to_string);
                     if let Some(p) = &p {
-                        if p.starts_with("arn:") {
+                        if let Some(role) = role_of_session(p) {
+                            r.set_key("aws:PrincipalArn", [role]);
+                        } else if p.starts_with("arn:") {
                             r.set_key("aws:PrincipalArn", [p.as_str()]);
                         } else {
                             r.set_key("aws:PrincipalServiceName", [p.as_str()]);
@@ -266,15 +281,25 @@ fn roles_name_their_sessions() {
     let old = bucket(&format!(
         "    allow aws {role} to {GET} on \"arn:aws:s3:::b/*\"\n"
     ));
-    // a session of the role is read from `aws:PrincipalArn`: excluding
-    // `sts` ARNs narrows
+    // a session of the role carries the role's ARN in `aws:PrincipalArn`,
+    // never an `sts` ARN: excluding `sts` ARNs changes nothing
     let new = bucket(&format!(
         "    allow aws {role} to {GET} on \"arn:aws:s3:::b/*\" \
          when aws:PrincipalArn not like \"arn:aws:sts::*:*\"\n"
     ));
     let report = exact(&old, &new, &pool);
+    assert_eq!(directions(&report), (vec![], vec![]));
+    // excluding the role's own ARN narrows, the witness read as AWS sets it
+    let new = bucket(&format!(
+        "    allow aws {role} to {GET} on \"arn:aws:s3:::b/*\" \
+         when aws:PrincipalArn not like \"arn:aws:iam::*:role/admin\"\n"
+    ));
+    let report = exact(&old, &new, &pool);
     assert_eq!(directions(&report), (vec![], vec![GET.to_string()]));
-    assert!(arn_of(&report, false).starts_with(&format!("arn:aws:sts::{A}:assumed-role/admin")));
+    assert_eq!(
+        arn_of(&report, false),
+        format!("arn:aws:iam::{A}:role/admin")
+    );
     let other = bucket(&format!(
         "    allow aws \"arn:aws:iam::{A}:role/app\" to {GET} on \"arn:aws:s3:::b/*\"\n"
     ));

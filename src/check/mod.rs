@@ -21,7 +21,7 @@ use crate::rules::values::{invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::ast;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The result of checking: the IR of every policy that checked without
 /// errors, and every diagnostic.
@@ -103,6 +103,30 @@ impl<'a> Scope<'a> {
 
 /// Checks every loaded file against the catalog.
 pub fn check(loaded: &Loaded, catalog: &Catalog) -> Checked {
+    check_refusing(loaded, catalog, &BTreeSet::new())
+}
+
+/// [`check`], where the params named in `refused` were given a value of the
+/// wrong type, reported where it is given (`E0715`). A use of one that has
+/// no value otherwise still fails its rule or test, but is not reported
+/// again as having no value (`E0714`): the diagnostic is known by its code
+/// and by the name under its span, the use itself.
+pub fn check_refusing(loaded: &Loaded, catalog: &Catalog, refused: &BTreeSet<String>) -> Checked {
+    let mut checked = check_all(loaded, catalog);
+    if !refused.is_empty() {
+        checked.diagnostics.retain(|d| {
+            d.code != codes::E0714
+                || !loaded
+                    .sources
+                    .text(d.file)
+                    .get(d.span.start..d.span.end)
+                    .is_some_and(|used| refused.contains(used))
+        });
+    }
+    checked
+}
+
+fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut program = ir::Program::default();
 

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 pub(crate) fn run_check(
     paths: Vec<PathBuf>,
-    sets: &[String],
+    sets: &gov::compile::ParamValues,
     format: Format,
     levels: &Levels,
     color: bool,
@@ -64,7 +64,7 @@ pub(crate) fn run_check(
 
 pub(crate) fn run_build(
     paths: Vec<PathBuf>,
-    sets: &[String],
+    sets: &gov::compile::ParamValues,
     out: &Path,
     split: bool,
     check: bool,
@@ -159,6 +159,7 @@ fn check_build(
     options: &gov::emit::Options,
     color: bool,
 ) -> ExitCode {
+    let missing_folder = out.symlink_metadata().is_err();
     match compilation.check_build(out, options) {
         Ok(report) => {
             let lists = [
@@ -171,7 +172,18 @@ fn check_build(
                     outln!("{what}: {}", shown(&out.join(p)));
                 }
             }
-            if report.is_current() {
+            if missing_folder {
+                // Every file is missing: say why, with a code.
+                usage_error(
+                    codes::E0925,
+                    format!("output folder `{}` does not exist", out.display()),
+                );
+                errln!(
+                    "  = help: `--check` compares a built folder with this build; run `gov build --out {}` and commit the result",
+                    shown(out)
+                );
+                ExitCode::from(EXIT_FINDINGS)
+            } else if report.is_current() {
                 errln!("{} is up to date", shown(out));
                 ExitCode::SUCCESS
             } else {
@@ -207,7 +219,7 @@ fn check_build(
 
 pub(crate) fn run_test(
     paths: Vec<PathBuf>,
-    sets: &[String],
+    sets: &gov::compile::ParamValues,
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {

@@ -156,7 +156,7 @@ fn diff_side(
                 .collect();
             gov::compile_texts(&refs, catalog)
         }
-        None => compile_or_report(&[PathBuf::from(spec)], &[], catalog)?,
+        None => compile_or_report(&[PathBuf::from(spec)], &Default::default(), catalog)?,
     };
     if compilation.has_errors() {
         let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();

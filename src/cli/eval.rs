@@ -34,7 +34,7 @@ pub(crate) struct EvalArgs {
     pub context: Vec<String>,
     pub context_json: Option<String>,
     pub json: bool,
-    pub sets: Vec<String>,
+    pub sets: gov::compile::ParamValues,
 }
 
 /// What decided.

@@ -187,7 +187,7 @@ pub(crate) fn compile_or_report_with(
     paths: &[PathBuf],
     name: &str,
     text: &str,
-    values: &[String],
+    values: &gov::compile::ParamValues,
     catalog: &Catalog,
 ) -> Result<gov::Compilation, ExitCode> {
     gov::compile::compile_paths_with_text(paths, name, text, values, catalog).map_err(|e| {
@@ -198,10 +198,10 @@ pub(crate) fn compile_or_report_with(
 
 pub(crate) fn compile_or_report(
     paths: &[PathBuf],
-    values: &[String],
+    values: &gov::compile::ParamValues,
     catalog: &Catalog,
 ) -> Result<gov::Compilation, ExitCode> {
-    gov::compile::compile_paths_with_values(paths, values, catalog).map_err(|e| {
+    gov::compile::compile_paths_with_params(paths, values, catalog).map_err(|e| {
         usage_error(e.code(), e);
         ExitCode::from(EXIT_USAGE)
     })

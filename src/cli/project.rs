@@ -3,8 +3,10 @@
 //! the command definitions: shell completions and the man page.
 
 use super::{EXIT_USAGE, shown, usage_error};
+use gov::compile::{FileValue, ParamValues, ValuesFile};
 use gov::config::{Config, ConfigError, FILE_NAME};
 use gov::diag::codes;
+use gov::source::{Span, Spanned};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -66,20 +68,42 @@ pub(crate) fn sources(given: Vec<PathBuf>, config: Option<&Config>) -> Vec<PathB
     }
 }
 
-/// The values of the params: `[params]` of the project file, then `--set`
-/// on top (a later value of a name replaces an earlier one), each as
-/// `NAME=VALUE` with a list's values separated by `,`.
-pub(crate) fn values(given: Vec<String>, config: Option<&Config>) -> Vec<String> {
-    let mut out: Vec<String> = config
-        .map(|c| {
-            c.params
-                .iter()
-                .map(|(name, p)| format!("{name}={}", param_text(&p.value)))
-                .collect()
-        })
-        .unwrap_or_default();
-    out.extend(given);
-    out
+/// The values of the params: `[params]` of the project file (each read at
+/// its place in the file), then `--set` on top (a later value of a name
+/// replaces an earlier one), each as `NAME=VALUE` with a list's values
+/// separated by `,`.
+pub(crate) fn values(given: Vec<String>, config: Option<&Config>) -> ParamValues {
+    let file = config.filter(|c| !c.params.is_empty()).map(|c| ValuesFile {
+        name: c.shown.clone(),
+        text: c.text.clone(),
+        values: c
+            .params
+            .iter()
+            .map(|(name, p)| FileValue {
+                name: Spanned::new(name.clone(), p.name_span),
+                span: p.span,
+                items: items(&p.value, &p.items),
+            })
+            .collect(),
+    });
+    ParamValues { file, set: given }
+}
+
+/// The items of a `[params]` value, each as `--set` writes it, at its span:
+/// a list's items at theirs, any other value at the value's.
+fn items(value: &toml::Value, spans: &[Span]) -> Vec<Spanned<String>> {
+    match value {
+        toml::Value::Array(items) => items
+            .iter()
+            .zip(spans)
+            .map(|(item, span)| Spanned::new(param_text(item), *span))
+            .collect(),
+        other => spans
+            .iter()
+            .take(1)
+            .map(|span| Spanned::new(param_text(other), *span))
+            .collect(),
+    }
 }
 
 /// A `[params]` value as `--set` writes it: a string as it is, a list as

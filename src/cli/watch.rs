@@ -106,7 +106,7 @@ fn print_list(title: &str, names: &[String]) {
 pub(crate) fn run_impact(
     new: &Path,
     paths: Vec<PathBuf>,
-    values: &[String],
+    values: &gov::compile::ParamValues,
     format: Format,
     color: bool,
     old: &Catalog,

@@ -297,6 +297,8 @@ registry! {
         "A setting of the project file has a value of the wrong kind: `sources` takes a non-empty list of paths, `out` and `catalog` a path, `deny-warnings` `true` or `false`, `sarif.codes-url` an absolute web address.";
     E0923 Error "file already exists"
         "`gov init` writes a new project's files and never replaces one: a file it would write is already there. Nothing is written when any of them exists.";
+    E0925 Error "output folder missing"
+        "`gov build --check` compares the output folder with what this build would write, and the folder does not exist: nothing was built there yet, or `--out` (or `out` in `gov.toml`) names another folder. The files a build would write are listed as missing and the run fails (exit 1), as for a folder that is not up to date.";
 
     // ---- warnings -------------------------------------------------------
     W0001 Warning "empty file"

@@ -484,9 +484,13 @@ fn escaped(text: &str) -> String {
 }
 
 /// One principal value of a policy: its text, and the principals it also
-/// names by the evaluator's reading (every principal ARN of an account, the
-/// sessions of a role) as patterns, so that the regions they cut against
-/// the conditions on the same key are all tried.
+/// names by the evaluator's reading (every principal ARN of an account) as
+/// patterns, so that the regions they cut against the conditions on the same
+/// key are all tried. A role's sessions add nothing: their `aws:PrincipalArn`
+/// is the role's own ARN, not `…:assumed-role/NAME/SESSION` (IAM User Guide,
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn>:
+/// "For IAM roles, the request context returns the ARN of the role"), and
+/// the evaluator names a principal read from it by the role value itself.
 fn principal_value(info: &mut KeyInfo, v: &str) {
     let arn = |text: String| Pattern::parse(&text, Kind::Arn, true);
     match principal_reading(v) {
@@ -499,20 +503,7 @@ fn principal_value(info: &mut KeyInfo, v: &str) {
             info.arn_patterns.push(format!("arn:*:*:*:{account}:*"));
             info.push_rep(root);
         }
-        PrincipalReading::Role {
-            partition,
-            account,
-            name,
-        } => {
-            let session = format!(
-                "arn:{}:sts::{}:assumed-role/{}",
-                escaped(partition),
-                escaped(account),
-                escaped(name)
-            );
-            info.patterns.push(arn(format!("{session}/*")));
-            info.patterns.push(arn(session));
-        }
+        PrincipalReading::Role { .. } => {}
     }
     info.patterns.push(Pattern::parse(v, Kind::Literal, false));
     info.push_rep(v.to_string());
