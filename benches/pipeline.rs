@@ -43,7 +43,7 @@ fn main() {
         .map(|&rules| {
             let text = fmt_corpus::corpus(rules);
             let (time, c) = timing::best_of(RUNS, || {
-                gov::compile_texts(&[("bench.gov", text.as_str())], &catalog)
+                gov::compile_texts(&[("bench.gov", text.as_str())], catalog)
             });
             assert!(!c.has_errors(), "the generated corpus checks cleanly");
             report("check", rules, "rules", time);
@@ -58,7 +58,7 @@ fn main() {
             let text = fmt_corpus::corpus(rules);
             let (time, written) = timing::best_of(RUNS, || {
                 let out = tempfile::tempdir().expect("temporary folder");
-                let c = gov::compile_texts(&[("bench.gov", text.as_str())], &catalog);
+                let c = gov::compile_texts(&[("bench.gov", text.as_str())], catalog);
                 let options = gov::emit::Options {
                     split: true,
                     ..Default::default()
@@ -93,7 +93,7 @@ fn main() {
 
     let text = fmt_corpus::corpus(300);
     let (editor, c) = timing::best_of(10, || {
-        gov::compile_texts(&[("open.gov", text.as_str())], &catalog)
+        gov::compile_texts(&[("open.gov", text.as_str())], catalog)
     });
     assert!(!c.has_errors());
     println!(
