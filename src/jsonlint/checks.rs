@@ -516,7 +516,10 @@ impl<'a> Checker<'a> {
                     codes::E0210,
                     file,
                     v.span,
-                    format!("expected a {what} value, found `{text}`"),
+                    format!(
+                        "`{}` on `{}` expects a {what} value, found `{text}`",
+                        entry.operator.node, entry.key.node
+                    ),
                 )
                 .with_label("wrong kind of value")
             };
