@@ -357,6 +357,13 @@ const CASES: &[(&str, PolicyKind, &str, &str)] = &[
         r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*",
   "Condition": {"NotIpAddress": {"aws:SourceIp": ["2001:db8::1", "192.0.2.0/24"]}}}]}"#,
     ),
+    (
+        "W0213",
+        PolicyKind::Scp,
+        "\"arn:aws:sts::111122223333:assumed-role/Admin/*\"",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:*", "Resource": "*",
+  "Condition": {"StringNotLike": {"aws:PrincipalArn": "arn:aws:sts::111122223333:assumed-role/Admin/*"}}}]}"#,
+    ),
 ];
 
 fn run(name: &str, text: &str, kind: PolicyKind) -> (SourceMap, Vec<Diagnostic>) {

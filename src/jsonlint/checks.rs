@@ -378,6 +378,7 @@ impl<'a> Checker<'a> {
         let Some(spec) = entry.spec else { return };
         let op = entry.operator.node.as_str();
         self.presence_traps(entry, spec);
+        self.session_arn_trap(entry, spec);
         let Some(key) = key else {
             // Values still get their shape checks by the operator's family.
             self.values(entry, spec, spec.base.family(), literal_variable_reported);

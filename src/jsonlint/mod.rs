@@ -33,6 +33,7 @@
 //! | W0202 | an `Allow` in an SCP (other than `Allow * on *`): restricts nothing while `FullAWSAccess` is attached |
 //! | W0203 | identity-policy `Allow` of `*`, `svc:*` or `NotAction` |
 //! | W0208 | `${aws:username}` in an SCP or RCP |
+//! | W0213 | `aws:PrincipalArn` compared with an `sts` `assumed-role/` ARN, which it never is |
 //! | W0212 | an IPv6 address without a prefix in `IpAddress`/`NotIpAddress`: AWS's default prefix, /32, is a network for IPv6 (import refuses it) |
 //!
 //! Codes of JSON only:

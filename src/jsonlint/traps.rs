@@ -36,6 +36,37 @@ impl Checker<'_> {
         );
     }
 
+    /// W0213: `aws:PrincipalArn` compared with a role session's ARN, which
+    /// it never is.
+    pub(super) fn session_arn_trap(&mut self, entry: &Entry, spec: OperatorSpec) {
+        if !entry.key.node.eq_ignore_ascii_case(values::PRINCIPAL_ARN)
+            || spec.base == BaseOperator::Null
+        {
+            return;
+        }
+        for v in entry
+            .values
+            .iter()
+            .filter(|v| values::is_role_session_arn(&v.text))
+        {
+            let outcome = if spec.base.is_negated() {
+                "this test always holds"
+            } else {
+                "this test never holds"
+            };
+            self.push(
+                Diagnostic::new(
+                    codes::W0213,
+                    self.file,
+                    v.span,
+                    format!("`aws:PrincipalArn` is never a role session's ARN: {outcome}"),
+                )
+                .with_label("a role session's `aws:PrincipalArn` is the role's ARN")
+                .with_help("compare with the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`); to tell one role's sessions apart, use `aws:userid` or `aws:SourceIdentity`"),
+            );
+        }
+    }
+
     /// W0603, W0604: `Null` with a set qualifier, an empty value list; both
     /// test only whether the key is present.
     pub(super) fn presence_traps(&mut self, entry: &Entry, spec: OperatorSpec) {

@@ -124,6 +124,27 @@ pub(crate) fn variables(s: &str) -> Result<Vec<&str>, usize> {
     Ok(out)
 }
 
+/// Whether `s` names a role session (`arn:…:sts::ACCOUNT:assumed-role/…`): a
+/// value `aws:PrincipalArn` never has, since for a role session AWS sets it
+/// to the role's own ARN (W0213; AWS's "global condition context keys" page,
+/// `aws:PrincipalArn`).
+pub(crate) fn is_role_session_arn(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    match parts.as_slice() {
+        [arn, _, service, _, _, resource] => {
+            arn.eq_ignore_ascii_case("arn")
+                && service.eq_ignore_ascii_case("sts")
+                && resource
+                    .get(..13)
+                    .is_some_and(|head| head.eq_ignore_ascii_case("assumed-role/"))
+        }
+        _ => false,
+    }
+}
+
+/// The key whose values [`is_role_session_arn`] never matches.
+pub(crate) const PRINCIPAL_ARN: &str = "aws:PrincipalArn";
+
 /// Why `s` is not an ARN (pattern), if it is not.
 pub(crate) fn arn_problem(s: &str, wildcards: bool) -> Option<String> {
     if wildcards && s == "*" {
@@ -302,6 +323,25 @@ pub(crate) fn base64_problem(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn role_session_arns_are_told_from_others() {
+        for yes in [
+            "arn:aws:sts::111122223333:assumed-role/Admin/alice",
+            "arn:aws-cn:STS::*:Assumed-Role/*",
+        ] {
+            assert!(is_role_session_arn(yes), "{yes}");
+        }
+        for no in [
+            "arn:aws:iam::111122223333:role/Admin",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "arn:aws:*::*:assumed-role/*",
+            "arn:aws:sts::1:assumed-rol",
+            "*",
+        ] {
+            assert!(!is_role_session_arn(no), "{no}");
+        }
+    }
 
     #[test]
     fn arns() {
