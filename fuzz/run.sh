@@ -21,6 +21,7 @@
 set -euo pipefail
 CALLER_DIR=$PWD
 cd "$(dirname "$0")"
+SELF=$PWD/$(basename "$0")
 
 TARGETS=(parse check lower format json import diff_self diff_exact)
 # FUZZ_TARGETS="parse format" runs only those (for `short` and `long`): two
@@ -157,7 +158,7 @@ case "${1:-}" in
         TIMEOUT=${FUZZ_TIMEOUT:-60}
         build && long "${2:-600}"
         ;;
-    "" | -h | --help) sed -n '2,20p' "$0" ;;
+    "" | -h | --help) sed -n '2,20p' "$SELF" ;;
     *)
         target=$1
         shift
