@@ -14,6 +14,7 @@
 #                                     (e.g. -runs=N, or a crash file to replay)
 #
 # Environment: FUZZ_TARGETS (the targets of short and long, default all),
+# FUZZ_REUSE_BUILD=1 (run the targets built last, without building again),
 # FUZZ_SHORT_SECONDS (total of a short run, default 60),
 # FUZZ_TIMEOUT (seconds of wall-clock time after which one input is a
 # timeout: default 10, and 60 for `long`, which runs at low priority on a
@@ -65,6 +66,9 @@ TIMEOUT=${FUZZ_TIMEOUT:-10}
 # share one build. `--target` keeps build scripts and proc macros
 # uninstrumented.
 build() {
+    if [ "${FUZZ_REUSE_BUILD:-}" = 1 ] && [ -x "$BIN_DIR/${TARGETS[0]}" ]; then
+        return
+    fi
     local flags=(
         -Cpasses=sancov-module
         -Cllvm-args=-sanitizer-coverage-level=4
@@ -158,7 +162,7 @@ case "${1:-}" in
         TIMEOUT=${FUZZ_TIMEOUT:-60}
         build && long "${2:-600}"
         ;;
-    "" | -h | --help) sed -n '2,20p' "$SELF" ;;
+    "" | -h | --help) sed -n '2,21p' "$SELF" ;;
     *)
         target=$1
         shift
