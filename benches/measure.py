@@ -117,7 +117,8 @@ def main():
     # The inputs are what they claim: clean corpora check clean, the error one does not.
     for path in (args.small, args.tiny, args.corpus_files, args.corpus_one):
         check_exit(gov + ["--deny-warnings", path], 0)
-    check_exit(gov + [args.corpus_errors], 1)
+    # Unknown actions are warnings (W0103): the error corpus fails with --deny-warnings.
+    check_exit(gov + ["--deny-warnings", args.corpus_errors], 1)
 
     rows = []
     budgets = []
@@ -137,7 +138,7 @@ def main():
         rows.append((label, f"{len(times)}", ms(mean), ms(median), ms(p95), ms(cpu),
                      f"{rate:,.0f} (cpu {args.rules / cpu:,.0f})"))
         if "error" not in label:
-            budgets.append((f"{label}: rules/s (median wall)", f"{rate:,.0f}", ">= 50,000", rate >= 50_000))
+            budgets.append((f"{label}: rules/s (median wall)", f"{rate:,.0f}", ">= 100,000", rate >= 100_000))
 
     print()
     print(f"gov check benchmarks  ({args.rules:,} rules per corpus; timing: {tool}; "

@@ -279,17 +279,24 @@ fn compile_loaded_with(
     } else {
         diagnostics.append(&mut crate::org::params::check_given(&loaded, &given));
     }
-    // Policies lower independently: on every core, gathered in order.
+    // Policies lower independently: on every core (the copy of each policy
+    // kept beside its document too), gathered in order.
     let lowered: Vec<_> = checked
         .program
         .policies
         .par_iter()
-        .map(|policy| (policy, crate::lower::lower_policy(policy)))
+        .map(|policy| {
+            crate::lower::lower_policy(policy).map(|mut doc| {
+                // Kept for the whole run: only what it holds.
+                doc.statements.shrink_to_fit();
+                (policy.clone(), doc)
+            })
+        })
         .collect();
     let mut documents = Vec::with_capacity(lowered.len());
-    for (policy, result) in lowered {
+    for result in lowered {
         match result {
-            Ok(doc) => documents.push((policy.clone(), doc)),
+            Ok(pair) => documents.push(pair),
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }

@@ -16,6 +16,7 @@
 mod format;
 mod import;
 mod matching;
+mod memo;
 mod service;
 mod suggest;
 #[cfg(test)]
@@ -396,6 +397,8 @@ pub struct Catalog {
     /// Key prefixes defined in other services' sections (`saml` → `sts`).
     alias_exact: HashMap<String, Vec<usize>>,
     alias_templates: Vec<(Template, Vec<usize>)>,
+    /// Answers of [`Catalog::key`] already given.
+    key_memo: memo::KeyMemo,
 }
 
 impl fmt::Debug for Catalog {
@@ -482,6 +485,7 @@ impl Catalog {
             alias_exact,
             alias_templates,
             text,
+            key_memo: memo::KeyMemo::default(),
         };
         if eager {
             for slot in &catalog.slots {
@@ -590,6 +594,11 @@ impl Catalog {
     /// `sagemaker:ResourceTag/${TagKey}`, `aws:PrincipalTag/team` to the
     /// global `aws:PrincipalTag/${TagKey}`.
     pub fn key(&self, name: &str) -> Option<KeyRef> {
+        self.key_memo.get_or(name, || self.key_uncached(name))
+    }
+
+    /// [`Catalog::key`] without the memo.
+    pub(crate) fn key_uncached(&self, name: &str) -> Option<KeyRef> {
         let (prefix, rest) = split_prefix(name)?;
         if prefix.is_empty() || rest.is_empty() {
             return None;

@@ -19,7 +19,10 @@ pub(crate) struct ResolvedActions<'c> {
 
 impl ResolvedActions<'_> {
     pub fn into_ir(self) -> ir::Actions {
-        let names: Vec<String> = self.groups.into_iter().map(|g| g.node.text).collect();
+        // Not `collect`: it would reuse the groups' buffer, several times
+        // the size of the names, for as long as the IR lives.
+        let mut names: Vec<String> = Vec::with_capacity(self.groups.len());
+        names.extend(self.groups.into_iter().map(|g| g.node.text));
         if self.except {
             ir::Actions::AllExcept(names)
         } else {

@@ -191,16 +191,24 @@ fn stage(
             created.push(dir);
         }
     }
-    for file in files {
-        let dir = file.dir(out);
+    // Each folder once (a handful for thousands of files), not a look per file.
+    let mut folders: Vec<Option<&'static str>> = files.iter().map(|f| f.folder).collect();
+    folders.sort_unstable();
+    folders.dedup();
+    for folder in folders {
+        let dir = match folder {
+            Some(folder) => out.join(folder),
+            None => out.to_path_buf(),
+        };
         if !created.contains(&dir) && !dir.exists() {
             fs::create_dir(&dir).map_err(|e| (dir.clone(), reason(&e)))?;
             created.push(dir);
         }
     }
     // The temporary files are written on every core; on a failure the ones
-    // already written are removed when dropped.
-    files
+    // already written are removed when dropped, and the failure reported is
+    // that of the first file in order (whatever the schedule).
+    let staged: Vec<Result<_, _>> = files
         .par_iter()
         .map(|file| {
             let target = file.target(out);
@@ -215,7 +223,8 @@ fn stage(
                 .map_err(|e| (target.clone(), reason(&e)))?;
             Ok((tmp, target))
         })
-        .collect()
+        .collect();
+    staged.into_iter().collect()
 }
 
 #[cfg(test)]

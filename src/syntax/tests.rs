@@ -230,3 +230,24 @@ fn modifiers_follow_the_operand() {
         "scp P {\n    deny a:b\n        when k:x == \"v\" ignoring case\n}\n"
     );
 }
+
+/// pest does not probe the stack (it is built without `std`): the deepest
+/// nesting the scanner lets through must parse on half the 2 MiB a worker
+/// thread gets, in a debug build (whose frames are several times larger).
+#[test]
+fn the_deepest_nesting_allowed_parses_on_a_small_stack() {
+    let depth = super::scan::MAX_NESTING - 2;
+    let text = format!(
+        "scp P {{ deny a:b when {}k in [\"x\"]{} }}",
+        "(not ".repeat(depth),
+        ")".repeat(depth)
+    );
+    assert!(super::scan::split_items(&text).errors.is_empty());
+    let parsed = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || super::parse_item(&text, 0).is_ok())
+        .unwrap()
+        .join()
+        .unwrap();
+    assert!(parsed);
+}
