@@ -55,11 +55,22 @@ pub(crate) fn run_check(
             )
         ),
     }
-    if levels.fails(diags) {
+    let code = if levels.fails(diags) {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    drop(reported);
+    exiting(compilation);
+    code
+}
+
+/// The process ends once the command returns: freeing every tree, table and
+/// document of a large compilation one by one would cost a measurable part
+/// of the run (about 4 % of `gov check`) for memory the exit hands back at
+/// once. Nothing in it holds a file or any other resource to close.
+fn exiting(compilation: gov::Compilation) {
+    std::mem::forget(compilation);
 }
 
 pub(crate) fn run_build(
@@ -123,6 +134,7 @@ pub(crate) fn run_build(
                 plural(written),
                 shown(out)
             );
+            exiting(compilation);
             ExitCode::SUCCESS
         }
         Err(build_errors) => {

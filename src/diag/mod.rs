@@ -198,6 +198,11 @@ fn terminal_files(sources: &SourceMap) -> Cow<'_, SimpleFiles<String, String>> {
 /// text (messages, labels, file names, the echoed source) never reaches the
 /// terminal raw: see [`escape`].
 pub fn render_human(sources: &SourceMap, diags: &[Diagnostic], color: bool) -> String {
+    if diags.is_empty() {
+        // Escaping every source for the terminal costs a pass over all of
+        // them: not for nothing.
+        return String::new();
+    }
     let config = term::Config::default();
     let files = terminal_files(sources);
     let files = files.as_ref();
