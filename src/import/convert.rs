@@ -13,6 +13,7 @@ use crate::policy::{Effect, PolicyKind};
 use crate::rules::operators::{empty_truth, families_fit, key_family};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::Modifier;
+use std::collections::HashSet;
 
 /// A value as `.gov` writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -129,7 +130,7 @@ fn no_form(file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
 impl Converter<'_> {
     pub fn statements(&mut self, doc: &Doc) -> Vec<RuleOut> {
         let mut rules = Vec::new();
-        let mut sids_seen: Vec<String> = Vec::new();
+        let mut sids_seen: HashSet<String> = HashSet::new();
         for stmt in &doc.statements {
             if let Some(rule) = self.statement(stmt, &mut sids_seen) {
                 rules.push(rule);
@@ -138,7 +139,7 @@ impl Converter<'_> {
         rules
     }
 
-    fn statement(&mut self, stmt: &Stmt, sids_seen: &mut Vec<String>) -> Option<RuleOut> {
+    fn statement(&mut self, stmt: &Stmt, sids_seen: &mut HashSet<String>) -> Option<RuleOut> {
         let effect = stmt.effect.as_ref()?.node;
         let mut comments = Vec::new();
         let sid = match &stmt.sid {
@@ -157,7 +158,7 @@ impl Converter<'_> {
                 None
             }
             Some(s) => {
-                sids_seen.push(s.node.clone());
+                sids_seen.insert(s.node.clone());
                 Some(s.node.clone())
             }
             None => None,
