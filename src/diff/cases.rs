@@ -8,10 +8,12 @@
 //! that share no text) is left out first: it cannot change the answer.
 
 use super::classes::{Classes, request};
+use super::heads::HeadTrie;
 use super::joint::Joint;
 use super::realism::{fill_format, fill_pattern, key_candidates};
 use super::regions::{Kind, Pattern};
 use super::search::{self, Choice, ClassSet, Component, Mode, Outcome, Search};
+use super::sieve::Sieve;
 use super::stmts::{Atom, Part, RESOURCE, Statements, resources_list};
 use crate::catalog::Catalog;
 use crate::iam::{BaseOperator, OperatorFamily, Resources};
@@ -108,6 +110,8 @@ pub(super) struct Need<'x> {
     pub apply: Vec<usize>,
     /// Statements that must not.
     pub not_apply: &'x [usize],
+    /// An index over `not_apply`, if it is long.
+    pub sieve: Option<&'x Sieve<'x>>,
     /// Keys the action cannot carry (lowercased): absent.
     pub absent: &'x [String],
     pub resource: &'x ResourceRule,
@@ -138,18 +142,18 @@ pub(super) struct Answer {
 
 /// The few values a slot may take where atoms hold, or its patterns.
 #[derive(Default)]
-struct Restriction {
+pub(super) struct Restriction {
     /// The values it is one of (`None`: not known to be finite).
-    values: Option<Vec<String>>,
-    absent: bool,
+    pub values: Option<Vec<String>>,
+    pub absent: bool,
     /// Sets of patterns: it matches one of each set (and whether they are
     /// ARN patterns).
-    patterns: Vec<(Vec<String>, bool)>,
+    pub patterns: Vec<(Vec<String>, bool)>,
 }
 
 /// The patterns of an atom that holds only on texts matching one of them
 /// (and never on the absent key), and whether they are ARN patterns.
-fn positive_patterns(atom: &Atom) -> Option<(Vec<String>, bool)> {
+pub(super) fn positive_patterns(atom: &Atom) -> Option<(Vec<String>, bool)> {
     match &atom.part {
         Part::Condition { spec, values, .. }
             if !spec.if_exists
@@ -168,7 +172,7 @@ fn positive_patterns(atom: &Atom) -> Option<(Vec<String>, bool)> {
 }
 
 /// The values of an equality atom, if it is one: it holds exactly on them.
-fn equality_values(atom: &Atom) -> Option<Vec<String>> {
+pub(super) fn equality_values(atom: &Atom) -> Option<Vec<String>> {
     match &atom.part {
         Part::Condition { spec, values, .. }
             if spec.base == BaseOperator::StringEquals && atom.reads.len() == 1 =>
@@ -206,7 +210,7 @@ fn equality_values(atom: &Atom) -> Option<Vec<String>> {
 
 /// The text before the first wildcard (or variable), and the text after
 /// the last one; the whole text for both when it has none.
-fn literal_ends(text: &str) -> (&str, &str) {
+pub(super) fn literal_ends(text: &str) -> (&str, &str) {
     let Some(first) = text.find(['*', '?', '$']) else {
         return (text, text);
     };
@@ -298,6 +302,11 @@ impl<'s> Restrictions<'s> {
         Restrictions { by_slot }
     }
 
+    /// The restricted slots.
+    pub(super) fn slots(&self) -> impl Iterator<Item = (&str, &Restriction)> {
+        self.by_slot.iter().map(|(k, v)| (*k, v))
+    }
+
     /// Whether `atom` fails wherever the atoms hold (`false`: not known).
     pub(super) fn excludes(&self, atom: &Atom) -> bool {
         let Some(slot) = atom.reads.first() else {
@@ -343,8 +352,12 @@ pub(super) fn solve(
         }
     }
     let restrictions = Restrictions::of(stmts, keys, must.iter().copied());
+    // the statements that must not apply, but for some that cannot
+    let narrowed = need
+        .sieve
+        .and_then(|s| s.candidates(stmts, &restrictions, must.iter().copied()));
     let mut clauses: Vec<Vec<usize>> = Vec::new();
-    for &t in need.not_apply {
+    for &t in narrowed.as_deref().unwrap_or(need.not_apply) {
         let Some(u) = stmts.list.get(t) else {
             continue;
         };
@@ -537,23 +550,17 @@ pub(super) fn solve(
             push_notes(&mut answer.notes, &joint.notes);
             let n = joint.points;
             let requests: Vec<crate::eval::Request> = (0..n).map(|p| joint.request(p)).collect();
-            for (&a, atom) in in_component.iter().zip(&atom_refs) {
+            for ((&a, _), holds) in in_component
+                .iter()
+                .zip(&atom_refs)
+                .zip(joint_holds(&atom_refs, &requests))
+            {
                 local.insert(a, atoms.len());
-                let heads = resource_heads(atom);
-                let holds = |r: &crate::eval::Request| match (&heads, r.resource.as_deref()) {
-                    // no pattern's literal head starts the resource: none covers it
-                    (Some((heads, negated)), Some(res))
-                        if !heads.iter().any(|h| res.starts_with(h.as_str())) =>
-                    {
-                        *negated
-                    }
-                    _ => atom.holds(r),
-                };
                 atoms.push(search::Atom {
                     component: c,
                     absent: false,
                     quantifier: search::Quantifier::Any,
-                    holds: ClassSet::from_fn(n, |p| requests.get(p).is_some_and(holds)),
+                    holds,
                 });
             }
             let absent_keys: Vec<&String> =
@@ -666,6 +673,78 @@ fn push_notes(into: &mut Vec<String>, notes: &[String]) {
             into.push(n.clone());
         }
     }
+}
+
+/// Where each atom holds among the points of a joint component. A
+/// `Resource` (or `NotResource`) atom is evaluated only on the points whose
+/// resource starts with the literal head of one of its patterns (found for
+/// all atoms at once, by a walk of each resource through a trie of the
+/// heads), and on those without a resource; elsewhere no pattern covers
+/// the resource, whatever the policy variables hold.
+fn joint_holds(atoms: &[&Atom], requests: &[crate::eval::Request]) -> Vec<ClassSet> {
+    let n = requests.len();
+    let heads: Vec<Option<(Vec<String>, bool)>> = atoms.iter().map(|a| resource_heads(a)).collect();
+    let mut trie: HeadTrie<u32> = HeadTrie::default();
+    for (j, h) in heads.iter().enumerate() {
+        for head in h.iter().flat_map(|(list, _)| list) {
+            trie.insert(head, j as u32);
+        }
+    }
+    // per atom, the points to evaluate it on (sorted): those without a
+    // resource, and those one of its heads starts
+    let unknown: Vec<u32> = (0..n as u32)
+        .filter(|&p| {
+            requests
+                .get(p as usize)
+                .is_some_and(|r| r.resource.is_none())
+        })
+        .collect();
+    let mut near: Vec<Vec<u32>> = vec![unknown; atoms.len()];
+    let mut found: Vec<u32> = Vec::new();
+    for (p, r) in requests.iter().enumerate() {
+        let Some(res) = r.resource.as_deref() else {
+            continue;
+        };
+        found.clear();
+        trie.prefixes_of(res, &mut found);
+        found.sort_unstable();
+        found.dedup();
+        for &j in &found {
+            if let Some(list) = near.get_mut(j as usize) {
+                list.push(p as u32);
+            }
+        }
+    }
+    atoms
+        .iter()
+        .zip(heads)
+        .zip(near)
+        .map(|((atom, heads), mut near)| {
+            let holds = |p: u32| requests.get(p as usize).is_some_and(|r| atom.holds(r));
+            match heads {
+                None => ClassSet::from_fn(n, |p| holds(p as u32)),
+                Some((_, false)) => {
+                    near.sort_unstable();
+                    ClassSet::from_sorted(n, near.into_iter().filter(|&p| holds(p)).collect())
+                }
+                Some((_, true)) => {
+                    // `NotResource`: it holds wherever no head starts the resource
+                    near.sort_unstable();
+                    let fails: Vec<u32> = near.into_iter().filter(|&p| !holds(p)).collect();
+                    let mut members: Vec<u32> = Vec::with_capacity(n);
+                    let mut k = 0;
+                    for p in 0..n as u32 {
+                        if fails.get(k) == Some(&p) {
+                            k += 1;
+                        } else {
+                            members.push(p);
+                        }
+                    }
+                    ClassSet::from_sorted(n, members)
+                }
+            }
+        })
+        .collect()
 }
 
 /// For a `Resource` (or `NotResource`) atom, the literal text each of its

@@ -2,14 +2,14 @@
 //! statements of either side test, the values each key takes (absent, each
 //! representative, several values), the resources and the principals.
 
-use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
+use super::regions::{ByHead, Kind, MAX_PATTERN_LEN, Pattern, regions};
 use super::values::{date_reps, ip_reps, numeric_reps};
 use crate::catalog::Catalog;
 use crate::eval::{PrincipalReading, principal_reading};
 use crate::iam::pattern::{Case, arn_glob_matches, equals, glob_matches};
 use crate::iam::variables::{Piece, pieces};
 use crate::iam::{BaseOperator, OperatorFamily, Principal, PrincipalSpec, Resources, Statement};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// One key of the request space.
 #[derive(Clone, Debug)]
@@ -49,6 +49,8 @@ struct KeyInfo {
     qualified: bool,
     /// Representatives in order of appearance.
     reps: Vec<String>,
+    /// The same, to look them up.
+    rep_set: HashSet<String>,
     /// Equality constants (`StringEquals`…), variables filled.
     string_consts: Vec<String>,
     /// `StringLike` patterns, variables filled, wildcards kept.
@@ -72,7 +74,7 @@ struct KeyInfo {
 
 impl KeyInfo {
     fn push_rep(&mut self, v: String) {
-        if !self.reps.contains(&v) {
+        if self.rep_set.insert(v.clone()) {
             self.reps.push(v);
         }
     }
@@ -214,10 +216,12 @@ pub(super) fn build(
     let mut vars = Vars::default();
     let mut notes = Vec::new();
     let mut resources: Vec<Option<String>> = vec![None];
-    let mut resource_texts: Vec<String> = Vec::new();
+    // the texts in `resources`, and the resource patterns met
+    let mut resource_set: HashSet<String> = HashSet::new();
+    let mut resource_texts: HashSet<String> = HashSet::new();
     let mut resource_patterns: Vec<Pattern> = extra_resource.to_vec();
     for c in resource_candidates {
-        if !resources.contains(&Some(c.clone())) {
+        if resource_set.insert(c.clone()) {
             resources.push(Some(c.clone()));
         }
     }
@@ -306,12 +310,11 @@ pub(super) fn build(
                 if p == "*" {
                     continue;
                 }
-                if !resource_texts.contains(p) {
-                    resource_texts.push(p.clone());
+                if resource_texts.insert(p.clone()) {
                     resource_patterns.push(Pattern::parse(p, Kind::Arn, side.variables));
                 }
                 for w in fills(p, Mode::Witness, side.variables, &mut vars) {
-                    if !resources.contains(&Some(w.clone())) {
+                    if resource_set.insert(w.clone()) {
                         resources.push(Some(w));
                     }
                 }
@@ -375,11 +378,12 @@ pub(super) fn build(
             ));
         }
         capture(&resource_patterns, &found, &mut captured);
+        let by_head = ByHead::new(&resource_patterns);
         resources = std::iter::once(None)
             .chain(
                 found
                     .into_iter()
-                    .filter(|r| resource_patterns.iter().any(|p| p.matches(r)))
+                    .filter(|r| by_head.any_matches(r))
                     .map(Some),
             )
             .collect();
@@ -432,6 +436,7 @@ pub(super) fn build(
                 with_variables,
             } = c;
             let mut more: Vec<String> = captured.get(&lower).cloned().unwrap_or_default();
+            let mut known: HashSet<String> = reps.iter().cloned().collect();
             for p in &with_variables {
                 for var in p.variables() {
                     for value in captured.get(var).into_iter().flatten() {
@@ -446,7 +451,7 @@ pub(super) fn build(
                 }
             }
             for v in more {
-                if !reps.contains(&v) {
+                if known.insert(v.clone()) {
                     reps.push(v);
                 }
             }
@@ -575,19 +580,21 @@ fn representatives(
     info: KeyInfo,
     captured: &mut BTreeMap<String, Vec<String>>,
 ) -> (Vec<String>, bool) {
-    let push = |reps: &mut Vec<String>, v: String| {
-        if !reps.contains(&v) {
+    // pushes `v` to `reps` unless `seen` (what `reps` holds) has it
+    let push = |reps: &mut Vec<String>, seen: &mut HashSet<String>, v: String| {
+        if seen.insert(v.clone()) {
             reps.push(v);
         }
     };
     // strings and ARNs: the constants, a witness of each glob, some other
     // value, then a witness of every region these leave out
     let mut candidates = info.reps.clone();
+    let mut in_candidates = info.rep_set.clone();
     if info.ignore_case {
         for r in info.reps.iter() {
             let upper = r.to_uppercase();
             let flipped = if upper == *r { r.to_lowercase() } else { upper };
-            push(&mut candidates, flipped);
+            push(&mut candidates, &mut in_candidates, flipped);
         }
     }
     let typed = !info.numbers.is_empty()
@@ -615,7 +622,7 @@ fn representatives(
             eq + like
         };
         if let Some(best) = OTHER_STRINGS.iter().min_by_key(|c| hits(c)) {
-            push(&mut candidates, (*best).to_string());
+            push(&mut candidates, &mut in_candidates, (*best).to_string());
         }
     }
     if info.has_arn {
@@ -626,7 +633,7 @@ fn representatives(
                 .count()
         };
         if let Some(best) = OTHER_ARNS.iter().min_by_key(|c| hits(c)) {
-            push(&mut candidates, (*best).to_string());
+            push(&mut candidates, &mut in_candidates, (*best).to_string());
         }
     }
     let (mut reps, complete) = regions(
@@ -636,24 +643,25 @@ fn representatives(
         MAX_REGION_STATES,
     );
     capture(&info.patterns, &reps, captured);
+    let mut in_reps: HashSet<String> = reps.iter().cloned().collect();
     for v in numeric_reps(&info.numbers) {
-        push(&mut reps, v);
+        push(&mut reps, &mut in_reps, v);
     }
     for v in date_reps(&info.dates) {
-        push(&mut reps, v);
+        push(&mut reps, &mut in_reps, v);
     }
     for v in ip_reps(&info.ips) {
-        push(&mut reps, v);
+        push(&mut reps, &mut in_reps, v);
     }
     if !info.binaries.is_empty() {
         for b in &info.binaries {
-            push(&mut reps, b.clone());
+            push(&mut reps, &mut in_reps, b.clone());
         }
-        push(&mut reps, "b3RoZXI=".to_string());
+        push(&mut reps, &mut in_reps, "b3RoZXI=".to_string());
     }
     if info.has_bool {
-        push(&mut reps, "true".to_string());
-        push(&mut reps, "false".to_string());
+        push(&mut reps, &mut in_reps, "true".to_string());
+        push(&mut reps, &mut in_reps, "false".to_string());
     }
     (reps, complete)
 }

@@ -5,6 +5,7 @@
 //! automata over the characters they name plus one fresh character (the
 //! other characters all behave like it).
 
+use super::heads::HeadTrie;
 use crate::iam::variables::{Piece, pieces};
 use std::collections::{HashSet, VecDeque};
 
@@ -329,45 +330,46 @@ fn vector(patterns: &[Pattern], text: &str) -> Vec<bool> {
 }
 
 /// The patterns by their literal head, so that a text is matched only
-/// against those whose head it starts with.
-struct ByHead<'p> {
+/// against those whose head it starts with (found in one walk of the text).
+pub(super) struct ByHead<'p> {
     patterns: &'p [Pattern],
-    heads: std::collections::HashMap<String, Vec<u32>>,
+    heads: HeadTrie<u32>,
 }
 
 impl<'p> ByHead<'p> {
-    fn new(patterns: &'p [Pattern]) -> ByHead<'p> {
-        let mut heads: std::collections::HashMap<String, Vec<u32>> =
-            std::collections::HashMap::new();
+    pub(super) fn new(patterns: &'p [Pattern]) -> ByHead<'p> {
+        let mut heads = HeadTrie::default();
         for (i, p) in patterns.iter().enumerate() {
-            heads.entry(head(p)).or_default().push(i as u32);
+            heads.insert(&head(p), i as u32);
         }
         ByHead { patterns, heads }
     }
 
     /// The patterns that match `text`, as sorted indexes.
-    fn matching(&self, text: &str) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
-        let ends = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()));
-        for end in ends {
-            let Some(prefix) = text.get(..end) else {
-                continue;
-            };
-            for &i in self.heads.get(prefix).into_iter().flatten() {
-                if self
-                    .patterns
+    pub(super) fn matching(&self, text: &str) -> Vec<u32> {
+        let mut candidates: Vec<u32> = Vec::new();
+        self.heads.prefixes_of(text, &mut candidates);
+        let mut out: Vec<u32> = candidates
+            .into_iter()
+            .filter(|&i| {
+                self.patterns
                     .get(i as usize)
                     .is_some_and(|p| p.matches(text))
-                {
-                    out.push(i);
-                }
-            }
-        }
+            })
+            .collect();
         out.sort_unstable();
         out
+    }
+
+    /// Whether some pattern matches `text`.
+    pub(super) fn any_matches(&self, text: &str) -> bool {
+        let mut candidates: Vec<u32> = Vec::new();
+        self.heads.prefixes_of(text, &mut candidates);
+        candidates.into_iter().any(|i| {
+            self.patterns
+                .get(i as usize)
+                .is_some_and(|p| p.matches(text))
+        })
     }
 }
 
