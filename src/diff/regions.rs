@@ -301,6 +301,22 @@ impl Pattern {
         self.close(next)
     }
 
+    /// The characters that may keep state `s` alive (its positions' literal
+    /// characters); `None` when a wildcard may take any.
+    fn expects(&self, s: States, into: &mut Vec<char>) -> Option<()> {
+        let mut rest = s;
+        while rest != 0 {
+            let pos = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            match self.toks.get(pos) {
+                Some(Tok::Lit(c)) => into.push(*c),
+                Some(_) => return None,
+                None => {}
+            }
+        }
+        Some(())
+    }
+
     pub(super) fn accepts(&self, s: States, colons: usize) -> bool {
         s & (1 << self.len()) != 0 && (self.form != Form::FewColons || colons < 5)
     }
@@ -532,14 +548,56 @@ fn regions_walked(
         if seen.insert(v) {
             out.push(text.clone());
         }
+        // which alive patterns each character may keep alive (by place in
+        // `states`): those expecting it, and those at a wildcard; the others
+        // die on it, so stepping only these gives the same next state
+        let mut expected: Vec<(char, u32)> = Vec::new();
+        let mut wild: Vec<u32> = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
+        for (k, (i, s)) in states.iter().enumerate() {
+            chars.clear();
+            match patterns.get(*i as usize).map(|p| p.expects(*s, &mut chars)) {
+                Some(Some(())) => expected.extend(chars.iter().map(|&c| (c, k as u32))),
+                _ => wild.push(k as u32),
+            }
+        }
+        expected.sort_unstable();
+        expected.dedup();
         for &c in &alphabet {
-            let next: Vec<(u32, States)> = states
-                .iter()
-                .filter_map(|(i, s)| {
-                    let n = patterns.get(*i as usize)?.step(*s, c);
-                    (n != 0).then_some((*i, n))
-                })
-                .collect();
+            let from = expected.partition_point(|&(x, _)| x < c);
+            let to = expected.partition_point(|&(x, _)| x <= c);
+            let mine = expected.get(from..to).unwrap_or_default();
+            // both lists ascending: merged, in the order of `states`
+            let (mut a, mut b) = (0, 0);
+            let mut next: Vec<(u32, States)> = Vec::new();
+            loop {
+                let k = match (mine.get(a), wild.get(b)) {
+                    (Some(&(_, x)), Some(&y)) if x <= y => {
+                        a += 1;
+                        if x == y {
+                            b += 1;
+                        }
+                        x
+                    }
+                    (_, Some(&y)) => {
+                        b += 1;
+                        y
+                    }
+                    (Some(&(_, x)), None) => {
+                        a += 1;
+                        x
+                    }
+                    (None, None) => break,
+                };
+                if let Some((i, s)) = states.get(k as usize)
+                    && let Some(p) = patterns.get(*i as usize)
+                {
+                    let n = p.step(*s, c);
+                    if n != 0 {
+                        next.push((*i, n));
+                    }
+                }
+            }
             let next_colons = if c == ':' {
                 (colons + 1).min(5)
             } else {
