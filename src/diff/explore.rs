@@ -21,7 +21,7 @@
 //! a small change, whatever the policy's size — and only the actions they
 //! cover are looked at; with `g_X ≠ g_Y` (a change of kind) (β) needs no
 //! such statement and every action either version names is looked at.
-//! Each region is searched exactly (`cases.rs`); a request found is checked
+//! Each region is searched exactly (`cases/`); a request found is checked
 //! with the evaluator before it is reported.
 
 use super::actions::{Universe, universe};
