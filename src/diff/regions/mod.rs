@@ -420,6 +420,21 @@ mod tests {
     }
 
     #[test]
+    fn patterns_by_head_match_as_each_pattern_does() {
+        // heads that start one another, an empty head, and a long text
+        let patterns = globs(&["ab*", "abc*", "abd?", "*c", "b*", "abcabc*", "x"]);
+        let by_head = ByHead::new(&patterns);
+        let long = format!("abc{}", "abc".repeat(2_000));
+        for text in ["abc", "abdx", "bc", "x", "", "abcabcz", long.as_str()] {
+            let expected: Vec<u32> = (0..patterns.len() as u32)
+                .filter(|&i| patterns[i as usize].matches(text))
+                .collect();
+            assert_eq!(by_head.matching(text), expected, "{text}");
+            assert_eq!(by_head.any_matches(text), !expected.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn a_small_cap_says_so() {
         let (_, complete) = regions(&globs(&["*a*b*c*", "*c*b*a*", "?????*"]), &[], true, 3);
         assert!(!complete);
