@@ -17,6 +17,9 @@ Dimensions:
   and-chain       comparisons `and`ed in one rule: build
   import-chain    files each importing the previous one: check
   import-json     statements of one JSON policy: import
+  import-buckets  statements of one JSON identity policy, each on its own
+                  bucket, one of its two actions lacking the condition key
+                  (the import's proof weighs every pattern): import
   lint-json       statements of one JSON policy: lint
 """
 
@@ -96,6 +99,18 @@ def json_policy(dirname, n):
     return path
 
 
+def bucket_policy(dirname, n):
+    statements = [
+        {"Sid": f"S{i}", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"],
+         "Resource": f"arn:aws:s3:::bucket-{i}/*",
+         "Condition": {"StringEquals": {"s3:x-amz-acl": "private"}}}
+        for i in range(n)
+    ]
+    path = os.path.join(dirname, "policy.json")
+    write(path, json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=1))
+    return path
+
+
 def dimensions(gov, out):
     return [
         ("corpus-1-file", 100, corpus, lambda p: [gov, "check", p]),
@@ -104,6 +119,8 @@ def dimensions(gov, out):
         ("and-chain", 30, and_chain, lambda p: [gov, "build", p, "--out", out()]),
         ("import-chain", 40, import_chain, lambda p: [gov, "check", p]),
         ("import-json", 100, json_policy, lambda p: [gov, "import", p, "--kind", "scp", "--out", out()]),
+        ("import-buckets", 100, bucket_policy,
+         lambda p: [gov, "import", p, "--kind", "policy", "--out", out()]),
         ("lint-json", 100, json_policy, lambda p: [gov, "lint", "--kind", "scp", p]),
     ]
 

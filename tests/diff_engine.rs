@@ -531,3 +531,110 @@ fn reading_a_revision_of_this_repository() {
     let err = diff::read_git_side("HEAD", &[PathBuf::from("no-such-folder")]).unwrap_err();
     assert!(matches!(err, diff::DiffError::NoSources { .. }), "{err}");
 }
+
+/// One identity policy of `n` rules, each on its own bucket (`on` gives
+/// the pattern of rule `i`), and one more rule `extra`.
+fn many_buckets(n: usize, on: impl Fn(usize) -> String, extra: &str) -> String {
+    let mut out = String::from("policy Buckets {\n");
+    for i in 0..n {
+        out.push_str(&format!("    allow s3:GetObject on \"{}\"\n", on(i)));
+    }
+    out.push_str(extra);
+    out.push_str("}\n");
+    out
+}
+
+#[test]
+fn one_resource_among_many_is_compared_exactly() {
+    // Enough rules that the statements which cannot apply together are
+    // set aside through an index; a rule whose pattern overlaps the
+    // changed one (`bucket-1*`) must still be weighed.
+    let bucket = |i: usize| format!("arn:aws:s3:::bucket-{i}/*");
+    let overlap = "    allow s3:GetObject on \"arn:aws:s3:::bucket-1*\"\n";
+    let old = many_buckets(60, bucket, overlap);
+    // bucket-15 is still covered by `bucket-1*`: nothing changes
+    let covered = many_buckets(
+        60,
+        |i| {
+            if i == 15 {
+                "arn:aws:s3:::bucket-15/a*".to_string()
+            } else {
+                bucket(i)
+            }
+        },
+        overlap,
+    );
+    let report = run(&old, &covered);
+    assert!(
+        report
+            .changes
+            .iter()
+            .all(|c| c.widens.is_empty() && c.narrows.is_empty()),
+        "{}",
+        diff::render_human(&report)
+    );
+    assert!(report.exhaustive());
+    // bucket-7 is not: its other objects are no longer allowed
+    let narrowed = many_buckets(
+        60,
+        |i| {
+            if i == 7 {
+                "arn:aws:s3:::bucket-7/a*".to_string()
+            } else {
+                bucket(i)
+            }
+        },
+        overlap,
+    );
+    let report = run(&old, &narrowed);
+    let change = only(&report);
+    assert!(change.widens.is_empty(), "{}", diff::render_human(&report));
+    assert_eq!(change.narrows.len(), 1, "{}", diff::render_human(&report));
+    let w = &change.narrows[0].witness;
+    let resource = w.resource.as_deref().unwrap_or("");
+    assert!(resource.starts_with("arn:aws:s3:::bucket-7/"), "{w:?}");
+    assert!(!resource.starts_with("arn:aws:s3:::bucket-7/a"), "{w:?}");
+}
+
+#[test]
+fn one_value_among_many_is_compared_exactly() {
+    let rules = |changed: Option<usize>| {
+        let mut out = String::from("policy Teams {\n");
+        for i in 0..60 {
+            let team = if Some(i) == changed {
+                format!("t{i}x")
+            } else {
+                format!("t{i}")
+            };
+            out.push_str(&format!(
+                "    allow s3:GetObject when aws:PrincipalTag/team == \"{team}\"\n"
+            ));
+        }
+        out.push_str("    allow s3:GetObject when aws:PrincipalTag/team like \"t1*\"\n}\n");
+        out
+    };
+    // t15 and t15x are both allowed by `t1*`: nothing changes
+    let report = run(&rules(None), &rules(Some(15)));
+    assert!(
+        report
+            .changes
+            .iter()
+            .all(|c| c.widens.is_empty() && c.narrows.is_empty()),
+        "{}",
+        diff::render_human(&report)
+    );
+    // t7 is no longer allowed, t7x now is
+    let report = run(&rules(None), &rules(Some(7)));
+    let change = only(&report);
+    assert_eq!(change.widens.len(), 1, "{}", diff::render_human(&report));
+    assert_eq!(change.narrows.len(), 1, "{}", diff::render_human(&report));
+    let team = |w: &diff::Witness| value_of(w, "aws:PrincipalTag/team").map(|v| v.to_vec());
+    assert_eq!(
+        team(&change.widens[0].witness),
+        Some(vec!["t7x".to_string()])
+    );
+    assert_eq!(
+        team(&change.narrows[0].witness),
+        Some(vec!["t7".to_string()])
+    );
+}

@@ -21,12 +21,13 @@
 //! a small change, whatever the policy's size — and only the actions they
 //! cover are looked at; with `g_X ≠ g_Y` (a change of kind) (β) needs no
 //! such statement and every action either version names is looked at.
-//! Each region is searched exactly (`cases.rs`); a request found is checked
+//! Each region is searched exactly (`cases/`); a request found is checked
 //! with the evaluator before it is reported.
 
 use super::actions::{Universe, universe};
 use super::cases::{self, Answer, Found, Keys, Need, ResourceRule, Restrictions, Solved};
 use super::realism::{self, Resource, fill_format};
+use super::sieve::Sieve;
 use super::stmts::{RESOURCE, Statements, Unified, resources_list};
 use super::{ActionFinding, Witness};
 use crate::catalog::{Catalog, KeyRef};
@@ -35,7 +36,7 @@ use crate::iam::{PolicyDocument, Statement};
 use crate::ir::PolicyKind;
 use crate::policy::Effect;
 use crate::testing;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What comparing one policy found.
 #[derive(Default)]
@@ -310,13 +311,14 @@ fn explore_group(
     // the keys the statements read, and the resource patterns they name
     let mut read: BTreeSet<String> = BTreeSet::new();
     let mut patterns: Vec<String> = Vec::new();
+    let mut pattern_set: HashSet<&str> = HashSet::new();
     for u in group.iter().filter_map(|&i| pair.stmts.list.get(i)) {
         for atom in u.atoms.iter().filter_map(|&a| pair.stmts.atoms.get(a)) {
             for r in &atom.reads {
                 if r == RESOURCE {
                     if let super::stmts::Part::Resource(res) = &atom.part {
                         for p in resources_list(res) {
-                            if p != "*" && !patterns.contains(p) {
+                            if p != "*" && pattern_set.insert(p.as_str()) {
                                 patterns.push(p.clone());
                             }
                         }
@@ -428,6 +430,11 @@ fn search_direction(
         free: true,
         ..ResourceRule::default()
     };
+    // what (β) needs not to apply; indexes over the long lists
+    let not_apply: Vec<usize> = d_y.iter().chain(a_x.iter()).copied().collect();
+    let d_y_sieve = Sieve::new(&pair.stmts, &d_y);
+    let a_y_sieve = Sieve::new(&pair.stmts, &a_y);
+    let not_apply_sieve = Sieve::new(&pair.stmts, &not_apply);
     let passes: Vec<(&ResourceRule, bool)> = if rule.free {
         vec![(rule, true)]
     } else {
@@ -454,7 +461,7 @@ fn search_direction(
                 // nothing beats a witness without keys
                 best.as_ref().is_some_and(|(b, _)| b.context.is_empty())
             };
-        let solve = |apply: Vec<usize>, not_apply: &[usize]| {
+        let solve = |apply: Vec<usize>, not_apply: &[usize], sieve: Option<&Sieve<'_>>| {
             cases::solve(
                 &pair.stmts,
                 &pair.keys,
@@ -462,16 +469,26 @@ fn search_direction(
                 &Need {
                     apply,
                     not_apply,
+                    sieve,
                     absent,
                     resource: rule,
                 },
             )
         };
         // (α): a Deny of X only
-        let seeds: Vec<usize> = d_x.iter().copied().filter(|s| !d_y.contains(s)).collect();
+        let in_d_y: HashSet<usize> = d_y.iter().copied().collect();
+        let seeds: Vec<usize> = d_x
+            .iter()
+            .copied()
+            .filter(|s| !in_d_y.contains(s))
+            .collect();
         'alpha: for &s in &seeds {
             if g_y {
-                if consider(solve(vec![s], &d_y), &mut best, findings) {
+                if consider(
+                    solve(vec![s], &d_y, d_y_sieve.as_ref()),
+                    &mut best,
+                    findings,
+                ) {
                     break 'alpha;
                 }
                 continue;
@@ -482,8 +499,12 @@ fn search_direction(
                 .get(s)
                 .map(|u| u.atoms.clone())
                 .unwrap_or_default();
-            let restrictions = Restrictions::of(&pair.stmts, &pair.keys, s_atoms.into_iter());
-            for &t in &a_y {
+            let restrictions = Restrictions::of(&pair.stmts, &pair.keys, s_atoms.iter().copied());
+            // the Allows of Y that may apply with `s`, in order
+            let narrowed = a_y_sieve.as_ref().and_then(|sieve| {
+                sieve.candidates(&pair.stmts, &restrictions, s_atoms.iter().copied())
+            });
+            for &t in narrowed.as_deref().unwrap_or(&a_y) {
                 let excluded = pair.stmts.list.get(t).is_some_and(|u| {
                     u.atoms
                         .iter()
@@ -493,7 +514,11 @@ fn search_direction(
                 if excluded {
                     continue;
                 }
-                if consider(solve(vec![s, t], &d_y), &mut best, findings) {
+                if consider(
+                    solve(vec![s, t], &d_y, d_y_sieve.as_ref()),
+                    &mut best,
+                    findings,
+                ) {
                     break 'alpha;
                 }
             }
@@ -501,12 +526,20 @@ fn search_direction(
         // (β): no Allow of X applies
         let done = best.as_ref().is_some_and(|(b, _)| b.context.is_empty());
         if !g_x && !done {
-            let not_apply: Vec<usize> = d_y.iter().chain(a_x.iter()).copied().collect();
             if g_y {
-                consider(solve(Vec::new(), &not_apply), &mut best, findings);
+                consider(
+                    solve(Vec::new(), &not_apply, not_apply_sieve.as_ref()),
+                    &mut best,
+                    findings,
+                );
             } else {
-                for &t in a_y.iter().filter(|t| !a_x.contains(t)) {
-                    if consider(solve(vec![t], &not_apply), &mut best, findings) {
+                let in_a_x: HashSet<usize> = a_x.iter().copied().collect();
+                for &t in a_y.iter().filter(|t| !in_a_x.contains(t)) {
+                    if consider(
+                        solve(vec![t], &not_apply, not_apply_sieve.as_ref()),
+                        &mut best,
+                        findings,
+                    ) {
                         break;
                     }
                 }

@@ -1,7 +1,7 @@
 //! Keys that must be tried together: a policy variable links the key it is
 //! compared with (or the resource) to the key it names, and a principal is
 //! read from two keys. Such a component is enumerated: every combination of
-//! its keys' representative values (`domain.rs`), up to [`MAX_POINTS`].
+//! its keys' representative values (`domain/`), up to [`MAX_POINTS`].
 //! Representatives of variables are tokens equal to the values they are
 //! compared with, other values, and the values a witness captures for them;
 //! that is a bound, not a proof, and the README says so.

@@ -15,13 +15,14 @@
 //! - each statement is split into atoms (`Resource`, `Principal`, each
 //!   condition entry; `stmts.rs`);
 //! - each region "these statements apply, those do not" is searched for a
-//!   request (`cases.rs`, `search.rs`): per key, the values the atoms read
-//!   alike form classes (`classes.rs`: each constant, and a value of every
+//!   request (`cases/`, `search.rs`; the statements that cannot apply there
+//!   are looked up, not tested one by one, `sieve.rs`): per key, the values
+//!   the atoms read alike form classes (`classes.rs`: each constant, and a value of every
 //!   region the patterns cut, found by walking their automata, `walk.rs`;
 //!   numbers, dates and addresses around the constants, `values.rs`), and
 //!   a request is a choice of absent or a class per key (a set of classes
 //!   for a multivalued key); keys linked by a policy variable or a
-//!   principal are enumerated together (`joint.rs`, `domain.rs`);
+//!   principal are enumerated together (`joint.rs`, `domain/`);
 //! - a request found is checked with the evaluator on both versions before
 //!   it is reported, with the resource an ARN of a type the action takes,
 //!   by the catalog (`realism.rs`), and real-looking values.
@@ -50,12 +51,14 @@ mod classes;
 mod domain;
 mod explore;
 mod git;
+mod heads;
 mod joint;
 mod json;
 mod realism;
 mod regions;
 mod render;
 mod search;
+mod sieve;
 mod stmts;
 mod values;
 mod walk;

@@ -56,6 +56,21 @@ impl ClassSet {
         ClassSet::Dense(bits).compact(n)
     }
 
+    /// The set of `members` (sorted, distinct, each below `n`), in the
+    /// form [`ClassSet::compact`] gives it, without going through bits
+    /// when a list is enough.
+    pub(super) fn from_sorted(n: usize, members: Vec<u32>) -> ClassSet {
+        let count = members.len();
+        if count <= 64 {
+            return ClassSet::Finite(members);
+        }
+        let mut bits = Bits::empty(n);
+        for &i in &members {
+            bits.set(i as usize);
+        }
+        ClassSet::Dense(bits).compact(n)
+    }
+
     /// The same set in the cheapest form.
     pub(super) fn compact(self, n: usize) -> ClassSet {
         match self {

@@ -5,6 +5,7 @@ use super::convert::{ActionItem, GAtom, GOp, GVal, Lit, Part, Principals, Quant,
 use crate::policy::{Effect, PolicyKind};
 use crate::syntax::quote;
 use crate::syntax::scan::KEYWORDS;
+use std::collections::{HashMap, HashSet};
 
 /// Value lists longer than this become a `const`.
 pub const MAX_INLINE_VALUES: usize = 4;
@@ -96,14 +97,17 @@ fn camel_to_snake(s: &str) -> String {
 pub(crate) struct Renderer {
     /// `use` this service: its actions and keys are written without prefix.
     pub service: Option<String>,
-    /// (values, name) of the constants.
+    /// (values, name) of the constants, in the order they are declared.
     pub consts: Vec<(Vec<GVal>, String)>,
+    /// Index into `consts` by values.
+    by_values: HashMap<Vec<GVal>, usize>,
 }
 
 impl Renderer {
     pub fn new(rules: &[RuleOut], service: Option<String>) -> Renderer {
         // Count each value list; long or repeated ones become constants.
         let mut counts: Vec<(Vec<GVal>, String, usize)> = Vec::new();
+        let mut counted: HashMap<&[GVal], usize> = HashMap::new();
         for r in rules {
             let mut lits: Vec<&Lit> = Vec::new();
             for p in &r.when {
@@ -117,14 +121,18 @@ impl Renderer {
             }
             for l in lits {
                 if let GAtom::Test { key, values, .. } = &l.atom {
-                    match counts.iter_mut().find(|(v, _, _)| v == values) {
-                        Some(entry) => entry.2 += 1,
-                        None => counts.push((values.clone(), key.clone(), 1)),
+                    match counted.get(values.as_slice()) {
+                        Some(&i) => counts[i].2 += 1,
+                        None => {
+                            counted.insert(values, counts.len());
+                            counts.push((values.clone(), key.clone(), 1));
+                        }
                     }
                 }
             }
         }
         let mut consts: Vec<(Vec<GVal>, String)> = Vec::new();
+        let mut names: HashSet<String> = HashSet::new();
         for (values, key, count) in counts {
             let long = values.len() > MAX_INLINE_VALUES;
             let repeated = count >= 2 && values.len() >= 2;
@@ -139,13 +147,23 @@ impl Renderer {
             let base = ident(&base);
             let mut name = base.clone();
             let mut n = 2;
-            while consts.iter().any(|(_, c)| *c == name) {
+            while names.contains(&name) {
                 name = format!("{base}_{n}");
                 n += 1;
             }
+            names.insert(name.clone());
             consts.push((values, name));
         }
-        Renderer { service, consts }
+        let by_values = consts
+            .iter()
+            .enumerate()
+            .map(|(i, (values, _))| (values.clone(), i))
+            .collect();
+        Renderer {
+            service,
+            consts,
+            by_values,
+        }
     }
 
     fn key(&self, key: &str) -> String {
@@ -159,7 +177,7 @@ impl Renderer {
     }
 
     fn list(&self, values: &[GVal]) -> String {
-        if let Some((_, name)) = self.consts.iter().find(|(v, _)| v == values) {
+        if let Some((_, name)) = self.by_values.get(values).and_then(|&i| self.consts.get(i)) {
             return name.clone();
         }
         let items: Vec<String> = values.iter().map(value).collect();

@@ -20,6 +20,7 @@ use crate::rules::operators::{self, compares_as_text, families_fit, key_family};
 use crate::rules::support::{AbsentTruth, KeyImpact, SupportCheck, deprecated};
 use crate::rules::values::{self, Shape, invalid_sid, sid_used_twice};
 use crate::source::{FileId, Span, Spanned};
+use std::collections::HashMap;
 
 use super::model::{CondValue, Doc, Entry, PrincipalShape, Stmt, ValueKind};
 
@@ -133,16 +134,17 @@ impl<'a> Checker<'a> {
     }
 
     fn sids(&mut self, doc: &Doc) {
-        let mut seen: Vec<&Spanned<String>> = Vec::new();
+        // the first statement with each Sid, by Sid
+        let mut seen: HashMap<&str, Span> = HashMap::new();
         for stmt in &doc.statements {
             let Some(sid) = &stmt.sid else { continue };
             if let Some(invalid) = invalid_sid(&sid.node) {
                 self.push(invalid.diagnostic(self.file, sid.span));
             }
-            if let Some(first) = seen.iter().find(|s| s.node == sid.node) {
-                self.push(sid_used_twice(self.file, sid.span, first.span, &sid.node));
+            if let Some(&first) = seen.get(sid.node.as_str()) {
+                self.push(sid_used_twice(self.file, sid.span, first, &sid.node));
             } else {
-                seen.push(sid);
+                seen.insert(&sid.node, sid.span);
             }
         }
     }

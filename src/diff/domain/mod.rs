@@ -1,15 +1,19 @@
 //! The request space of one group of actions: the condition keys the
 //! statements of either side test, the values each key takes (absent, each
 //! representative, several values), the resources and the principals.
+//!
+//! `fill.rs` writes policy values as texts (variables as tokens, wildcards
+//! filled); `reps.rs` picks the values each key is tried with.
 
-use super::regions::{Kind, MAX_PATTERN_LEN, Pattern, regions};
-use super::values::{date_reps, ip_reps, numeric_reps};
+mod fill;
+mod reps;
+
 use crate::catalog::Catalog;
-use crate::eval::{PrincipalReading, principal_reading};
-use crate::iam::pattern::{Case, arn_glob_matches, equals, glob_matches};
-use crate::iam::variables::{Piece, pieces};
+use crate::diff::regions::{ByHead, Kind, MAX_PATTERN_LEN, Pattern, regions};
 use crate::iam::{BaseOperator, OperatorFamily, Principal, PrincipalSpec, Resources, Statement};
-use std::collections::BTreeMap;
+use fill::{Mode, Vars, fills};
+use reps::{options, principal_value, representatives};
+use std::collections::{BTreeMap, HashSet};
 
 /// One key of the request space.
 #[derive(Clone, Debug)]
@@ -49,6 +53,8 @@ struct KeyInfo {
     qualified: bool,
     /// Representatives in order of appearance.
     reps: Vec<String>,
+    /// The same, to look them up.
+    rep_set: HashSet<String>,
     /// Equality constants (`StringEquals`…), variables filled.
     string_consts: Vec<String>,
     /// `StringLike` patterns, variables filled, wildcards kept.
@@ -72,125 +78,10 @@ struct KeyInfo {
 
 impl KeyInfo {
     fn push_rep(&mut self, v: String) {
-        if !self.reps.contains(&v) {
+        if self.rep_set.insert(v.clone()) {
             self.reps.push(v);
         }
     }
-}
-
-/// Policy variables met in values: each gets a token, the value it takes
-/// when "equal" in a witness.
-#[derive(Default)]
-struct Vars {
-    /// lowercased name → (spelling, token)
-    table: BTreeMap<String, (String, String)>,
-    /// defaults written in `${key, 'default'}`, per lowercased name
-    defaults: BTreeMap<String, Vec<String>>,
-}
-
-impl Vars {
-    fn token(&mut self, name: &str) -> String {
-        let lower = name.to_ascii_lowercase();
-        if let Some((_, t)) = self.table.get(&lower) {
-            return t.clone();
-        }
-        let tail: String = name
-            .rsplit(['/', ':'])
-            .next()
-            .unwrap_or(name)
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let mut token = format!("v-{tail}");
-        let mut n = 2;
-        while self.table.values().any(|(_, t)| *t == token) {
-            token = format!("v-{tail}-{n}");
-            n += 1;
-        }
-        self.table.insert(lower, (name.to_string(), token.clone()));
-        token
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// Wildcards are plain characters (`StringEquals`).
-    Literal,
-    /// A value the pattern matches: `*` and `?` become `x`.
-    Witness,
-    /// Another: `*` matches nothing, `?` becomes `x`.
-    ShortWitness,
-    /// The pattern itself, wildcards kept.
-    Pattern,
-}
-
-/// The text of a policy value in `mode`, variables replaced by their token
-/// (or, with `use_defaults`, by their default where one is written). Also
-/// says whether a default was met.
-fn fill(
-    value: &str,
-    mode: Mode,
-    variables: bool,
-    vars: &mut Vars,
-    use_defaults: bool,
-) -> (String, bool) {
-    let read = if variables {
-        pieces(value)
-    } else {
-        value.chars().map(Piece::Char).collect()
-    };
-    let mut out = String::new();
-    let mut has_default = false;
-    for piece in read {
-        match piece {
-            Piece::Char(c) => match (mode, c) {
-                (Mode::Witness, '*' | '?') | (Mode::ShortWitness, '?') => out.push('x'),
-                (Mode::ShortWitness, '*') => {}
-                _ => out.push(c),
-            },
-            Piece::Escaped(c) => out.push(c),
-            Piece::Variable { name, default } => {
-                let token = vars.token(&name);
-                match default {
-                    Some(d) => {
-                        has_default = true;
-                        out.push_str(if use_defaults { &d } else { &token });
-                        vars.defaults
-                            .entry(name.to_ascii_lowercase())
-                            .or_default()
-                            .push(d);
-                    }
-                    None => out.push_str(&token),
-                }
-            }
-        }
-    }
-    (out, has_default)
-}
-
-/// Every filled form of a value: with tokens, and with defaults if any; for
-/// a witness, `*` standing for `x` and for nothing.
-fn fills(value: &str, mode: Mode, variables: bool, vars: &mut Vars) -> Vec<String> {
-    let modes: &[Mode] = if mode == Mode::Witness {
-        &[Mode::Witness, Mode::ShortWitness]
-    } else {
-        &[mode]
-    };
-    let mut out: Vec<String> = Vec::new();
-    for &m in modes {
-        let (main, has_default) = fill(value, m, variables, vars, false);
-        let mut forms = vec![main];
-        if has_default {
-            forms.push(fill(value, m, variables, vars, true).0);
-        }
-        for f in forms {
-            if !out.contains(&f) {
-                out.push(f);
-            }
-        }
-    }
-    out
 }
 
 /// One side's statements, with what governs their reading.
@@ -214,10 +105,12 @@ pub(super) fn build(
     let mut vars = Vars::default();
     let mut notes = Vec::new();
     let mut resources: Vec<Option<String>> = vec![None];
-    let mut resource_texts: Vec<String> = Vec::new();
+    // the texts in `resources`, and the resource patterns met
+    let mut resource_set: HashSet<String> = HashSet::new();
+    let mut resource_texts: HashSet<String> = HashSet::new();
     let mut resource_patterns: Vec<Pattern> = extra_resource.to_vec();
     for c in resource_candidates {
-        if !resources.contains(&Some(c.clone())) {
+        if resource_set.insert(c.clone()) {
             resources.push(Some(c.clone()));
         }
     }
@@ -306,12 +199,11 @@ pub(super) fn build(
                 if p == "*" {
                     continue;
                 }
-                if !resource_texts.contains(p) {
-                    resource_texts.push(p.clone());
+                if resource_texts.insert(p.clone()) {
                     resource_patterns.push(Pattern::parse(p, Kind::Arn, side.variables));
                 }
                 for w in fills(p, Mode::Witness, side.variables, &mut vars) {
-                    if !resources.contains(&Some(w.clone())) {
+                    if resource_set.insert(w.clone()) {
                         resources.push(Some(w));
                     }
                 }
@@ -375,11 +267,12 @@ pub(super) fn build(
             ));
         }
         capture(&resource_patterns, &found, &mut captured);
+        let by_head = ByHead::new(&resource_patterns);
         resources = std::iter::once(None)
             .chain(
                 found
                     .into_iter()
-                    .filter(|r| resource_patterns.iter().any(|p| p.matches(r)))
+                    .filter(|r| by_head.any_matches(r))
                     .map(Some),
             )
             .collect();
@@ -432,6 +325,7 @@ pub(super) fn build(
                 with_variables,
             } = c;
             let mut more: Vec<String> = captured.get(&lower).cloned().unwrap_or_default();
+            let mut known: HashSet<String> = reps.iter().cloned().collect();
             for p in &with_variables {
                 for var in p.variables() {
                     for value in captured.get(var).into_iter().flatten() {
@@ -446,7 +340,7 @@ pub(super) fn build(
                 }
             }
             for v in more {
-                if !reps.contains(&v) {
+                if known.insert(v.clone()) {
                     reps.push(v);
                 }
             }
@@ -464,49 +358,6 @@ pub(super) fn build(
         notes,
         complete,
     }
-}
-
-/// The text of a principal value as a pattern of plain characters (a
-/// principal holds no policy variable or wildcard).
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '*' | '?' | '$' => {
-                out.push_str("${");
-                out.push(c);
-                out.push('}');
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// One principal value of a policy: its text, and the principals it also
-/// names by the evaluator's reading (every principal ARN of an account) as
-/// patterns, so that the regions they cut against the conditions on the same
-/// key are all tried. A role's sessions add nothing: their `aws:PrincipalArn`
-/// is the role's own ARN, not `…:assumed-role/NAME/SESSION` (IAM User Guide,
-/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn>:
-/// "For IAM roles, the request context returns the ARN of the role"), and
-/// the evaluator names a principal read from it by the role value itself.
-fn principal_value(info: &mut KeyInfo, v: &str) {
-    let arn = |text: String| Pattern::parse(&text, Kind::Arn, true);
-    match principal_reading(v) {
-        PrincipalReading::Everyone => return,
-        PrincipalReading::Exact => {}
-        PrincipalReading::Account(account) => {
-            let root = format!("arn:aws:iam::{account}:root");
-            info.patterns
-                .push(arn(format!("arn:*:*:*:{}:*", escaped(account))));
-            info.arn_patterns.push(format!("arn:*:*:*:{account}:*"));
-            info.push_rep(root);
-        }
-        PrincipalReading::Role { .. } => {}
-    }
-    info.patterns.push(Pattern::parse(v, Kind::Literal, false));
-    info.push_rep(v.to_string());
 }
 
 /// A key's representatives before the variables' values are shared out.
@@ -528,7 +379,7 @@ fn capture(patterns: &[Pattern], witnesses: &[String], into: &mut BTreeMap<Strin
     sorted.sort_by(|&a, &b| witnesses.get(a).cmp(&witnesses.get(b)));
     let text = |i: usize| witnesses.get(i).map_or("", String::as_str);
     for p in patterns.iter().filter(|p| p.has_variables()) {
-        let head = super::regions::head(p);
+        let head = crate::diff::regions::head(p);
         let from = sorted.partition_point(|&i| text(i) < head.as_str());
         let mut picked: Vec<usize> = sorted
             .get(from..)
@@ -549,210 +400,6 @@ fn capture(patterns: &[Pattern], witnesses: &[String], into: &mut BTreeMap<Strin
     }
 }
 
-const OTHER_STRINGS: [&str; 6] = ["other", "zz-other", "other-2", "_", "0", "~"];
-const OTHER_ARNS: [&str; 3] = [
-    "arn:aws:iam::999999999999:other",
-    "arn:aws-other:other:other:999999999999:other/other",
-    "other",
-];
-
 /// At most this many states are walked to tell the string regions of one
 /// key (or of the resources) apart.
 pub const MAX_REGION_STATES: usize = 20_000;
-
-/// The element values a key is tried with; false when its string regions
-/// could not all be told apart.
-fn representatives(
-    info: KeyInfo,
-    captured: &mut BTreeMap<String, Vec<String>>,
-) -> (Vec<String>, bool) {
-    let push = |reps: &mut Vec<String>, v: String| {
-        if !reps.contains(&v) {
-            reps.push(v);
-        }
-    };
-    // strings and ARNs: the constants, a witness of each glob, some other
-    // value, then a witness of every region these leave out
-    let mut candidates = info.reps.clone();
-    if info.ignore_case {
-        for r in info.reps.iter() {
-            let upper = r.to_uppercase();
-            let flipped = if upper == *r { r.to_lowercase() } else { upper };
-            push(&mut candidates, flipped);
-        }
-    }
-    let typed = !info.numbers.is_empty()
-        || !info.dates.is_empty()
-        || !info.ips.is_empty()
-        || !info.binaries.is_empty()
-        || info.has_bool;
-    if info.has_string || (!typed && !info.has_arn) {
-        let case = if info.ignore_case {
-            Case::Insensitive
-        } else {
-            Case::Sensitive
-        };
-        let hits = |c: &str| {
-            let eq = info
-                .string_consts
-                .iter()
-                .filter(|k| equals(k, c, case))
-                .count();
-            let like = info
-                .like_patterns
-                .iter()
-                .filter(|p| glob_matches(p, c, Case::Sensitive))
-                .count();
-            eq + like
-        };
-        if let Some(best) = OTHER_STRINGS.iter().min_by_key(|c| hits(c)) {
-            push(&mut candidates, (*best).to_string());
-        }
-    }
-    if info.has_arn {
-        let hits = |c: &str| {
-            info.arn_patterns
-                .iter()
-                .filter(|p| arn_glob_matches(p, c))
-                .count()
-        };
-        if let Some(best) = OTHER_ARNS.iter().min_by_key(|c| hits(c)) {
-            push(&mut candidates, (*best).to_string());
-        }
-    }
-    let (mut reps, complete) = regions(
-        &info.patterns,
-        &candidates,
-        !info.no_dedupe,
-        MAX_REGION_STATES,
-    );
-    capture(&info.patterns, &reps, captured);
-    for v in numeric_reps(&info.numbers) {
-        push(&mut reps, v);
-    }
-    for v in date_reps(&info.dates) {
-        push(&mut reps, v);
-    }
-    for v in ip_reps(&info.ips) {
-        push(&mut reps, v);
-    }
-    if !info.binaries.is_empty() {
-        for b in &info.binaries {
-            push(&mut reps, b.clone());
-        }
-        push(&mut reps, "b3RoZXI=".to_string());
-    }
-    if info.has_bool {
-        push(&mut reps, "true".to_string());
-        push(&mut reps, "false".to_string());
-    }
-    (reps, complete)
-}
-
-/// The values a key takes: absent, each representative, and for a
-/// multivalued key sets of several.
-fn options(reps: &[String], multivalued: bool) -> Vec<Option<Vec<String>>> {
-    let mut out: Vec<Option<Vec<String>>> = vec![None];
-    out.extend(reps.iter().map(|r| Some(vec![r.clone()])));
-    if !multivalued || reps.len() < 2 {
-        return out;
-    }
-    let n = reps.len();
-    if n <= MAX_REPS_FOR_ALL_SUBSETS {
-        let mut subsets: Vec<Vec<usize>> = (1u32..(1u32 << n))
-            .map(|mask| (0..n).filter(|i| mask & (1 << i) != 0).collect::<Vec<_>>())
-            .filter(|s| s.len() >= 2)
-            .collect();
-        subsets.sort_by_key(|s| s.len());
-        for s in subsets {
-            out.push(Some(
-                s.iter().filter_map(|&i| reps.get(i).cloned()).collect(),
-            ));
-        }
-    } else {
-        for i in 0..n {
-            for j in i + 1..n {
-                if let (Some(a), Some(b)) = (reps.get(i), reps.get(j)) {
-                    out.push(Some(vec![a.clone(), b.clone()]));
-                }
-            }
-        }
-        out.push(Some(reps.to_vec()));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fill_variables_and_wildcards() {
-        let mut vars = Vars::default();
-        assert_eq!(
-            fill(
-                "arn:aws:s3:::b/${aws:username}/*",
-                Mode::Witness,
-                true,
-                &mut vars,
-                false
-            )
-            .0,
-            "arn:aws:s3:::b/v-username/x"
-        );
-        assert_eq!(
-            fill("a${*}?", Mode::Witness, true, &mut vars, false).0,
-            "a*x"
-        );
-        assert_eq!(fill("a*", Mode::Literal, true, &mut vars, false).0, "a*");
-        let (with_default, has) = fill(
-            "${aws:PrincipalTag/team, 'none'}",
-            Mode::Literal,
-            true,
-            &mut vars,
-            true,
-        );
-        assert_eq!((with_default.as_str(), has), ("none", true));
-        assert_eq!(
-            fill("${aws:username}", Mode::Literal, false, &mut vars, false).0,
-            "${aws:username}"
-        );
-        // a default not in quotes makes the text literal, as the evaluator
-        // reads it (the diff's own reader once took `aws:username` from it)
-        assert_eq!(
-            fill(
-                "${aws:username, none}",
-                Mode::Literal,
-                true,
-                &mut vars,
-                false
-            ),
-            ("${aws:username, none}".to_string(), false)
-        );
-    }
-
-    #[test]
-    fn glob_witnesses() {
-        let mut vars = Vars::default();
-        assert_eq!(
-            fills("ml.*", Mode::Witness, true, &mut vars),
-            vec!["ml.x".to_string(), "ml.".to_string()]
-        );
-        assert_eq!(
-            fills("ml.?", Mode::Witness, true, &mut vars),
-            vec!["ml.x".to_string()]
-        );
-    }
-
-    #[test]
-    fn multivalued_options() {
-        let reps: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        let o = options(&reps, true);
-        assert_eq!(o.len(), 1 + 7);
-        assert_eq!(o[0], None);
-        assert_eq!(o.last().cloned().flatten().map(|v| v.len()), Some(3));
-        assert_eq!(options(&reps, false).len(), 4);
-        let many: Vec<String> = (0..7).map(|i| i.to_string()).collect();
-        assert_eq!(options(&many, true).len(), 1 + 7 + 21 + 1);
-    }
-}

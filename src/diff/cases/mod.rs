@@ -6,26 +6,36 @@
 //! where the others do (one of its atoms fails wherever the applying
 //! statements hold, judged on the few values they allow, or by patterns
 //! that share no text) is left out first: it cannot change the answer.
+//!
+//! `restrict.rs` finds the statements that cannot apply where others do;
+//! `points.rs` the values a component is tried with and where its atoms
+//! hold.
 
-use super::classes::{Classes, request};
-use super::joint::Joint;
-use super::realism::{fill_format, fill_pattern, key_candidates};
-use super::regions::{Kind, Pattern};
-use super::search::{self, Choice, ClassSet, Component, Mode, Outcome, Search};
-use super::stmts::{Atom, Part, RESOURCE, Statements, resources_list};
+mod points;
+mod restrict;
+
 use crate::catalog::Catalog;
-use crate::iam::{BaseOperator, OperatorFamily, Resources};
+use crate::diff::classes::Classes;
+use crate::diff::joint::Joint;
+use crate::diff::regions::Pattern;
+use crate::diff::search::{self, Choice, ClassSet, Component, Mode, Outcome, Search};
+use crate::diff::sieve::Sieve;
+use crate::diff::stmts::{Atom, Part, RESOURCE, Statements, resources_list};
+use points::{candidates, joint_holds};
+pub(in crate::diff) use restrict::{
+    Restriction, Restrictions, disjoint, equality_values, literal_ends, positive_patterns,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How each key (lowercased) is spelled and whether it takes several values.
 #[derive(Default)]
-pub(super) struct Keys {
+pub(in crate::diff) struct Keys {
     pub display: HashMap<String, String>,
     pub multivalued: HashMap<String, bool>,
 }
 
 impl Keys {
-    pub(super) fn of(stmts: &Statements<'_>, catalog: &Catalog) -> Keys {
+    pub(in crate::diff) fn of(stmts: &Statements<'_>, catalog: &Catalog) -> Keys {
         let mut keys = Keys::default();
         let mut qualified: HashMap<String, bool> = HashMap::new();
         for atom in &stmts.atoms {
@@ -58,7 +68,7 @@ impl Keys {
         keys
     }
 
-    pub(super) fn display(&self, lower: &str) -> String {
+    pub(in crate::diff) fn display(&self, lower: &str) -> String {
         self.display
             .get(lower)
             .cloned()
@@ -91,7 +101,7 @@ fn variable_spelling(atom: &Atom, lower: &str) -> Option<String> {
 
 /// What a witness's resource must be, for the actions at hand.
 #[derive(Clone, Debug, Default)]
-pub(super) struct ResourceRule {
+pub(in crate::diff) struct ResourceRule {
     /// No rule: any resource, or the unknown one.
     pub free: bool,
     /// The unknown resource (`*`) is allowed: the action takes none.
@@ -103,11 +113,13 @@ pub(super) struct ResourceRule {
 }
 
 /// What must hold in the region.
-pub(super) struct Need<'x> {
+pub(in crate::diff) struct Need<'x> {
     /// Statements that must apply.
     pub apply: Vec<usize>,
     /// Statements that must not.
     pub not_apply: &'x [usize],
+    /// An index over `not_apply`, if it is long.
+    pub sieve: Option<&'x Sieve<'x>>,
     /// Keys the action cannot carry (lowercased): absent.
     pub absent: &'x [String],
     pub resource: &'x ResourceRule,
@@ -115,7 +127,7 @@ pub(super) struct Need<'x> {
 
 /// A request found: the keys present and the resource.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Found {
+pub(in crate::diff) struct Found {
     /// (lowercased key, values)
     pub context: Vec<(String, Vec<String>)>,
     pub resource: Option<String>,
@@ -123,209 +135,21 @@ pub(super) struct Found {
     pub resource_searched: bool,
 }
 
-pub(super) enum Solved {
+pub(in crate::diff) enum Solved {
     Found(Found),
     Empty,
     GaveUp,
 }
 
 /// The answer, and what limited it.
-pub(super) struct Answer {
+pub(in crate::diff) struct Answer {
     pub solved: Solved,
     pub complete: bool,
     pub notes: Vec<String>,
 }
 
-/// The few values a slot may take where atoms hold, or its patterns.
-#[derive(Default)]
-struct Restriction {
-    /// The values it is one of (`None`: not known to be finite).
-    values: Option<Vec<String>>,
-    absent: bool,
-    /// Sets of patterns: it matches one of each set (and whether they are
-    /// ARN patterns).
-    patterns: Vec<(Vec<String>, bool)>,
-}
-
-/// The patterns of an atom that holds only on texts matching one of them
-/// (and never on the absent key), and whether they are ARN patterns.
-fn positive_patterns(atom: &Atom) -> Option<(Vec<String>, bool)> {
-    match &atom.part {
-        Part::Condition { spec, values, .. }
-            if !spec.if_exists
-                && matches!(
-                    spec.base,
-                    BaseOperator::StringLike | BaseOperator::ArnLike | BaseOperator::ArnEquals
-                ) =>
-        {
-            Some((values.clone(), spec.base != BaseOperator::StringLike))
-        }
-        Part::Resource(Resources::Resource(list)) if !list.iter().any(|p| p == "*") => {
-            Some((list.clone(), true))
-        }
-        _ => None,
-    }
-}
-
-/// The values of an equality atom, if it is one: it holds exactly on them.
-fn equality_values(atom: &Atom) -> Option<Vec<String>> {
-    match &atom.part {
-        Part::Condition { spec, values, .. }
-            if spec.base == BaseOperator::StringEquals && atom.reads.len() == 1 =>
-        {
-            Some(
-                values
-                    .iter()
-                    .map(|v| {
-                        Pattern::parse(v, Kind::Literal, atom.variables)
-                            .chars()
-                            .collect()
-                    })
-                    .collect(),
-            )
-        }
-        _ => {
-            let (patterns, _) = positive_patterns(atom)?;
-            let kind = match &atom.part {
-                Part::Condition { spec, .. } if spec.base.family() == OperatorFamily::String => {
-                    Kind::Glob
-                }
-                _ => Kind::Arn,
-            };
-            let parsed: Vec<Pattern> = patterns
-                .iter()
-                .map(|p| Pattern::parse(p, kind, atom.variables))
-                .collect();
-            parsed
-                .iter()
-                .all(Pattern::is_literal)
-                .then(|| parsed.iter().map(|p| p.chars().collect()).collect())
-        }
-    }
-}
-
-/// The text before the first wildcard (or variable), and the text after
-/// the last one; the whole text for both when it has none.
-fn literal_ends(text: &str) -> (&str, &str) {
-    let Some(first) = text.find(['*', '?', '$']) else {
-        return (text, text);
-    };
-    let after = text
-        .rfind(['*', '?', '}'])
-        .map_or(first + 1, |i| i + 1)
-        .max(first + 1);
-    (
-        text.get(..first).unwrap_or(""),
-        text.get(after..).unwrap_or(""),
-    )
-}
-
-fn ends_clash(a: &str, b: &str) -> bool {
-    let (pa, sa) = literal_ends(a);
-    let (pb, sb) = literal_ends(b);
-    !(pa.starts_with(pb) || pb.starts_with(pa)) || !(sa.ends_with(sb) || sb.ends_with(sa))
-}
-
-/// Whether no text matches both patterns (conservative: `false` when not
-/// sure). Literal heads and tails must agree in the whole text and, for two
-/// ARN patterns (`arn`), in each of their six parts: there a wildcard before
-/// the sixth part never takes a colon.
-pub(super) fn disjoint(a: &str, b: &str, arn: bool) -> bool {
-    if ends_clash(a, b) {
-        return true;
-    }
-    if !arn || a.contains("${") || b.contains("${") {
-        return false;
-    }
-    let pa: Vec<&str> = a.splitn(6, ':').collect();
-    let pb: Vec<&str> = b.splitn(6, ':').collect();
-    pa.len() == 6 && pb.len() == 6 && pa.iter().zip(&pb).any(|(x, y)| ends_clash(x, y))
-}
-
-/// What some atoms allow, key by key: the few values of an equality, or
-/// the patterns a value must match. Used to drop statements that cannot
-/// apply where those atoms hold.
-pub(super) struct Restrictions<'s> {
-    by_slot: HashMap<&'s str, Restriction>,
-}
-
-impl<'s> Restrictions<'s> {
-    pub(super) fn of(
-        stmts: &'s Statements<'_>,
-        keys: &Keys,
-        atoms: impl Iterator<Item = usize>,
-    ) -> Restrictions<'s> {
-        let mut by_slot: HashMap<&'s str, Restriction> = HashMap::new();
-        for a in atoms {
-            let Some(atom) = stmts.atoms.get(a) else {
-                continue;
-            };
-            let Some(slot) = atom.reads.first() else {
-                continue;
-            };
-            if keys.multivalued(slot) {
-                continue;
-            }
-            if atom.reads.len() > 1 {
-                // a pattern holding a policy variable: whatever the
-                // variable's value, what it matches has its literal head and
-                // tail, and it never holds on the absent key
-                if let Some(p) = positive_patterns(atom) {
-                    let r = by_slot.entry(slot.as_str()).or_insert_with(|| Restriction {
-                        absent: true,
-                        ..Restriction::default()
-                    });
-                    r.absent = false;
-                    r.patterns.push(p);
-                }
-                continue;
-            }
-            let r = by_slot.entry(slot.as_str()).or_insert_with(|| Restriction {
-                absent: true,
-                ..Restriction::default()
-            });
-            let absent = atom.holds(&request(slot, None));
-            r.absent &= absent;
-            if let Some(values) = equality_values(atom) {
-                r.values = Some(match r.values.take() {
-                    None => values,
-                    Some(old) => old.into_iter().filter(|v| values.contains(v)).collect(),
-                });
-            } else if !absent && let Some(p) = positive_patterns(atom) {
-                r.patterns.push(p);
-            }
-        }
-        Restrictions { by_slot }
-    }
-
-    /// Whether `atom` fails wherever the atoms hold (`false`: not known).
-    pub(super) fn excludes(&self, atom: &Atom) -> bool {
-        let Some(slot) = atom.reads.first() else {
-            return false;
-        };
-        let Some(r) = self.by_slot.get(slot.as_str()) else {
-            return false;
-        };
-        // evaluated alone, an atom reading a variable does not resolve it
-        if let Some(values) = r.values.as_ref().filter(|_| atom.reads.len() == 1) {
-            return values.iter().all(|v| !atom.holds(&request(slot, Some(v))))
-                && !(r.absent && atom.holds(&request(slot, None)));
-        }
-        if r.absent || r.patterns.is_empty() {
-            return false;
-        }
-        let Some((theirs, their_arn)) = positive_patterns(atom) else {
-            return false;
-        };
-        r.patterns.iter().any(|(ours, our_arn)| {
-            ours.iter()
-                .all(|p| theirs.iter().all(|q| disjoint(p, q, *our_arn && their_arn)))
-        })
-    }
-}
-
 /// Finds a request of the region described by `need`.
-pub(super) fn solve(
+pub(in crate::diff) fn solve(
     stmts: &Statements<'_>,
     keys: &Keys,
     catalog: &Catalog,
@@ -343,8 +167,12 @@ pub(super) fn solve(
         }
     }
     let restrictions = Restrictions::of(stmts, keys, must.iter().copied());
+    // the statements that must not apply, but for some that cannot
+    let narrowed = need
+        .sieve
+        .and_then(|s| s.candidates(stmts, &restrictions, must.iter().copied()));
     let mut clauses: Vec<Vec<usize>> = Vec::new();
-    for &t in need.not_apply {
+    for &t in narrowed.as_deref().unwrap_or(need.not_apply) {
         let Some(u) = stmts.list.get(t) else {
             continue;
         };
@@ -456,7 +284,7 @@ pub(super) fn solve(
             need.resource
                 .formats
                 .iter()
-                .map(|f| super::realism::format_pattern(f))
+                .map(|f| crate::diff::realism::format_pattern(f))
                 .collect()
         } else {
             Vec::new()
@@ -537,23 +365,17 @@ pub(super) fn solve(
             push_notes(&mut answer.notes, &joint.notes);
             let n = joint.points;
             let requests: Vec<crate::eval::Request> = (0..n).map(|p| joint.request(p)).collect();
-            for (&a, atom) in in_component.iter().zip(&atom_refs) {
+            for ((&a, _), holds) in in_component
+                .iter()
+                .zip(&atom_refs)
+                .zip(joint_holds(&atom_refs, &requests))
+            {
                 local.insert(a, atoms.len());
-                let heads = resource_heads(atom);
-                let holds = |r: &crate::eval::Request| match (&heads, r.resource.as_deref()) {
-                    // no pattern's literal head starts the resource: none covers it
-                    (Some((heads, negated)), Some(res))
-                        if !heads.iter().any(|h| res.starts_with(h.as_str())) =>
-                    {
-                        *negated
-                    }
-                    _ => atom.holds(r),
-                };
                 atoms.push(search::Atom {
                     component: c,
                     absent: false,
                     quantifier: search::Quantifier::Any,
-                    holds: ClassSet::from_fn(n, |p| requests.get(p).is_some_and(holds)),
+                    holds,
                 });
             }
             let absent_keys: Vec<&String> =
@@ -666,67 +488,4 @@ fn push_notes(into: &mut Vec<String>, notes: &[String]) {
             into.push(n.clone());
         }
     }
-}
-
-/// For a `Resource` (or `NotResource`) atom, the literal text each of its
-/// patterns starts with (up to the first `*`, `?` or `$`), and whether it is
-/// negated: a resource that starts with none of them is covered by no
-/// pattern, whatever the policy variables hold.
-fn resource_heads(atom: &Atom) -> Option<(Vec<String>, bool)> {
-    let Part::Resource(r) = &atom.part else {
-        return None;
-    };
-    let heads = resources_list(r)
-        .iter()
-        .map(|p| {
-            p.chars()
-                .take_while(|c| !matches!(c, '*' | '?' | '$'))
-                .collect()
-        })
-        .collect();
-    Some((heads, matches!(r, Resources::NotResource(_))))
-}
-
-/// Real-looking values to represent classes of `slot`, tried first.
-fn candidates(slot: &str, atoms: &[&Atom], rule: &ResourceRule) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut push = |v: String| {
-        if seen.insert(v.clone()) {
-            out.push(v);
-        }
-    };
-    if slot == RESOURCE {
-        // the foreign ARN first: it must represent its own class
-        if let Some(f) = &rule.foreign {
-            push(f.clone());
-        }
-        for f in &rule.formats {
-            push(fill_format(f));
-        }
-    } else {
-        for v in key_candidates(slot) {
-            push(v);
-        }
-    }
-    for a in atoms {
-        let texts: Vec<&String> = match &a.part {
-            Part::Condition { spec, values, .. }
-                if matches!(
-                    spec.base.family(),
-                    OperatorFamily::String | OperatorFamily::Arn
-                ) =>
-            {
-                values.iter().collect()
-            }
-            Part::Resource(r) => resources_list(r).iter().filter(|p| *p != "*").collect(),
-            _ => Vec::new(),
-        };
-        for t in texts {
-            if let Some(f) = fill_pattern(t) {
-                push(f);
-            }
-        }
-    }
-    out
 }

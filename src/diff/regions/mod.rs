@@ -4,323 +4,14 @@
 //! is not empty, by a breadth-first walk of the product of the patterns'
 //! automata over the characters they name plus one fresh character (the
 //! other characters all behave like it).
+//!
+//! `pattern.rs` reads a pattern and runs its automaton.
 
-use crate::iam::variables::{Piece, pieces};
+mod pattern;
+
+use super::heads::HeadTrie;
+pub(in crate::diff) use pattern::{Kind, MAX_PATTERN_LEN, Pattern, States, head};
 use std::collections::{HashSet, VecDeque};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tok {
-    Lit(char),
-    Star,
-    One,
-    /// A policy variable (index into [`Pattern::vars`]): it can stand for
-    /// any text, so it is walked like `*`.
-    Var(usize),
-}
-
-/// How a policy value is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Kind {
-    /// `StringEquals`: `*` and `?` are plain characters.
-    Literal,
-    /// `StringLike`.
-    Glob,
-    /// `Arn*` operators and `Resource`.
-    Arn,
-}
-
-/// How a pattern reads a text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Form {
-    /// A plain glob on the whole text.
-    Glob,
-    /// An ARN pattern without colons: a glob on the whole text.
-    /// An ARN pattern with one to four colons: a glob on the whole text,
-    /// matching only texts with fewer than five colons.
-    FewColons,
-    /// An ARN pattern with five colons or more: six parts matched one by
-    /// one, so a wildcard before the fifth colon never takes a colon.
-    Parts,
-}
-
-/// One pattern of a region split.
-#[derive(Clone, Debug)]
-pub(super) struct Pattern {
-    toks: Vec<Tok>,
-    /// The variables' names, lowercased.
-    vars: Vec<String>,
-    form: Form,
-    /// Per position: the literal colons before it.
-    colons_before: Vec<usize>,
-}
-
-/// Positions of a pattern, as a bit set.
-pub(super) type States = u128;
-
-/// Longer patterns are matched by backtracking and not walked.
-pub const MAX_PATTERN_LEN: usize = 127;
-
-impl Pattern {
-    fn new(toks: Vec<Tok>, arn: bool, vars: Vec<String>) -> Pattern {
-        let mut colons_before = Vec::with_capacity(toks.len() + 1);
-        let mut n = 0;
-        for t in &toks {
-            colons_before.push(n);
-            if *t == Tok::Lit(':') {
-                n += 1;
-            }
-        }
-        colons_before.push(n);
-        let form = match (arn, n) {
-            (false, _) | (true, 0) => Form::Glob,
-            (true, 1..=4) => Form::FewColons,
-            (true, _) => Form::Parts,
-        };
-        Pattern {
-            toks,
-            vars,
-            form,
-            colons_before,
-        }
-    }
-
-    /// A `*`/`?` glob (`StringLike`), or an ARN pattern (`Arn*`, `Resource`).
-    #[cfg(test)]
-    pub(super) fn glob(text: &str, arn: bool) -> Pattern {
-        Pattern::parse(text, if arn { Kind::Arn } else { Kind::Glob }, false)
-    }
-
-    /// An exact value (`StringEquals`).
-    #[cfg(test)]
-    pub(super) fn literal(text: &str) -> Pattern {
-        Pattern::parse(text, Kind::Literal, false)
-    }
-
-    /// A policy value read as `kind`; with `variables`, `${name}` (and
-    /// `${name, 'default'}`) is a variable and `${*}`, `${?}`, `${$}` are
-    /// plain characters.
-    pub(super) fn parse(text: &str, kind: Kind, variables: bool) -> Pattern {
-        let read = if variables {
-            pieces(text)
-        } else {
-            text.chars().map(Piece::Char).collect()
-        };
-        let mut toks = Vec::with_capacity(read.len());
-        let mut vars: Vec<String> = Vec::new();
-        for piece in read {
-            toks.push(match piece {
-                Piece::Char(c) => match (kind, c) {
-                    (Kind::Glob | Kind::Arn, '*') => Tok::Star,
-                    (Kind::Glob | Kind::Arn, '?') => Tok::One,
-                    _ => Tok::Lit(c),
-                },
-                Piece::Escaped(c) => Tok::Lit(c),
-                Piece::Variable { name, .. } => {
-                    let lower = name.to_ascii_lowercase();
-                    let index = match vars.iter().position(|v| *v == lower) {
-                        Some(at) => at,
-                        None => {
-                            vars.push(lower);
-                            vars.len() - 1
-                        }
-                    };
-                    Tok::Var(index)
-                }
-            });
-        }
-        Pattern::new(toks, kind == Kind::Arn, vars)
-    }
-
-    /// The names of its variables, lowercased.
-    pub(super) fn variables(&self) -> &[String] {
-        &self.vars
-    }
-
-    /// A text the pattern matches, each variable given by `value` (by
-    /// lowercased name) and each wildcard standing for `x`.
-    pub(super) fn witness(&self, value: impl Fn(&str) -> String) -> String {
-        let mut out = String::new();
-        for t in &self.toks {
-            match t {
-                Tok::Lit(c) => out.push(*c),
-                Tok::Star | Tok::One => out.push('x'),
-                Tok::Var(i) => {
-                    out.push_str(&value(self.vars.get(*i).map(String::as_str).unwrap_or("")))
-                }
-            }
-        }
-        out
-    }
-
-    /// Whether the pattern holds a policy variable.
-    pub(super) fn has_variables(&self) -> bool {
-        !self.vars.is_empty()
-    }
-
-    /// The values its variables take for the pattern to match `text`
-    /// exactly (variables as `(lowercased name, value)`), if it can.
-    pub(super) fn captures(&self, text: &str) -> Option<Vec<(String, String)>> {
-        let chars: Vec<char> = text.chars().collect();
-        let mut bound: Vec<Option<(usize, usize)>> = vec![None; self.vars.len()];
-        let mut budget: usize = 100_000;
-        if self.capture_from(0, 0, &chars, &mut bound, &mut budget) {
-            Some(
-                bound
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(v, b)| {
-                        let (from, to) = (*b)?;
-                        let value: String = chars.get(from..to)?.iter().collect();
-                        Some((self.vars.get(v)?.clone(), value))
-                    })
-                    .collect(),
-            )
-        } else {
-            None
-        }
-    }
-
-    fn capture_from(
-        &self,
-        p: usize,
-        t: usize,
-        text: &[char],
-        bound: &mut Vec<Option<(usize, usize)>>,
-        budget: &mut usize,
-    ) -> bool {
-        if *budget == 0 {
-            return false;
-        }
-        *budget -= 1;
-        let Some(&tok) = self.toks.get(p) else {
-            return t == text.len();
-        };
-        match tok {
-            Tok::Lit(l) => {
-                text.get(t) == Some(&l) && self.capture_from(p + 1, t + 1, text, bound, budget)
-            }
-            Tok::One => {
-                text.get(t).is_some_and(|&c| self.wild_takes(p, c))
-                    && self.capture_from(p + 1, t + 1, text, bound, budget)
-            }
-            Tok::Star => {
-                let mut end = t;
-                loop {
-                    if self.capture_from(p + 1, end, text, bound, budget) {
-                        return true;
-                    }
-                    match text.get(end) {
-                        Some(&c) if self.wild_takes(p, c) => end += 1,
-                        _ => return false,
-                    }
-                }
-            }
-            Tok::Var(v) => {
-                if let Some(Some((from, to))) = bound.get(v).copied() {
-                    // the same variable again: the same text
-                    let len = to - from;
-                    let same = text.get(from..to) == text.get(t..t + len);
-                    return same && self.capture_from(p + 1, t + len, text, bound, budget);
-                }
-                let mut end = t;
-                loop {
-                    if let Some(slot) = bound.get_mut(v) {
-                        *slot = Some((t, end));
-                    }
-                    if self.capture_from(p + 1, end, text, bound, budget) {
-                        return true;
-                    }
-                    match text.get(end) {
-                        Some(&c) if self.wild_takes(p, c) => end += 1,
-                        _ => {
-                            if let Some(slot) = bound.get_mut(v) {
-                                *slot = None;
-                            }
-                            return false;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.toks.len()
-    }
-
-    /// Whether it has no wildcard and no variable: it matches one text.
-    pub(super) fn is_literal(&self) -> bool {
-        self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
-    }
-
-    /// The characters it names.
-    pub(super) fn chars(&self) -> impl Iterator<Item = char> + '_ {
-        self.toks.iter().filter_map(|t| match t {
-            Tok::Lit(c) => Some(*c),
-            _ => None,
-        })
-    }
-
-    /// Whether a wildcard at `pos` may take `c`.
-    fn wild_takes(&self, pos: usize, c: char) -> bool {
-        c != ':'
-            || self.form != Form::Parts
-            || self.colons_before.get(pos).copied().unwrap_or(0) >= 5
-    }
-
-    /// Adds the positions reachable without reading (past `*`).
-    fn close(&self, mut s: States) -> States {
-        let mut pos = 0;
-        while pos < self.len() {
-            if s & (1 << pos) != 0 && matches!(self.toks.get(pos), Some(Tok::Star | Tok::Var(_))) {
-                s |= 1 << (pos + 1);
-            }
-            pos += 1;
-        }
-        s
-    }
-
-    pub(super) fn start(&self) -> States {
-        self.close(1)
-    }
-
-    pub(super) fn step(&self, s: States, c: char) -> States {
-        let mut next: States = 0;
-        let mut rest = s;
-        while rest != 0 {
-            let pos = rest.trailing_zeros() as usize;
-            rest &= rest - 1;
-            match self.toks.get(pos) {
-                Some(Tok::Lit(l)) if *l == c => next |= 1 << (pos + 1),
-                Some(Tok::One) if self.wild_takes(pos, c) => next |= 1 << (pos + 1),
-                Some(Tok::Star | Tok::Var(_)) if self.wild_takes(pos, c) => next |= 1 << pos,
-                _ => {}
-            }
-        }
-        self.close(next)
-    }
-
-    pub(super) fn accepts(&self, s: States, colons: usize) -> bool {
-        s & (1 << self.len()) != 0 && (self.form != Form::FewColons || colons < 5)
-    }
-
-    /// Whether the pattern matches `text`.
-    pub(super) fn matches(&self, text: &str) -> bool {
-        if self.len() > MAX_PATTERN_LEN {
-            let colons = text.chars().filter(|&c| c == ':').count();
-            return self.captures(text).is_some() && (self.form != Form::FewColons || colons < 5);
-        }
-        let mut s = self.start();
-        let mut colons = 0;
-        for c in text.chars() {
-            s = self.step(s, c);
-            if c == ':' {
-                colons += 1;
-            }
-        }
-        self.accepts(s, colons)
-    }
-}
 
 /// Which patterns match, as a bit vector.
 #[cfg(test)]
@@ -329,45 +20,46 @@ fn vector(patterns: &[Pattern], text: &str) -> Vec<bool> {
 }
 
 /// The patterns by their literal head, so that a text is matched only
-/// against those whose head it starts with.
-struct ByHead<'p> {
+/// against those whose head it starts with (found in one walk of the text).
+pub(super) struct ByHead<'p> {
     patterns: &'p [Pattern],
-    heads: std::collections::HashMap<String, Vec<u32>>,
+    heads: HeadTrie<u32>,
 }
 
 impl<'p> ByHead<'p> {
-    fn new(patterns: &'p [Pattern]) -> ByHead<'p> {
-        let mut heads: std::collections::HashMap<String, Vec<u32>> =
-            std::collections::HashMap::new();
+    pub(super) fn new(patterns: &'p [Pattern]) -> ByHead<'p> {
+        let mut heads = HeadTrie::default();
         for (i, p) in patterns.iter().enumerate() {
-            heads.entry(head(p)).or_default().push(i as u32);
+            heads.insert(&head(p), i as u32);
         }
         ByHead { patterns, heads }
     }
 
     /// The patterns that match `text`, as sorted indexes.
-    fn matching(&self, text: &str) -> Vec<u32> {
-        let mut out: Vec<u32> = Vec::new();
-        let ends = text
-            .char_indices()
-            .map(|(i, _)| i)
-            .chain(std::iter::once(text.len()));
-        for end in ends {
-            let Some(prefix) = text.get(..end) else {
-                continue;
-            };
-            for &i in self.heads.get(prefix).into_iter().flatten() {
-                if self
-                    .patterns
+    pub(super) fn matching(&self, text: &str) -> Vec<u32> {
+        let mut candidates: Vec<u32> = Vec::new();
+        self.heads.prefixes_of(text, &mut candidates);
+        let mut out: Vec<u32> = candidates
+            .into_iter()
+            .filter(|&i| {
+                self.patterns
                     .get(i as usize)
                     .is_some_and(|p| p.matches(text))
-                {
-                    out.push(i);
-                }
-            }
-        }
+            })
+            .collect();
         out.sort_unstable();
         out
+    }
+
+    /// Whether some pattern matches `text`.
+    pub(super) fn any_matches(&self, text: &str) -> bool {
+        let mut candidates: Vec<u32> = Vec::new();
+        self.heads.prefixes_of(text, &mut candidates);
+        candidates.into_iter().any(|i| {
+            self.patterns
+                .get(i as usize)
+                .is_some_and(|p| p.matches(text))
+        })
     }
 }
 
@@ -413,17 +105,6 @@ pub(super) fn regions(
         }
     }
     (out, complete)
-}
-
-/// The literal text a pattern starts with.
-pub(super) fn head(p: &Pattern) -> String {
-    p.toks
-        .iter()
-        .map_while(|t| match t {
-            Tok::Lit(c) => Some(*c),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The patterns (indexes) in groups such that two patterns of different
@@ -487,11 +168,7 @@ fn regions_walked(
     // the characters the patterns name, and one they do not
     let mut alphabet: Vec<char> = Vec::new();
     for p in patterns {
-        for t in &p.toks {
-            if let Tok::Lit(c) = t {
-                alphabet.push(*c);
-            }
-        }
+        alphabet.extend(p.chars());
     }
     alphabet.sort_unstable();
     alphabet.dedup();
@@ -530,14 +207,56 @@ fn regions_walked(
         if seen.insert(v) {
             out.push(text.clone());
         }
+        // which alive patterns each character may keep alive (by place in
+        // `states`): those expecting it, and those at a wildcard; the others
+        // die on it, so stepping only these gives the same next state
+        let mut expected: Vec<(char, u32)> = Vec::new();
+        let mut wild: Vec<u32> = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
+        for (k, (i, s)) in states.iter().enumerate() {
+            chars.clear();
+            match patterns.get(*i as usize).map(|p| p.expects(*s, &mut chars)) {
+                Some(Some(())) => expected.extend(chars.iter().map(|&c| (c, k as u32))),
+                _ => wild.push(k as u32),
+            }
+        }
+        expected.sort_unstable();
+        expected.dedup();
         for &c in &alphabet {
-            let next: Vec<(u32, States)> = states
-                .iter()
-                .filter_map(|(i, s)| {
-                    let n = patterns.get(*i as usize)?.step(*s, c);
-                    (n != 0).then_some((*i, n))
-                })
-                .collect();
+            let from = expected.partition_point(|&(x, _)| x < c);
+            let to = expected.partition_point(|&(x, _)| x <= c);
+            let mine = expected.get(from..to).unwrap_or_default();
+            // both lists ascending: merged, in the order of `states`
+            let (mut a, mut b) = (0, 0);
+            let mut next: Vec<(u32, States)> = Vec::new();
+            loop {
+                let k = match (mine.get(a), wild.get(b)) {
+                    (Some(&(_, x)), Some(&y)) if x <= y => {
+                        a += 1;
+                        if x == y {
+                            b += 1;
+                        }
+                        x
+                    }
+                    (_, Some(&y)) => {
+                        b += 1;
+                        y
+                    }
+                    (Some(&(_, x)), None) => {
+                        a += 1;
+                        x
+                    }
+                    (None, None) => break,
+                };
+                if let Some((i, s)) = states.get(k as usize)
+                    && let Some(p) = patterns.get(*i as usize)
+                {
+                    let n = p.step(*s, c);
+                    if n != 0 {
+                        next.push((*i, n));
+                    }
+                }
+            }
             let next_colons = if c == ':' {
                 (colons + 1).min(5)
             } else {
@@ -697,6 +416,21 @@ mod tests {
                 arn_glob_matches(&pattern, &text)
             );
             proptest::prop_assert_eq!(Pattern::literal(&pattern).matches(&text), pattern == text);
+        }
+    }
+
+    #[test]
+    fn patterns_by_head_match_as_each_pattern_does() {
+        // heads that start one another, an empty head, and a long text
+        let patterns = globs(&["ab*", "abc*", "abd?", "*c", "b*", "abcabc*", "x"]);
+        let by_head = ByHead::new(&patterns);
+        let long = format!("abc{}", "abc".repeat(2_000));
+        for text in ["abc", "abdx", "bc", "x", "", "abcabcz", long.as_str()] {
+            let expected: Vec<u32> = (0..patterns.len() as u32)
+                .filter(|&i| patterns[i as usize].matches(text))
+                .collect();
+            assert_eq!(by_head.matching(text), expected, "{text}");
+            assert_eq!(by_head.any_matches(text), !expected.is_empty(), "{text}");
         }
     }
 
