@@ -5,7 +5,20 @@ use super::matching::{Template, is_template, split_prefix};
 use super::{Action, Catalog, Service, has_wildcard};
 
 fn plausible(distance: usize, len: usize) -> bool {
-    distance <= (len / 3).max(2)
+    distance <= limit(len)
+}
+
+/// The largest plausible distance for an input of `len` characters.
+fn limit(len: usize) -> usize {
+    (len / 3).max(2)
+}
+
+/// Whether texts of `a` and `b` characters can be within the plausible
+/// distance of an input of `len` characters: the distance is at least the
+/// difference in length. Checked before the quadratic Levenshtein, so that a
+/// long misspelt name costs time in proportion to its length only.
+fn within_reach(a: usize, b: usize, len: usize) -> bool {
+    a.abs_diff(b) <= limit(len)
 }
 
 fn distance(a: &str, b: &str) -> usize {
@@ -19,15 +32,18 @@ fn without_spaces(s: &str) -> String {
 /// The distance from `input` to the catalog key `candidate`, and the text
 /// to suggest. A tag-like template (`aws:PrincipalTag/${TagKey}`) is compared
 /// on the part before its `/`, and the suggestion keeps the user's tag.
-fn key_score(input: &str, candidate: &str) -> Option<(usize, String)> {
+fn key_score(input: &str, len: usize, candidate: &str) -> Option<(usize, String)> {
     if !is_template(candidate) {
+        if !within_reach(len, candidate.chars().count(), len) {
+            return None;
+        }
         return Some((distance(input, candidate), candidate.to_string()));
     }
     let head = Template::parse(candidate)?.slash_head()?.to_string();
     let (_, after_prefix) = split_prefix(input)?;
     let slash = input.len() - after_prefix.len() + after_prefix.find('/')?;
     let (input_head, tail) = input.split_at(slash + 1);
-    if tail.is_empty() {
+    if tail.is_empty() || !within_reach(input_head.chars().count(), head.chars().count(), len) {
         return None;
     }
     Some((distance(input_head, &head), format!("{head}{tail}")))
@@ -78,7 +94,7 @@ fn bag_distance(counts: &[u16; 128], len: usize, candidate: &str) -> Option<usiz
 /// building just the winner.
 fn best_action_in<'s>(service: &'s Service, name: &str) -> Option<(usize, &'s Action)> {
     let len = name.chars().count();
-    let limit = (len / 3).max(2);
+    let limit = limit(len);
     let lower = name.to_lowercase();
     let counts = ascii_counts(name);
     let mut best: Option<(usize, &str)> = None;
@@ -115,6 +131,7 @@ impl Catalog {
         best(
             len,
             self.service_prefixes()
+                .filter(|p| within_reach(len, p.chars().count(), len))
                 .map(|p| (distance(&name, p), p.to_string())),
         )
         .map(|(_, p)| p)
@@ -197,7 +214,10 @@ impl Catalog {
         for s in services {
             names.extend(s.key_names().map(str::to_string));
         }
-        if let Some((_, s)) = best(len, names.iter().filter_map(|n| key_score(&cleaned, n))) {
+        if let Some((_, s)) = best(
+            len,
+            names.iter().filter_map(|n| key_score(&cleaned, len, n)),
+        ) {
             return Some(s);
         }
         if service.is_some() {
@@ -208,7 +228,7 @@ impl Catalog {
             .services()
             .flat_map(|s| s.key_names().map(str::to_string))
             .collect();
-        best(len, all.iter().filter_map(|n| key_score(&cleaned, n))).map(|(_, s)| s)
+        best(len, all.iter().filter_map(|n| key_score(&cleaned, len, n))).map(|(_, s)| s)
     }
 
     /// The key closest to `name` among those `action` supports.
@@ -223,7 +243,7 @@ impl Catalog {
         let names = self.keys_of_action(action);
         let scored = names
             .iter()
-            .filter_map(|n| key_score(&cleaned, n))
+            .filter_map(|n| key_score(&cleaned, len, n))
             .map(|(d, s)| {
                 // Spell the suggestion as the catalog defines the key.
                 let s = self.key(&s).map_or(s, |k| k.name);
@@ -255,6 +275,19 @@ mod tests {
     }
 
     proptest! {
+        /// The length bound never rules out a candidate within the limit.
+        #[test]
+        fn length_is_a_lower_bound_of_levenshtein(
+            a in "[a-dA-D:/*]{0,40}",
+            b in "[a-dA-D:/*]{0,12}",
+        ) {
+            let exact = strsim::levenshtein(&a.to_lowercase(), &b.to_lowercase());
+            let len = a.chars().count();
+            if super::plausible(exact, len) {
+                prop_assert!(super::within_reach(len, b.chars().count(), len));
+            }
+        }
+
         /// The filter never rules out a candidate within the limit.
         #[test]
         fn bag_distance_is_a_lower_bound_of_levenshtein(
