@@ -466,6 +466,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        "W0213",
+        "\"arn:aws:sts::111122223333:assumed-role/Admin/*\"",
+        &[(
+            "case.gov",
+            "scp P { deny iam:* unless aws:PrincipalArn like \"arn:aws:sts::111122223333:assumed-role/Admin/*\" }\n",
+        )],
+    ),
+    (
         "W0211",
         "cloudwatch:namespace",
         &[(

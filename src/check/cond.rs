@@ -378,6 +378,14 @@ impl<'s, 'c> RuleContext<'s, 'c> {
         let mut seen: std::collections::HashSet<Literal> = std::collections::HashSet::new();
         let mut ok = true;
         for (value, vspan) in values {
+            if let Value::Str(text) = &value
+                && key
+                    .name
+                    .eq_ignore_ascii_case(crate::rules::values::PRINCIPAL_ARN)
+                && crate::rules::values::is_role_session_arn(text)
+            {
+                diags.push(crate::rules::values::session_arn(file, vspan, negated));
+            }
             match self.literal(
                 &value,
                 vspan,

@@ -49,21 +49,11 @@ impl Checker<'_> {
             .iter()
             .filter(|v| values::is_role_session_arn(&v.text))
         {
-            let outcome = if spec.base.is_negated() {
-                "this test always holds"
-            } else {
-                "this test never holds"
-            };
-            self.push(
-                Diagnostic::new(
-                    codes::W0213,
-                    self.file,
-                    v.span,
-                    format!("`aws:PrincipalArn` is never a role session's ARN: {outcome}"),
-                )
-                .with_label("a role session's `aws:PrincipalArn` is the role's ARN")
-                .with_help("compare with the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`); to tell one role's sessions apart, use `aws:userid` or `aws:SourceIdentity`"),
-            );
+            self.push(values::session_arn(
+                self.file,
+                v.span,
+                spec.base.is_negated(),
+            ));
         }
     }
 

@@ -142,6 +142,24 @@ pub(crate) fn is_role_session_arn(s: &str) -> bool {
     }
 }
 
+/// W0213 at `span`, a value naming a role session compared with
+/// `aws:PrincipalArn`; `negated`: the test holds where the value does not.
+pub(crate) fn session_arn(file: crate::source::FileId, span: Span, negated: bool) -> Diagnostic {
+    let outcome = if negated {
+        "this test always holds"
+    } else {
+        "this test never holds"
+    };
+    Diagnostic::new(
+        codes::W0213,
+        file,
+        span,
+        format!("`aws:PrincipalArn` is never a role session's ARN: {outcome}"),
+    )
+    .with_label("a role session's `aws:PrincipalArn` is the role's ARN")
+    .with_help("compare with the role's ARN (`arn:aws:iam::ACCOUNT:role/NAME`); to tell one role's sessions apart, use `aws:userid` or `aws:SourceIdentity`")
+}
+
 /// The key whose values [`is_role_session_arn`] never matches.
 pub(crate) const PRINCIPAL_ARN: &str = "aws:PrincipalArn";
 
