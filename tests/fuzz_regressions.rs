@@ -501,3 +501,19 @@ fn diff_exact_an_account_principal_with_a_principal_arn_condition() {
         diff::render_human(&report)
     );
 }
+
+/// A crash of `import` in the third long run: an action with a space before
+/// its service (`" logs:CreateLogGroup"`, which matches no request) was
+/// written bare and read back as `logs:CreateLogGroup`; import's own proof
+/// refused the result (E0609). Such an action is now written as a string.
+#[test]
+fn import_crash_an_action_with_a_space_keeps_it() {
+    let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[" logs:CreateLogGroup","s3:GetObject"],"Resource":"*"}]}"#;
+    let text = gov::import::import(json, "Spaced", Some(gov::policy::PolicyKind::Identity))
+        .unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(text.contains(r#"" logs:CreateLogGroup""#), "{text}");
+    let c = compile_texts(&[("a.gov", text.as_str())], catalog());
+    let doc = c.document("Spaced").unwrap();
+    let json_out = doc.to_canonical_json(false);
+    assert!(json_out.contains(r#"" logs:CreateLogGroup""#), "{json_out}");
+}

@@ -285,7 +285,11 @@ impl Renderer {
             }
             _ => a.text.clone(),
         };
-        if a.pattern { quote(&text) } else { text }
+        if a.pattern || !is_bare_action(&text) {
+            quote(&text)
+        } else {
+            text
+        }
     }
 
     /// `[a, b]`: the formatter breaks it if it is long.
@@ -409,6 +413,24 @@ fn ordering(op: GOp) -> &'static str {
 
 pub(crate) fn kind_keyword(kind: PolicyKind) -> &'static str {
     kind.keyword()
+}
+
+/// Whether `text` reads back unchanged when written bare: the grammar's
+/// `action_name` without wildcards (`sagemaker:CreateApp`, `CreateApp`).
+/// Anything else (a space, a dot in the name, an empty part) is written as a
+/// string, which the checker takes as written: written bare, ` logs:X` would
+/// read back as `logs:X`, an action the original never named.
+fn is_bare_action(text: &str) -> bool {
+    let name_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
+    let (service, name) = match text.split_once(':') {
+        Some((service, name)) => (Some(service), name),
+        None => (None, text),
+    };
+    let service_ok = service.is_none_or(|s| {
+        s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && s.chars().all(|c| name_char(c) || c == '.')
+    });
+    service_ok && !name.is_empty() && name.chars().all(name_char)
 }
 
 #[cfg(test)]
