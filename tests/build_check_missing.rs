@@ -3,18 +3,8 @@
 //! files a build would write are listed as missing, and the run ends with a
 //! coded error naming the folder (`E0925`), exit 1.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn gov(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gov"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+mod common_cli;
+use common_cli::gov;
 
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -2,9 +2,6 @@
 //! `gov eval`: one request decided from the command line, for a node of the
 //! organization or one policy; its output, JSON form and exit codes.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
 mod common_org;
 use common_org::EXAMPLE;
 
@@ -23,15 +20,8 @@ resource_policy SharedBucket {
 }
 "#;
 
-fn gov(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gov"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+mod common_cli;
+use common_cli::gov;
 
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -6,8 +6,6 @@
 //! the refused values); a param given nothing keeps `E0714` at each use.
 
 use gov::catalog::Catalog;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 fn catalog() -> &'static Catalog {
     Catalog::embedded().expect("embedded catalog")
@@ -73,15 +71,8 @@ fn a_refused_set_at_the_root_is_reported_once() {
     assert_eq!(codes(&c), ["E0715"], "{:?}", c.diagnostics);
 }
 
-fn gov(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gov"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+mod common_cli;
+use common_cli::gov;
 
 /// A project whose `gov.toml` gives `[params]`.
 fn project(params: &str) -> tempfile::TempDir {

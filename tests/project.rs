@@ -4,17 +4,10 @@
 //! flags override it, and a new project's scaffold checks, tests and builds.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
-fn gov(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gov"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+mod common_cli;
+use common_cli::gov;
 
 fn ok(out: &Output) {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
