@@ -29,6 +29,7 @@ use gov::catalog::Catalog;
 use gov::diff::{self, DiffReport, Side};
 use gov::iam::PolicyDocument;
 use gov::ir::Policy;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Policies of the 1× corpus (ten rules each).
@@ -37,7 +38,7 @@ const BUDGET: Duration = Duration::from_secs(1);
 /// The most a diff may grow per 10× of its input.
 const MAX_GROWTH: f64 = 12.0;
 
-type Compiled = Vec<(Policy, PolicyDocument)>;
+type Compiled = Vec<(Arc<Policy>, PolicyDocument)>;
 
 fn listed(var: &str, default: &[&str]) -> Vec<String> {
     match std::env::var(var) {

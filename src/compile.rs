@@ -29,7 +29,7 @@ pub struct Compilation {
     pub suppressed: Vec<diag::Suppressed>,
     /// Each policy of `program` that lowered, with its document, in program
     /// order.
-    pub documents: Vec<(ir::Policy, PolicyDocument)>,
+    pub documents: Vec<(std::sync::Arc<ir::Policy>, PolicyDocument)>,
     /// The organization declared by an `org`, checked; `None` without one.
     pub org: Option<crate::org::Org>,
     /// The documents of the policies attached at nodes whose param values
@@ -279,8 +279,15 @@ fn compile_loaded_with(
     } else {
         diagnostics.append(&mut crate::org::params::check_given(&loaded, &given));
     }
-    // Policies lower independently: on every core (the copy of each policy
-    // kept beside its document too), gathered in order.
+    // What the syntax trees still say (`@allow`s) is read now: lowering needs
+    // only the typed program, and the trees are as big as the rest together.
+    let allows = crate::check::suppress::collect_allows(&loaded);
+    let variants_wanted = has_params && org.is_some();
+    if !variants_wanted {
+        loaded.forget_trees();
+    }
+    // Policies lower independently: on every core (each document beside its
+    // policy, shared with the program), gathered in order.
     let lowered: Vec<_> = checked
         .program
         .policies
@@ -289,7 +296,7 @@ fn compile_loaded_with(
             crate::lower::lower_policy(policy).map(|mut doc| {
                 // Kept for the whole run: only what it holds.
                 doc.statements.shrink_to_fit();
-                (policy.clone(), doc)
+                (std::sync::Arc::clone(policy), doc)
             })
         })
         .collect();
@@ -302,7 +309,7 @@ fn compile_loaded_with(
     }
     // The guardrails of nodes with values of their own, compiled with them.
     let mut variants = Vec::new();
-    if has_params
+    if variants_wanted
         && let Some(org) = &org
         && !diagnostics.iter().any(Diagnostic::is_error)
     {
@@ -310,8 +317,9 @@ fn compile_loaded_with(
         variants = v;
         diagnostics.append(&mut d);
     }
+    loaded.forget_trees();
     diag::sort(&mut diagnostics);
-    let suppressed = crate::check::suppress::apply(&loaded, &mut diagnostics);
+    let suppressed = allows.apply(&mut diagnostics);
     Compilation {
         loaded,
         program: checked.program,
@@ -344,7 +352,7 @@ impl Compilation {
     /// Runs the `test` blocks against the documents.
     /// The documents in force at a node of the organization: compiled with
     /// the param values in force there.
-    pub fn documents_at(&self, node: usize) -> &[(ir::Policy, PolicyDocument)] {
+    pub fn documents_at(&self, node: usize) -> &[(std::sync::Arc<ir::Policy>, PolicyDocument)] {
         self.variants
             .iter()
             .find(|v| v.nodes.contains(&node))

@@ -12,7 +12,7 @@ pub use crate::syntax::ast::PrincipalKind;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Program {
-    pub policies: Vec<Policy>,
+    pub policies: Vec<std::sync::Arc<Policy>>,
     pub tests: Vec<TestSuite>,
 }
 

@@ -50,6 +50,8 @@ impl std::error::Error for LoadError {}
 pub struct LoadedFile {
     pub id: FileId,
     pub path: PathBuf,
+    /// The file's syntax tree; empty in a finished compilation
+    /// ([`Loaded::forget_trees`]).
     pub ast: ast::File,
     /// Files this one imports, resolved, with the span of each `import`.
     pub imports: Vec<(FileId, Span)>,
@@ -60,6 +62,17 @@ pub struct Loaded {
     pub sources: SourceMap,
     pub files: Vec<LoadedFile>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Drops the syntax trees (their items; whether a file was broken stays):
+    /// a compilation keeps the typed program, and the trees cost as much
+    /// memory again. Sources, paths and imports stay.
+    pub fn forget_trees(&mut self) {
+        for file in &mut self.files {
+            file.ast.items = Vec::new();
+        }
+    }
 }
 
 /// Loads the named files and folders (folders: every `.gov` file below,

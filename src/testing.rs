@@ -203,7 +203,10 @@ pub fn decide_together(
 
 /// Runs every test of `program` against the documents its policies lowered
 /// to (see [`crate::Compilation::run_tests`]).
-pub fn run(program: &ir::Program, compiled: &[(ir::Policy, PolicyDocument)]) -> Report {
+pub fn run(
+    program: &ir::Program,
+    compiled: &[(std::sync::Arc<ir::Policy>, PolicyDocument)],
+) -> Report {
     let mut report = Report::default();
     let kinds: HashMap<String, PolicyKind> = program
         .policies

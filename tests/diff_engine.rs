@@ -8,7 +8,7 @@ use gov::iam::PolicyDocument;
 use gov::ir::{Policy, PolicyKind};
 use std::path::PathBuf;
 
-fn compile(src: &str) -> Vec<(Policy, PolicyDocument)> {
+fn compile(src: &str) -> Vec<(std::sync::Arc<Policy>, PolicyDocument)> {
     let catalog = Catalog::embedded().expect("embedded catalog");
     let compilation = gov::compile_texts(&[("t.gov", src)], catalog);
     let errors: Vec<_> = compilation.errors().cloned().collect();

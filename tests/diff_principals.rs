@@ -21,7 +21,7 @@ fn catalog() -> &'static Catalog {
     Catalog::embedded().expect("embedded catalog")
 }
 
-fn compile(src: &str) -> Vec<(Policy, PolicyDocument)> {
+fn compile(src: &str) -> Vec<(std::sync::Arc<Policy>, PolicyDocument)> {
     let c = gov::compile_texts(&[("p.gov", src)], catalog());
     let errors: Vec<_> = c.errors().cloned().collect();
     assert!(

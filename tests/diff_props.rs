@@ -179,7 +179,7 @@ fn pair() -> BoxedStrategy<(bool, String, String)> {
 
 /// `None` when the text does not check or lower (conflicting conditions, a
 /// rule that never matches, …).
-fn compile(src: &str) -> Option<Vec<(Policy, PolicyDocument)>> {
+fn compile(src: &str) -> Option<Vec<(std::sync::Arc<Policy>, PolicyDocument)>> {
     let catalog = Catalog::embedded().expect("embedded catalog");
     let compilation = gov::compile_texts(&[("p.gov", src)], catalog);
     if compilation.has_errors() || compilation.documents.len() != 1 {

@@ -13,6 +13,7 @@
 use gov::iam::PolicyDocument;
 use gov::ir::Policy;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 pub const RULES_PER_POLICY: usize = 10;
 
@@ -129,7 +130,7 @@ pub fn corpus(policies: usize, v: usize) -> Vec<String> {
 }
 
 /// Checks and lowers the files of a corpus; panics on any error.
-pub fn compile(files: &[String]) -> Vec<(Policy, PolicyDocument)> {
+pub fn compile(files: &[String]) -> Vec<(Arc<Policy>, PolicyDocument)> {
     let catalog = gov::catalog::Catalog::embedded().expect("embedded catalog");
     let names: Vec<String> = (0..files.len()).map(|i| format!("corpus{i}.gov")).collect();
     let texts: Vec<(&str, &str)> = names

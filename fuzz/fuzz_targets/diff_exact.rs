@@ -12,7 +12,7 @@ use gov::ir::{Policy, PolicyKind};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-fn compile(src: &str) -> Option<Vec<(Policy, PolicyDocument)>> {
+fn compile(src: &str) -> Option<Vec<(std::sync::Arc<Policy>, PolicyDocument)>> {
     let c = gov::compile_texts(&[("p.gov", src)], gov_fuzz::catalog());
     (!c.has_errors() && c.documents.len() == 1).then_some(c.documents)
 }

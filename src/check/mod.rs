@@ -252,7 +252,7 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
                 policy_names.insert(folded, (file.id, p.name.span, &p.name.node, p.kind.node));
             }
             diags.append(&mut local);
-            program.policies.extend(policy);
+            program.policies.extend(policy.map(std::sync::Arc::new));
         }
         // Cap per file, keeping the errors first.
         if diags.len() - file_diag_start > MAX_DIAGNOSTICS_PER_FILE {

@@ -26,10 +26,16 @@ struct Allow {
     codes: Vec<(codes::Code, Span, bool)>,
 }
 
-/// Moves the warnings that an `@allow` silences out of `diagnostics`, adds
-/// the diagnostics of malformed and unused `@allow`s, and returns what was
-/// silenced.
-pub fn apply(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppressed> {
+/// The `@allow`s of a compilation, read from its syntax trees, and the
+/// problems found in them: gathered once the check is done, so that the trees
+/// can go before lowering (memory), and applied when every diagnostic is known.
+pub struct Allows {
+    allows: Vec<Allow>,
+    problems: Vec<Diagnostic>,
+}
+
+/// Reads every `@allow` of the loaded files.
+pub fn collect_allows(loaded: &Loaded) -> Allows {
     let mut allows = Vec::new();
     let mut problems = Vec::new();
     for file in &loaded.files {
@@ -55,48 +61,66 @@ pub fn apply(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppress
             }
         }
     }
-    let mut suppressed = Vec::new();
-    if !allows.is_empty() {
-        let mut kept = Vec::with_capacity(diagnostics.len());
-        for diag in diagnostics.drain(..) {
-            match silencer(&mut allows, &diag) {
-                Some(allow) => suppressed.push(Suppressed {
-                    reason: allow.reason.clone(),
-                    annotation: Some((allow.file, allow.annotation)),
-                    diagnostic: diag,
-                }),
-                None => kept.push(diag),
+    Allows { allows, problems }
+}
+
+/// Moves the warnings that an `@allow` silences out of `diagnostics`, adds
+/// the diagnostics of malformed and unused `@allow`s, and returns what was
+/// silenced.
+pub fn apply(loaded: &Loaded, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppressed> {
+    collect_allows(loaded).apply(diagnostics)
+}
+
+impl Allows {
+    /// [`apply`] with the `@allow`s read before.
+    pub fn apply(self, diagnostics: &mut Vec<Diagnostic>) -> Vec<Suppressed> {
+        let Allows {
+            mut allows,
+            mut problems,
+        } = self;
+        let mut suppressed = Vec::new();
+        if !allows.is_empty() {
+            let mut kept = Vec::with_capacity(diagnostics.len());
+            for diag in diagnostics.drain(..) {
+                match silencer(&mut allows, &diag) {
+                    Some(allow) => suppressed.push(Suppressed {
+                        reason: allow.reason.clone(),
+                        annotation: Some((allow.file, allow.annotation)),
+                        diagnostic: diag,
+                    }),
+                    None => kept.push(diag),
+                }
+            }
+            *diagnostics = kept;
+        }
+        for allow in &allows {
+            // Where an error stands, the checks that find warnings may not have
+            // run: whether the `@allow` is stale is unknown until it is fixed.
+            let has_error = diagnostics
+                .iter()
+                .any(|d| d.is_error() && allow.contains(d.file, d.span));
+            if has_error {
+                continue;
+            }
+            for (code, span, used) in &allow.codes {
+                if !used {
+                    problems.push(
+                        Diagnostic::new(
+                            codes::W0310,
+                            allow.file,
+                            *span,
+                            format!("`@allow` of `{code}` silences nothing here"),
+                        )
+                        .with_label("no such warning in this policy or rule")
+                        .with_help("remove the code from `@allow`, or the whole annotation"),
+                    );
+                }
             }
         }
-        *diagnostics = kept;
+        diagnostics.append(&mut problems);
+        crate::diag::sort(diagnostics);
+        suppressed
     }
-    for allow in &allows {
-        // Where an error stands, the checks that find warnings may not have
-        // run: whether the `@allow` is stale is unknown until it is fixed.
-        let has_error = diagnostics
-            .iter()
-            .any(|d| d.is_error() && allow.contains(d.file, d.span));
-        if has_error {
-            continue;
-        }
-        for (code, span, used) in &allow.codes {
-            if !used {
-                problems.push(
-                    Diagnostic::new(
-                        codes::W0310,
-                        allow.file,
-                        *span,
-                        format!("`@allow` of `{code}` silences nothing here"),
-                    )
-                    .with_label("no such warning in this policy or rule")
-                    .with_help("remove the code from `@allow`, or the whole annotation"),
-                );
-            }
-        }
-    }
-    diagnostics.append(&mut problems);
-    crate::diag::sort(diagnostics);
-    suppressed
 }
 
 impl Allow {

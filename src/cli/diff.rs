@@ -9,7 +9,7 @@ use gov::ir::Policy;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-type Compiled = Vec<(Policy, PolicyDocument)>;
+type Compiled = Vec<(std::sync::Arc<Policy>, PolicyDocument)>;
 
 /// What a side names: `.gov` sources or policy JSON.
 enum Sources {
@@ -195,7 +195,7 @@ pub(crate) fn run_diff(
         && let (Some((old_policy, _)), Some((new_policy, _))) =
             (old_side.first_mut(), new_side.first())
     {
-        old_policy.name = new_policy.name.clone();
+        std::sync::Arc::make_mut(old_policy).name = new_policy.name.clone();
     }
     let report = gov::diff::diff(
         &gov::diff::Side::new(&old_side),

@@ -20,7 +20,7 @@ pub fn json_side(
     kind: Option<PolicyKind>,
     sources: &mut SourceMap,
     catalog: &Catalog,
-) -> Result<Vec<(ir::Policy, PolicyDocument)>, Vec<Diagnostic>> {
+) -> Result<Vec<(std::sync::Arc<ir::Policy>, PolicyDocument)>, Vec<Diagnostic>> {
     let mut side = Vec::with_capacity(files.len());
     let mut errors = Vec::new();
     for (name, file_name, text) in files {
@@ -47,7 +47,7 @@ pub fn json_side(
                     file: id,
                     span: Span::new(0, 0),
                 };
-                side.push((policy, doc));
+                side.push((std::sync::Arc::new(policy), doc));
             }
             Err(e) => {
                 // The linter says where and why, with its spans; only what

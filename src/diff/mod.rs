@@ -86,9 +86,9 @@ pub struct Side<'a> {
 
 impl<'a> Side<'a> {
     /// A side over compiled policies held elsewhere.
-    pub fn new(compiled: &'a [(ir::Policy, iam::PolicyDocument)]) -> Side<'a> {
+    pub fn new(compiled: &'a [(std::sync::Arc<ir::Policy>, iam::PolicyDocument)]) -> Side<'a> {
         Side {
-            policies: compiled.iter().map(|(p, d)| (p, d)).collect(),
+            policies: compiled.iter().map(|(p, d)| (&**p, d)).collect(),
         }
     }
 }

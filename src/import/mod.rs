@@ -230,7 +230,10 @@ pub fn import_with(
 fn prove(
     file: FileId,
     original: &crate::iam::PolicyDocument,
-    rebuilt: &(crate::ir::Policy, crate::iam::PolicyDocument),
+    rebuilt: &(
+        std::sync::Arc<crate::ir::Policy>,
+        crate::iam::PolicyDocument,
+    ),
     catalog: &Catalog,
 ) -> Result<bool, Vec<Diagnostic>> {
     let before = [(rebuilt.0.clone(), original.clone())];
@@ -358,7 +361,13 @@ fn verify(
     text: &str,
     ranges: &[(std::ops::Range<usize>, Span)],
     catalog: &Catalog,
-) -> Result<(crate::ir::Policy, crate::iam::PolicyDocument), Vec<Diagnostic>> {
+) -> Result<
+    (
+        std::sync::Arc<crate::ir::Policy>,
+        crate::iam::PolicyDocument,
+    ),
+    Vec<Diagnostic>,
+> {
     let mut compilation = crate::compile_texts(&[("import.gov", text)], catalog);
     let problems: Vec<Diagnostic> = compilation.errors().cloned().collect();
     if problems.is_empty()

@@ -39,7 +39,7 @@ pub fn slots(kind: PolicyKind, full_aws_access: bool) -> usize {
 /// error (`E0711`) at the node.
 pub fn pack_all<'a>(
     org: &Org,
-    documents_at: &(dyn Fn(usize) -> &'a [(ir::Policy, PolicyDocument)] + Sync),
+    documents_at: &(dyn Fn(usize) -> &'a [(std::sync::Arc<ir::Policy>, PolicyDocument)] + Sync),
 ) -> Result<Vec<NodeDocs>, Vec<Diagnostic>> {
     let jobs: Vec<(usize, PolicyKind)> = (0..org.nodes.len())
         .flat_map(|i| [(i, PolicyKind::Scp), (i, PolicyKind::Rcp)])
@@ -176,7 +176,7 @@ fn overflow_diagnostic(
 pub fn output<'a>(
     org: &Org,
     program: &ir::Program,
-    documents_at: &(dyn Fn(usize) -> &'a [(ir::Policy, PolicyDocument)] + Sync),
+    documents_at: &(dyn Fn(usize) -> &'a [(std::sync::Arc<ir::Policy>, PolicyDocument)] + Sync),
 ) -> Result<OrgOutput, Vec<Diagnostic>> {
     let packed = pack_all(org, documents_at)?;
     let uses_rcps = org.nodes.iter().any(|n| !n.rcps.is_empty());

@@ -163,7 +163,7 @@ pub fn decide(
 pub fn levels_of<'a>(
     org: &'a super::Org,
     node: usize,
-    documents_at: &dyn Fn(usize) -> &'a [(crate::ir::Policy, PolicyDocument)],
+    documents_at: &dyn Fn(usize) -> &'a [(std::sync::Arc<crate::ir::Policy>, PolicyDocument)],
 ) -> Result<Vec<Level<'a>>, String> {
     let mut out = Vec::new();
     for i in org.chain(node) {

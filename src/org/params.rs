@@ -311,7 +311,10 @@ pub fn apply(loaded: &mut Loaded, values: &HashMap<String, Spanned<Vec<Spanned<V
 #[derive(Clone, Debug)]
 pub struct Variant {
     pub nodes: Vec<usize>,
-    pub documents: Vec<(crate::ir::Policy, crate::iam::PolicyDocument)>,
+    pub documents: Vec<(
+        std::sync::Arc<crate::ir::Policy>,
+        crate::iam::PolicyDocument,
+    )>,
 }
 
 /// Compiles, for every set of values in force at some node that differs

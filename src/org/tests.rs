@@ -14,7 +14,7 @@ use crate::testing::{self, Failure, Report};
 pub fn run<'a>(
     org: Option<&'a Org>,
     program: &ir::Program,
-    documents_at: &dyn Fn(usize) -> &'a [(ir::Policy, PolicyDocument)],
+    documents_at: &dyn Fn(usize) -> &'a [(std::sync::Arc<ir::Policy>, PolicyDocument)],
 ) -> Report {
     let mut report = Report::default();
     let allow_all = crate::eval::full_aws_access();
