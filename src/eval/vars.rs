@@ -25,27 +25,36 @@
 
 use super::Request;
 use crate::iam::pattern::{Tok, token};
-use crate::iam::variables::{Piece, pieces};
+use crate::iam::variables::{PieceRef, visit_pieces};
 
 /// Resolves the variables of one policy string into pattern tokens. Outside
 /// `${...}`, `*` and `?` are wildcards. `None` when a variable is unresolved.
 pub(crate) fn resolve(text: &str, req: &Request) -> Option<Vec<Tok>> {
     let mut out = Vec::with_capacity(text.len());
-    for piece in pieces(text) {
-        match piece {
-            Piece::Char(c) => out.push(token(c)),
-            Piece::Escaped(c) => out.push(Tok::Lit(c)),
-            Piece::Variable { name, default } => {
-                let value = match req.values(&name) {
-                    Some([single]) => single.clone(),
-                    Some(_) => return None,
-                    None => default?,
-                };
-                out.extend(value.chars().map(Tok::Lit));
+    let mut resolved = true;
+    visit_pieces(text, |piece| {
+        let literal = match piece {
+            PieceRef::Text(run) => {
+                out.extend(run.chars().map(token));
+                return true;
             }
-        }
-    }
-    Some(out)
+            PieceRef::Escaped(c) => {
+                out.push(Tok::Lit(c));
+                return true;
+            }
+            PieceRef::Variable { name, default } => match (req.values(name), default) {
+                (Some([single]), _) => single.as_str(),
+                (None, Some(default)) => default,
+                _ => {
+                    resolved = false;
+                    return false;
+                }
+            },
+        };
+        out.extend(literal.chars().map(Tok::Lit));
+        true
+    });
+    resolved.then_some(out)
 }
 
 #[cfg(test)]
