@@ -12,7 +12,9 @@
 //!   `aws:PrincipalArn` of a role session to the ARN of the role, not to the
 //!   session's `assumed-role` ARN (IAM User Guide,
 //!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn>),
-//!   and the role's ARN in `Principal` names it.
+//!   and the role's ARN in `Principal` names it. A session's own ARN there
+//!   names that one session as the principal (which a `Principal` naming the
+//!   session names), and the conditions see the role's ARN.
 //!
 //! A test naming several policies (`for A, B`) evaluates them together, each
 //! in the layer of its kind (SCPs beside `FullAWSAccess`, at one level of the
@@ -161,11 +163,22 @@ pub fn request(case: &ir::TestCase) -> Request {
                 .find(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalServiceName"))
         })
         .and_then(|(_, v)| v.first().cloned());
+    // A role session's ARN as `aws:PrincipalArn` names that session as the
+    // principal; its `aws:PrincipalArn`, as AWS sets it, is the role's ARN
+    // (docs/meaning.md, §1). The diff writes its witnesses so too.
+    let session_role = principal
+        .as_deref()
+        .and_then(crate::rules::values::session_role_arn);
     if let Some(p) = principal {
         req = req.with_principal(p);
     }
     for (k, v) in &case.context {
-        req.set_key(k, v.clone());
+        match &session_role {
+            Some(role) if k.eq_ignore_ascii_case("aws:PrincipalArn") && v.len() == 1 => {
+                req.set_key(k, [role.clone()]);
+            }
+            _ => req.set_key(k, v.clone()),
+        }
     }
     req
 }

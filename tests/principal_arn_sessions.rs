@@ -134,3 +134,87 @@ fn the_diff_reads_the_role_arn_in_its_witnesses() {
         }
     }
 }
+
+/// A bucket policy granting one session of `Admin` by its own ARN, with
+/// `extra` rules after the grant.
+fn session_grant(extra: &str) -> String {
+    bucket(&format!(
+        "    allow aws \"arn:aws:sts::{A}:assumed-role/Admin/alice\" to s3:GetObject on \"{BUCKET}\"\n{extra}"
+    ))
+}
+
+fn role_deny() -> String {
+    format!(
+        "    deny anyone to s3:GetObject on \"{BUCKET}\" \
+         when aws:PrincipalArn == \"arn:aws:iam::{A}:role/Admin\"\n"
+    )
+}
+
+#[test]
+fn a_session_named_as_principal_sees_its_role_arn_in_the_diff() {
+    // The session's `aws:PrincipalArn` is the role's ARN, so a deny on the
+    // role's ARN takes the session's access away: a narrowing, and its
+    // removal a widening. The diff once built the session's request with the
+    // session's ARN in `aws:PrincipalArn` and saw no change either way.
+    let granted = compile(&session_grant(""));
+    let guarded = compile(&session_grant(&role_deny()));
+    for (old, new, narrows) in [(&granted, &guarded, true), (&guarded, &granted, false)] {
+        let report = diff::diff(
+            &Side::new(&old.documents),
+            &Side::new(&new.documents),
+            catalog(),
+        );
+        let shown = diff::render_human(&report);
+        assert_eq!(report.changes.len(), 1, "{shown}");
+        let change = &report.changes[0];
+        assert!(change.exhaustive, "{shown}");
+        let (found, none) = if narrows {
+            (&change.narrows, &change.widens)
+        } else {
+            (&change.widens, &change.narrows)
+        };
+        assert!(none.is_empty(), "{shown}");
+        assert_eq!(found.len(), 1, "{shown}");
+        // The witness, as a test case, decides as the diff says.
+        let w = &found[0].witness;
+        let case_src = |policy: &str, expect: &str| {
+            format!(
+                "{policy}test \"w\" for P {{\n    {} => {expect}\n}}\n",
+                gov::diff::witness_request(w)
+            )
+        };
+        for (side, expect) in [
+            (session_grant(""), "allow"),
+            (session_grant(&role_deny()), "deny (explicit)"),
+        ] {
+            let c = compile(&case_src(&side, expect));
+            let report = c.run_tests();
+            assert_eq!(
+                (report.passed, report.failures.len()),
+                (1, 0),
+                "{shown}\n{}",
+                report.render(&c.loaded.sources)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_test_block_reads_a_session_arn_as_that_session_under_its_role_arn() {
+    let src = format!(
+        "{}test \"alice\" for P {{\n\
+         \x20   s3:GetObject on \"{OBJECT}\" {{ aws:PrincipalArn = \"arn:aws:sts::{A}:assumed-role/Admin/alice\" }} => deny (explicit)\n\
+         \x20   s3:GetObject on \"{OBJECT}\" {{ aws:PrincipalArn = \"arn:aws:sts::{A}:assumed-role/Admin/bob\" }} => deny (explicit)\n\
+         \x20   s3:GetObject on \"{OBJECT}\" {{ aws:PrincipalArn = \"arn:aws:sts::{A}:assumed-role/Other/alice\" }} => deny (implicit)\n\
+         }}\n",
+        session_grant(&role_deny())
+    );
+    let c = compile(&src);
+    let report = c.run_tests();
+    assert_eq!(
+        (report.passed, report.failures.len()),
+        (3, 0),
+        "{}",
+        report.render(&c.loaded.sources)
+    );
+}

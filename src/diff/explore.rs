@@ -578,7 +578,7 @@ fn request_of(action: &str, found: &Found, resource: Option<String>) -> Request 
         req.context.insert(k.clone(), v.clone());
     }
     req.resource = resource;
-    req.principal = super::joint::principal_of(&req);
+    super::joint::set_principal(&mut req);
     req
 }
 

@@ -157,7 +157,7 @@ impl Joint {
             req.context.insert(k.lower.clone(), v);
         }
         req.resource = resource;
-        req.principal = principal_of(&req);
+        set_principal(&mut req);
         req
     }
 }
@@ -168,6 +168,28 @@ pub(super) fn principal_of(req: &Request) -> Option<String> {
         .iter()
         .find_map(|k| req.context.get(*k))
         .and_then(|v| v.first().cloned())
+}
+
+/// Sets the principal of a request built from the diff's values, read from its
+/// context ([`principal_of`]). A role session's ARN there (a policy names the
+/// session as its principal) stands for that session, whose `aws:PrincipalArn`
+/// AWS sets to the role's ARN (docs/meaning.md, "Principals"): the context
+/// says so, so that conditions on `aws:PrincipalArn` see what AWS would.
+pub(super) fn set_principal(req: &mut Request) {
+    req.principal = principal_of(req);
+    let Some(role) = req
+        .principal
+        .as_deref()
+        .and_then(crate::rules::values::session_role_arn)
+    else {
+        return;
+    };
+    if let Some(values) = req.context.get_mut(PRINCIPAL_KEYS[0])
+        && values.len() == 1
+        && req.principal.as_ref() == values.first()
+    {
+        *values = vec![role];
+    }
 }
 
 fn display_of(lower: &str) -> String {

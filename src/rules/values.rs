@@ -142,6 +142,25 @@ pub(crate) fn is_role_session_arn(s: &str) -> bool {
     }
 }
 
+/// The ARN of the role whose session `s` names (`arn:P:sts::A:assumed-role/R/S`
+/// gives `arn:P:iam::A:role/R`): the `aws:PrincipalArn` AWS sets for that
+/// session. The session's ARN does not carry the role's path, so the role is
+/// read without one. `None` when `s` is not a role session's ARN.
+pub(crate) fn session_role_arn(s: &str) -> Option<String> {
+    if !is_role_session_arn(s) {
+        return None;
+    }
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let [_, partition, _, _, account, resource] = parts.as_slice() else {
+        return None;
+    };
+    let role = resource.get(13..)?.split('/').next()?;
+    if role.is_empty() {
+        return None;
+    }
+    Some(format!("arn:{partition}:iam::{account}:role/{role}"))
+}
+
 /// W0213 at `span`, a value naming a role session compared with
 /// `aws:PrincipalArn`; `negated`: the test holds where the value does not.
 pub(crate) fn session_arn(file: crate::source::FileId, span: Span, negated: bool) -> Diagnostic {
@@ -341,6 +360,26 @@ pub(crate) fn base64_problem(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_session_is_read_as_its_role_without_path() {
+        assert_eq!(
+            session_role_arn("arn:aws:sts::111122223333:assumed-role/Admin/alice").as_deref(),
+            Some("arn:aws:iam::111122223333:role/Admin")
+        );
+        assert_eq!(
+            session_role_arn("arn:aws-cn:sts::111122223333:assumed-role/R/s/x").as_deref(),
+            Some("arn:aws-cn:iam::111122223333:role/R")
+        );
+        for no in [
+            "arn:aws:iam::111122223333:role/Admin",
+            "arn:aws:sts::111122223333:assumed-role//s",
+            "arn:aws:sts::111122223333:federated-user/bob",
+            "111122223333",
+        ] {
+            assert_eq!(session_role_arn(no), None, "{no}");
+        }
+    }
 
     #[test]
     fn role_session_arns_are_told_from_others() {
