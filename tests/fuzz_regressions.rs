@@ -517,3 +517,24 @@ fn import_crash_an_action_with_a_space_keeps_it() {
     let json_out = doc.to_canonical_json(false);
     assert!(json_out.contains(r#"" logs:CreateLogGroup""#), "{json_out}");
 }
+
+/// Crashes of `json` in this release's long run (two inputs, one cause): a
+/// condition listing one value twice (`["ml.m5.*", …, "ml.m5.*"]`). The
+/// canonical JSON writes each value once, as IAM reads them (a set), and the
+/// target compared the document read back with the original as written.
+/// The property is now that it reads back as the original with its
+/// conditions merged (`PolicyDocument::with_merged_conditions`), and prints
+/// again as the same text.
+#[test]
+fn json_crash_a_condition_value_listed_twice() {
+    let json = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sagemaker:CreateApp","Resource":"*","Condition":{"ForAnyValue:StringNotLike":{"sagemaker:InstanceTypes":["ml.c5.*","ml.m5.*","l.c5.*","ml.m5.*","ml.t3.*"]},"StringEquals":{"aws:username":"a"}}}]}"#;
+    let doc = gov::iam::PolicyDocument::from_json(json).unwrap();
+    assert_eq!(doc.statements[0].conditions[0].values.len(), 5);
+    for pretty in [false, true] {
+        let out = doc.to_canonical_json(pretty);
+        let back = gov::iam::PolicyDocument::from_json(&out).unwrap();
+        assert_eq!(back, doc.with_merged_conditions(), "{out}");
+        assert_eq!(back.to_canonical_json(pretty), out);
+        assert_eq!(back.statements[0].conditions[0].values.len(), 4, "{out}");
+    }
+}

@@ -179,6 +179,29 @@ impl PolicyDocument {
     pub fn to_canonical_json(&self, pretty: bool) -> String {
         canonical::document(self, pretty)
     }
+
+    /// The same document with each statement's conditions as
+    /// [`Statement::condition_blocks`] reads them: one condition per operator
+    /// and key, in first-seen order, each value once. IAM reads the values of
+    /// a condition as a set, so this is the same policy; it is the document
+    /// the canonical JSON reads back as.
+    pub fn with_merged_conditions(&self) -> PolicyDocument {
+        let mut out = self.clone();
+        for (stmt, original) in out.statements.iter_mut().zip(&self.statements) {
+            stmt.conditions = original
+                .condition_blocks()
+                .iter()
+                .flat_map(|block| {
+                    block.entries.iter().map(|entry| Condition {
+                        operator: block.operator.clone(),
+                        key: entry.key.to_string(),
+                        values: entry.values.iter().map(|v| v.to_string()).collect(),
+                    })
+                })
+                .collect();
+        }
+        out
+    }
 }
 
 #[cfg(test)]
