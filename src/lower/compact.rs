@@ -26,10 +26,12 @@ pub fn compact(statements: &mut Vec<Statement>, origins: &mut Vec<usize>, cap: u
     merge_by(statements, origins, cap, resource_list_key, union_resources);
 }
 
-/// A group being merged into: its statement's index and its size so far.
+/// A group being merged into: its statement's index and its size so far,
+/// measured only once a second statement comes (most keys are met once, and
+/// rendering a statement to measure it is the dearest step here).
 struct Group {
     index: usize,
-    size: usize,
+    size: Option<usize>,
 }
 
 /// Merges each statement into the first earlier one with the same key
@@ -51,13 +53,18 @@ fn merge_by(
             kept_origins.push(origin);
             continue;
         };
-        let size = rendered_size(&stmt);
+        let mut size = None;
         if let Some(group) = groups.get_mut(&k) {
+            let own = rendered_size(&stmt);
+            size = Some(own);
+            let so_far = *group
+                .size
+                .get_or_insert_with(|| kept.get(group.index).map_or(0, rendered_size));
             // What `stmt` adds is at most its own text.
-            if group.size + size <= cap
+            if so_far + own <= cap
                 && let Some(into) = kept.get_mut(group.index)
             {
-                group.size += union(into, stmt);
+                group.size = Some(so_far + union(into, stmt));
                 continue;
             }
         }
