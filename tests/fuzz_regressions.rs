@@ -538,3 +538,23 @@ fn json_crash_a_condition_value_listed_twice() {
         assert_eq!(back.statements[0].conditions[0].values.len(), 4, "{out}");
     }
 }
+
+/// A crash of `parse` in this release's long run: a syntax error at a name
+/// whose 40th byte falls inside a character (`presen----…ﻷ---…t`, the
+/// ligature `ﻷ` taking bytes 38 to 40). "found `…`" cut the name at 40
+/// bytes, in the middle of the character, and panicked. It now cuts on a
+/// character boundary.
+#[test]
+fn parse_crash_a_long_name_cut_inside_a_character() {
+    let name = format!("presen{}\u{fef7}{}t", "-".repeat(32), "-".repeat(35));
+    let text = format!(
+        "scp LockDown {{\n    deny sagemaker:CreateDomain\n        unless(sagemaker:VpcSubne<s {name}\n           an   agemaker:VpaSecuris\n"
+    );
+    let (tree, diags) = gov::syntax::parse(0, &text);
+    assert!(tree.broken);
+    assert!(diags.iter().any(|d| d.is_error()), "{diags:?}");
+    // the whole ligature or none of it is quoted
+    for d in &diags {
+        assert!(!d.message.contains('\u{fffd}'), "{}", d.message);
+    }
+}

@@ -297,7 +297,13 @@ fn found_token(source: &str, pos: usize) -> String {
     } else {
         first.len_utf8()
     };
-    rest[..end.min(40)].to_string()
+    // At most 40 bytes, cut on a character boundary (a name may hold any
+    // alphanumeric character, `ﻷ` included).
+    let mut cut = end.min(40);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    rest[..cut].to_string()
 }
 
 fn describe(r: Rule) -> &'static str {
