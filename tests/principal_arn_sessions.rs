@@ -31,6 +31,19 @@ fn compile(src: &str) -> gov::Compilation {
     c
 }
 
+/// Compiles `src` and asserts that its `test` blocks pass `passed` cases and
+/// fail none; `context` is shown on failure.
+fn assert_tests_pass(src: &str, passed: usize, context: &str) {
+    let c = compile(src);
+    let report = c.run_tests();
+    assert_eq!(
+        (report.passed, report.failures.len()),
+        (passed, 0),
+        "{context}\n{}",
+        report.render(&c.loaded.sources)
+    );
+}
+
 fn bucket(rules: &str) -> String {
     format!("resource_policy P {{\n{rules}}}\n")
 }
@@ -78,14 +91,7 @@ fn a_test_block_names_the_session_by_its_role_arn() {
          }}\n",
         bucket(&format!("{}{}", grant(), guard()))
     );
-    let c = compile(&src);
-    let report = c.run_tests();
-    assert_eq!(
-        (report.passed, report.failures.len()),
-        (2, 0),
-        "{}",
-        report.render(&c.loaded.sources)
-    );
+    assert_tests_pass(&src, 2, "");
 }
 
 #[test]
@@ -187,14 +193,7 @@ fn a_session_named_as_principal_sees_its_role_arn_in_the_diff() {
             (session_grant(""), "allow"),
             (session_grant(&role_deny()), "deny (explicit)"),
         ] {
-            let c = compile(&case_src(&side, expect));
-            let report = c.run_tests();
-            assert_eq!(
-                (report.passed, report.failures.len()),
-                (1, 0),
-                "{shown}\n{}",
-                report.render(&c.loaded.sources)
-            );
+            assert_tests_pass(&case_src(&side, expect), 1, &shown);
         }
     }
 }
@@ -209,12 +208,5 @@ fn a_test_block_reads_a_session_arn_as_that_session_under_its_role_arn() {
          }}\n",
         session_grant(&role_deny())
     );
-    let c = compile(&src);
-    let report = c.run_tests();
-    assert_eq!(
-        (report.passed, report.failures.len()),
-        (3, 0),
-        "{}",
-        report.render(&c.loaded.sources)
-    );
+    assert_tests_pass(&src, 3, "");
 }

@@ -129,16 +129,24 @@ pub(crate) fn variables(s: &str) -> Result<Vec<&str>, usize> {
 /// to the role's own ARN (W0213; AWS's "global condition context keys" page,
 /// `aws:PrincipalArn`).
 pub(crate) fn is_role_session_arn(s: &str) -> bool {
+    session_parts(s).is_some()
+}
+
+/// The partition, account and `assumed-role/…` remainder of a role
+/// session's ARN; `None` for any other text.
+fn session_parts(s: &str) -> Option<(&str, &str, &str)> {
     let parts: Vec<&str> = s.splitn(6, ':').collect();
     match parts.as_slice() {
-        [arn, _, service, _, _, resource] => {
-            arn.eq_ignore_ascii_case("arn")
+        [arn, partition, service, _, account, resource]
+            if arn.eq_ignore_ascii_case("arn")
                 && service.eq_ignore_ascii_case("sts")
                 && resource
                     .get(..13)
-                    .is_some_and(|head| head.eq_ignore_ascii_case("assumed-role/"))
+                    .is_some_and(|head| head.eq_ignore_ascii_case("assumed-role/")) =>
+        {
+            Some((partition, account, resource.get(13..)?))
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -147,17 +155,8 @@ pub(crate) fn is_role_session_arn(s: &str) -> bool {
 /// session. The session's ARN does not carry the role's path, so the role is
 /// read without one. `None` when `s` is not a role session's ARN.
 pub(crate) fn session_role_arn(s: &str) -> Option<String> {
-    if !is_role_session_arn(s) {
-        return None;
-    }
-    let parts: Vec<&str> = s.splitn(6, ':').collect();
-    let [_, partition, _, _, account, resource] = parts.as_slice() else {
-        return None;
-    };
-    let role = resource.get(13..)?.split('/').next()?;
-    if role.is_empty() {
-        return None;
-    }
+    let (partition, account, rest) = session_parts(s)?;
+    let role = rest.split('/').next().filter(|r| !r.is_empty())?;
     Some(format!("arn:{partition}:iam::{account}:role/{role}"))
 }
 
