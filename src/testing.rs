@@ -163,23 +163,15 @@ pub fn request(case: &ir::TestCase) -> Request {
                 .find(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalServiceName"))
         })
         .and_then(|(_, v)| v.first().cloned());
-    // A role session's ARN as `aws:PrincipalArn` names that session as the
-    // principal; its `aws:PrincipalArn`, as AWS sets it, is the role's ARN
-    // (docs/meaning.md, §1). The diff writes its witnesses so too.
-    let session_role = principal
-        .as_deref()
-        .and_then(crate::rules::values::session_role_arn);
     if let Some(p) = principal {
         req = req.with_principal(p);
     }
     for (k, v) in &case.context {
-        match &session_role {
-            Some(role) if k.eq_ignore_ascii_case("aws:PrincipalArn") && v.len() == 1 => {
-                req.set_key(k, [role.clone()]);
-            }
-            _ => req.set_key(k, v.clone()),
-        }
+        req.set_key(k, v.clone());
     }
+    // A role session's ARN names that session, under its role's ARN; the
+    // diff writes its witnesses so too.
+    req.read_session_principal();
     req
 }
 

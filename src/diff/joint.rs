@@ -171,25 +171,11 @@ pub(super) fn principal_of(req: &Request) -> Option<String> {
 }
 
 /// Sets the principal of a request built from the diff's values, read from its
-/// context ([`principal_of`]). A role session's ARN there (a policy names the
-/// session as its principal) stands for that session, whose `aws:PrincipalArn`
-/// AWS sets to the role's ARN (docs/meaning.md, "Principals"): the context
-/// says so, so that conditions on `aws:PrincipalArn` see what AWS would.
+/// context ([`principal_of`]); a role session's ARN there stands for that
+/// session, under its role's ARN ([`Request::read_session_principal`]).
 pub(super) fn set_principal(req: &mut Request) {
     req.principal = principal_of(req);
-    let Some(role) = req
-        .principal
-        .as_deref()
-        .and_then(crate::rules::values::session_role_arn)
-    else {
-        return;
-    };
-    if let Some(values) = req.context.get_mut(PRINCIPAL_KEYS[0])
-        && values.len() == 1
-        && req.principal.as_ref() == values.first()
-    {
-        *values = vec![role];
-    }
+    req.read_session_principal();
 }
 
 fn display_of(lower: &str) -> String {

@@ -66,6 +66,27 @@ impl Request {
         }
     }
 
+    /// A principal that is a role session's own ARN, read from
+    /// `aws:PrincipalArn`, is that one session; its `aws:PrincipalArn`, as
+    /// AWS sets it, is the role's ARN (docs/meaning.md, §1). Rewrites the
+    /// context so: `test` blocks, `gov eval` and `gov diff` all read a
+    /// session's ARN through this.
+    pub fn read_session_principal(&mut self) {
+        let Some(role) = self
+            .principal
+            .as_deref()
+            .and_then(crate::rules::values::session_role_arn)
+        else {
+            return;
+        };
+        if let Some(values) = self.context.get_mut("aws:principalarn")
+            && values.len() == 1
+            && self.principal.as_ref() == values.first()
+        {
+            *values = vec![role];
+        }
+    }
+
     /// The values of a context key, looked up without regard to case; `None`
     /// when the key is absent or has no value.
     pub fn values(&self, key: &str) -> Option<&[String]> {
