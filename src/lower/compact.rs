@@ -11,8 +11,10 @@
 //! of what they match. Statements with an id are left alone: the user named
 //! them, and tests and reviews refer to them by that name.
 
-use crate::iam::{Actions, PolicyDocument, Resources, Statement};
+use crate::iam::{Actions, PolicyDocument, Principal, PrincipalSpec, Resources, Statement};
 use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
 
 /// Merges what can be merged, keeping the first statement of each group in
 /// place. `origins` (the rule of each statement) is kept in step with it.
@@ -22,8 +24,8 @@ use std::collections::HashMap;
 /// size limit can still be spread over several documents statement by
 /// statement where its unmerged statements could.
 pub fn compact(statements: &mut Vec<Statement>, origins: &mut Vec<usize>, cap: usize) {
-    merge_by(statements, origins, cap, action_list_key, union_actions);
-    merge_by(statements, origins, cap, resource_list_key, union_resources);
+    merge_by(statements, origins, cap, Part::Actions, union_actions);
+    merge_by(statements, origins, cap, Part::Resources, union_resources);
 }
 
 /// A group being merged into: its statement's index and its size so far,
@@ -34,27 +36,141 @@ struct Group {
     size: Option<usize>,
 }
 
-/// Merges each statement into the first earlier one with the same key
-/// (`None`: never merged) while the result stays within `cap`. Linear in the
-/// statements, beside hashing keys.
+/// Which part of a statement a merge unites; the others make up its key and
+/// must be equal.
+#[derive(Clone, Copy)]
+enum Part {
+    Actions,
+    Resources,
+}
+
+impl Part {
+    /// Whether `stmt` takes part in this merge at all (`None` key before).
+    fn mergeable(self, stmt: &Statement) -> bool {
+        stmt.sid.is_none()
+            && match self {
+                Part::Actions => matches!(stmt.actions, Actions::Action(_)),
+                Part::Resources => matches!(stmt.resources, Some(Resources::Resource(_))),
+            }
+    }
+
+    /// A hash of everything but the merged part. Principals are hashed, and
+    /// compared in [`Part::same_key`], in their written order: two principal
+    /// maps listing the same entries in another order stay apart, as before.
+    fn key_hash(self, stmt: &Statement) -> u64 {
+        let mut h = DefaultHasher::new();
+        stmt.effect.hash(&mut h);
+        match &stmt.principal {
+            None => 0u8.hash(&mut h),
+            Some(Principal::Principal(spec)) => {
+                1u8.hash(&mut h);
+                hash_spec(spec, &mut h);
+            }
+            Some(Principal::NotPrincipal(spec)) => {
+                2u8.hash(&mut h);
+                hash_spec(spec, &mut h);
+            }
+        }
+        match self {
+            Part::Actions => hash_resources(stmt.resources.as_ref(), &mut h),
+            Part::Resources => hash_actions(&stmt.actions, &mut h),
+        }
+        stmt.conditions.len().hash(&mut h);
+        for c in &stmt.conditions {
+            c.operator.hash(&mut h);
+            c.key.hash(&mut h);
+            c.values.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// Whether `a` and `b` are equal in everything but the merged part.
+    fn same_key(self, a: &Statement, b: &Statement) -> bool {
+        a.effect == b.effect
+            && same_principal(a.principal.as_ref(), b.principal.as_ref())
+            && match self {
+                Part::Actions => a.resources == b.resources,
+                Part::Resources => a.actions == b.actions,
+            }
+            && a.conditions == b.conditions
+    }
+}
+
+fn hash_spec(spec: &PrincipalSpec, h: &mut DefaultHasher) {
+    match spec {
+        PrincipalSpec::Any => 0u8.hash(h),
+        PrincipalSpec::Map(map) => {
+            1u8.hash(h);
+            map.len().hash(h);
+            for (kind, values) in map {
+                kind.hash(h);
+                values.hash(h);
+            }
+        }
+    }
+}
+
+fn hash_actions(actions: &Actions, h: &mut DefaultHasher) {
+    match actions {
+        Actions::Action(list) => (0u8, list).hash(h),
+        Actions::NotAction(list) => (1u8, list).hash(h),
+    }
+}
+
+fn hash_resources(resources: Option<&Resources>, h: &mut DefaultHasher) {
+    match resources {
+        None => 0u8.hash(h),
+        Some(Resources::Resource(list)) => (1u8, list).hash(h),
+        Some(Resources::NotResource(list)) => (2u8, list).hash(h),
+    }
+}
+
+/// Principals equal entry by entry in written order (an `IndexMap`'s own
+/// `==` ignores order).
+fn same_principal(a: Option<&Principal>, b: Option<&Principal>) -> bool {
+    let same_spec = |x: &PrincipalSpec, y: &PrincipalSpec| match (x, y) {
+        (PrincipalSpec::Any, PrincipalSpec::Any) => true,
+        (PrincipalSpec::Map(x), PrincipalSpec::Map(y)) => x.iter().eq(y.iter()),
+        _ => false,
+    };
+    match (a, b) {
+        (None, None) => true,
+        (Some(Principal::Principal(x)), Some(Principal::Principal(y)))
+        | (Some(Principal::NotPrincipal(x)), Some(Principal::NotPrincipal(y))) => same_spec(x, y),
+        _ => false,
+    }
+}
+
+/// Merges each statement into the first earlier one equal to it but for
+/// `part` while the result stays within `cap`. Linear in the statements,
+/// beside hashing keys; the keys are hashed from the statements in place
+/// (rendering them as text was a fifth of a check).
 fn merge_by(
     statements: &mut Vec<Statement>,
     origins: &mut Vec<usize>,
     cap: usize,
-    key: fn(&Statement) -> Option<String>,
+    part: Part,
     union: fn(&mut Statement, Statement) -> usize,
 ) {
-    let mut groups: HashMap<String, Group> = HashMap::new();
+    // Per hash, the open groups of distinct keys (more than one only when
+    // two keys' hashes collide).
+    let mut groups: HashMap<u64, Vec<Group>> = HashMap::new();
     let mut kept: Vec<Statement> = Vec::with_capacity(statements.len());
     let mut kept_origins = Vec::with_capacity(origins.len());
     for (stmt, origin) in statements.drain(..).zip(origins.drain(..)) {
-        let Some(k) = key(&stmt) else {
+        if !part.mergeable(&stmt) {
             kept.push(stmt);
             kept_origins.push(origin);
             continue;
-        };
+        }
+        let hash = part.key_hash(&stmt);
+        let bucket = groups.entry(hash).or_default();
+        let found = bucket.iter().position(|group| {
+            kept.get(group.index)
+                .is_some_and(|into| part.same_key(into, &stmt))
+        });
         let mut size = None;
-        if let Some(group) = groups.get_mut(&k) {
+        if let Some(group) = found.and_then(|i| bucket.get_mut(i)) {
             let own = rendered_size(&stmt);
             size = Some(own);
             let so_far = *group
@@ -68,13 +184,15 @@ fn merge_by(
                 continue;
             }
         }
-        groups.insert(
-            k,
-            Group {
-                index: kept.len(),
-                size,
-            },
-        );
+        let group = Group {
+            index: kept.len(),
+            size,
+        };
+        // A group too full for `stmt` gives way to `stmt`'s new one.
+        match found.and_then(|i| bucket.get_mut(i)) {
+            Some(full) => *full = group,
+            None => bucket.push(group),
+        }
         kept.push(stmt);
         kept_origins.push(origin);
     }
@@ -101,28 +219,6 @@ fn list_cost(items: &[String]) -> usize {
         .iter()
         .map(|item| serde_json::to_string(item).map_or(item.len() * 12, |s| s.len()) + 16)
         .sum()
-}
-
-/// Everything but the `Action` list, for statements whose actions can merge.
-fn action_list_key(stmt: &Statement) -> Option<String> {
-    match (&stmt.sid, &stmt.actions) {
-        (None, Actions::Action(_)) => Some(format!(
-            "{:?}|{:?}|{:?}|{:?}",
-            stmt.effect, stmt.principal, stmt.resources, stmt.conditions
-        )),
-        _ => None,
-    }
-}
-
-/// Everything but the `Resource` list, for statements whose resources can merge.
-fn resource_list_key(stmt: &Statement) -> Option<String> {
-    match (&stmt.sid, &stmt.resources) {
-        (None, Some(Resources::Resource(_))) => Some(format!(
-            "{:?}|{:?}|{:?}|{:?}",
-            stmt.effect, stmt.principal, stmt.actions, stmt.conditions
-        )),
-        _ => None,
-    }
 }
 
 /// Adds the actions of `from` to `into`; returns an upper bound of the

@@ -238,9 +238,12 @@ fn sorted(items: &[String]) -> Vec<String> {
 /// Actions sorted and de-duplicated ignoring case, as IAM compares them.
 fn sorted_actions(items: &[String]) -> Vec<String> {
     let mut v = items.to_vec();
+    // Compared byte by byte lowercased, without a lowercased copy per
+    // comparison (the same order as comparing `to_ascii_lowercase` texts).
     v.sort_by(|a, b| {
-        a.to_ascii_lowercase()
-            .cmp(&b.to_ascii_lowercase())
+        a.bytes()
+            .map(|c| c.to_ascii_lowercase())
+            .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
             .then(a.cmp(b))
     });
     v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
