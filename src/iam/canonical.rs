@@ -1,160 +1,199 @@
 //! The canonical JSON printer. See [`super::PolicyDocument::to_canonical_json`].
+//!
+//! The text is written straight from the document, element by element,
+//! without building a JSON tree first (the tree cost more than the writing).
 
 use super::{Actions, PolicyDocument, Principal, PrincipalSpec, Resources, Statement};
+use std::fmt::Write as _;
 
-/// The little JSON tree the printer works on: objects keep insertion order.
-enum Out {
-    Str(String),
-    Arr(Vec<Out>),
-    Obj(Vec<(String, Out)>),
+/// Writes JSON text: objects and arrays opened and closed in turn, each
+/// member or item on its own indented line when `pretty`.
+struct Printer {
+    out: String,
+    pretty: bool,
+    depth: usize,
 }
 
-/// A list of strings; one element is written bare, as IAM reads both forms
-/// alike (`"Action": "s3:GetObject"`): two characters fewer against the
-/// size limit for each such list.
-fn strings<S: AsRef<str>>(items: &[S]) -> Out {
-    if let [one] = items {
-        return Out::Str(one.as_ref().to_string());
+impl Printer {
+    fn newline(&mut self) {
+        if self.pretty {
+            self.out.push('\n');
+            for _ in 0..self.depth {
+                self.out.push_str("  ");
+            }
+        }
     }
-    Out::Arr(
-        items
-            .iter()
-            .map(|s| Out::Str(s.as_ref().to_string()))
-            .collect(),
-    )
-}
 
-fn principal_spec(spec: &PrincipalSpec) -> Out {
-    match spec {
-        PrincipalSpec::Any => Out::Str("*".to_string()),
-        PrincipalSpec::Map(map) => Out::Obj(
-            map.iter()
-                .map(|(kind, values)| (kind.clone(), strings(values)))
-                .collect(),
-        ),
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.depth += 1;
     }
-}
 
-fn statement(stmt: &Statement) -> Out {
-    let mut members = Vec::new();
-    if let Some(sid) = &stmt.sid {
-        members.push(("Sid".to_string(), Out::Str(sid.clone())));
+    fn close(&mut self, bracket: char) {
+        self.depth = self.depth.saturating_sub(1);
+        self.newline();
+        self.out.push(bracket);
     }
-    members.push((
-        "Effect".to_string(),
-        Out::Str(stmt.effect.as_str().to_string()),
-    ));
-    match &stmt.principal {
-        Some(Principal::Principal(spec)) => {
-            members.push(("Principal".to_string(), principal_spec(spec)))
+
+    /// Starts the item after `*count` earlier ones of an open array or object.
+    fn item(&mut self, count: &mut usize) {
+        if *count > 0 {
+            self.out.push(',');
         }
-        Some(Principal::NotPrincipal(spec)) => {
-            members.push(("NotPrincipal".to_string(), principal_spec(spec)))
+        *count += 1;
+        self.newline();
+    }
+
+    /// Starts a member `"key": ` of an open object.
+    fn member(&mut self, count: &mut usize, key: &str) {
+        self.item(count);
+        write_string(key, &mut self.out);
+        self.out.push(':');
+        if self.pretty {
+            self.out.push(' ');
         }
-        None => {}
     }
-    match &stmt.actions {
-        Actions::Action(list) => members.push(("Action".to_string(), strings(list))),
-        Actions::NotAction(list) => members.push(("NotAction".to_string(), strings(list))),
-    }
-    match &stmt.resources {
-        Some(Resources::Resource(list)) => members.push(("Resource".to_string(), strings(list))),
-        Some(Resources::NotResource(list)) => {
-            members.push(("NotResource".to_string(), strings(list)))
+
+    /// A list of strings; one element is written bare, as IAM reads both
+    /// forms alike (`"Action": "s3:GetObject"`): two characters fewer
+    /// against the size limit for each such list.
+    fn strings<S: AsRef<str>>(&mut self, items: &[S]) {
+        match items {
+            [] => self.out.push_str("[]"),
+            [one] => write_string(one.as_ref(), &mut self.out),
+            _ => {
+                self.open('[');
+                let mut count = 0;
+                for item in items {
+                    self.item(&mut count);
+                    write_string(item.as_ref(), &mut self.out);
+                }
+                self.close(']');
+            }
         }
-        None => {}
     }
-    let blocks = stmt.condition_blocks();
-    if !blocks.is_empty() {
-        let condition = blocks
-            .iter()
-            .map(|block| {
-                let keys = block
-                    .entries
-                    .iter()
-                    .map(|entry| (entry.key.to_string(), strings(&entry.values)))
-                    .collect();
-                (block.operator.as_str().to_string(), Out::Obj(keys))
-            })
-            .collect();
-        members.push(("Condition".to_string(), Out::Obj(condition)));
+
+    fn principal_spec(&mut self, spec: &PrincipalSpec) {
+        match spec {
+            PrincipalSpec::Any => write_string("*", &mut self.out),
+            PrincipalSpec::Map(map) if map.is_empty() => self.out.push_str("{}"),
+            PrincipalSpec::Map(map) => {
+                self.open('{');
+                let mut count = 0;
+                for (kind, values) in map {
+                    self.member(&mut count, kind);
+                    self.strings(values);
+                }
+                self.close('}');
+            }
+        }
     }
-    Out::Obj(members)
+
+    fn statement(&mut self, stmt: &Statement) {
+        self.open('{');
+        let mut count = 0;
+        if let Some(sid) = &stmt.sid {
+            self.member(&mut count, "Sid");
+            write_string(sid, &mut self.out);
+        }
+        self.member(&mut count, "Effect");
+        write_string(stmt.effect.as_str(), &mut self.out);
+        match &stmt.principal {
+            Some(Principal::Principal(spec)) => {
+                self.member(&mut count, "Principal");
+                self.principal_spec(spec);
+            }
+            Some(Principal::NotPrincipal(spec)) => {
+                self.member(&mut count, "NotPrincipal");
+                self.principal_spec(spec);
+            }
+            None => {}
+        }
+        let (name, list) = match &stmt.actions {
+            Actions::Action(list) => ("Action", list),
+            Actions::NotAction(list) => ("NotAction", list),
+        };
+        self.member(&mut count, name);
+        self.strings(list);
+        match &stmt.resources {
+            Some(Resources::Resource(list)) => {
+                self.member(&mut count, "Resource");
+                self.strings(list);
+            }
+            Some(Resources::NotResource(list)) => {
+                self.member(&mut count, "NotResource");
+                self.strings(list);
+            }
+            None => {}
+        }
+        if !stmt.conditions.is_empty() {
+            let blocks = stmt.condition_blocks();
+            self.member(&mut count, "Condition");
+            self.open('{');
+            let mut block_count = 0;
+            for block in &blocks {
+                self.member(&mut block_count, block.operator.as_str());
+                if block.entries.is_empty() {
+                    self.out.push_str("{}");
+                    continue;
+                }
+                self.open('{');
+                let mut entry_count = 0;
+                for entry in &block.entries {
+                    self.member(&mut entry_count, entry.key);
+                    self.strings(&entry.values);
+                }
+                self.close('}');
+            }
+            self.close('}');
+        }
+        self.close('}');
+    }
 }
 
 pub(crate) fn document(doc: &PolicyDocument, pretty: bool) -> String {
-    let mut members = Vec::new();
+    let mut p = Printer {
+        out: String::with_capacity(if pretty { 512 } else { 256 }),
+        pretty,
+        depth: 0,
+    };
+    p.open('{');
+    let mut count = 0;
     if let Some(version) = &doc.version {
-        members.push(("Version".to_string(), Out::Str(version.clone())));
+        p.member(&mut count, "Version");
+        write_string(version, &mut p.out);
     }
     if let Some(id) = &doc.id {
-        members.push(("Id".to_string(), Out::Str(id.clone())));
+        p.member(&mut count, "Id");
+        write_string(id, &mut p.out);
     }
-    members.push((
-        "Statement".to_string(),
-        Out::Arr(doc.statements.iter().map(statement).collect()),
-    ));
-    let mut out = String::new();
-    write(&Out::Obj(members), pretty, 0, &mut out);
-    out
+    p.member(&mut count, "Statement");
+    if doc.statements.is_empty() {
+        p.out.push_str("[]");
+    } else {
+        p.open('[');
+        let mut statement_count = 0;
+        for stmt in &doc.statements {
+            p.item(&mut statement_count);
+            p.statement(stmt);
+        }
+        p.close(']');
+    }
+    p.close('}');
+    p.out
 }
 
-fn newline(pretty: bool, depth: usize, out: &mut String) {
-    if pretty {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
-        }
-    }
-}
-
-fn write(value: &Out, pretty: bool, depth: usize, out: &mut String) {
-    match value {
-        Out::Str(s) => write_string(s, out),
-        Out::Arr(items) => {
-            if items.is_empty() {
-                out.push_str("[]");
-                return;
-            }
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(pretty, depth + 1, out);
-                write(item, pretty, depth + 1, out);
-            }
-            newline(pretty, depth, out);
-            out.push(']');
-        }
-        Out::Obj(members) => {
-            if members.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push('{');
-            for (i, (key, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(pretty, depth + 1, out);
-                write_string(key, out);
-                out.push(':');
-                if pretty {
-                    out.push(' ');
-                }
-                write(item, pretty, depth + 1, out);
-            }
-            newline(pretty, depth, out);
-            out.push('}');
-        }
-    }
-}
-
-/// Writes a JSON string literal using only ASCII.
+/// Writes a JSON string literal using only ASCII; runs of printable ASCII
+/// are copied whole.
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
+    let mut plain_from = 0;
+    for (at, c) in s.char_indices() {
+        if matches!(c, ' '..='~') && c != '"' && c != '\\' {
+            continue;
+        }
+        out.push_str(s.get(plain_from..at).unwrap_or_default());
+        plain_from = at + c.len_utf8();
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -163,15 +202,16 @@ fn write_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
             _ => {
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
+                    // writing to a `String` cannot fail
+                    let _ = write!(out, "\\u{unit:04x}");
                 }
             }
         }
     }
+    out.push_str(s.get(plain_from..).unwrap_or_default());
     out.push('"');
 }
 

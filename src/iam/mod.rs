@@ -22,6 +22,10 @@ pub use operator::{
 use crate::policy::Effect;
 use indexmap::IndexMap;
 
+/// Up to this many condition entries, each of up to this many values, a
+/// statement's condition blocks are found by scanning rather than hashing.
+const SCANNED_CONDITIONS: usize = 8;
+
 /// The policy version that enables policy variables.
 pub const VERSION_2012: &str = "2012-10-17";
 /// The legacy policy version: `${...}` is literal text under it.
@@ -107,6 +111,65 @@ impl Statement {
     /// OR of values. The evaluator reads conditions through this same view, so
     /// evaluating a `Statement` and evaluating its printed JSON always agree.
     pub fn condition_blocks(&self) -> Vec<ConditionBlock<'_>> {
+        // Most conditions are a few entries of a few values: scanning them
+        // costs less than hashing; both readings agree (a property test).
+        if self.conditions.len() <= SCANNED_CONDITIONS
+            && self
+                .conditions
+                .iter()
+                .all(|c| c.values.len() <= SCANNED_CONDITIONS)
+        {
+            self.condition_blocks_scanned()
+        } else {
+            self.condition_blocks_indexed()
+        }
+    }
+
+    /// [`Statement::condition_blocks`] by linear scans: quadratic, for small
+    /// conditions only.
+    fn condition_blocks_scanned(&self) -> Vec<ConditionBlock<'_>> {
+        let mut blocks: Vec<ConditionBlock<'_>> = Vec::new();
+        for cond in &self.conditions {
+            let block_index = match blocks
+                .iter()
+                .position(|b| b.operator.as_str() == cond.operator.as_str())
+            {
+                Some(i) => i,
+                None => {
+                    blocks.push(ConditionBlock {
+                        operator: &cond.operator,
+                        entries: Vec::new(),
+                    });
+                    blocks.len() - 1
+                }
+            };
+            let Some(block) = blocks.get_mut(block_index) else {
+                continue;
+            };
+            let entry_index = match block.entries.iter().position(|e| e.key == cond.key) {
+                Some(i) => i,
+                None => {
+                    block.entries.push(ConditionEntry {
+                        key: &cond.key,
+                        values: Vec::new(),
+                    });
+                    block.entries.len() - 1
+                }
+            };
+            let Some(entry) = block.entries.get_mut(entry_index) else {
+                continue;
+            };
+            for value in &cond.values {
+                if !entry.values.contains(&value.as_str()) {
+                    entry.values.push(value);
+                }
+            }
+        }
+        blocks
+    }
+
+    /// [`Statement::condition_blocks`] with hash indexes: linear.
+    fn condition_blocks_indexed(&self) -> Vec<ConditionBlock<'_>> {
         use std::collections::{HashMap, HashSet};
         // Indexes beside the blocks keep this linear in the size of the
         // condition (a statement may hold thousands of keys or values); the
@@ -235,5 +298,37 @@ mod tests {
         assert_eq!(blocks[0].entries[0].values, vec!["a", "b"]);
         assert_eq!(blocks[0].entries[1].key, "k3");
         assert_eq!(blocks[1].operator, "Null");
+    }
+
+    proptest::proptest! {
+        /// The scanned reading of small conditions is the indexed one.
+        #[test]
+        fn scanned_and_indexed_condition_blocks_agree(
+            conditions in proptest::collection::vec(
+                (0..3usize, 0..3usize, proptest::collection::vec(0..4usize, 0..5)),
+                0..10,
+            )
+        ) {
+            let operators = ["StringEquals", "Null", "stringequals"];
+            let stmt = Statement {
+                sid: None,
+                effect: Effect::Deny,
+                principal: None,
+                actions: Actions::Action(vec!["*".into()]),
+                resources: None,
+                conditions: conditions
+                    .iter()
+                    .map(|(op, key, values)| Condition {
+                        operator: operators[*op].into(),
+                        key: format!("k{key}"),
+                        values: values.iter().map(|v| format!("v{v}")).collect(),
+                    })
+                    .collect(),
+            };
+            proptest::prop_assert_eq!(
+                stmt.condition_blocks_scanned(),
+                stmt.condition_blocks_indexed()
+            );
+        }
     }
 }
