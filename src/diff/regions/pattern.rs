@@ -48,6 +48,11 @@ pub(in crate::diff) struct Pattern {
     form: Form,
     /// Per position: the literal colons before it.
     colons_before: Vec<usize>,
+    /// The positions holding `*` or a variable (those below 128), which a
+    /// state passes without reading.
+    skippable: States,
+    /// The text itself, when the pattern has no wildcard and no variable.
+    literal: Option<String>,
 }
 
 /// Positions of a pattern, as a bit set.
@@ -72,11 +77,26 @@ impl Pattern {
             (true, 1..=4) => Form::FewColons,
             (true, _) => Form::Parts,
         };
+        let mut skippable: States = 0;
+        for (pos, t) in toks.iter().enumerate() {
+            if matches!(t, Tok::Star | Tok::Var(_)) {
+                skippable |= (1 as States).checked_shl(pos as u32).unwrap_or(0);
+            }
+        }
+        let literal = toks
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
         Pattern {
             toks,
             vars,
             form,
             colons_before,
+            skippable,
+            literal,
         }
     }
 
@@ -246,7 +266,7 @@ impl Pattern {
 
     /// Whether it has no wildcard and no variable: it matches one text.
     pub(in crate::diff) fn is_literal(&self) -> bool {
-        self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
+        self.literal.is_some()
     }
 
     /// The characters it names.
@@ -266,14 +286,14 @@ impl Pattern {
 
     /// Adds the positions reachable without reading (past `*`).
     fn close(&self, mut s: States) -> States {
-        let mut pos = 0;
-        while pos < self.len() {
-            if s & (1 << pos) != 0 && matches!(self.toks.get(pos), Some(Tok::Star | Tok::Var(_))) {
-                s |= 1 << (pos + 1);
+        // each round passes one more `*` of a run of them
+        loop {
+            let next = s | ((s & self.skippable) << 1);
+            if next == s {
+                return s;
             }
-            pos += 1;
+            s = next;
         }
-        s
     }
 
     pub(in crate::diff) fn start(&self) -> States {
@@ -312,12 +332,27 @@ impl Pattern {
         Some(())
     }
 
+    /// Adds the literal characters at the positions of state `s`.
+    pub(super) fn literals(&self, s: States, into: &mut Vec<char>) {
+        let mut rest = s;
+        while rest != 0 {
+            let pos = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            if let Some(Tok::Lit(c)) = self.toks.get(pos) {
+                into.push(*c);
+            }
+        }
+    }
+
     pub(in crate::diff) fn accepts(&self, s: States, colons: usize) -> bool {
         s & (1 << self.len()) != 0 && (self.form != Form::FewColons || colons < 5)
     }
 
     /// Whether the pattern matches `text`.
     pub(in crate::diff) fn matches(&self, text: &str) -> bool {
+        if let Some(literal) = &self.literal {
+            return literal == text;
+        }
         if self.len() > MAX_PATTERN_LEN {
             let colons = text.chars().filter(|&c| c == ':').count();
             return self.captures(text).is_some() && (self.form != Form::FewColons || colons < 5);
