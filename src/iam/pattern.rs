@@ -166,22 +166,74 @@ fn run<P: Copy, T: Copy>(
 /// one side has six parts there is no match (so `arn:*:role/*` matches no
 /// ARN: its `*` cannot stand for several parts).
 pub(crate) fn arn_matches(pattern: &[Tok], text: &str) -> bool {
+    let tok_wild = |t: Tok| match t {
+        Tok::Star => Wild::Star,
+        Tok::One => Wild::One,
+        Tok::Lit(_) => Wild::Not,
+    };
+    let is_colon = |t: Tok| t == Tok::Lit(':');
+    if text.is_ascii() {
+        return arn_run(
+            pattern,
+            text.as_bytes(),
+            is_colon,
+            |b| b == b':',
+            tok_wild,
+            |p, b| p == Tok::Lit(char::from(b)),
+        );
+    }
     let text: Vec<char> = text.chars().collect();
-    if !pattern.contains(&Tok::Lit(':')) {
-        return matches(pattern, &text);
-    }
-    let pattern_parts = split6(pattern, |t| *t == Tok::Lit(':'));
-    let text_parts = split6(&text, |c| *c == ':');
-    match (pattern_parts, text_parts) {
-        (Some(p), Some(r)) => p.iter().zip(r.iter()).all(|(p, r)| matches(p, r)),
-        (None, None) => matches(pattern, &text),
-        _ => false,
-    }
+    arn_run(
+        pattern,
+        &text,
+        is_colon,
+        |c| c == ':',
+        tok_wild,
+        |p, c| p == Tok::Lit(c),
+    )
 }
 
-/// [`arn_matches`] of a plain pattern.
+/// [`arn_matches`] of a plain pattern (`*` and `?` wildcards).
 pub(crate) fn arn_glob_matches(pattern: &str, text: &str) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        let wild = |b: u8| match b {
+            b'*' => Wild::Star,
+            b'?' => Wild::One,
+            _ => Wild::Not,
+        };
+        let is_colon = |b: u8| b == b':';
+        return arn_run(
+            pattern.as_bytes(),
+            text.as_bytes(),
+            is_colon,
+            is_colon,
+            wild,
+            |a, b| a == b,
+        );
+    }
     arn_matches(&tokens(pattern), text)
+}
+
+/// The ARN matcher over any pattern and text elements (tokens or bytes,
+/// characters or bytes), without copying either.
+fn arn_run<P: Copy, T: Copy>(
+    pattern: &[P],
+    text: &[T],
+    pattern_colon: impl Fn(P) -> bool,
+    text_colon: impl Fn(T) -> bool,
+    wild: impl Fn(P) -> Wild + Copy,
+    same: impl Fn(P, T) -> bool + Copy,
+) -> bool {
+    if !pattern.iter().any(|&p| pattern_colon(p)) {
+        return run(pattern, text, wild, same);
+    }
+    let pattern_parts = split6(pattern, |&p| pattern_colon(p));
+    let text_parts = split6(text, |&t| text_colon(t));
+    match (pattern_parts, text_parts) {
+        (Some(p), Some(r)) => p.iter().zip(r.iter()).all(|(p, r)| run(p, r, wild, same)),
+        (None, None) => run(pattern, text, wild, same),
+        _ => false,
+    }
 }
 
 /// Splits at the first five separators; `None` when there are fewer.
@@ -278,5 +330,37 @@ mod tests {
         assert!(arn_glob_matches("arn:aws:iam::1", "arn:aws:iam::1"));
         assert!(!arn_glob_matches("arn:aws:iam::*", "arn:aws:iam::1:root"));
         assert!(!arn_glob_matches("arn:aws:s3:::B/*", "arn:aws:s3:::b/x"));
+    }
+
+    /// The ARN matcher on characters and tokens, the reading the byte paths
+    /// must agree with.
+    fn arn_by_chars(pattern: &str, text: &str) -> bool {
+        let text: Vec<char> = text.chars().collect();
+        arn_run(
+            &tokens(pattern),
+            &text,
+            |t| t == Tok::Lit(':'),
+            |c| c == ':',
+            |t| match t {
+                Tok::Star => Wild::Star,
+                Tok::One => Wild::One,
+                Tok::Lit(_) => Wild::Not,
+            },
+            |p, c| p == Tok::Lit(c),
+        )
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arn_byte_paths_agree_with_characters(
+            pattern in "[ab:*?é]{0,12}",
+            text in "[ab:é]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(arn_glob_matches(&pattern, &text), arn_by_chars(&pattern, &text));
+            proptest::prop_assert_eq!(
+                arn_matches(&tokens(&pattern), &text),
+                arn_by_chars(&pattern, &text)
+            );
+        }
     }
 }
