@@ -32,16 +32,20 @@
 
 use super::Request;
 use super::values::{Decimal, decode_base64, ip_in, parse_bool};
-use super::vars;
+use super::vars::{self, Resolved};
 use crate::iam::date::parse_date;
 use crate::iam::pattern::{self, Case, Tok};
-use crate::iam::{BaseOperator, OperatorFamily, OperatorSpec, SetQualifier};
+use crate::iam::{BaseOperator, OperatorSpec, SetQualifier};
+use std::borrow::Cow;
 
 /// A policy value after variable resolution.
 enum PolicyValue<'a> {
     /// Taken as written (operators without variables, or variables disabled
     /// and not a pattern operator).
     Raw(&'a str),
+    /// Resolved text, read as written (its `*` and `?` are wildcards where
+    /// the operator reads wildcards).
+    Text(String),
     /// A pattern: wildcards and literal characters kept apart.
     Pattern(Vec<Tok>),
     /// Holds an unresolved variable: matches nothing.
@@ -110,14 +114,15 @@ fn prepare<'a>(
     req: &Request,
     variables: bool,
 ) -> PolicyValue<'a> {
-    let pattern_operator = matches!(base.family(), OperatorFamily::String | OperatorFamily::Arn);
-    if variables && base.accepts_variables() {
-        match vars::resolve(value, req) {
-            Some(tokens) => PolicyValue::Pattern(tokens),
-            None => PolicyValue::Unresolved,
+    // A value without `${` reads as its own text under every operator: a
+    // pattern of it would be `pattern::tokens(value)`, which every operator
+    // below reads as it reads the raw text.
+    if variables && base.accepts_variables() && value.contains("${") {
+        match vars::resolve_glob(value, req) {
+            Resolved::Glob(text) => PolicyValue::Text(text),
+            Resolved::Tokens(tokens) => PolicyValue::Pattern(tokens),
+            Resolved::Unresolved => PolicyValue::Unresolved,
         }
-    } else if pattern_operator {
-        PolicyValue::Pattern(pattern::tokens(value))
     } else {
         PolicyValue::Raw(value)
     }
@@ -127,10 +132,11 @@ fn prepare<'a>(
 /// its positive twin (the caller negates).
 fn positive_match(base: BaseOperator, request: &str, policy: &PolicyValue<'_>) -> bool {
     use BaseOperator::*;
-    let (raw, tokens): (String, Option<&[Tok]>) = match policy {
+    let (raw, tokens): (Cow<'_, str>, Option<&[Tok]>) = match policy {
         PolicyValue::Unresolved => return false,
-        PolicyValue::Raw(text) => ((*text).to_string(), None),
-        PolicyValue::Pattern(tokens) => (pattern::text_of(tokens), Some(tokens)),
+        PolicyValue::Raw(text) => (Cow::Borrowed(*text), None),
+        PolicyValue::Text(text) => (Cow::Borrowed(text.as_str()), None),
+        PolicyValue::Pattern(tokens) => (Cow::Owned(pattern::text_of(tokens)), Some(tokens)),
     };
     let chars = || request.chars().collect::<Vec<char>>();
     match base {

@@ -2,9 +2,9 @@
 //! `Resource`/`NotResource`, `Principal`/`NotPrincipal`, `Condition`.
 
 use super::condition::entry_holds;
-use super::vars;
+use super::vars::{self, Resolved};
 use super::{EvalError, Request};
-use crate::iam::pattern::{Case, arn_matches, glob_matches, tokens};
+use crate::iam::pattern::{Case, arn_glob_matches, arn_matches, glob_matches};
 use crate::iam::{Actions, Principal, PrincipalSpec, Resources, Statement};
 
 /// `Action` / `NotAction`: `*` and `?` wildcards, case-insensitive (IAM User
@@ -34,15 +34,16 @@ fn pattern_covers(pattern: &str, resource: Option<&str>, req: &Request, variable
     let Some(resource) = resource else {
         return false;
     };
-    let resolved = if variables {
-        match vars::resolve(pattern, req) {
-            Some(resolved) => resolved,
-            None => return false,
-        }
-    } else {
-        tokens(pattern)
-    };
-    arn_matches(&resolved, resource)
+    // Without `${` there is nothing to resolve: the pattern is its own
+    // tokens, matched without building them.
+    if !variables || !pattern.contains("${") {
+        return arn_glob_matches(pattern, resource);
+    }
+    match vars::resolve_glob(pattern, req) {
+        Resolved::Glob(text) => arn_glob_matches(&text, resource),
+        Resolved::Tokens(tokens) => arn_matches(&tokens, resource),
+        Resolved::Unresolved => false,
+    }
 }
 
 /// `Resource` / `NotResource`. A statement without either (a role trust

@@ -1,5 +1,6 @@
 //! One request to evaluate.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One request: the action, the resource, the calling principal, the context.
@@ -90,16 +91,38 @@ impl Request {
     /// The values of a context key, looked up without regard to case; `None`
     /// when the key is absent or has no value.
     pub fn values(&self, key: &str) -> Option<&[String]> {
-        let lower = key.to_lowercase();
-        let found = match self.context.get(&lower) {
+        // The evaluator asks for the same keys at every request: a key
+        // already lowercase (the usual case) is looked up as it is, and the
+        // fallback scan compares without lowercased copies.
+        let lower: Cow<'_, str> = if !key.is_ascii() {
+            Cow::Owned(key.to_lowercase())
+        } else if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(key.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(key)
+        };
+        let found = match self.context.get(lower.as_ref()) {
             Some(v) => Some(v),
             // the map is public: tolerate keys inserted without lowercasing
             None => self
                 .context
                 .iter()
-                .find(|(k, _)| k.to_lowercase() == lower)
+                .find(|(k, _)| lowercases_to(k, &lower))
                 .map(|(_, v)| v),
         };
         found.map(Vec::as_slice).filter(|v| !v.is_empty())
+    }
+}
+
+/// Whether `text` lowercased is `lower`.
+fn lowercases_to(text: &str, lower: &str) -> bool {
+    if text.is_ascii() {
+        text.len() == lower.len()
+            && text
+                .bytes()
+                .zip(lower.bytes())
+                .all(|(a, b)| a.to_ascii_lowercase() == b)
+    } else {
+        text.to_lowercase() == lower
     }
 }
