@@ -1,7 +1,7 @@
 //! `gov diff`: each side `.gov` sources or policy JSON, from files, folders
 //! or a git revision.
 
-use super::{DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Kind, compile_or_report, usage_error};
+use super::{DiffFormat, EXIT_FINDINGS, EXIT_USAGE, FailOn, Kind, usage_error};
 use gov::catalog::Catalog;
 use gov::diag::{self, Diagnostic, codes};
 use gov::iam::PolicyDocument;
@@ -35,13 +35,39 @@ fn json_name(path: &str, root: &str) -> String {
         .to_string()
 }
 
-fn read_json_file(path: &Path, name: String) -> Result<(String, String, String), ExitCode> {
+/// Why a side cannot be compared, reported once both sides are read (they
+/// are read and compiled in parallel; the old side's failure is told first
+/// and alone, as when they were read in turn).
+enum SideError {
+    /// A usage error: its code and message.
+    Usage(codes::Code, String),
+    /// The side's sources do not compile: their diagnostics.
+    DoesNotBuild {
+        sources: gov::source::SourceMap,
+        errors: Vec<Diagnostic>,
+    },
+}
+
+impl SideError {
+    fn report(self, spec: &str, color: bool) -> ExitCode {
+        match self {
+            SideError::Usage(code, message) => {
+                usage_error(code, message);
+                ExitCode::from(EXIT_USAGE)
+            }
+            SideError::DoesNotBuild { sources, errors } => {
+                does_not_build(spec, &sources, &errors, color)
+            }
+        }
+    }
+}
+
+fn read_json_file(path: &Path, name: String) -> Result<(String, String, String), SideError> {
     let (bytes, _) = super::review::read_json(path).map_err(|reason| {
-        usage_error(
+        SideError::Usage(
             codes::E0902,
             format!("cannot read `{}`: {reason}", path.display()),
-        );
-        ExitCode::from(EXIT_USAGE)
+        )
     })?;
     Ok((
         name,
@@ -52,7 +78,7 @@ fn read_json_file(path: &Path, name: String) -> Result<(String, String, String),
 
 /// What a local path names: a `.json` file, a folder without `.gov` files
 /// but with `.json` ones, or `.gov` sources.
-fn local_sources(path: &Path) -> Result<Sources, ExitCode> {
+fn local_sources(path: &Path) -> Result<Sources, SideError> {
     if path.is_file() && path.extension().is_some_and(|e| e == "json") {
         let name = path
             .file_stem()
@@ -97,21 +123,18 @@ fn does_not_build(
     ExitCode::from(EXIT_USAGE)
 }
 
-/// One side of a diff, compiled (and whether it is one JSON file); `Err`
-/// after reporting why it cannot be compared.
+/// One side of a diff, compiled (and whether it is one JSON file), or why
+/// it cannot be compared. Prints nothing.
 fn diff_side(
     spec: &str,
     paths: &[PathBuf],
     kind: Option<Kind>,
-    color: bool,
     catalog: &Catalog,
-) -> Result<(Compiled, bool), ExitCode> {
+) -> Result<(Compiled, bool), SideError> {
     let (sources, gov_texts) = match spec.strip_prefix("git:") {
         Some(rev) => {
-            let texts = gov::diff::read_git_side(rev, paths).map_err(|e| {
-                usage_error(codes::E0908, &e);
-                ExitCode::from(EXIT_USAGE)
-            })?;
+            let texts = gov::diff::read_git_side(rev, paths)
+                .map_err(|e| SideError::Usage(codes::E0908, e.to_string()))?;
             if texts.iter().all(|(n, _)| n.ends_with(".json")) {
                 let roots: Vec<String> = paths
                     .iter()
@@ -145,7 +168,10 @@ fn diff_side(
         let kind = kind.map(Kind::policy_kind);
         return match gov::diff::json_side(&files, kind, &mut map, catalog) {
             Ok(side) => Ok((side, single)),
-            Err(errors) => Err(does_not_build(spec, &map, &errors, color)),
+            Err(errors) => Err(SideError::DoesNotBuild {
+                sources: map,
+                errors,
+            }),
         };
     }
     let compilation = match gov_texts {
@@ -156,16 +182,19 @@ fn diff_side(
                 .collect();
             gov::compile_texts(&refs, catalog)
         }
-        None => compile_or_report(&[PathBuf::from(spec)], &Default::default(), catalog)?,
+        None => gov::compile::compile_paths_with_params(
+            &[PathBuf::from(spec)],
+            &Default::default(),
+            catalog,
+        )
+        .map_err(|e| SideError::Usage(e.code(), e.to_string()))?,
     };
     if compilation.has_errors() {
         let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
-        return Err(does_not_build(
-            spec,
-            &compilation.loaded.sources,
-            &errors,
-            color,
-        ));
+        return Err(SideError::DoesNotBuild {
+            sources: compilation.loaded.sources,
+            errors,
+        });
     }
     Ok((compilation.documents, false))
 }
@@ -181,13 +210,19 @@ pub(crate) fn run_diff(
     color: bool,
     catalog: &Catalog,
 ) -> ExitCode {
-    let (mut old_side, old_single) = match diff_side(old, paths, kind, color, catalog) {
+    // The two sides compile on both cores; the old side's failure is told
+    // first, and alone.
+    let (old_result, new_result) = rayon::join(
+        || diff_side(old, paths, kind, catalog),
+        || diff_side(new, paths, kind, catalog),
+    );
+    let (mut old_side, old_single) = match old_result {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => return e.report(old, color),
     };
-    let (new_side, new_single) = match diff_side(new, paths, kind, color, catalog) {
+    let (new_side, new_single) = match new_result {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => return e.report(new, color),
     };
     // Two JSON files are two versions of one policy, whatever their names.
     if old_single
