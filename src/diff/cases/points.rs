@@ -7,6 +7,7 @@ use crate::diff::realism::{fill_format, fill_pattern, key_candidates};
 use crate::diff::search::ClassSet;
 use crate::diff::stmts::{Atom, Part, RESOURCE, resources_list};
 use crate::iam::{OperatorFamily, Resources};
+use rayon::prelude::*;
 
 /// Where each atom holds among the points of a joint component. A
 /// `Resource` (or `NotResource`) atom is evaluated only on the points whose
@@ -16,7 +17,7 @@ use crate::iam::{OperatorFamily, Resources};
 /// the resource, whatever the policy variables hold.
 pub(super) fn joint_holds(atoms: &[&Atom], requests: &[crate::eval::Request]) -> Vec<ClassSet> {
     let n = requests.len();
-    let heads: Vec<Option<(Vec<String>, bool)>> = atoms.iter().map(|a| resource_heads(a)).collect();
+    let heads: Vec<Heads> = atoms.iter().map(|a| resource_heads(a)).collect();
     let mut trie: HeadTrie<u32> = HeadTrie::default();
     for (j, h) in heads.iter().enumerate() {
         for head in h.iter().flat_map(|(list, _)| list) {
@@ -48,43 +49,53 @@ pub(super) fn joint_holds(atoms: &[&Atom], requests: &[crate::eval::Request]) ->
             }
         }
     }
-    atoms
-        .iter()
-        .zip(heads)
-        .zip(near)
-        .map(|((atom, heads), mut near)| {
-            let holds = |p: u32| requests.get(p as usize).is_some_and(|r| atom.holds(r));
-            match heads {
-                None => ClassSet::from_fn(n, |p| holds(p as u32)),
-                Some((_, false)) => {
-                    near.sort_unstable();
-                    ClassSet::from_sorted(n, near.into_iter().filter(|&p| holds(p)).collect())
-                }
-                Some((_, true)) => {
-                    // `NotResource`: it holds wherever no head starts the resource
-                    near.sort_unstable();
-                    let fails: Vec<u32> = near.into_iter().filter(|&p| !holds(p)).collect();
-                    let mut members: Vec<u32> = Vec::with_capacity(n);
-                    let mut k = 0;
-                    for p in 0..n as u32 {
-                        if fails.get(k) == Some(&p) {
-                            k += 1;
-                        } else {
-                            members.push(p);
-                        }
-                    }
-                    ClassSet::from_sorted(n, members)
-                }
+    let one = |((atom, heads), mut near): ((&&Atom, Heads), Vec<u32>)| {
+        let holds = |p: u32| requests.get(p as usize).is_some_and(|r| atom.holds(r));
+        match heads {
+            None => ClassSet::from_fn(n, |p| holds(p as u32)),
+            Some((_, false)) => {
+                near.sort_unstable();
+                ClassSet::from_sorted(n, near.into_iter().filter(|&p| holds(p)).collect())
             }
-        })
-        .collect()
+            Some((_, true)) => {
+                // `NotResource`: it holds wherever no head starts the resource
+                near.sort_unstable();
+                let fails: Vec<u32> = near.into_iter().filter(|&p| !holds(p)).collect();
+                let mut members: Vec<u32> = Vec::with_capacity(n);
+                let mut k = 0;
+                for p in 0..n as u32 {
+                    if fails.get(k) == Some(&p) {
+                        k += 1;
+                    } else {
+                        members.push(p);
+                    }
+                }
+                ClassSet::from_sorted(n, members)
+            }
+        }
+    };
+    // Each atom on its own points, on every core when there is enough to
+    // share (below that, handing work out costs more than it saves);
+    // gathered in atom order either way.
+    if atoms.len().saturating_mul(n) >= PARALLEL_WORK {
+        atoms.par_iter().zip(heads).zip(near).map(one).collect()
+    } else {
+        atoms.iter().zip(heads).zip(near).map(one).collect()
+    }
 }
+
+/// Atoms times points from which [`joint_holds`] shares its work out.
+const PARALLEL_WORK: usize = 20_000;
+
+/// The literal heads of a resource atom's patterns, and whether it is a
+/// `NotResource`; `None` for other atoms.
+type Heads = Option<(Vec<String>, bool)>;
 
 /// For a `Resource` (or `NotResource`) atom, the literal text each of its
 /// patterns starts with (up to the first `*`, `?` or `$`), and whether it is
 /// negated: a resource that starts with none of them is covered by no
 /// pattern, whatever the policy variables hold.
-fn resource_heads(atom: &Atom) -> Option<(Vec<String>, bool)> {
+fn resource_heads(atom: &Atom) -> Heads {
     let Part::Resource(r) = &atom.part else {
         return None;
     };
