@@ -79,11 +79,16 @@ pub(in crate::diff) fn equality_values(atom: &Atom) -> Option<Vec<String>> {
 /// The text before the first wildcard (or variable), and the text after
 /// the last one; the whole text for both when it has none.
 pub(in crate::diff) fn literal_ends(text: &str) -> (&str, &str) {
-    let Some(first) = text.find(['*', '?', '$']) else {
+    // ASCII bytes, searched as bytes (a search for one of several
+    // characters decodes every character); their places are character
+    // boundaries.
+    let bytes = text.as_bytes();
+    let Some(first) = bytes.iter().position(|b| matches!(b, b'*' | b'?' | b'$')) else {
         return (text, text);
     };
-    let after = text
-        .rfind(['*', '?', '}'])
+    let after = bytes
+        .iter()
+        .rposition(|b| matches!(b, b'*' | b'?' | b'}'))
         .map_or(first + 1, |i| i + 1)
         .max(first + 1);
     (
@@ -109,9 +114,32 @@ pub(in crate::diff) fn disjoint(a: &str, b: &str, arn: bool) -> bool {
     if !arn || a.contains("${") || b.contains("${") {
         return false;
     }
-    let pa: Vec<&str> = a.splitn(6, ':').collect();
-    let pb: Vec<&str> = b.splitn(6, ':').collect();
-    pa.len() == 6 && pb.len() == 6 && pa.iter().zip(&pb).any(|(x, y)| ends_clash(x, y))
+    match (six_parts(a), six_parts(b)) {
+        (Some(pa), Some(pb)) => pa.iter().zip(&pb).any(|(x, y)| ends_clash(x, y)),
+        _ => false,
+    }
+}
+
+/// The six colon-separated parts of an ARN (the last keeps any further
+/// colons), found on bytes; `None` with fewer than five colons.
+fn six_parts(text: &str) -> Option<[&str; 6]> {
+    let mut parts = [""; 6];
+    let mut start = 0;
+    let mut colons = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b':')
+        .map(|(i, _)| i);
+    for part in parts.iter_mut().take(5) {
+        let at = colons.next()?;
+        *part = text.get(start..at)?;
+        start = at + 1;
+    }
+    if let Some(last) = parts.get_mut(5) {
+        *last = text.get(start..)?;
+    }
+    Some(parts)
 }
 
 /// What some atoms allow, key by key: the few values of an equality, or
@@ -198,5 +226,34 @@ impl<'s> Restrictions<'s> {
             ours.iter()
                 .all(|p| theirs.iter().all(|q| disjoint(p, q, *our_arn && their_arn)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The byte readings agree with the character ones they replace.
+        #[test]
+        fn byte_splits_agree_with_str_splits(text in "[a:*?$}{é]{0,14}") {
+            let parts: Vec<&str> = text.splitn(6, ':').collect();
+            proptest::prop_assert_eq!(
+                six_parts(&text).map(|p| p.to_vec()),
+                (parts.len() == 6).then_some(parts)
+            );
+            let first = text.find(['*', '?', '$']);
+            let expected = match first {
+                None => (text.as_str(), text.as_str()),
+                Some(first) => {
+                    let after = text
+                        .rfind(['*', '?', '}'])
+                        .map_or(first + 1, |i| i + 1)
+                        .max(first + 1);
+                    (&text[..first], text.get(after..).unwrap_or(""))
+                }
+            };
+            proptest::prop_assert_eq!(literal_ends(&text), expected);
+        }
     }
 }
