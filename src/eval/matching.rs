@@ -4,7 +4,7 @@
 use super::condition::entry_holds;
 use super::vars::{self, Resolved};
 use super::{EvalError, Request};
-use crate::iam::pattern::{Case, arn_glob_matches, arn_matches, glob_matches};
+use crate::iam::pattern::{Case, arn_glob_matches, arn_matches, glob_matches, six_parts};
 use crate::iam::{Actions, Principal, PrincipalSpec, Resources, Statement};
 
 /// `Action` / `NotAction`: `*` and `?` wildcards, case-insensitive (IAM User
@@ -95,16 +95,7 @@ fn is_account_id(text: &str) -> bool {
 
 /// The six parts of an ARN (the last holds any further colons).
 fn arn_parts(text: &str) -> Option<[&str; 6]> {
-    let mut it = text.splitn(6, ':');
-    let parts = [
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-        it.next()?,
-    ];
-    (parts[0] == "arn").then_some(parts)
+    six_parts(text).filter(|parts| parts[0] == "arn")
 }
 
 /// Whether `principal` is the ARN of an IAM role

@@ -236,6 +236,28 @@ fn arn_run<P: Copy, T: Copy>(
     }
 }
 
+/// The six colon-separated parts of an ARN (the last keeps any further
+/// colons), found on bytes; `None` with fewer than five colons.
+pub(crate) fn six_parts(text: &str) -> Option<[&str; 6]> {
+    let mut parts = [""; 6];
+    let mut start = 0;
+    let mut colons = text
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b':')
+        .map(|(i, _)| i);
+    for part in parts.iter_mut().take(5) {
+        let at = colons.next()?;
+        *part = text.get(start..at)?;
+        start = at + 1;
+    }
+    if let Some(last) = parts.get_mut(5) {
+        *last = text.get(start..)?;
+    }
+    Some(parts)
+}
+
 /// Splits at the first five separators; `None` when there are fewer.
 fn split6<T>(items: &[T], is_sep: impl Fn(&T) -> bool) -> Option<[&[T]; 6]> {
     let mut parts: [&[T]; 6] = [&[]; 6];

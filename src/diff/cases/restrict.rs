@@ -5,6 +5,7 @@ use super::Keys;
 use crate::diff::classes::request;
 use crate::diff::regions::{Kind, Pattern};
 use crate::diff::stmts::{Atom, Part, Statements};
+use crate::iam::pattern::six_parts;
 use crate::iam::{BaseOperator, OperatorFamily, Resources};
 use std::collections::HashMap;
 
@@ -118,28 +119,6 @@ pub(in crate::diff) fn disjoint(a: &str, b: &str, arn: bool) -> bool {
         (Some(pa), Some(pb)) => pa.iter().zip(&pb).any(|(x, y)| ends_clash(x, y)),
         _ => false,
     }
-}
-
-/// The six colon-separated parts of an ARN (the last keeps any further
-/// colons), found on bytes; `None` with fewer than five colons.
-fn six_parts(text: &str) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut start = 0;
-    let mut colons = text
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .filter(|&(_, &b)| b == b':')
-        .map(|(i, _)| i);
-    for part in parts.iter_mut().take(5) {
-        let at = colons.next()?;
-        *part = text.get(start..at)?;
-        start = at + 1;
-    }
-    if let Some(last) = parts.get_mut(5) {
-        *last = text.get(start..)?;
-    }
-    Some(parts)
 }
 
 /// What some atoms allow, key by key: the few values of an equality, or
