@@ -113,102 +113,81 @@ impl Statement {
     pub fn condition_blocks(&self) -> Vec<ConditionBlock<'_>> {
         // Most conditions are a few entries of a few values: scanning them
         // costs less than hashing; both readings agree (a property test).
-        if self.conditions.len() <= SCANNED_CONDITIONS
+        let small = self.conditions.len() <= SCANNED_CONDITIONS
             && self
                 .conditions
                 .iter()
-                .all(|c| c.values.len() <= SCANNED_CONDITIONS)
-        {
-            self.condition_blocks_scanned()
-        } else {
-            self.condition_blocks_indexed()
-        }
+                .all(|c| c.values.len() <= SCANNED_CONDITIONS);
+        self.condition_blocks_with(!small)
     }
 
-    /// [`Statement::condition_blocks`] by linear scans: quadratic, for small
-    /// conditions only.
-    fn condition_blocks_scanned(&self) -> Vec<ConditionBlock<'_>> {
+    /// [`Statement::condition_blocks`], finding blocks, entries and values
+    /// already seen by scanning (quadratic, for small conditions) or, when
+    /// `indexed`, in hash indexes beside them (linear: a statement may hold
+    /// thousands of keys or values). Blocks, entries and values stay in
+    /// first-seen order either way.
+    fn condition_blocks_with(&self, indexed: bool) -> Vec<ConditionBlock<'_>> {
         let mut blocks: Vec<ConditionBlock<'_>> = Vec::new();
+        let mut index = indexed.then(BlockIndex::default);
         for cond in &self.conditions {
-            let block_index = match blocks
-                .iter()
-                .position(|b| b.operator.as_str() == cond.operator.as_str())
-            {
-                Some(i) => i,
-                None => {
-                    blocks.push(ConditionBlock {
-                        operator: &cond.operator,
-                        entries: Vec::new(),
-                    });
-                    blocks.len() - 1
-                }
+            let operator = cond.operator.as_str();
+            let found = match &index {
+                Some(ix) => ix.block_of.get(operator).copied(),
+                None => blocks.iter().position(|b| b.operator.as_str() == operator),
             };
-            let Some(block) = blocks.get_mut(block_index) else {
-                continue;
-            };
-            let entry_index = match block.entries.iter().position(|e| e.key == cond.key) {
-                Some(i) => i,
-                None => {
-                    block.entries.push(ConditionEntry {
-                        key: &cond.key,
-                        values: Vec::new(),
-                    });
-                    block.entries.len() - 1
-                }
-            };
-            let Some(entry) = block.entries.get_mut(entry_index) else {
-                continue;
-            };
-            for value in &cond.values {
-                if !entry.values.contains(&value.as_str()) {
-                    entry.values.push(value);
-                }
-            }
-        }
-        blocks
-    }
-
-    /// [`Statement::condition_blocks`] with hash indexes: linear.
-    fn condition_blocks_indexed(&self) -> Vec<ConditionBlock<'_>> {
-        use std::collections::{HashMap, HashSet};
-        // Indexes beside the blocks keep this linear in the size of the
-        // condition (a statement may hold thousands of keys or values); the
-        // blocks, entries and values stay in first-seen order.
-        let mut blocks: Vec<ConditionBlock<'_>> = Vec::new();
-        let mut block_of: HashMap<&str, usize> = HashMap::new();
-        let mut entry_of: HashMap<(usize, &str), usize> = HashMap::new();
-        let mut seen_values: HashSet<(usize, usize, &str)> = HashSet::new();
-        for cond in &self.conditions {
-            let block_index = *block_of.entry(cond.operator.as_str()).or_insert_with(|| {
+            let block_index = found.unwrap_or_else(|| {
                 blocks.push(ConditionBlock {
                     operator: &cond.operator,
                     entries: Vec::new(),
                 });
+                if let Some(ix) = &mut index {
+                    ix.block_of.insert(operator, blocks.len() - 1);
+                }
                 blocks.len() - 1
             });
             let Some(block) = blocks.get_mut(block_index) else {
                 continue;
             };
-            let entry_index = *entry_of
-                .entry((block_index, cond.key.as_str()))
-                .or_insert_with(|| {
-                    block.entries.push(ConditionEntry {
-                        key: &cond.key,
-                        values: Vec::new(),
-                    });
-                    block.entries.len() - 1
+            let key = cond.key.as_str();
+            let found = match &index {
+                Some(ix) => ix.entry_of.get(&(block_index, key)).copied(),
+                None => block.entries.iter().position(|e| e.key == key),
+            };
+            let entry_index = found.unwrap_or_else(|| {
+                block.entries.push(ConditionEntry {
+                    key,
+                    values: Vec::new(),
                 });
+                if let Some(ix) = &mut index {
+                    ix.entry_of
+                        .insert((block_index, key), block.entries.len() - 1);
+                }
+                block.entries.len() - 1
+            });
             let Some(entry) = block.entries.get_mut(entry_index) else {
                 continue;
             };
             for value in &cond.values {
-                if seen_values.insert((block_index, entry_index, value.as_str())) {
+                let fresh = match &mut index {
+                    Some(ix) => ix.seen_values.insert((block_index, entry_index, value)),
+                    None => !entry.values.contains(&value.as_str()),
+                };
+                if fresh {
                     entry.values.push(value);
                 }
             }
         }
         blocks
     }
+}
+
+/// The hash indexes of [`Statement::condition_blocks_with`]: block by
+/// operator, entry by block and key, values seen per entry.
+#[derive(Default)]
+struct BlockIndex<'a> {
+    block_of: std::collections::HashMap<&'a str, usize>,
+    entry_of: std::collections::HashMap<(usize, &'a str), usize>,
+    seen_values: std::collections::HashSet<(usize, usize, &'a str)>,
 }
 
 impl PolicyDocument {
@@ -326,8 +305,8 @@ mod tests {
                     .collect(),
             };
             proptest::prop_assert_eq!(
-                stmt.condition_blocks_scanned(),
-                stmt.condition_blocks_indexed()
+                stmt.condition_blocks_with(false),
+                stmt.condition_blocks_with(true)
             );
         }
     }
