@@ -98,16 +98,13 @@ impl Printer {
         }
         self.member(&mut count, "Effect");
         write_string(stmt.effect.as_str(), &mut self.out);
-        match &stmt.principal {
-            Some(Principal::Principal(spec)) => {
-                self.member(&mut count, "Principal");
-                self.principal_spec(spec);
-            }
-            Some(Principal::NotPrincipal(spec)) => {
-                self.member(&mut count, "NotPrincipal");
-                self.principal_spec(spec);
-            }
-            None => {}
+        if let Some(principal) = &stmt.principal {
+            let (name, spec) = match principal {
+                Principal::Principal(spec) => ("Principal", spec),
+                Principal::NotPrincipal(spec) => ("NotPrincipal", spec),
+            };
+            self.member(&mut count, name);
+            self.principal_spec(spec);
         }
         let (name, list) = match &stmt.actions {
             Actions::Action(list) => ("Action", list),
@@ -115,16 +112,13 @@ impl Printer {
         };
         self.member(&mut count, name);
         self.strings(list);
-        match &stmt.resources {
-            Some(Resources::Resource(list)) => {
-                self.member(&mut count, "Resource");
-                self.strings(list);
-            }
-            Some(Resources::NotResource(list)) => {
-                self.member(&mut count, "NotResource");
-                self.strings(list);
-            }
-            None => {}
+        if let Some(resources) = &stmt.resources {
+            let (name, list) = match resources {
+                Resources::Resource(list) => ("Resource", list),
+                Resources::NotResource(list) => ("NotResource", list),
+            };
+            self.member(&mut count, name);
+            self.strings(list);
         }
         if !stmt.conditions.is_empty() {
             let blocks = stmt.condition_blocks();
