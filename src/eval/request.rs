@@ -1,5 +1,6 @@
 //! One request to evaluate.
 
+use crate::iam::pattern::{Case, equals};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
@@ -107,22 +108,9 @@ impl Request {
             None => self
                 .context
                 .iter()
-                .find(|(k, _)| lowercases_to(k, &lower))
+                .find(|(k, _)| equals(k, &lower, Case::Insensitive))
                 .map(|(_, v)| v),
         };
         found.map(Vec::as_slice).filter(|v| !v.is_empty())
-    }
-}
-
-/// Whether `text` lowercased is `lower`.
-fn lowercases_to(text: &str, lower: &str) -> bool {
-    if text.is_ascii() {
-        text.len() == lower.len()
-            && text
-                .bytes()
-                .zip(lower.bytes())
-                .all(|(a, b)| a.to_ascii_lowercase() == b)
-    } else {
-        text.to_lowercase() == lower
     }
 }

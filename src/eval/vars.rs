@@ -27,6 +27,17 @@ use super::Request;
 use crate::iam::pattern::{Tok, token};
 use crate::iam::variables::{PieceRef, visit_pieces};
 
+/// The text a variable stands for: the key's single value, else the
+/// default; `None` (unresolved) when the key has several values, or none
+/// and no default is written.
+fn value_of<'a>(req: &'a Request, name: &str, default: Option<&'a str>) -> Option<&'a str> {
+    match (req.values(name), default) {
+        (Some([single]), _) => Some(single.as_str()),
+        (None, Some(default)) => Some(default),
+        _ => None,
+    }
+}
+
 /// Resolves the variables of one policy string into pattern tokens. Outside
 /// `${...}`, `*` and `?` are wildcards. `None` when a variable is unresolved.
 pub(crate) fn resolve(text: &str, req: &Request) -> Option<Vec<Tok>> {
@@ -42,10 +53,9 @@ pub(crate) fn resolve(text: &str, req: &Request) -> Option<Vec<Tok>> {
                 out.push(Tok::Lit(c));
                 return true;
             }
-            PieceRef::Variable { name, default } => match (req.values(name), default) {
-                (Some([single]), _) => single.as_str(),
-                (None, Some(default)) => default,
-                _ => {
+            PieceRef::Variable { name, default } => match value_of(req, name, default) {
+                Some(value) => value,
+                None => {
                     resolved = false;
                     return false;
                 }
@@ -92,10 +102,9 @@ pub(crate) fn resolve_glob(text: &str, req: &Request) -> Resolved {
                 out.push(c);
                 return true;
             }
-            PieceRef::Variable { name, default } => match (req.values(name), default) {
-                (Some([single]), _) => single.as_str(),
-                (None, Some(default)) => default,
-                _ => {
+            PieceRef::Variable { name, default } => match value_of(req, name, default) {
+                Some(value) => value,
+                None => {
                     resolved = false;
                     return false;
                 }
