@@ -44,6 +44,17 @@ fn assert_tests_pass(src: &str, passed: usize, context: &str) {
     );
 }
 
+/// The diff from `old` to `new`, and its human rendering (for messages).
+fn diff_of(old: &gov::Compilation, new: &gov::Compilation) -> (diff::DiffReport, String) {
+    let report = diff::diff(
+        &Side::new(&old.documents),
+        &Side::new(&new.documents),
+        catalog(),
+    );
+    let shown = diff::render_human(&report);
+    (report, shown)
+}
+
 fn bucket(rules: &str) -> String {
     format!("resource_policy P {{\n{rules}}}\n")
 }
@@ -98,12 +109,7 @@ fn a_test_block_names_the_session_by_its_role_arn() {
 fn the_diff_finds_no_change_for_the_admin_sessions() {
     let old = compile(&bucket(&grant()));
     let new = compile(&bucket(&format!("{}{}", grant(), guard())));
-    let report = diff::diff(
-        &Side::new(&old.documents),
-        &Side::new(&new.documents),
-        catalog(),
-    );
-    let shown = diff::render_human(&report);
+    let (report, shown) = diff_of(&old, &new);
     // the document changed; no request changes its decision
     for c in &report.changes {
         assert!(c.widens.is_empty() && c.narrows.is_empty(), "{shown}");
@@ -122,12 +128,7 @@ fn the_diff_reads_the_role_arn_in_its_witnesses() {
         "    allow aws \"{A}\" to s3:GetObject on \"{BUCKET}\"\n{}",
         guard()
     )));
-    let report = diff::diff(
-        &Side::new(&old.documents),
-        &Side::new(&new.documents),
-        catalog(),
-    );
-    let shown = diff::render_human(&report);
+    let (report, shown) = diff_of(&old, &new);
     assert_eq!(report.changes.len(), 1, "{shown}");
     let change = &report.changes[0];
     assert!(change.widens.is_empty(), "{shown}");
@@ -165,12 +166,7 @@ fn a_session_named_as_principal_sees_its_role_arn_in_the_diff() {
     let granted = compile(&session_grant(""));
     let guarded = compile(&session_grant(&role_deny()));
     for (old, new, narrows) in [(&granted, &guarded, true), (&guarded, &granted, false)] {
-        let report = diff::diff(
-            &Side::new(&old.documents),
-            &Side::new(&new.documents),
-            catalog(),
-        );
-        let shown = diff::render_human(&report);
+        let (report, shown) = diff_of(old, new);
         assert_eq!(report.changes.len(), 1, "{shown}");
         let change = &report.changes[0];
         assert!(change.exhaustive, "{shown}");
