@@ -28,3 +28,14 @@ fn a_thousand_rules_diff_exhaustively_and_deterministically() {
     let again = diff::diff(&Side::new(&old), &Side::new(&new), catalog);
     assert_eq!(again, report);
 }
+
+/// Both versions of the corpus, read directly, give pest's trees, spans
+/// included.
+#[test]
+fn the_corpus_reads_as_pest_reads_it() {
+    for v in 0..2 {
+        for file in diff_corpus::corpus(POLICIES, v) {
+            gov::syntax::cross_check(&file).unwrap();
+        }
+    }
+}

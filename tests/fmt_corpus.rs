@@ -14,6 +14,9 @@ fn a_thousand_rules_format_to_a_fixed_point() {
     assert!(diags.is_empty(), "{diags:?}");
     let formatted = gov::format::format_source(0, &text).unwrap();
     assert_ne!(formatted, text);
+    // Both layouts, read directly, give pest's trees, spans included.
+    gov::syntax::cross_check(&text).unwrap();
+    gov::syntax::cross_check(&formatted).unwrap();
     assert_eq!(
         gov::format::format_source(0, &formatted).unwrap(),
         formatted

@@ -1,8 +1,10 @@
 #![no_main]
 //! The parser: any text gives a tree and diagnostics, never a panic; the
 //! diagnostics are sound (inside the text, on character boundaries, they
-//! render); the tree is broken exactly when there is a syntax error; and
-//! `syntax::quote` is the inverse of the parser's string escapes.
+//! render); the tree is broken exactly when there is a syntax error; the
+//! direct reader of policies agrees with pest, spans included
+//! (`syntax::cross_check`); and `syntax::quote` is the inverse of the
+//! parser's string escapes.
 
 use gov::syntax::ast::{Item, Value};
 use libfuzzer_sys::fuzz_target;
@@ -13,6 +15,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let (tree, diags) = gov::syntax::parse(0, text);
     gov_fuzz::sound_diagnostics_of("a.gov", text, &diags);
+    if let Err(disagreement) = gov::syntax::cross_check(text) {
+        panic!("{disagreement}");
+    }
     let has_error = diags.iter().any(|d| d.is_error());
     assert_eq!(
         tree.broken, has_error,

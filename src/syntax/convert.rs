@@ -30,10 +30,7 @@ impl Builder {
     /// take in, so that labels underline just the text.
     pub(super) fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        let text = pair.as_str();
-        let trimmed = text.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
-        let end = s.start() + trimmed.len();
-        Span::new(self.offset + s.start(), self.offset + end.max(s.start()))
+        trimmed_span(pair.as_str(), s.start(), self.offset)
     }
 
     pub(super) fn spanned<T>(&self, pair: &Pair<Rule>, node: T) -> Spanned<T> {
@@ -588,51 +585,7 @@ impl Builder {
             .next()
             .map(|p| p.as_str())
             .unwrap_or("");
-        let content_offset = span.start + 1;
-        let mut out = String::with_capacity(raw.len());
-        let mut chars = raw.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            let bad = |len: usize| {
-                vec![SyntaxError::InvalidEscape {
-                    span: Span::new(content_offset + i, content_offset + i + len),
-                    escape: raw.get(i..i + len).unwrap_or("\\").to_string(),
-                }]
-            };
-            match chars.next() {
-                Some((_, '"')) => out.push('"'),
-                Some((_, '\\')) => out.push('\\'),
-                Some((_, 'n')) => out.push('\n'),
-                Some((_, 't')) => out.push('\t'),
-                Some((_, 'u')) => {
-                    // \u{XXXX}
-                    let rest = raw.get(i + 2..).unwrap_or("");
-                    let close = rest.find('}');
-                    let code = match (rest.starts_with('{'), close) {
-                        (true, Some(close)) => rest
-                            .get(1..close)
-                            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                            .and_then(char::from_u32)
-                            .map(|ch| (ch, close)),
-                        _ => None,
-                    };
-                    match code {
-                        Some((ch, close)) => {
-                            out.push(ch);
-                            for _ in 0..=close {
-                                chars.next();
-                            }
-                        }
-                        None => return Err(bad(2)),
-                    }
-                }
-                Some((_, other)) => return Err(bad(1 + other.len_utf8())),
-                None => return Err(bad(1)),
-            }
-        }
+        let out = unescape(raw, span.start + 1)?;
         Ok(Spanned::new(out, span))
     }
 
@@ -730,15 +683,79 @@ impl Builder {
 }
 
 pub(super) fn doc_text(pair: &Pair<Rule>) -> String {
-    let text = pair.as_str().strip_prefix("///").unwrap_or(pair.as_str());
+    doc_of(pair.as_str())
+}
+
+/// The text of a doc comment (`/// text`): after `///` and one space, without
+/// trailing whitespace.
+pub(super) fn doc_of(comment: &str) -> String {
+    let text = comment.strip_prefix("///").unwrap_or(comment);
     text.strip_prefix(' ')
         .unwrap_or(text)
         .trim_end()
         .to_string()
 }
 
+/// The span of `text` (which starts at `start` in its item, the item at
+/// `offset` in its file) without the trailing whitespace pest's repetitions
+/// take in, so that labels underline just the text.
+pub(super) fn trimmed_span(text: &str, start: usize, offset: usize) -> Span {
+    let trimmed = text.trim_end_matches(|c: char| c.is_whitespace() || c == '\u{FEFF}');
+    Span::new(offset + start, offset + start + trimmed.len())
+}
+
+/// A string literal's content (`raw`, between the quotes, which starts at
+/// `content_offset` in the file) with its escapes resolved.
+pub(super) fn unescape(raw: &str, content_offset: usize) -> Result<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let bad = |len: usize| {
+            vec![SyntaxError::InvalidEscape {
+                span: Span::new(content_offset + i, content_offset + i + len),
+                escape: raw.get(i..i + len).unwrap_or("\\").to_string(),
+            }]
+        };
+        match chars.next() {
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((_, 'u')) => {
+                // \u{XXXX}
+                let rest = raw.get(i + 2..).unwrap_or("");
+                let close = rest.find('}');
+                let code = match (rest.starts_with('{'), close) {
+                    (true, Some(close)) => rest
+                        .get(1..close)
+                        .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                        .and_then(char::from_u32)
+                        .map(|ch| (ch, close)),
+                    _ => None,
+                };
+                match code {
+                    Some((ch, close)) => {
+                        out.push(ch);
+                        for _ in 0..=close {
+                            chars.next();
+                        }
+                    }
+                    None => return Err(bad(2)),
+                }
+            }
+            Some((_, other)) => return Err(bad(1 + other.len_utf8())),
+            None => return Err(bad(1)),
+        }
+    }
+    Ok(out)
+}
+
 /// One part stays itself; several become an `and`/`or` node.
-fn collapse(mut parts: Vec<Cond>, span: Span, make: fn(Vec<Cond>) -> CondKind) -> Cond {
+pub(super) fn collapse(mut parts: Vec<Cond>, span: Span, make: fn(Vec<Cond>) -> CondKind) -> Cond {
     parts.shrink_to_fit();
     if parts.len() == 1
         && let Some(only) = parts.pop()

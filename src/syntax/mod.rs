@@ -8,6 +8,7 @@ pub mod ast;
 mod ast_org;
 mod convert;
 mod convert_org;
+mod fast;
 pub mod scan;
 
 use crate::diag::{Diagnostic, codes};
@@ -179,6 +180,9 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 let Some(source) = text.get(piece.start..piece.end) else {
                     return (None, false, Vec::new());
                 };
+                if let Some(item) = fast::item(source, piece.start) {
+                    return (Some(item), false, Vec::new());
+                }
                 match parse_item(source, piece.start) {
                     Ok(item) => (Some(item), false, Vec::new()),
                     Err(mut item_errors) => {
@@ -203,6 +207,55 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         .map(|e| e.into_diagnostic(file))
         .collect();
     (out, diags)
+}
+
+/// Where the direct reader ([`fast`]) and pest disagree on the items of
+/// `text`: an item the direct reader reads must be the tree pest and the
+/// builder give, spans included; and every `use`, `import`, `const` and
+/// policy that pest reads, the direct reader must read too. For the tests
+/// and the fuzz target.
+#[doc(hidden)]
+pub fn cross_check(text: &str) -> Result<(), String> {
+    if text.len() > MAX_SOURCE_BYTES {
+        return Ok(());
+    }
+    let scanned = scan::split_items(text);
+    if !scanned.errors.is_empty() {
+        return Ok(());
+    }
+    for piece in &scanned.items {
+        let Some(source) = text.get(piece.start..piece.end) else {
+            continue;
+        };
+        let direct = fast::item(source, piece.start);
+        let by_pest = parse_item(source, piece.start).ok();
+        match (direct, by_pest) {
+            (Some(a), Some(b)) => {
+                let (a, b) = (format!("{a:?}"), format!("{b:?}"));
+                if a != b {
+                    return Err(format!(
+                        "the trees of {source:?} differ:\n direct: {a}\n   pest: {b}"
+                    ));
+                }
+            }
+            (Some(a), None) => {
+                return Err(format!("pest refuses {source:?}, read directly as {a:?}"));
+            }
+            (
+                None,
+                Some(
+                    b @ (ast::Item::Use(_)
+                    | ast::Item::Import(_)
+                    | ast::Item::Const(_)
+                    | ast::Item::Policy(_)),
+                ),
+            ) => {
+                return Err(format!("{source:?} is not read directly; pest reads {b:?}"));
+            }
+            (None, _) => {}
+        }
+    }
+    Ok(())
 }
 
 fn parse_item(source: &str, offset: usize) -> Result<ast::Item, Vec<SyntaxError>> {
@@ -380,3 +433,5 @@ fn describe(r: Rule) -> &'static str {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fast;
