@@ -6,8 +6,9 @@
 //! node), so two trees compare by meaning: the formatter and the importer rely
 //! on that to prove they changed nothing but layout.
 
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files};
 use std::fmt;
+use std::ops::Range;
 
 /// The id of a source file in a [`SourceMap`].
 pub type FileId = usize;
@@ -93,11 +94,76 @@ impl<T: fmt::Debug> fmt::Debug for Spanned<T> {
 /// The source files of one run, by id; names are shown as given (relative paths).
 #[derive(Default)]
 pub struct SourceMap {
-    files: SimpleFiles<String, String>,
-    /// Per file, the byte offset where each line starts: a position is found
-    /// by binary search, so naming many places in one big file stays linear.
-    line_starts: Vec<Vec<usize>>,
-    count: usize,
+    files: SourceFiles,
+}
+
+/// Source files with the byte offset where each line starts: a position is
+/// found by binary search, so naming many places in one big file stays
+/// linear. Also what codespan renders from (one pass over each text).
+#[derive(Clone, Default)]
+pub(crate) struct SourceFiles {
+    files: Vec<SourceFile>,
+}
+
+#[derive(Clone)]
+struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFiles {
+    pub(crate) fn add(&mut self, name: String, text: String) -> FileId {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        self.files.push(SourceFile {
+            name,
+            text,
+            line_starts,
+        });
+        self.files.len() - 1
+    }
+
+    fn get(&self, id: FileId) -> Result<&SourceFile, FilesError> {
+        self.files.get(id).ok_or(FilesError::FileMissing)
+    }
+}
+
+impl<'a> Files<'a> for SourceFiles {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        Ok(&self.get(id)?.name)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        Ok(&self.get(id)?.text)
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
+        let starts = &self.get(id)?.line_starts;
+        // The last line start at or before `byte_index`.
+        Ok(starts
+            .partition_point(|&s| s <= byte_index)
+            .saturating_sub(1))
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let file = self.get(id)?;
+        // A line runs to the next line's start; the last one to the end.
+        let start_of = |line: usize| match line.cmp(&file.line_starts.len()) {
+            std::cmp::Ordering::Less => Ok(file.line_starts[line]),
+            std::cmp::Ordering::Equal => Ok(file.text.len()),
+            std::cmp::Ordering::Greater => Err(FilesError::LineTooLarge {
+                given: line,
+                max: file.line_starts.len().saturating_sub(1),
+            }),
+        };
+        Ok(start_of(line_index)?..start_of(line_index + 1)?)
+    }
 }
 
 impl SourceMap {
@@ -106,47 +172,42 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.count += 1;
-        let text = text.into();
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        self.line_starts.push(starts);
-        self.files.add(name.into(), text)
+        self.files.add(name.into(), text.into())
     }
 
     pub fn name(&self, id: FileId) -> &str {
         self.files
+            .files
             .get(id)
-            .map(|f| f.name().as_str())
-            .unwrap_or("<unknown>")
+            .map_or("<unknown>", |f| f.name.as_str())
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files
-            .get(id)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
+        self.files.files.get(id).map_or("", |f| f.text.as_str())
     }
 
     /// The files, for rendering with codespan.
-    pub(crate) fn files(&self) -> &SimpleFiles<String, String> {
+    pub(crate) fn files(&self) -> &SourceFiles {
         &self.files
     }
 
     pub fn len(&self) -> usize {
-        self.count
+        self.files.files.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.count == 0
+        self.files.files.is_empty()
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = self.text(id);
         let offset = clamp_to_char_boundary(text, offset);
-        let starts = self.line_starts.get(id).map_or(&[0][..], Vec::as_slice);
+        let starts = self
+            .files
+            .files
+            .get(id)
+            .map_or(&[0][..], |f| f.line_starts.as_slice());
         // The last line start at or before `offset`.
         let line = starts.partition_point(|&s| s <= offset).max(1);
         let line_start = starts.get(line - 1).copied().unwrap_or(0).min(offset);

@@ -29,7 +29,8 @@ const ALLOWED_LICENCES: &[&str] = &[
     // borrow-or-share (through jsonschema, a dev-dependency): MIT without
     // the notice requirement.
     "MIT-0",
-    // foldhash (through jsonschema, a dev-dependency): permissive.
+    // foldhash (the statement merger's hasher, src/lower/compact.rs):
+    // permissive.
     "Zlib",
 ];
 

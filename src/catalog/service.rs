@@ -52,9 +52,18 @@ impl Section {
 
 /// Case-insensitive (ASCII) ordering, as the catalog sorts names.
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    // Bytes that are equal as written need no lowercasing: most of them, in
+    // a binary search among names that share their first letters.
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
+            if x != y {
+                return x.cmp(&y);
+            }
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// Positions sorted case-insensitively, for lookups by binary search. A
@@ -371,5 +380,23 @@ fn entry_name<'a>(text: &'a str, entries: &'a [Entry], i: usize) -> &'a str {
         Some(Name::Raw(r)) => text.get(r.clone()).unwrap_or_default(),
         Some(Name::Owned(s)) => s,
         None => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cmp_ignore_case;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The ordering is that of the names' lowercased bytes.
+        #[test]
+        fn ordering_ignores_ascii_case(a in "[a-cA-C_:é]{0,6}", b in "[a-cA-C_:é]{0,6}") {
+            let lowered = a
+                .bytes()
+                .map(|c| c.to_ascii_lowercase())
+                .cmp(b.bytes().map(|c| c.to_ascii_lowercase()));
+            prop_assert_eq!(cmp_ignore_case(&a, &b), lowered);
+        }
     }
 }

@@ -15,7 +15,6 @@ pub use escape::escape;
 
 use crate::source::{FileId, SourceMap, Span, clamp_to_char_boundary};
 use codespan_reporting::diagnostic as cs;
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use std::borrow::Cow;
 
@@ -176,7 +175,7 @@ fn to_codespan(diag: &Diagnostic, sources: &SourceMap) -> cs::Diagnostic<FileId>
 /// The files as a terminal may show them: names escaped, source text with
 /// its unsafe characters neutralized (offsets kept); borrowed when nothing
 /// needed it.
-fn terminal_files(sources: &SourceMap) -> Cow<'_, SimpleFiles<String, String>> {
+fn terminal_files(sources: &SourceMap) -> Cow<'_, crate::source::SourceFiles> {
     let needs = (0..sources.len()).any(|id| {
         matches!(escape(sources.name(id)), Cow::Owned(_))
             || matches!(escape::neutralize_source(sources.text(id)), Cow::Owned(_))
@@ -184,7 +183,7 @@ fn terminal_files(sources: &SourceMap) -> Cow<'_, SimpleFiles<String, String>> {
     if !needs {
         return Cow::Borrowed(sources.files());
     }
-    let mut files = SimpleFiles::new();
+    let mut files = crate::source::SourceFiles::default();
     for id in 0..sources.len() {
         files.add(
             escape(sources.name(id)).into_owned(),

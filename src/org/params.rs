@@ -156,7 +156,8 @@ pub fn check_given(loaded: &Loaded, cli: &[(Spanned<String>, Given)]) -> Vec<Dia
             diags.push(wrong_type(*file, name, p.ty.node, span, &problem));
         }
     }
-    let used = used_names(loaded);
+    // Every rule's condition is walked only when a value was given.
+    let used = std::cell::OnceCell::new();
     for (name, given) in cli {
         match params.get(&name.node) {
             None => diags.push(unknown_param(given.file, name, &params)),
@@ -166,7 +167,7 @@ pub fn check_given(loaded: &Loaded, cli: &[(Spanned<String>, Given)]) -> Vec<Dia
                     diags.push(wrong_type(
                         given.file, &name.node, p.ty.node, span, &problem,
                     ));
-                } else if !used.contains(&name.node) {
+                } else if !used.get_or_init(|| used_names(loaded)).contains(&name.node) {
                     diags.push(unused(given.file, name));
                 }
             }

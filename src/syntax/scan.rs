@@ -79,6 +79,19 @@ const ITEM_KEYWORDS: &[&str] = KEYWORDS.split_at(ITEM_WORDS).0;
 /// The keywords that start a rule.
 const RULE_KEYWORDS: &[&str] = KEYWORDS.split_at(ITEM_WORDS).1.split_at(RULE_WORDS).0;
 
+/// The bytes that change the scan inside brackets: quotes, the `/` of a
+/// comment, brackets.
+static NESTED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut n = 0;
+    let bytes = b"\"/()[]{}";
+    while n < bytes.len() {
+        table[bytes[n] as usize] = true;
+        n += 1;
+    }
+    table
+};
+
 /// Cuts `text` into pieces that start where a keyword of `keywords` stands at
 /// nesting depth `level` (outside strings and comments); doc comments and
 /// annotations just before such a keyword belong to its piece. Also reports
@@ -93,6 +106,15 @@ pub fn split(text: &str, level: usize, keywords: &[&str]) -> Scan {
     let mut lead: Option<usize> = None;
     let mut i = 0usize;
     while i < bytes.len() {
+        if depth > level {
+            // Inside brackets only strings, comments and brackets matter.
+            while i < bytes.len() && !NESTED[usize::from(bytes[i])] {
+                i += 1;
+            }
+            if i >= bytes.len() {
+                break;
+            }
+        }
         let b = bytes[i];
         match b {
             b'"' => {
@@ -100,6 +122,12 @@ pub fn split(text: &str, level: usize, keywords: &[&str]) -> Scan {
                 i += 1;
                 let mut closed = false;
                 while i < bytes.len() {
+                    // The next byte that may end the string or escape.
+                    let Some(n) = memchr::memchr3(b'\\', b'"', b'\n', &bytes[i..]) else {
+                        i = bytes.len();
+                        break;
+                    };
+                    i += n;
                     match bytes[i] {
                         b'\\' => i += 2,
                         b'"' => {
@@ -107,8 +135,7 @@ pub fn split(text: &str, level: usize, keywords: &[&str]) -> Scan {
                             i += 1;
                             break;
                         }
-                        b'\n' => break,
-                        _ => i += 1,
+                        _ => break,
                     }
                 }
                 if !closed {
@@ -137,9 +164,7 @@ pub fn split(text: &str, level: usize, keywords: &[&str]) -> Scan {
                 if is_doc && depth == level && lead.is_none() {
                     lead = Some(i);
                 }
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
