@@ -159,7 +159,11 @@ pub fn read_limited(path: &Path, limit: usize) -> Result<(Vec<u8>, usize), Strin
         return Err("not a regular file".to_string());
     }
     let file = std::fs::File::open(path).map_err(|e| e.to_string().to_lowercase())?;
-    let mut bytes = Vec::new();
+    // Sized by the file's length (bounded by the limit), so a source is held
+    // once, not in a buffer that grew by doubling; a file that grew since
+    // is still read to its end or the limit.
+    let expected = usize::try_from(meta.len()).unwrap_or(usize::MAX).min(limit);
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     file.take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string().to_lowercase())?;

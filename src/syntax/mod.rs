@@ -192,6 +192,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 }
             })
             .collect();
+        out.items.reserve_exact(parsed.len());
         for (item, broken, mut item_errors) in parsed {
             if errors.len() >= MAX_SYNTAX_ERRORS {
                 break;
