@@ -180,6 +180,13 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                 let Some(source) = text.get(piece.start..piece.end) else {
                     return (None, false, Vec::new());
                 };
+                // In debug builds (the tests, the fuzz targets) both readers
+                // read every item and must agree.
+                #[cfg(debug_assertions)]
+                {
+                    let agreement = compare_readings(source, piece.start);
+                    debug_assert!(agreement.is_ok(), "{}", agreement.err().unwrap_or_default());
+                }
                 if let Some(item) = fast::item(source, piece.start) {
                     return (Some(item), false, Vec::new());
                 }
@@ -225,36 +232,41 @@ pub fn cross_check(text: &str) -> Result<(), String> {
         return Ok(());
     }
     for piece in &scanned.items {
-        let Some(source) = text.get(piece.start..piece.end) else {
-            continue;
-        };
-        let direct = fast::item(source, piece.start);
-        let by_pest = parse_item(source, piece.start).ok();
-        match (direct, by_pest) {
-            (Some(a), Some(b)) => {
-                let (a, b) = (format!("{a:?}"), format!("{b:?}"));
-                if a != b {
-                    return Err(format!(
-                        "the trees of {source:?} differ:\n direct: {a}\n   pest: {b}"
-                    ));
-                }
-            }
-            (Some(a), None) => {
-                return Err(format!("pest refuses {source:?}, read directly as {a:?}"));
-            }
-            (
-                None,
-                Some(
-                    b @ (ast::Item::Use(_)
-                    | ast::Item::Import(_)
-                    | ast::Item::Const(_)
-                    | ast::Item::Policy(_)),
-                ),
-            ) => {
-                return Err(format!("{source:?} is not read directly; pest reads {b:?}"));
-            }
-            (None, _) => {}
+        if let Some(source) = text.get(piece.start..piece.end) {
+            compare_readings(source, piece.start)?;
         }
+    }
+    Ok(())
+}
+
+/// Whether both readers agree on one item (`source`, at `offset` in its file).
+fn compare_readings(source: &str, offset: usize) -> Result<(), String> {
+    let direct = fast::item(source, offset);
+    let by_pest = parse_item(source, offset).ok();
+    match (direct, by_pest) {
+        (Some(a), Some(b)) => {
+            let (a, b) = (format!("{a:?}"), format!("{b:?}"));
+            if a != b {
+                return Err(format!(
+                    "the trees of {source:?} differ:\n direct: {a}\n   pest: {b}"
+                ));
+            }
+        }
+        (Some(a), None) => {
+            return Err(format!("pest refuses {source:?}, read directly as {a:?}"));
+        }
+        (
+            None,
+            Some(
+                b @ (ast::Item::Use(_)
+                | ast::Item::Import(_)
+                | ast::Item::Const(_)
+                | ast::Item::Policy(_)),
+            ),
+        ) => {
+            return Err(format!("{source:?} is not read directly; pest reads {b:?}"));
+        }
+        (None, _) => {}
     }
     Ok(())
 }
