@@ -149,7 +149,11 @@ fn match_from(
 
 /// Whether `name` has a placeholder (`${...}` or `<...>`).
 pub(crate) fn is_template(name: &str) -> bool {
-    (name.contains("${") && name.contains('}')) || (name.contains('<') && name.contains('>'))
+    // Byte searches: this runs for every key an action lists, at every
+    // comparison, and most names hold none of these bytes.
+    let b = name.as_bytes();
+    let has = |byte: u8| memchr::memchr(byte, b).is_some();
+    (has(b'$') && has(b'}') && b.windows(2).any(|w| w == b"${")) || (has(b'<') && has(b'>'))
 }
 
 /// Whether the listed key `listed` (a plain name or a template) covers `name`.
@@ -168,6 +172,16 @@ pub(crate) fn split_prefix(name: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte search says what the text searches said.
+        #[test]
+        fn template_test_is_the_text_test(name in "[a-z${}<>:/]{0,10}") {
+            let by_text = (name.contains("${") && name.contains('}'))
+                || (name.contains('<') && name.contains('>'));
+            proptest::prop_assert_eq!(is_template(&name), by_text);
+        }
+    }
 
     #[test]
     fn templates_fill_with_canonical_literals() {

@@ -707,6 +707,9 @@ pub(super) fn trimmed_span(text: &str, start: usize, offset: usize) -> Span {
 /// A string literal's content (`raw`, between the quotes, which starts at
 /// `content_offset` in the file) with its escapes resolved.
 pub(super) fn unescape(raw: &str, content_offset: usize) -> Result<String> {
+    if memchr::memchr(b'\\', raw.as_bytes()).is_none() {
+        return Ok(raw.to_string());
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
