@@ -69,14 +69,9 @@ impl Loaded {
     /// a compilation keeps the typed program, and the trees cost as much
     /// memory again. Sources, paths and imports stay.
     pub fn forget_trees(&mut self) {
-        let trees: Vec<Vec<ast::Item>> = self
-            .files
-            .iter_mut()
-            .map(|file| std::mem::take(&mut file.ast.items))
-            .collect();
-        // Freeing a large file's trees one node at a time is a measurable
-        // part of a check: done on another core, beside the lowering.
-        rayon::spawn(move || drop(trees));
+        for file in &mut self.files {
+            file.ast.items = Vec::new();
+        }
     }
 }
 
