@@ -203,16 +203,15 @@ impl SourceMap {
     pub fn line_col(&self, id: FileId, offset: usize) -> (usize, usize) {
         let text = self.text(id);
         let offset = clamp_to_char_boundary(text, offset);
-        let starts = self
+        let line = self.files.line_index(id, offset).unwrap_or(0);
+        let line_start = self
             .files
             .files
             .get(id)
-            .map_or(&[0][..], |f| f.line_starts.as_slice());
-        // The last line start at or before `offset`.
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let line_start = starts.get(line - 1).copied().unwrap_or(0).min(offset);
+            .and_then(|f| f.line_starts.get(line))
+            .map_or(0, |&s| s.min(offset));
         let column = text[line_start..offset].chars().count() + 1;
-        (line, column)
+        (line + 1, column)
     }
 
     /// The source text under a span (empty if the span is out of range).

@@ -400,14 +400,8 @@ impl Writer<'_> {
                 if self.pick(2) == 0 {
                     self.annotation();
                 }
-                self.one_of(&[
-                    "scp",
-                    "rcp",
-                    "policy",
-                    "resource_policy",
-                    "key_policy",
-                    "trust_policy",
-                ]);
+                let kinds = crate::policy::PolicyKind::ALL.map(|k| k.keyword());
+                self.one_of(&kinds);
                 self.token("Name");
                 self.token("{");
                 for _ in 0..self.pick(4) {
