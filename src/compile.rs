@@ -43,7 +43,7 @@ pub struct Compilation {
 /// Loads the named files and folders (and what they import), checks and
 /// lowers them. `Err` only when the paths themselves cannot be read.
 pub fn compile_paths(paths: &[PathBuf], catalog: &Catalog) -> Result<Compilation, LoadError> {
-    let loaded = load::load(paths)?;
+    let loaded = load::load_deferring(paths)?;
     Ok(compile_loaded(loaded, paths.to_vec(), catalog))
 }
 
@@ -104,7 +104,7 @@ pub fn compile_paths_with_params(
     values: &ParamValues,
     catalog: &Catalog,
 ) -> Result<Compilation, LoadError> {
-    let loaded = load::load(paths)?;
+    let loaded = load::load_deferring(paths)?;
     Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
 }
 
@@ -117,7 +117,7 @@ pub fn compile_paths_with_text(
     values: &ParamValues,
     catalog: &Catalog,
 ) -> Result<Compilation, LoadError> {
-    let mut loaded = load::load(paths)?;
+    let mut loaded = load::load_deferring(paths)?;
     let id = loaded.sources.add(name, text);
     let (ast, mut diags) = crate::syntax::parse(id, text);
     loaded.diagnostics.append(&mut diags);
@@ -125,6 +125,7 @@ pub fn compile_paths_with_text(
         id,
         path: PathBuf::from(name),
         ast,
+        deferred: Vec::new(),
         imports: Vec::new(),
     });
     Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
@@ -133,7 +134,57 @@ pub fn compile_paths_with_text(
 /// Compiles in-memory sources: (name, text) pairs; `import`s resolve among
 /// them.
 pub fn compile_texts(texts: &[(&str, &str)], catalog: &Catalog) -> Compilation {
-    compile_loaded(load::load_texts(texts), Vec::new(), catalog)
+    let compilation = compile_loaded(load::load_texts_deferring(texts), Vec::new(), catalog);
+    // In debug builds (the tests, the fuzz targets) every compilation of
+    // texts is also made with every policy read before the check, and both
+    // must be the same.
+    #[cfg(debug_assertions)]
+    {
+        let whole = compile_loaded(load::load_texts(texts), Vec::new(), catalog);
+        let agreement = same_compilation(&compilation, &whole);
+        debug_assert!(agreement.is_ok(), "{}", agreement.err().unwrap_or_default());
+    }
+    compilation
+}
+
+/// Whether compiling `texts` with policies read one at a time by the check
+/// ([`load::load_texts_deferring`], what every compilation does) and with
+/// every policy read first ([`load::load_texts`]) give the same compilation:
+/// diagnostics, program, documents, suppressions, organization. For the
+/// tests.
+#[doc(hidden)]
+pub fn cross_check_reading(texts: &[(&str, &str)], catalog: &Catalog) -> Result<(), String> {
+    let deferring = compile_loaded(load::load_texts_deferring(texts), Vec::new(), catalog);
+    let whole = compile_loaded(load::load_texts(texts), Vec::new(), catalog);
+    same_compilation(&deferring, &whole)
+}
+
+fn same_compilation(a: &Compilation, b: &Compilation) -> Result<(), String> {
+    let differ = |what: &str, x: &dyn std::fmt::Debug, y: &dyn std::fmt::Debug| {
+        Err(format!(
+            "the {what} differ:\n policies read by the check: {x:?}\n read first: {y:?}"
+        ))
+    };
+    if a.diagnostics != b.diagnostics {
+        return differ("diagnostics", &a.diagnostics, &b.diagnostics);
+    }
+    if a.program != b.program {
+        return differ("programs", &a.program, &b.program);
+    }
+    if a.documents != b.documents {
+        return differ("documents", &a.documents, &b.documents);
+    }
+    if a.suppressed != b.suppressed {
+        return differ("suppressions", &a.suppressed, &b.suppressed);
+    }
+    if a.org != b.org {
+        return differ("organizations", &a.org, &b.org);
+    }
+    let (va, vb) = (format!("{:?}", a.variants), format!("{:?}", b.variants));
+    if va != vb {
+        return differ("variants", &va, &vb);
+    }
+    Ok(())
 }
 
 fn compile_loaded(loaded: Loaded, roots: Vec<PathBuf>, catalog: &Catalog) -> Compilation {
@@ -212,6 +263,11 @@ fn compile_loaded_with(
     values: &ParamValues,
 ) -> Compilation {
     let given = given_values(&mut loaded, values);
+    // Params and values from outside are applied to the syntax trees and
+    // looked for in them: then every policy is read before the check.
+    if !given.is_empty() || !crate::org::params::declared(&loaded).is_empty() {
+        loaded.read_deferred();
+    }
     // The values of the whole compilation: defaults, then `--set`, then the
     // `set`s at the root of the organization (the nearest node wins).
     // A value of the wrong type is reported where it is given (E0715) and
@@ -264,9 +320,14 @@ fn compile_loaded_with(
     // A param whose value is of the wrong type is reported there (E0715),
     // not again at each use as having no value.
     let refused: std::collections::BTreeSet<String> = ill_typed_names.into_iter().collect();
-    let checked = crate::check::check_refusing(&loaded, catalog, &refused);
+    let mut checked = crate::check::check_refusing(&loaded, catalog, &refused);
+    if checked.read_again {
+        loaded.read_deferred();
+        checked = crate::check::check_refusing(&loaded, catalog, &refused);
+    }
     let mut diagnostics = checked.diagnostics;
-    let (mut org, mut org_diags) = crate::org::check::check(&loaded, &checked.program);
+    let (mut org, mut org_diags) =
+        crate::org::check::check(&loaded, &checked.program, &checked.declared);
     diagnostics.append(&mut org_diags);
     if let Some(org) = &mut org {
         diagnostics.append(&mut crate::org::params::check_org(&loaded, org, &given));
@@ -279,9 +340,9 @@ fn compile_loaded_with(
     } else {
         diagnostics.append(&mut crate::org::params::check_given(&loaded, &given));
     }
-    // What the syntax trees still say (`@allow`s) is read now: lowering needs
-    // only the typed program, and the trees are as big as the rest together.
-    let allows = crate::check::suppress::collect_allows(&loaded);
+    // Lowering needs only the typed program: the trees go (the `@allow`s
+    // were read by the check).
+    let allows = checked.allows;
     let variants_wanted = has_params && org.is_some();
     if !variants_wanted {
         loaded.forget_trees();

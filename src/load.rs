@@ -53,6 +53,10 @@ pub struct LoadedFile {
     /// The file's syntax tree; empty in a finished compilation
     /// ([`Loaded::forget_trees`]).
     pub ast: ast::File,
+    /// The policies not read yet, each the piece of text of one item, in
+    /// source order ([`load_deferring`]); the check reads each and drops its
+    /// tree once checked. Empty when loaded by [`load`].
+    pub deferred: Vec<Span>,
     /// Files this one imports, resolved, with the span of each `import`.
     pub imports: Vec<(FileId, Span)>,
 }
@@ -71,6 +75,23 @@ impl Loaded {
     pub fn forget_trees(&mut self) {
         for file in &mut self.files {
             file.ast.items = Vec::new();
+            file.deferred = Vec::new();
+        }
+    }
+
+    /// Reads the policies left for later ([`load_deferring`]) into the
+    /// trees: afterwards every file is as [`load`] gives it.
+    pub fn read_deferred(&mut self) {
+        for file in &mut self.files {
+            if file.deferred.is_empty() {
+                continue;
+            }
+            // Deferring happens only in a file without syntax errors, so
+            // reading it again whole gives its tree and errors as `load`.
+            let (ast, mut diags) = syntax::parse(file.id, self.sources.text(file.id));
+            file.ast = ast;
+            file.deferred = Vec::new();
+            self.diagnostics.append(&mut diags);
         }
     }
 }
@@ -78,8 +99,23 @@ impl Loaded {
 /// Loads the named files and folders (folders: every `.gov` file below,
 /// sorted), then everything they import.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
+    load_with(paths, false)
+}
+
+/// [`load`], with the policies of files without syntax errors left unread
+/// ([`LoadedFile::deferred`]), for a check that reads each policy and drops
+/// its tree once checked, so that the trees of all the policies never live
+/// together. [`Loaded::read_deferred`] makes it what [`load`] gives.
+pub fn load_deferring(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
+    load_with(paths, true)
+}
+
+fn load_with(paths: &[PathBuf], defer: bool) -> Result<Loaded, LoadError> {
     let roots = source_files(paths)?;
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        defer,
+        ..Loader::default()
+    };
     for root in roots {
         let (bytes, size) = read_source(&root).map_err(|reason| LoadError::Unreadable {
             path: root.clone(),
@@ -129,7 +165,19 @@ pub fn files_below(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, LoadError> {
 /// Loads sources given as text (for tests and embedding): `(name, text)`.
 /// Imports are resolved among the given names.
 pub fn load_texts(texts: &[(&str, &str)]) -> Loaded {
-    let mut loader = Loader::default();
+    load_texts_with(texts, false)
+}
+
+/// [`load_texts`], leaving policies unread as [`load_deferring`] does.
+pub fn load_texts_deferring(texts: &[(&str, &str)]) -> Loaded {
+    load_texts_with(texts, true)
+}
+
+fn load_texts_with(texts: &[(&str, &str)], defer: bool) -> Loaded {
+    let mut loader = Loader {
+        defer,
+        ..Loader::default()
+    };
     for (name, text) in texts {
         loader.add(Path::new(name), text.as_bytes().to_vec(), text.len());
     }
@@ -197,6 +245,8 @@ struct Loader {
     by_path: HashMap<PathBuf, FileId>,
     /// Index into `loaded.files` by file id.
     index: HashMap<FileId, usize>,
+    /// Whether policies are left unread ([`load_deferring`]).
+    defer: bool,
 }
 
 fn display_name(path: &Path) -> String {
@@ -250,6 +300,7 @@ impl Loader {
         };
         let id = self.loaded.sources.add(name, text);
         self.by_path.insert(key.clone(), id);
+        let mut deferred = Vec::new();
         let (ast, mut diags) = match encoding_error {
             Some(offset) => {
                 let diag = SyntaxError::NotUtf8 { offset }.into_diagnostic(id);
@@ -268,6 +319,12 @@ impl Loader {
                 };
                 (file, vec![diag])
             }
+            None if self.defer => {
+                let (ast, pieces, diags) =
+                    syntax::parse_deferring(id, self.loaded.sources.text(id));
+                deferred = pieces;
+                (ast, diags)
+            }
             None => syntax::parse(id, self.loaded.sources.text(id)),
         };
         self.loaded.diagnostics.append(&mut diags);
@@ -276,6 +333,7 @@ impl Loader {
             id,
             path: key,
             ast,
+            deferred,
             imports: Vec::new(),
         });
         id

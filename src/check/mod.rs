@@ -28,6 +28,38 @@ use std::collections::{BTreeSet, HashMap};
 pub struct Checked {
     pub program: ir::Program,
     pub diagnostics: Vec<Diagnostic>,
+    /// The `@allow`s of every policy, read as each was checked.
+    pub allows: suppress::Allows,
+    /// Every policy declared, checked or not, by its name folded to
+    /// lowercase (the first of a name): its kind.
+    pub declared: HashMap<String, PolicyKind>,
+    /// Whether a file whose policies were left unread
+    /// ([`crate::load::load_deferring`]) reached the limit of syntax errors,
+    /// which drops the items after it: then this result is not that of the
+    /// file read whole, and the caller reads it whole
+    /// ([`Loaded::read_deferred`]) and checks again.
+    pub read_again: bool,
+}
+
+/// A policy to check: its tree, or the piece of text the check reads it
+/// from (and drops the tree once checked).
+enum PolicySource<'a> {
+    Tree(&'a ast::PolicyDecl),
+    Text(Span),
+}
+
+/// What checking one [`PolicySource`] gave.
+struct CheckedPolicy {
+    /// Its name as written, the name's span, its kind; `None` when the piece
+    /// held no policy (its syntax errors say why).
+    declared: Option<(String, Span, PolicyKind)>,
+    policy: Option<ir::Policy>,
+    diagnostics: Vec<Diagnostic>,
+    allows: suppress::Allows,
+    /// The syntax errors of a piece read here.
+    syntax: Vec<crate::syntax::SyntaxError>,
+    /// A piece read as another kind of item than a policy.
+    not_a_policy: bool,
 }
 
 impl Checked {
@@ -163,6 +195,11 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
 
     // Policy names become file names: they must differ, ignoring case.
     let mut policy_names: tests_blocks::PolicyNames = HashMap::new();
+    let mut allows = suppress::Allows::default();
+    // The syntax errors of the policies read here, reported as the loader
+    // reports those of the other items (not within the cap per file below).
+    let mut syntax_diags: Vec<Diagnostic> = Vec::new();
+    let mut read_again = false;
 
     for file in &loaded.files {
         let file_diag_start = diags.len();
@@ -185,7 +222,7 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
                 diags.push(d);
             }
         }
-        if file.ast.items.is_empty() && !file.ast.broken {
+        if file.ast.items.is_empty() && file.deferred.is_empty() && !file.ast.broken {
             diags.push(
                 Diagnostic::new(
                     codes::W0001,
@@ -211,48 +248,63 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
         }
         // Policies are checked on every core; their results are gathered in
         // source order, so the program and the diagnostics do not depend on
-        // the schedule.
-        let policies: Vec<&ast::PolicyDecl> = file
+        // the schedule. A policy left unread is read here and its tree
+        // dropped once checked.
+        let mut sources: Vec<(usize, PolicySource)> = file
             .ast
             .items
             .iter()
             .filter_map(|item| match item {
-                ast::Item::Policy(p) => Some(p),
+                ast::Item::Policy(p) => Some((p.span.start, PolicySource::Tree(p))),
                 _ => None,
             })
             .collect();
-        let checked: Vec<(Option<ir::Policy>, Vec<Diagnostic>)> = policies
+        if !file.deferred.is_empty() {
+            sources.extend(
+                file.deferred
+                    .iter()
+                    .map(|piece| (piece.start, PolicySource::Text(*piece))),
+            );
+            sources.sort_by_key(|(start, _)| *start);
+        }
+        let text = loaded.sources.text(file.id);
+        let checked: Vec<CheckedPolicy> = sources
             .par_iter()
-            .map(|p| {
-                let mut local = Vec::new();
-                let policy = check_policy_into(&scope, p, &mut local);
-                (policy, local)
-            })
+            .map(|(_, source)| check_policy_source(&scope, text, source))
             .collect();
-        for (p, (policy, mut local)) in policies.into_iter().zip(checked) {
-            let folded = p.name.node.to_ascii_lowercase();
-            if let Some((other_file, other_span, other_name, _)) = policy_names.get(&folded) {
-                let message = if *other_name == p.name.node {
-                    format!("policy `{}` is defined twice", p.name.node)
-                } else {
-                    format!(
-                        "policy `{}` and policy `{}` differ only in case",
-                        p.name.node, other_name
-                    )
-                };
-                diags.push(
-                    Diagnostic::new(codes::E0110, file.id, p.name.span, message)
-                        .with_label("defined again here")
-                        .with_secondary(*other_file, *other_span, "first defined here")
-                        .with_help(
-                            "policy names become file names, so they must differ ignoring case",
-                        ),
-                );
-            } else {
-                policy_names.insert(folded, (file.id, p.name.span, &p.name.node, p.kind.node));
+        let mut syntax_errors = 0;
+        for one in checked {
+            if one.not_a_policy {
+                read_again = true;
             }
-            diags.append(&mut local);
-            program.policies.extend(policy.map(std::sync::Arc::new));
+            syntax_errors += one.syntax.len();
+            syntax_diags.extend(one.syntax.into_iter().map(|e| e.into_diagnostic(file.id)));
+            allows.append(one.allows);
+            if let Some((name, span, kind)) = one.declared {
+                let folded = name.to_ascii_lowercase();
+                if let Some((other_file, other_span, other_name, _)) = policy_names.get(&folded) {
+                    let message = if *other_name == name {
+                        format!("policy `{name}` is defined twice")
+                    } else {
+                        format!("policy `{name}` and policy `{other_name}` differ only in case")
+                    };
+                    diags.push(
+                        Diagnostic::new(codes::E0110, file.id, span, message)
+                            .with_label("defined again here")
+                            .with_secondary(*other_file, *other_span, "first defined here")
+                            .with_help(
+                                "policy names become file names, so they must differ ignoring case",
+                            ),
+                    );
+                } else {
+                    policy_names.insert(folded, (file.id, span, name, kind));
+                }
+            }
+            diags.extend(one.diagnostics);
+            program.policies.extend(one.policy.map(std::sync::Arc::new));
+        }
+        if syntax_errors >= crate::syntax::MAX_SYNTAX_ERRORS {
+            read_again = true;
         }
         // Cap per file, keeping the errors first.
         if diags.len() - file_diag_start > MAX_DIAGNOSTICS_PER_FILE {
@@ -289,12 +341,50 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
     }
 
     let mut program_diags = loaded.diagnostics.clone();
+    program_diags.append(&mut syntax_diags);
     program_diags.append(&mut diags);
     crate::diag::sort(&mut program_diags);
+    let declared = policy_names
+        .into_iter()
+        .map(|(folded, (_, _, _, kind))| (folded, kind))
+        .collect();
     Checked {
         program,
         diagnostics: program_diags,
+        allows,
+        declared,
+        read_again,
     }
+}
+
+/// Checks one policy, reading it first when it was left unread.
+fn check_policy_source(scope: &Scope, text: &str, source: &PolicySource) -> CheckedPolicy {
+    let mut out = CheckedPolicy {
+        declared: None,
+        policy: None,
+        diagnostics: Vec::new(),
+        allows: suppress::Allows::default(),
+        syntax: Vec::new(),
+        not_a_policy: false,
+    };
+    let check = |p: &ast::PolicyDecl, out: &mut CheckedPolicy| {
+        out.declared = Some((p.name.node.clone(), p.name.span, p.kind.node));
+        out.policy = check_policy_into(scope, p, &mut out.diagnostics);
+        out.allows.add_policy(scope.file, p);
+    };
+    match source {
+        PolicySource::Tree(p) => check(p, &mut out),
+        PolicySource::Text(piece) => {
+            let (item, errors) = crate::syntax::read_deferred(text, *piece);
+            out.syntax = errors;
+            match item {
+                Some(ast::Item::Policy(p)) => check(&p, &mut out),
+                Some(_) => out.not_a_policy = true,
+                None => {}
+            }
+        }
+    }
+    out
 }
 
 /// The names a file sees: its `use`d services, its own constants and those of

@@ -27,8 +27,10 @@ struct Allow {
 }
 
 /// The `@allow`s of a compilation, read from its syntax trees, and the
-/// problems found in them: gathered once the check is done, so that the trees
-/// can go before lowering (memory), and applied when every diagnostic is known.
+/// problems found in them: gathered by the check, policy by policy, so that
+/// each tree can go once checked (memory), and applied when every diagnostic
+/// is known.
+#[derive(Default)]
 pub struct Allows {
     allows: Vec<Allow>,
     problems: Vec<Diagnostic>,
@@ -36,32 +38,32 @@ pub struct Allows {
 
 /// Reads every `@allow` of the loaded files.
 pub fn collect_allows(loaded: &Loaded) -> Allows {
-    let mut allows = Vec::new();
-    let mut problems = Vec::new();
+    let mut allows = Allows::default();
     for file in &loaded.files {
         for item in &file.ast.items {
-            let ast::Item::Policy(policy) = item else {
-                continue;
-            };
-            collect(
-                file.id,
-                *policy.span,
-                &policy.annotations,
-                &mut allows,
-                &mut problems,
-            );
-            for rule in &policy.rules {
-                collect(
-                    file.id,
-                    *rule.span,
-                    &rule.annotations,
-                    &mut allows,
-                    &mut problems,
-                );
+            if let ast::Item::Policy(policy) = item {
+                allows.add_policy(file.id, policy);
             }
         }
     }
-    Allows { allows, problems }
+    allows
+}
+
+impl Allows {
+    /// Reads the `@allow`s of one policy and of its rules.
+    pub(crate) fn add_policy(&mut self, file: FileId, policy: &ast::PolicyDecl) {
+        let (allows, problems) = (&mut self.allows, &mut self.problems);
+        collect(file, *policy.span, &policy.annotations, allows, problems);
+        for rule in &policy.rules {
+            collect(file, *rule.span, &rule.annotations, allows, problems);
+        }
+    }
+
+    /// Adds those of `other`, after these.
+    pub(crate) fn append(&mut self, mut other: Allows) {
+        self.allows.append(&mut other.allows);
+        self.problems.append(&mut other.problems);
+    }
 }
 
 /// Moves the warnings that an `@allow` silences out of `diagnostics`, adds

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 /// Every policy of the program by its name folded to lowercase: where it is
 /// declared, its name as written, its kind.
-pub(crate) type PolicyNames<'a> = HashMap<String, (FileId, Span, &'a str, PolicyKind)>;
+pub(crate) type PolicyNames = HashMap<String, (FileId, Span, String, PolicyKind)>;
 
 /// The policies a test names: each must exist (E0111), the boundary must be
 /// an identity policy (E0323), and a request reaches one resource, so at
@@ -55,7 +55,7 @@ pub(crate) fn check_policies_named(
                 format!("unknown policy `{}`", named.node),
             )
             .with_label("no policy of this name");
-            if let Some(s) = super::closest(&named.node, names.values().map(|v| v.2)) {
+            if let Some(s) = super::closest(&named.node, names.values().map(|v| v.2.as_str())) {
                 d = d.with_suggestion(s);
             }
             diags.push(d);

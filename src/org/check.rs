@@ -16,35 +16,32 @@ use std::collections::HashMap;
 
 /// Checks the `org` of the sources (if any) against the checked program and
 /// the `test` blocks that name nodes.
-pub fn check(loaded: &Loaded, program: &ir::Program) -> (Option<Org>, Vec<Diagnostic>) {
+/// `declared`: every policy declared, checked or not, by its name folded to
+/// lowercase (a policy with errors is not in the program, and its errors are
+/// reported already).
+pub fn check(
+    loaded: &Loaded,
+    program: &ir::Program,
+    declared: &HashMap<String, PolicyKind>,
+) -> (Option<Org>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut first: Option<(FileId, &ast::OrgDecl)> = None;
-    // Every policy declared, checked or not: a policy with errors is not in
-    // the program, and its errors are reported already.
-    let mut declared: HashMap<String, PolicyKind> = HashMap::new();
     for file in &loaded.files {
         for item in &file.ast.items {
-            match item {
-                ast::Item::Policy(p) => {
-                    declared
-                        .entry(p.name.node.to_ascii_lowercase())
-                        .or_insert(p.kind.node);
-                }
-                ast::Item::Org(o) => match first {
-                    None => first = Some((file.id, o)),
-                    Some((first_file, first_org)) => diags.push(
-                        Diagnostic::new(
-                            codes::E0707,
-                            file.id,
-                            o.name.span,
-                            format!("organization `{}` is declared twice", o.name.node),
-                        )
-                        .with_label("a second root")
-                        .with_secondary(first_file, first_org.name.span, "the organization")
-                        .with_help("an organization has one root: put these OUs and accounts under the first `org`"),
-                    ),
-                },
-                _ => {}
+            let ast::Item::Org(o) = item else { continue };
+            match first {
+                None => first = Some((file.id, o)),
+                Some((first_file, first_org)) => diags.push(
+                    Diagnostic::new(
+                        codes::E0707,
+                        file.id,
+                        o.name.span,
+                        format!("organization `{}` is declared twice", o.name.node),
+                    )
+                    .with_label("a second root")
+                    .with_secondary(first_file, first_org.name.span, "the organization")
+                    .with_help("an organization has one root: put these OUs and accounts under the first `org`"),
+                ),
             }
         }
     }
@@ -52,7 +49,7 @@ pub fn check(loaded: &Loaded, program: &ir::Program) -> (Option<Org>, Vec<Diagno
         let mut walker = Walker {
             file,
             program,
-            declared: &declared,
+            declared,
             org: Org {
                 name: decl.name.node.clone(),
                 nodes: Vec::new(),

@@ -176,28 +176,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         let parsed: Vec<(Option<ast::Item>, bool, Vec<SyntaxError>)> = scanned
             .items
             .par_iter()
-            .map(|piece| {
-                let Some(source) = text.get(piece.start..piece.end) else {
-                    return (None, false, Vec::new());
-                };
-                // In debug builds (the tests, the fuzz targets) both readers
-                // read every item and must agree.
-                #[cfg(debug_assertions)]
-                {
-                    let agreement = compare_readings(source, piece.start);
-                    debug_assert!(agreement.is_ok(), "{}", agreement.err().unwrap_or_default());
-                }
-                if let Some(item) = fast::item(source, piece.start) {
-                    return (Some(item), false, Vec::new());
-                }
-                match parse_item(source, piece.start) {
-                    Ok(item) => (Some(item), false, Vec::new()),
-                    Err(mut item_errors) => {
-                        let item = recover_policy(source, piece.start, &mut item_errors);
-                        (item, true, item_errors)
-                    }
-                }
-            })
+            .map(|piece| parse_piece(text, *piece))
             .collect();
         out.items.reserve_exact(parsed.len());
         for (item, broken, mut item_errors) in parsed {
@@ -215,6 +194,92 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         .map(|e| e.into_diagnostic(file))
         .collect();
     (out, diags)
+}
+
+/// An item read, whether it was broken, its errors ([`parse_piece`]).
+type ReadPiece = (Option<ast::Item>, bool, Vec<SyntaxError>);
+
+/// One item of `text`, the piece the scanner cut: the item (a broken
+/// policy keeps the rules that parse), whether it was broken, its errors.
+fn parse_piece(text: &str, piece: Span) -> ReadPiece {
+    let Some(source) = text.get(piece.start..piece.end) else {
+        return (None, false, Vec::new());
+    };
+    // In debug builds (the tests, the fuzz targets) both readers read every
+    // item and must agree.
+    #[cfg(debug_assertions)]
+    {
+        let agreement = compare_readings(source, piece.start);
+        debug_assert!(agreement.is_ok(), "{}", agreement.err().unwrap_or_default());
+    }
+    if let Some(item) = fast::item(source, piece.start) {
+        return (Some(item), false, Vec::new());
+    }
+    match parse_item(source, piece.start) {
+        Ok(item) => (Some(item), false, Vec::new()),
+        Err(mut item_errors) => {
+            let item = recover_policy(source, piece.start, &mut item_errors);
+            (item, true, item_errors)
+        }
+    }
+}
+
+/// A file whose policies are read later, one at a time, by the check
+/// ([`read_deferred`]), so that the trees of a whole file never live
+/// together (memory): the other items, and the pieces of text of the
+/// policies in source order. Deferring changes when a policy is read, never
+/// what is read: each piece is read as [`parse`] reads it. A file with a
+/// syntax error elsewhere is read whole, as [`parse`] reads it (its
+/// `deferred` is empty), so that the error limit applies as it always did.
+pub fn parse_deferring(file: FileId, text: &str) -> (ast::File, Vec<Span>, Vec<Diagnostic>) {
+    if text.len() > MAX_SOURCE_BYTES {
+        let (out, diags) = parse(file, text);
+        return (out, Vec::new(), diags);
+    }
+    let scanned = scan::split_items(text);
+    if !scanned.errors.is_empty() {
+        let (out, diags) = parse(file, text);
+        return (out, Vec::new(), diags);
+    }
+    // `Err(piece)`: a policy, read later.
+    let parsed: Vec<Result<ReadPiece, Span>> = scanned
+        .items
+        .par_iter()
+        .map(|piece| {
+            let source = text.get(piece.start..piece.end).unwrap_or("");
+            if fast::is_policy(source) {
+                Err(*piece)
+            } else {
+                Ok(parse_piece(text, *piece))
+            }
+        })
+        .collect();
+    let clean = parsed.iter().all(|p| {
+        p.as_ref()
+            .map_or(true, |(_, broken, errors)| !broken && errors.is_empty())
+    });
+    if !clean {
+        let (out, diags) = parse(file, text);
+        return (out, Vec::new(), diags);
+    }
+    let mut out = ast::File::default();
+    let mut deferred = Vec::new();
+    for each in parsed {
+        match each {
+            Ok((item, _, _)) => out.items.extend(item),
+            Err(piece) => deferred.push(piece),
+        }
+    }
+    out.items.shrink_to_fit();
+    (out, deferred, Vec::new())
+}
+
+/// The item of a piece that [`parse_deferring`] left for later, read as
+/// [`parse`] reads it: the item (a broken policy keeps the rules that parse)
+/// and its errors, before the file's limit of errors applies.
+pub fn read_deferred(text: &str, piece: Span) -> (Option<ast::Item>, Vec<SyntaxError>) {
+    let (item, _, errors) = parse_piece(text, piece);
+    (item, errors)
 }
 
 /// Where the direct reader ([`fast`]) and pest disagree on the items of

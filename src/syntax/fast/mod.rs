@@ -39,6 +39,21 @@ pub(super) fn item(source: &str, offset: usize) -> Option<Item> {
     (end == source.len() && !reader.gave_up.get()).then_some(item)
 }
 
+/// Whether `source`, one item, is a policy: its first word after doc
+/// comments and annotations is a policy kind. A cheap look that decides
+/// only when the item is read, never how.
+pub(super) fn is_policy(source: &str) -> bool {
+    let reader = Reader {
+        text: source,
+        bytes: source.as_bytes(),
+        offset: 0,
+        gave_up: Cell::new(false),
+    };
+    let (end, _) = reader.docs(reader.skip(0));
+    let (end, _) = reader.annotations(reader.skip(end));
+    reader.policy_kind(reader.skip(end)).is_some()
+}
+
 /// Where a part ends, and what it is.
 type Parsed<T> = Option<(usize, T)>;
 
