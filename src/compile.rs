@@ -108,6 +108,32 @@ pub fn compile_paths_with_params(
     Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
 }
 
+/// [`compile_paths_with_params`] for a check: every policy is lowered (its
+/// lowering errors are diagnostics like any other) but its document is
+/// dropped at once, so `documents` is empty and the documents of a large
+/// compilation never live together (memory). What `gov check` runs.
+pub fn check_paths_with_params(
+    paths: &[PathBuf],
+    values: &ParamValues,
+    catalog: &Catalog,
+) -> Result<Compilation, LoadError> {
+    let loaded = load::load_deferring(paths)?;
+    Ok(compile_loaded_keeping(
+        loaded,
+        paths.to_vec(),
+        catalog,
+        values,
+        Documents::Dropped,
+    ))
+}
+
+/// Whether a compilation keeps the document of each policy it lowers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Documents {
+    Kept,
+    Dropped,
+}
+
 /// [`compile_paths_with_params`] with one more source given as text (named
 /// `name`), such as the request of `gov eval` written as a `test` block.
 pub fn compile_paths_with_text(
@@ -257,10 +283,20 @@ fn given_values(loaded: &mut Loaded, values: &ParamValues) -> Vec<(Spanned<Strin
 }
 
 fn compile_loaded_with(
+    loaded: Loaded,
+    roots: Vec<PathBuf>,
+    catalog: &Catalog,
+    values: &ParamValues,
+) -> Compilation {
+    compile_loaded_keeping(loaded, roots, catalog, values, Documents::Kept)
+}
+
+fn compile_loaded_keeping(
     mut loaded: Loaded,
     roots: Vec<PathBuf>,
     catalog: &Catalog,
     values: &ParamValues,
+    keep: Documents,
 ) -> Compilation {
     let given = given_values(&mut loaded, values);
     // Params and values from outside are applied to the syntax trees and
@@ -355,16 +391,22 @@ fn compile_loaded_with(
         .par_iter()
         .map(|policy| {
             crate::lower::lower_policy(policy).map(|mut doc| {
+                if keep == Documents::Dropped {
+                    return None;
+                }
                 // Kept for the whole run: only what it holds.
                 doc.statements.shrink_to_fit();
-                (std::sync::Arc::clone(policy), doc)
+                Some((std::sync::Arc::clone(policy), doc))
             })
         })
         .collect();
-    let mut documents = Vec::with_capacity(lowered.len());
+    let mut documents = Vec::new();
+    if keep == Documents::Kept {
+        documents.reserve_exact(lowered.len());
+    }
     for result in lowered {
         match result {
-            Ok(pair) => documents.push(pair),
+            Ok(pair) => documents.extend(pair),
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }

@@ -244,3 +244,28 @@ fn impossible_tests_on_one_key_drop_their_alternative() {
         r#""Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
     );
 }
+
+/// `gov check` compiles without keeping the documents (memory): it reports
+/// what the full compilation reports, lowering errors included.
+#[test]
+fn a_check_reports_what_the_compilation_reports_and_keeps_no_document() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("good.gov"), GOOD).unwrap();
+    std::fs::write(dir.path().join("bad.gov"), LOWERING_ERROR).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let values = gov::compile::ParamValues::default();
+    for paths in [vec![dir.path().to_path_buf()], vec![root.join("policies")]] {
+        let full = gov::compile::compile_paths_with_params(&paths, &values, catalog()).unwrap();
+        let check = gov::compile::check_paths_with_params(&paths, &values, catalog()).unwrap();
+        assert_eq!(check.diagnostics, full.diagnostics);
+        assert_eq!(check.suppressed, full.suppressed);
+        assert_eq!(check.program, full.program);
+        assert!(!full.documents.is_empty());
+        assert!(check.documents.is_empty());
+    }
+    let check =
+        gov::compile::check_paths_with_params(&[dir.path().to_path_buf()], &values, catalog())
+            .unwrap();
+    let codes: Vec<&str> = check.errors().map(|d| d.code.id).collect();
+    assert_eq!(codes, ["E0401"]);
+}

@@ -19,7 +19,7 @@ pub(crate) fn run_check(
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, sets, catalog) {
+    let compilation = match super::check_or_report(&paths, sets, catalog) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -207,6 +207,18 @@ pub(crate) fn compile_or_report(
     })
 }
 
+/// [`compile_or_report`] for `gov check`: the documents are not kept.
+pub(crate) fn check_or_report(
+    paths: &[PathBuf],
+    values: &gov::compile::ParamValues,
+    catalog: &Catalog,
+) -> Result<gov::Compilation, ExitCode> {
+    gov::compile::check_paths_with_params(paths, values, catalog).map_err(|e| {
+        usage_error(e.code(), e);
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
 /// A path as printed on the terminal: control characters escaped.
 pub(crate) fn shown(path: &Path) -> String {
     gov::diag::escape(&path.display().to_string()).into_owned()
