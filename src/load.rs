@@ -7,6 +7,7 @@
 use crate::diag::{Code, Diagnostic, codes};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, MAX_SOURCE_BYTES, SyntaxError, ast};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -116,13 +117,15 @@ fn load_with(paths: &[PathBuf], defer: bool) -> Result<Loaded, LoadError> {
         defer,
         ..Loader::default()
     };
+    let mut files = Vec::with_capacity(roots.len());
     for root in roots {
         let (bytes, size) = read_source(&root).map_err(|reason| LoadError::Unreadable {
             path: root.clone(),
             reason,
         })?;
-        loader.add(&root, bytes, size);
+        files.push((root, bytes, size));
     }
+    loader.add_all(files);
     loader.resolve_imports();
     loader.find_cycles();
     Ok(loader.loaded)
@@ -275,13 +278,54 @@ fn normalize(path: &Path) -> PathBuf {
     })
 }
 
+/// A file registered with its source, to be read: its id, where it is, and
+/// why it cannot be read (not UTF-8 at an offset, or its size over the
+/// limit).
+struct Registered {
+    id: FileId,
+    path: PathBuf,
+    encoding_error: Option<usize>,
+    size: usize,
+}
+
+/// What reading a registered file gives: its tree, the pieces left unread,
+/// its syntax errors.
+type Read = (ast::File, Vec<Span>, Vec<Diagnostic>);
+
 impl Loader {
     /// Adds a file; `size` is its full size on disk (only its first bytes may
     /// have been read when it is over the limit).
     fn add(&mut self, path: &Path, bytes: Vec<u8>, size: usize) -> FileId {
+        match self.register(path, bytes, size) {
+            Ok(file) => {
+                let read = self.read(&file);
+                let id = file.id;
+                self.push(file, read);
+                id
+            }
+            Err(id) => id,
+        }
+    }
+
+    /// Adds the files named, in order, each read on any core (a folder of
+    /// many small files is read in parallel, not one after another).
+    fn add_all(&mut self, files: Vec<(PathBuf, Vec<u8>, usize)>) {
+        let registered: Vec<Registered> = files
+            .into_iter()
+            .filter_map(|(path, bytes, size)| self.register(&path, bytes, size).ok())
+            .collect();
+        let this = &*self;
+        let read: Vec<Read> = registered.par_iter().map(|file| this.read(file)).collect();
+        for (file, read) in registered.into_iter().zip(read) {
+            self.push(file, read);
+        }
+    }
+
+    /// Adds the source of a file: `Err` with its id when it is loaded already.
+    fn register(&mut self, path: &Path, bytes: Vec<u8>, size: usize) -> Result<Registered, FileId> {
         let key = normalize(path);
         if let Some(&id) = self.by_path.get(&key) {
-            return id;
+            return Err(id);
         }
         let name = display_name(path);
         // A byte-order mark is not part of the text: dropping it keeps
@@ -300,43 +344,47 @@ impl Loader {
         };
         let id = self.loaded.sources.add(name, text);
         self.by_path.insert(key.clone(), id);
-        let mut deferred = Vec::new();
-        let (ast, mut diags) = match encoding_error {
-            Some(offset) => {
-                let diag = SyntaxError::NotUtf8 { offset }.into_diagnostic(id);
-                let file = ast::File {
-                    items: Vec::new(),
-                    broken: true,
-                };
-                (file, vec![diag])
-            }
-            None if size > MAX_SOURCE_BYTES => {
-                let bytes = size;
-                let diag = SyntaxError::TooLarge { bytes }.into_diagnostic(id);
-                let file = ast::File {
-                    items: Vec::new(),
-                    broken: true,
-                };
-                (file, vec![diag])
-            }
-            None if self.defer => {
-                let (ast, pieces, diags) =
-                    syntax::parse_deferring(id, self.loaded.sources.text(id));
-                deferred = pieces;
-                (ast, diags)
-            }
-            None => syntax::parse(id, self.loaded.sources.text(id)),
-        };
-        self.loaded.diagnostics.append(&mut diags);
-        self.index.insert(id, self.loaded.files.len());
-        self.loaded.files.push(LoadedFile {
+        Ok(Registered {
             id,
             path: key,
+            encoding_error,
+            size,
+        })
+    }
+
+    /// Reads a registered file's text into its tree.
+    fn read(&self, file: &Registered) -> Read {
+        let id = file.id;
+        let unreadable = |error: SyntaxError| {
+            let tree = ast::File {
+                items: Vec::new(),
+                broken: true,
+            };
+            (tree, Vec::new(), vec![error.into_diagnostic(id)])
+        };
+        match file.encoding_error {
+            Some(offset) => unreadable(SyntaxError::NotUtf8 { offset }),
+            None if file.size > MAX_SOURCE_BYTES => {
+                unreadable(SyntaxError::TooLarge { bytes: file.size })
+            }
+            None if self.defer => syntax::parse_deferring(id, self.loaded.sources.text(id)),
+            None => {
+                let (tree, diags) = syntax::parse(id, self.loaded.sources.text(id));
+                (tree, Vec::new(), diags)
+            }
+        }
+    }
+
+    fn push(&mut self, file: Registered, (ast, deferred, mut diags): Read) {
+        self.loaded.diagnostics.append(&mut diags);
+        self.index.insert(file.id, self.loaded.files.len());
+        self.loaded.files.push(LoadedFile {
+            id: file.id,
+            path: file.path,
             ast,
             deferred,
             imports: Vec::new(),
         });
-        id
     }
 
     /// Loads every imported file (breadth first), recording the edges.

@@ -201,9 +201,36 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
     let mut syntax_diags: Vec<Diagnostic> = Vec::new();
     let mut read_again = false;
 
-    for file in &loaded.files {
+    // The policies of every file are checked on every core at once (one
+    // parallel pass, not one per file: many small files would leave the
+    // cores waiting at each file's end); their results are gathered in
+    // source order below, so the program and the diagnostics do not depend
+    // on the schedule. A policy left unread is read here and its tree
+    // dropped once checked.
+    let scopes: Vec<Scope> = loaded
+        .files
+        .iter()
+        .map(|file| scope_of(loaded, catalog, &consts_of, &patterns, file.id))
+        .collect();
+    let sources: Vec<(usize, PolicySource)> = loaded
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, file)| policy_sources(file).map(move |source| (index, source)))
+        .collect();
+    let mut checked_policies = sources
+        .par_iter()
+        .map(|(index, source)| {
+            let scope = &scopes[*index];
+            check_policy_source(scope, loaded.sources.text(scope.file), source)
+        })
+        .collect::<Vec<CheckedPolicy>>()
+        .into_iter()
+        .zip(sources.iter().map(|(index, _)| *index))
+        .peekable();
+
+    for (index, file) in loaded.files.iter().enumerate() {
         let file_diag_start = diags.len();
-        let scope = scope_of(loaded, catalog, &consts_of, &patterns, file.id);
         // Unknown services in `use`, reported once per file.
         for item in &file.ast.items {
             if let ast::Item::Use(u) = item
@@ -246,34 +273,8 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
                 );
             }
         }
-        // Policies are checked on every core; their results are gathered in
-        // source order, so the program and the diagnostics do not depend on
-        // the schedule. A policy left unread is read here and its tree
-        // dropped once checked.
-        let mut sources: Vec<(usize, PolicySource)> = file
-            .ast
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                ast::Item::Policy(p) => Some((p.span.start, PolicySource::Tree(p))),
-                _ => None,
-            })
-            .collect();
-        if !file.deferred.is_empty() {
-            sources.extend(
-                file.deferred
-                    .iter()
-                    .map(|piece| (piece.start, PolicySource::Text(*piece))),
-            );
-            sources.sort_by_key(|(start, _)| *start);
-        }
-        let text = loaded.sources.text(file.id);
-        let checked: Vec<CheckedPolicy> = sources
-            .par_iter()
-            .map(|(_, source)| check_policy_source(&scope, text, source))
-            .collect();
         let mut syntax_errors = 0;
-        for one in checked {
+        while let Some((one, _)) = checked_policies.next_if(|(_, of)| *of == index) {
             if one.not_a_policy {
                 read_again = true;
             }
@@ -355,6 +356,29 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
         declared,
         read_again,
     }
+}
+
+/// The policies of `file` in source order: their trees, and the pieces of
+/// text of those left unread.
+fn policy_sources(file: &crate::load::LoadedFile) -> impl Iterator<Item = PolicySource<'_>> {
+    let mut sources: Vec<(usize, PolicySource)> = file
+        .ast
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            ast::Item::Policy(p) => Some((p.span.start, PolicySource::Tree(p))),
+            _ => None,
+        })
+        .collect();
+    if !file.deferred.is_empty() {
+        sources.extend(
+            file.deferred
+                .iter()
+                .map(|piece| (piece.start, PolicySource::Text(*piece))),
+        );
+        sources.sort_by_key(|(start, _)| *start);
+    }
+    sources.into_iter().map(|(_, source)| source)
 }
 
 /// Checks one policy, reading it first when it was left unread.
