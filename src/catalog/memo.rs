@@ -4,7 +4,7 @@
 
 use super::KeyRef;
 use std::collections::HashMap;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 /// At most this many names are remembered; past it, look-ups are computed
 /// each time (the answers are the same, only slower).
@@ -13,7 +13,8 @@ const MAX_ENTRIES: usize = 4096;
 /// Answers of `Catalog::key` by the name asked, shared by every thread.
 #[derive(Debug, Default)]
 pub(crate) struct KeyMemo {
-    answers: RwLock<HashMap<Box<str>, Option<KeyRef>>>,
+    /// Shared, so that an answer costs a count, not a copy of its strings.
+    answers: RwLock<HashMap<Box<str>, Option<Arc<KeyRef>>>>,
 }
 
 impl KeyMemo {
@@ -24,13 +25,13 @@ impl KeyMemo {
         &self,
         name: &str,
         compute: impl FnOnce() -> Option<KeyRef>,
-    ) -> Option<KeyRef> {
+    ) -> Option<Arc<KeyRef>> {
         if let Ok(answers) = self.answers.read()
             && let Some(known) = answers.get(name)
         {
             return known.clone();
         }
-        let answer = compute();
+        let answer = compute().map(Arc::new);
         if let Ok(mut answers) = self.answers.write()
             && answers.len() < MAX_ENTRIES
         {

@@ -594,6 +594,12 @@ impl Catalog {
     /// `sagemaker:ResourceTag/${TagKey}`, `aws:PrincipalTag/team` to the
     /// global `aws:PrincipalTag/${TagKey}`.
     pub fn key(&self, name: &str) -> Option<KeyRef> {
+        self.key_shared(name).map(std::sync::Arc::unwrap_or_clone)
+    }
+
+    /// [`Catalog::key`], shared with the memo: no copy of its strings (a
+    /// check asks for a key at every comparison).
+    pub fn key_shared(&self, name: &str) -> Option<std::sync::Arc<KeyRef>> {
         self.key_memo.get_or(name, || self.key_uncached(name))
     }
 

@@ -67,7 +67,7 @@ pub(crate) struct RuleContext<'s, 'c> {
     support: SupportCheck,
     /// The keys tested, with the span of each test, for the support check
     /// once the whole condition is known ([`RuleContext::finish`]).
-    tested: Vec<(KeyRef, Span)>,
+    tested: Vec<(std::sync::Arc<KeyRef>, Span)>,
 }
 
 impl<'s, 'c> RuleContext<'s, 'c> {
@@ -374,11 +374,10 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
         );
         let values = self.operand_values(operand, single_only, op, diags)?;
-        let mut literals = Vec::new();
-        let mut seen: std::collections::HashSet<Literal> = std::collections::HashSet::new();
+        let mut literals = Vec::with_capacity(values.len());
         let mut ok = true;
         for (value, vspan) in values {
-            if let Value::Str(text) = &value
+            if let Value::Str(text) = value
                 && key
                     .name
                     .eq_ignore_ascii_case(crate::rules::values::PRINCIPAL_ARN)
@@ -386,19 +385,8 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             {
                 diags.push(crate::rules::values::session_arn(file, vspan, negated));
             }
-            match self.literal(
-                &value,
-                vspan,
-                (&key.name, key.ty.as_str()),
-                fam,
-                elem,
-                diags,
-            ) {
-                Some(l) => {
-                    if seen.insert(l.clone()) {
-                        literals.push(l);
-                    }
-                }
+            match self.literal(value, vspan, (&key.name, key.ty.as_str()), fam, elem, diags) {
+                Some(l) => literals.push(l),
                 None => ok = false,
             }
         }
@@ -406,7 +394,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
             return None;
         }
         let _ = span;
-        literals.shrink_to_fit();
+        let literals = first_of_each(literals);
         let atom = ir::Expr::Atom(ir::Atom::Test {
             key: ir_key,
             quant,
@@ -424,25 +412,30 @@ impl<'s, 'c> RuleContext<'s, 'c> {
     }
 
     /// The values of an operand, constants inlined, with their spans.
-    fn operand_values(
+    /// Borrowed from the rule or the constant: a value is copied once, into
+    /// its literal.
+    fn operand_values<'v>(
         &self,
-        operand: &Spanned<Operand>,
+        operand: &'v Spanned<Operand>,
         single_only: bool,
         op: CmpOp,
         diags: &mut Vec<Diagnostic>,
-    ) -> Option<Vec<(Value, Span)>> {
+    ) -> Option<Vec<(&'v Value, Span)>>
+    where
+        'c: 'v,
+    {
         let file = self.scope.file;
         let mut out = Vec::new();
-        let push_value = |v: &Value,
+        let push_value = |v: &'v Value,
                           span: Span,
-                          out: &mut Vec<(Value, Span)>,
+                          out: &mut Vec<(&'v Value, Span)>,
                           diags: &mut Vec<Diagnostic>|
          -> bool {
             if let Value::Const(name) = v {
                 match self.scope.constant(name) {
                     Some(c) => {
                         for cv in &c.values.node {
-                            out.push((cv.node.clone(), span));
+                            out.push((&cv.node, span));
                         }
                         true
                     }
@@ -452,7 +445,7 @@ impl<'s, 'c> RuleContext<'s, 'c> {
                     }
                 }
             } else {
-                out.push((v.clone(), span));
+                out.push((v, span));
                 true
             }
         };
@@ -651,5 +644,65 @@ fn with_prefix(text: &str) -> String {
         Ok(std::net::IpAddr::V4(_)) => format!("{text}/32"),
         Ok(std::net::IpAddr::V6(_)) => format!("{text}/128"),
         Err(_) => text.to_string(),
+    }
+}
+
+/// `literals` without repeats, each where it first appears. Most lists are
+/// short: those are compared pairwise, longer ones through a set of
+/// references (no copy of a value).
+fn first_of_each(literals: Vec<Literal>) -> Vec<Literal> {
+    const SHORT: usize = 8;
+    let keep: Vec<bool> = if literals.len() <= SHORT {
+        (0..literals.len())
+            .map(|i| !literals[..i].contains(&literals[i]))
+            .collect()
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(literals.len());
+        literals.iter().map(|l| seen.insert(l)).collect()
+    };
+    if keep.iter().all(|k| *k) {
+        return literals;
+    }
+    literals
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(l, k)| k.then_some(l))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The old definition: a set of copies, each literal kept where it first
+    /// appears.
+    fn by_copies(literals: &[Literal]) -> Vec<Literal> {
+        let mut seen = std::collections::HashSet::new();
+        literals
+            .iter()
+            .filter(|l| seen.insert((*l).clone()))
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn repeats_go_and_the_first_of_each_stays_in_place() {
+        // Short and long lists, with repeats at the start, middle and end.
+        for len in [0, 1, 2, 7, 8, 9, 20, 300] {
+            for modulus in [1, 2, 3, 5, 1000] {
+                let literals: Vec<Literal> = (0..len)
+                    .map(|i| match i % 3 {
+                        0 => Literal::Str(format!("v{}", (i * 7) % modulus)),
+                        1 => Literal::Num(format!("{}", i % modulus)),
+                        _ => Literal::Bool(i % 2 == 0),
+                    })
+                    .collect();
+                assert_eq!(
+                    first_of_each(literals.clone()),
+                    by_copies(&literals),
+                    "{len} {modulus}"
+                );
+            }
+        }
     }
 }

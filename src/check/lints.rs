@@ -391,12 +391,10 @@ pub(crate) fn absent_key_traps(
 
 /// A key as the catalog names it, lowercase; as written if it does not resolve.
 fn resolved(scope: &Scope, key: &str) -> String {
-    keys_named(scope, key)
-        .into_iter()
-        .next()
-        .map(|k| k.name)
-        .unwrap_or_else(|| key.to_string())
-        .to_ascii_lowercase()
+    match keys_named(scope, key).first() {
+        Some(k) => k.name.to_ascii_lowercase(),
+        None => key.to_ascii_lowercase(),
+    }
 }
 
 fn collect<'a>(

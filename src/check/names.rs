@@ -9,6 +9,7 @@ use crate::rules::kinds::{PrincipalType, principal_problem};
 use crate::rules::names::{ActionGroup, resolve_action, resolve_key};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, ActionRef, PrincipalKind, ResourceRef, Value};
+use std::sync::Arc;
 
 pub(crate) struct ResolvedActions<'c> {
     /// `* except [...]`: the groups are the exceptions (`NotAction`).
@@ -219,15 +220,15 @@ fn unqualified<'c>(
 
 /// The catalog keys a written key name may be: `svc:Key` itself, or `Key` in
 /// each `use`d service that defines it.
-pub(crate) fn keys_named(scope: &Scope, name: &str) -> Vec<KeyRef> {
+pub(crate) fn keys_named(scope: &Scope, name: &str) -> Vec<Arc<KeyRef>> {
     let catalog = scope.catalog;
     if name.contains(':') {
-        return catalog.key(name).into_iter().collect();
+        return catalog.key_shared(name).into_iter().collect();
     }
     scope
         .uses
         .iter()
-        .filter_map(|p| catalog.key(&format!("{p}:{name}")))
+        .filter_map(|p| catalog.key_shared(&format!("{p}:{name}")))
         .collect()
 }
 
@@ -238,12 +239,15 @@ pub(crate) fn key(
     key: &Spanned<String>,
     near: Option<&Action>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<KeyRef> {
+) -> Option<Arc<KeyRef>> {
     let catalog = scope.catalog;
     let name = key.node.as_str();
     if name.contains(':') {
+        if let Some(k) = catalog.key_shared(name) {
+            return Some(k);
+        }
         return match resolve_key(catalog, name, near) {
-            Ok(k) => Some(k),
+            Ok(k) => Some(Arc::new(k)),
             Err(unknown) => {
                 diags.push(unknown.diagnostic(scope.file, key.span));
                 None

@@ -268,7 +268,7 @@ fn check_case(
             ok = false;
             continue;
         }
-        context.push((k.name, values));
+        context.push((k.name.clone(), values));
     }
     if !ok {
         return None;
