@@ -53,7 +53,10 @@ struct CheckedPolicy {
     /// Its name as written, the name's span, its kind; `None` when the piece
     /// held no policy (its syntax errors say why).
     declared: Option<(String, Span, PolicyKind)>,
-    policy: Option<ir::Policy>,
+    /// The name folded to lowercase, as policy names are compared.
+    folded: String,
+    /// Shared already: made on the core that checked it.
+    policy: Option<std::sync::Arc<ir::Policy>>,
     diagnostics: Vec<Diagnostic>,
     allows: suppress::Allows,
     /// The syntax errors of a piece read here.
@@ -282,7 +285,7 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
             syntax_diags.extend(one.syntax.into_iter().map(|e| e.into_diagnostic(file.id)));
             allows.append(one.allows);
             if let Some((name, span, kind)) = one.declared {
-                let folded = name.to_ascii_lowercase();
+                let folded = one.folded;
                 if let Some((other_file, other_span, other_name, _)) = policy_names.get(&folded) {
                     let message = if *other_name == name {
                         format!("policy `{name}` is defined twice")
@@ -302,7 +305,7 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
                 }
             }
             diags.extend(one.diagnostics);
-            program.policies.extend(one.policy.map(std::sync::Arc::new));
+            program.policies.extend(one.policy);
         }
         if syntax_errors >= crate::syntax::MAX_SYNTAX_ERRORS {
             read_again = true;
@@ -385,6 +388,7 @@ fn policy_sources(file: &crate::load::LoadedFile) -> impl Iterator<Item = Policy
 fn check_policy_source(scope: &Scope, text: &str, source: &PolicySource) -> CheckedPolicy {
     let mut out = CheckedPolicy {
         declared: None,
+        folded: String::new(),
         policy: None,
         diagnostics: Vec::new(),
         allows: suppress::Allows::default(),
@@ -393,7 +397,8 @@ fn check_policy_source(scope: &Scope, text: &str, source: &PolicySource) -> Chec
     };
     let check = |p: &ast::PolicyDecl, out: &mut CheckedPolicy| {
         out.declared = Some((p.name.node.clone(), p.name.span, p.kind.node));
-        out.policy = check_policy_into(scope, p, &mut out.diagnostics);
+        out.folded = p.name.node.to_ascii_lowercase();
+        out.policy = check_policy_into(scope, p, &mut out.diagnostics).map(std::sync::Arc::new);
         out.allows.add_policy(scope.file, p);
     };
     match source {
