@@ -41,6 +41,65 @@ impl KeyMemo {
     }
 }
 
+/// Answers of `Catalog::action_supports_key` by the action (service and
+/// name: an action's content is the catalog's entry of that name) and the
+/// key (name and pattern), shared by every thread: a check asks it for every
+/// key of every rule, and each answer is a scan of the action's keys and of
+/// its resource types' keys.
+#[derive(Debug, Default)]
+pub(crate) struct SupportMemo {
+    answers: RwLock<SupportAnswers>,
+}
+
+/// Service → action → the keys asked about (few), each with its answer; and
+/// how many answers in all.
+type SupportAnswers = (HashMap<Box<str>, HashMap<Box<str>, Vec<Answer>>>, usize);
+
+/// A key's name and pattern, and whether the action supports it.
+type Answer = (Box<str>, Box<str>, bool);
+
+impl SupportMemo {
+    /// The remembered answer, or `compute`'s, remembered. The answer depends
+    /// on the action and the key alone.
+    pub(crate) fn get_or(
+        &self,
+        (service, action): (&str, &str),
+        key: &KeyRef,
+        compute: impl FnOnce() -> bool,
+    ) -> bool {
+        let same = |(name, pattern, _): &Answer| **name == *key.name && **pattern == *key.pattern;
+        if let Ok(answers) = self.answers.read()
+            && let Some((_, _, known)) = answers
+                .0
+                .get(service)
+                .and_then(|actions| actions.get(action))
+                .and_then(|keys| keys.iter().find(|a| same(a)))
+        {
+            return *known;
+        }
+        let answer = compute();
+        if let Ok(mut answers) = self.answers.write()
+            && answers.1 < MAX_ENTRIES
+        {
+            let (map, count) = &mut *answers;
+            let keys = map
+                .entry(service.into())
+                .or_default()
+                .entry(action.into())
+                .or_default();
+            if !keys.iter().any(same) {
+                keys.push((
+                    key.name.as_str().into(),
+                    key.pattern.as_str().into(),
+                    answer,
+                ));
+                *count += 1;
+            }
+        }
+        answer
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +121,44 @@ mod tests {
             assert_eq!(first, again, "{name}");
             assert_eq!(first, catalog.key_uncached(name), "{name}");
         }
+    }
+
+    #[test]
+    fn remembered_support_answers_are_the_computed_ones() {
+        let catalog = Catalog::embedded().unwrap();
+        let keys: Vec<KeyRef> = [
+            "sagemaker:InstanceTypes",
+            "sagemaker:ResourceTag/owner",
+            "SAGEMAKER:resourcetag/Owner",
+            "aws:ResourceTag/team",
+            "aws:RequestTag/team",
+            "aws:TagKeys",
+            "s3:prefix",
+            "s3:ExistingObjectTag/class",
+            "kms:EncryptionContext:dept",
+            "sagemaker:VolumeKmsKey",
+        ]
+        .iter()
+        .filter_map(|k| catalog.key(k))
+        .collect();
+        assert!(keys.len() >= 8, "{keys:?}");
+        let mut supported = 0;
+        let mut asked = 0;
+        for prefix in ["sagemaker", "s3", "kms"] {
+            let service = catalog.service(prefix).unwrap();
+            for action in service.actions().take(150) {
+                for key in &keys {
+                    let truth = catalog.action_supports_key_uncached(action, key);
+                    // Asked twice: computed, then remembered.
+                    assert_eq!(catalog.action_supports_key(action, key), truth);
+                    assert_eq!(catalog.action_supports_key(action, key), truth);
+                    asked += 1;
+                    supported += usize::from(truth);
+                }
+            }
+        }
+        // Both answers occur.
+        assert!(supported > 0 && supported < asked, "{supported} of {asked}");
     }
 
     #[test]

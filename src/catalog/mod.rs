@@ -399,6 +399,7 @@ pub struct Catalog {
     alias_templates: Vec<(Template, Vec<usize>)>,
     /// Answers of [`Catalog::key`] already given.
     key_memo: memo::KeyMemo,
+    support_memo: memo::SupportMemo,
 }
 
 impl fmt::Debug for Catalog {
@@ -486,6 +487,7 @@ impl Catalog {
             alias_templates,
             text,
             key_memo: memo::KeyMemo::default(),
+            support_memo: memo::SupportMemo::default(),
         };
         if eager {
             for slot in &catalog.slots {
@@ -653,6 +655,15 @@ impl Catalog {
         if key.global {
             return true;
         }
+        self.support_memo
+            .get_or((&action.service, &action.name), key, || {
+                self.action_supports_key_uncached(action, key)
+            })
+    }
+
+    /// [`Catalog::action_supports_key`] without the memo (for a key that is
+    /// not global).
+    fn action_supports_key_uncached(&self, action: &Action, key: &KeyRef) -> bool {
         if key.pattern == WEB_IDENTITY_KEY {
             // Set on the requests that carry a web identity token: those of
             // the actions that list some provider's keys.
