@@ -5,7 +5,7 @@ use crate::catalog::{Action, Catalog, KeyRef, Service, has_wildcard};
 use crate::diag::{Diagnostic, codes};
 use crate::source::{FileId, Span};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, RwLock};
 
 /// How much of the catalog a written action entry names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,12 +74,42 @@ pub fn first_exact<'g, 'c: 'g>(
 
 /// Wildcard patterns already expanded against the catalog: a large corpus
 /// repeats the same few patterns. `service:pattern` (lowercase) → actions.
+/// Also the exact names already found, as written → the action and its
+/// full name: a large corpus repeats the same few actions too.
 #[derive(Default)]
 pub struct PatternCache<'c> {
     expanded: Mutex<HashMap<String, Vec<&'c Action>>>,
+    exact: RwLock<HashMap<Box<str>, ExactName<'c>>>,
 }
 
+/// An exact name found: the action and its full name.
+type ExactName<'c> = (&'c Action, Box<str>);
+
+/// At most this many exact names are remembered; past it, they are looked
+/// up each time (the answers are the same, only slower).
+const MAX_EXACT: usize = 4096;
+
 impl<'c> PatternCache<'c> {
+    /// The action named exactly `text` (`service:Name`, as written), if found
+    /// before, as an exact group.
+    fn exact(&self, text: &str) -> Option<ActionGroup<'c>> {
+        let known = self.exact.read().ok()?;
+        let (action, full_name) = known.get(text)?;
+        Some(ActionGroup {
+            text: full_name.to_string(),
+            kind: GroupKind::Exact,
+            matched: vec![*action],
+        })
+    }
+
+    fn remember_exact(&self, text: &str, action: &'c Action, full_name: &str) {
+        if let Ok(mut known) = self.exact.write()
+            && known.len() < MAX_EXACT
+        {
+            known.insert(text.into(), (action, full_name.into()));
+        }
+    }
+
     /// The actions of `service` matching `pattern`.
     pub fn actions_matching(&self, service: &'c Service, pattern: &str) -> Vec<&'c Action> {
         let key = format!("{}:{}", service.prefix(), pattern.to_ascii_lowercase());
@@ -142,6 +172,9 @@ pub fn resolve_action<'c>(
     if name.is_empty() || name.contains(':') || prefix.is_empty() {
         return Err(malformed());
     }
+    if let Some(found) = patterns.exact(text) {
+        return Ok(found);
+    }
     if has_wildcard(prefix) {
         // A wildcard in the service prefix: legal IAM, checked loosely.
         return Ok(ActionGroup {
@@ -175,11 +208,15 @@ pub fn resolve_action<'c>(
         });
     }
     match service.action(name) {
-        Some(a) => Ok(ActionGroup {
-            text: a.full_name(),
-            kind: GroupKind::Exact,
-            matched: vec![a],
-        }),
+        Some(a) => {
+            let full_name = a.full_name();
+            patterns.remember_exact(text, a, &full_name);
+            Ok(ActionGroup {
+                text: full_name,
+                kind: GroupKind::Exact,
+                matched: vec![a],
+            })
+        }
         None => Err(ActionProblem::UnknownAction {
             service: service.prefix().to_string(),
             suggestion: catalog.suggest_action(text),
@@ -415,6 +452,40 @@ mod tests {
 
     fn catalog() -> &'static Catalog {
         Catalog::embedded().unwrap()
+    }
+
+    /// An exact name found before resolves from the cache as it did the
+    /// first time; what did not resolve is never remembered.
+    #[test]
+    fn remembered_exact_names_resolve_as_looked_up() {
+        let c = catalog();
+        let shared = PatternCache::default();
+        let texts = [
+            "SageMaker:createapp",
+            "sagemaker:CreateApp",
+            "s3:GetObject",
+            "S3:getobject",
+            "s3:GetObjekt",
+            "nosuch:Thing",
+            "s3:Get*",
+            "*",
+            "s3",
+            "s3:${aws:username}",
+        ];
+        for round in 0..3 {
+            for text in texts {
+                let fresh = PatternCache::default();
+                let first = resolve_action(c, &fresh, text);
+                let again = resolve_action(c, &shared, text);
+                let show = |r: &Result<ActionGroup, ActionProblem>| match r {
+                    Ok(g) => format!("{} {:?} {:?}", g.text, g.kind, g.matched),
+                    Err(e) => format!("{e:?}"),
+                };
+                assert_eq!(show(&first), show(&again), "{text} (round {round})");
+            }
+        }
+        let remembered = shared.exact.read().unwrap().len();
+        assert_eq!(remembered, 4, "only the names found exactly");
     }
 
     #[test]
