@@ -25,17 +25,6 @@ fn deferred(texts: &[(&str, &str)]) -> usize {
     loaded.files.iter().map(|f| f.deferred.len()).sum()
 }
 
-fn gov_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            gov_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "gov") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_source_of_the_repository_compiles_the_same_both_ways() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -46,9 +35,7 @@ fn every_source_of_the_repository_compiles_the_same_both_ways() {
         "fuzz/seeds",
         "src/cli/scaffold",
     ] {
-        let mut files = Vec::new();
-        gov_files(&root.join(dir), &mut files);
-        files.sort();
+        let files = gov::load::files_below(&root.join(dir), "gov").unwrap();
         let texts: Vec<(String, String)> = files
             .iter()
             .map(|p| {

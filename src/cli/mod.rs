@@ -190,7 +190,16 @@ pub(crate) fn compile_or_report_with(
     values: &gov::compile::ParamValues,
     catalog: &Catalog,
 ) -> Result<gov::Compilation, ExitCode> {
-    gov::compile::compile_paths_with_text(paths, name, text, values, catalog).map_err(|e| {
+    reported(gov::compile::compile_paths_with_text(
+        paths, name, text, values, catalog,
+    ))
+}
+
+/// A compilation, or its paths' problem reported as a usage error.
+fn reported(
+    compiled: Result<gov::Compilation, gov::load::LoadError>,
+) -> Result<gov::Compilation, ExitCode> {
+    compiled.map_err(|e| {
         usage_error(e.code(), e);
         ExitCode::from(EXIT_USAGE)
     })
@@ -201,10 +210,9 @@ pub(crate) fn compile_or_report(
     values: &gov::compile::ParamValues,
     catalog: &Catalog,
 ) -> Result<gov::Compilation, ExitCode> {
-    gov::compile::compile_paths_with_params(paths, values, catalog).map_err(|e| {
-        usage_error(e.code(), e);
-        ExitCode::from(EXIT_USAGE)
-    })
+    reported(gov::compile::compile_paths_with_params(
+        paths, values, catalog,
+    ))
 }
 
 /// [`compile_or_report`] for `gov check`: the documents are not kept.
@@ -213,10 +221,9 @@ pub(crate) fn check_or_report(
     values: &gov::compile::ParamValues,
     catalog: &Catalog,
 ) -> Result<gov::Compilation, ExitCode> {
-    gov::compile::check_paths_with_params(paths, values, catalog).map_err(|e| {
-        usage_error(e.code(), e);
-        ExitCode::from(EXIT_USAGE)
-    })
+    reported(gov::compile::check_paths_with_params(
+        paths, values, catalog,
+    ))
 }
 
 /// A path as printed on the terminal: control characters escaped.
