@@ -173,9 +173,15 @@ pub enum Literal {
 
 impl Literal {
     pub fn text(&self) -> String {
+        self.as_str().to_string()
+    }
+
+    /// [`Literal::text`], borrowed.
+    pub fn as_str(&self) -> &str {
         match self {
-            Literal::Str(s) | Literal::Num(s) => s.clone(),
-            Literal::Bool(b) => b.to_string(),
+            Literal::Str(s) | Literal::Num(s) => s,
+            Literal::Bool(true) => "true",
+            Literal::Bool(false) => "false",
         }
     }
 }

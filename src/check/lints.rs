@@ -210,7 +210,7 @@ pub(crate) fn rule_lints(
         },
     };
     let mentions = condition.atoms().iter().any(|a| match a {
-        Atom::Test { values, .. } => values.iter().any(|v| mentions_username(&v.text())),
+        Atom::Test { values, .. } => values.iter().any(|v| mentions_username(v.as_str())),
         Atom::Present(_) => false,
     });
     let shape = StatementShape {

@@ -276,7 +276,15 @@ impl KindTrap {
 
 /// Whether a value mentions `${aws:username}` (with a default or not).
 pub fn mentions_username(value: &str) -> bool {
-    value.to_ascii_lowercase().contains("${aws:username")
+    // `${aws:username`, ASCII case ignored, without a lowercased copy: looked
+    // for at each `$` (a check asks this of every value of every rule).
+    const VARIABLE: &[u8] = b"${aws:username";
+    let bytes = value.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|at| {
+        bytes
+            .get(at..at + VARIABLE.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(VARIABLE))
+    })
 }
 
 /// The principal types whose values have a shape of their own.
@@ -348,6 +356,48 @@ impl PrincipalProblem {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The definition it replaces: a lowercased copy searched.
+    fn by_copy(value: &str) -> bool {
+        value.to_ascii_lowercase().contains("${aws:username")
+    }
+
+    #[test]
+    fn username_mentions_are_found_in_any_case() {
+        for value in [
+            "${aws:username}",
+            "arn:aws:iam::*:user/${AWS:UserName}",
+            "$${aws:username}",
+            "${aws:usernam",
+            "${aws:userid}",
+            "é${aws:USERNAME}ü",
+            "$",
+            "",
+            "home/${aws:username",
+        ] {
+            assert_eq!(mentions_username(value), by_copy(value), "{value}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn username_mentions_agree_with_a_lowercased_search(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("${aws:username}".to_string()),
+                    Just("${AWS:UserName".to_string()),
+                    Just("$".to_string()),
+                    "[a-zA-Z:/${}é]{0,6}",
+                ],
+                0..6,
+            )
+        ) {
+            let value = parts.concat();
+            prop_assert_eq!(mentions_username(&value), by_copy(&value));
+        }
+    }
+
     use super::*;
 
     #[test]
