@@ -104,8 +104,7 @@ pub fn compile_paths_with_params(
     values: &ParamValues,
     catalog: &Catalog,
 ) -> Result<Compilation, LoadError> {
-    let loaded = load::load_deferring(paths)?;
-    Ok(compile_loaded_with(loaded, paths.to_vec(), catalog, values))
+    compile_paths_keeping(paths, values, catalog, Documents::Kept)
 }
 
 /// [`compile_paths_with_params`] for a check: every policy is lowered (its
@@ -117,13 +116,22 @@ pub fn check_paths_with_params(
     values: &ParamValues,
     catalog: &Catalog,
 ) -> Result<Compilation, LoadError> {
+    compile_paths_keeping(paths, values, catalog, Documents::Dropped)
+}
+
+fn compile_paths_keeping(
+    paths: &[PathBuf],
+    values: &ParamValues,
+    catalog: &Catalog,
+    keep: Documents,
+) -> Result<Compilation, LoadError> {
     let loaded = load::load_deferring(paths)?;
     Ok(compile_loaded_keeping(
         loaded,
         paths.to_vec(),
         catalog,
         values,
-        Documents::Dropped,
+        keep,
     ))
 }
 

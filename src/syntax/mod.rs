@@ -147,12 +147,20 @@ fn one_of(items: &[String]) -> String {
 
 /// Parses one file. Never panics; every problem is a diagnostic.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
+    let (out, _, diags) = read(file, text, false);
+    (out, diags)
+}
+
+/// [`parse`] and [`parse_deferring`]: with `defer`, the policies of a file
+/// without syntax errors elsewhere are left as pieces of text.
+fn read(file: FileId, text: &str, defer: bool) -> (ast::File, Vec<Span>, Vec<Diagnostic>) {
     let mut out = ast::File::default();
     let mut errors: Vec<SyntaxError> = Vec::new();
+    let mut deferred = Vec::new();
     if text.len() > MAX_SOURCE_BYTES {
         out.broken = true;
         let diags = vec![SyntaxError::TooLarge { bytes: text.len() }.into_diagnostic(file)];
-        return (out, diags);
+        return (out, deferred, diags);
     }
     let scanned = scan::split_items(text);
     let lexically_broken = !scanned.errors.is_empty();
@@ -172,14 +180,41 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     } else {
         // Items are independent: parse them on every core, then gather them
         // in source order, so the tree and the errors are those of a
-        // sequential parse.
-        let parsed: Vec<(Option<ast::Item>, bool, Vec<SyntaxError>)> = scanned
+        // sequential parse. `Err(piece)`: a policy left unread.
+        let mut parsed: Vec<Result<ReadPiece, Span>> = scanned
             .items
             .par_iter()
-            .map(|piece| parse_piece(text, *piece))
+            .map(|piece| {
+                let source = text.get(piece.start..piece.end).unwrap_or("");
+                if defer && fast::is_policy(source) {
+                    Err(*piece)
+                } else {
+                    Ok(parse_piece(text, *piece))
+                }
+            })
             .collect();
+        // A syntax error elsewhere: the policies are read now, so that the
+        // file's limit of errors applies as it always did.
+        let clean = parsed.iter().all(|p| {
+            p.as_ref()
+                .map_or(true, |(_, broken, errors)| !broken && errors.is_empty())
+        });
+        if !clean {
+            parsed.par_iter_mut().for_each(|p| {
+                if let Err(piece) = p {
+                    *p = Ok(parse_piece(text, *piece));
+                }
+            });
+        }
         out.items.reserve_exact(parsed.len());
-        for (item, broken, mut item_errors) in parsed {
+        for each in parsed {
+            let (item, broken, mut item_errors) = match each {
+                Ok(read) => read,
+                Err(piece) => {
+                    deferred.push(piece);
+                    continue;
+                }
+            };
             if errors.len() >= MAX_SYNTAX_ERRORS {
                 break;
             }
@@ -187,13 +222,14 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
             out.items.extend(item);
             errors.append(&mut item_errors);
         }
+        out.items.shrink_to_fit();
     }
     errors.truncate(MAX_SYNTAX_ERRORS);
     let diags = errors
         .into_iter()
         .map(|e| e.into_diagnostic(file))
         .collect();
-    (out, diags)
+    (out, deferred, diags)
 }
 
 /// An item read, whether it was broken, its errors ([`parse_piece`]).
@@ -232,46 +268,7 @@ fn parse_piece(text: &str, piece: Span) -> ReadPiece {
 /// syntax error elsewhere is read whole, as [`parse`] reads it (its
 /// `deferred` is empty), so that the error limit applies as it always did.
 pub fn parse_deferring(file: FileId, text: &str) -> (ast::File, Vec<Span>, Vec<Diagnostic>) {
-    if text.len() > MAX_SOURCE_BYTES {
-        let (out, diags) = parse(file, text);
-        return (out, Vec::new(), diags);
-    }
-    let scanned = scan::split_items(text);
-    if !scanned.errors.is_empty() {
-        let (out, diags) = parse(file, text);
-        return (out, Vec::new(), diags);
-    }
-    // `Err(piece)`: a policy, read later.
-    let parsed: Vec<Result<ReadPiece, Span>> = scanned
-        .items
-        .par_iter()
-        .map(|piece| {
-            let source = text.get(piece.start..piece.end).unwrap_or("");
-            if fast::is_policy(source) {
-                Err(*piece)
-            } else {
-                Ok(parse_piece(text, *piece))
-            }
-        })
-        .collect();
-    let clean = parsed.iter().all(|p| {
-        p.as_ref()
-            .map_or(true, |(_, broken, errors)| !broken && errors.is_empty())
-    });
-    if !clean {
-        let (out, diags) = parse(file, text);
-        return (out, Vec::new(), diags);
-    }
-    let mut out = ast::File::default();
-    let mut deferred = Vec::new();
-    for each in parsed {
-        match each {
-            Ok((item, _, _)) => out.items.extend(item),
-            Err(piece) => deferred.push(piece),
-        }
-    }
-    out.items.shrink_to_fit();
-    (out, deferred, Vec::new())
+    read(file, text, true)
 }
 
 /// The item of a piece that [`parse_deferring`] left for later, read as
