@@ -51,12 +51,16 @@ pub(crate) struct SupportMemo {
     answers: RwLock<SupportAnswers>,
 }
 
-/// Service → action → the keys asked about (few), each with its answer; and
-/// how many answers in all.
-type SupportAnswers = (HashMap<Box<str>, HashMap<Box<str>, Vec<Answer>>>, usize);
+/// Service → action → key name → the patterns asked about with that name
+/// (one, in practice), each with its answer; and how many answers in all.
+/// Every level is a map: many keys asked of one action cost no scan.
+type SupportAnswers = (
+    HashMap<Box<str>, HashMap<Box<str>, HashMap<Box<str>, Vec<Answer>>>>,
+    usize,
+);
 
-/// A key's name and pattern, and whether the action supports it.
-type Answer = (Box<str>, Box<str>, bool);
+/// A key's pattern, and whether the action supports the key.
+type Answer = (Box<str>, bool);
 
 impl SupportMemo {
     /// The remembered answer, or `compute`'s, remembered. The answer depends
@@ -67,13 +71,14 @@ impl SupportMemo {
         key: &KeyRef,
         compute: impl FnOnce() -> bool,
     ) -> bool {
-        let same = |(name, pattern, _): &Answer| **name == *key.name && **pattern == *key.pattern;
+        let same = |(pattern, _): &Answer| **pattern == *key.pattern;
         if let Ok(answers) = self.answers.read()
-            && let Some((_, _, known)) = answers
+            && let Some((_, known)) = answers
                 .0
                 .get(service)
                 .and_then(|actions| actions.get(action))
-                .and_then(|keys| keys.iter().find(|a| same(a)))
+                .and_then(|keys| keys.get(key.name.as_str()))
+                .and_then(|patterns| patterns.iter().find(|a| same(a)))
         {
             return *known;
         }
@@ -82,17 +87,15 @@ impl SupportMemo {
             && answers.1 < MAX_ENTRIES
         {
             let (map, count) = &mut *answers;
-            let keys = map
+            let patterns = map
                 .entry(service.into())
                 .or_default()
                 .entry(action.into())
+                .or_default()
+                .entry(key.name.as_str().into())
                 .or_default();
-            if !keys.iter().any(same) {
-                keys.push((
-                    key.name.as_str().into(),
-                    key.pattern.as_str().into(),
-                    answer,
-                ));
+            if !patterns.iter().any(same) {
+                patterns.push((key.pattern.as_str().into(), answer));
                 *count += 1;
             }
         }
