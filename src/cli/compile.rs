@@ -110,23 +110,20 @@ pub(crate) fn run_build(
     }
     match compilation.build(out, &options) {
         Ok(manifest) => {
-            for entry in &manifest.policies {
-                outln!(
-                    "{:<60} {:>6} of {:>6} characters",
-                    entry.path,
-                    entry.size,
-                    entry.limit
-                );
-            }
+            use std::fmt::Write as _;
+            // One write for the whole listing: a line-buffered write per
+            // document was a system call per document.
             let org_docs = manifest.org.as_ref().map_or(&[][..], |o| &o.documents[..]);
-            for doc in org_docs {
-                outln!(
-                    "{:<60} {:>6} of {:>6} characters",
-                    doc.path,
-                    doc.size,
-                    doc.limit
-                );
+            let mut listing = String::new();
+            let rows = manifest
+                .policies
+                .iter()
+                .map(|e| (&e.path, e.size, e.limit))
+                .chain(org_docs.iter().map(|d| (&d.path, d.size, d.limit)));
+            for (path, size, limit) in rows {
+                let _ = writeln!(listing, "{path:<60} {size:>6} of {limit:>6} characters");
             }
+            crate::cli::write_stdout(&listing);
             let written = manifest.policies.len() + org_docs.len();
             errln!(
                 "wrote {} document{} and manifest.json to {}",

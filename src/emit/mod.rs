@@ -297,10 +297,16 @@ fn plan<'a>(
 /// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
 /// one, in input order.
 fn collisions(inputs: &[Input<'_>], planned: &[Planned<'_>], diags: &mut Vec<Diagnostic>) {
-    let mut claims: Vec<(String, usize)> = Vec::new();
+    // `planned` is in input order: each input's documents are the run at the
+    // front of what is left (a scan of all of them per input was quadratic).
+    debug_assert!(planned.windows(2).all(|w| w[0].index <= w[1].index));
+    let mut claims: Vec<(String, usize)> = Vec::with_capacity(planned.len());
+    let mut rest = planned;
     for (index, input) in inputs.iter().enumerate() {
-        let mut mine = planned.iter().filter(|p| p.index == index).peekable();
-        if mine.peek().is_none() {
+        let count = rest.iter().take_while(|p| p.index == index).count();
+        let (mine, after) = rest.split_at(count);
+        rest = after;
+        if mine.is_empty() {
             let policy = input.policy;
             if is_safe_name(&policy.name) {
                 claims.push((
@@ -309,7 +315,7 @@ fn collisions(inputs: &[Input<'_>], planned: &[Planned<'_>], diags: &mut Vec<Dia
                 ));
             }
         } else {
-            claims.extend(mine.map(|p| (p.path(), index)));
+            claims.extend(mine.iter().map(|p| (p.path(), index)));
         }
     }
     // Lowercased path → (path, input index) of its first claimant.
