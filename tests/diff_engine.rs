@@ -638,3 +638,60 @@ fn one_value_among_many_is_compared_exactly() {
         Some(vec!["t7".to_string()])
     );
 }
+
+/// In an identity policy only an `Allow` lets a request through, so the
+/// diff looks only at actions some `Allow` covers; a `Deny` of every action
+/// but one (`NotAction`) must not hide a change on the actions the
+/// `Allow`s do cover, nor report any on the others.
+#[test]
+fn a_deny_of_all_but_one_action_and_the_allows_beside_it() {
+    let old = r#"
+policy P {
+    allow [s3:GetObject, s3:PutObject] on ["arn:aws:s3:::b/*"]
+    deny * except [s3:GetObject] on ["arn:aws:s3:::b/secret/*"]
+}
+"#;
+    // the Deny gone: PutObject on b/secret/ widens, nothing else changes
+    let gone = r#"
+policy P {
+    allow [s3:GetObject, s3:PutObject] on ["arn:aws:s3:::b/*"]
+}
+"#;
+    let report = run(old, gone);
+    let change = only(&report);
+    assert!(change.exhaustive);
+    assert!(change.narrows.is_empty(), "{}", diff::render_human(&report));
+    let actions: Vec<&str> = change.widens.iter().map(|f| f.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec!["s3:PutObject"],
+        "{}",
+        diff::render_human(&report)
+    );
+    let w = &change.widens[0].witness;
+    assert!(
+        w.resource
+            .as_deref()
+            .is_some_and(|r| r.starts_with("arn:aws:s3:::b/secret/")),
+        "{w:?}"
+    );
+    // the Deny kept and widened to more actions no Allow covers: no change
+    let more = r#"
+policy P {
+    allow [s3:GetObject, s3:PutObject] on ["arn:aws:s3:::b/*"]
+    deny * except [s3:GetObject] on ["arn:aws:s3:::b/secret/*", "arn:aws:s3:::c/*"]
+}
+"#;
+    assert!(
+        run(old, more)
+            .changes
+            .iter()
+            .all(|c| c.widens.is_empty() && c.narrows.is_empty())
+    );
+    // and the other way: the Deny added narrows PutObject only
+    let report = run(gone, old);
+    let change = only(&report);
+    assert!(change.widens.is_empty(), "{}", diff::render_human(&report));
+    let actions: Vec<&str> = change.narrows.iter().map(|f| f.action.as_str()).collect();
+    assert_eq!(actions, vec!["s3:PutObject"]);
+}

@@ -161,32 +161,65 @@ pub(super) fn compare(old: Version<'_>, new: Version<'_>, catalog: &Catalog) -> 
             universe.covered(&u.statement.actions, within)
         }
     };
+    // What statements with the same actions cover (within one list) is
+    // found once: a policy of many statements names few action lists, and
+    // matching one against the whole catalog is the costly part.
+    let spec = |u: &Unified<'_>| format!("{:?}{}{:?}", u.effect, u.erroneous, u.statement.actions);
+    let covered_by = |by_spec: &mut HashMap<String, Vec<usize>>,
+                      u: &Unified<'_>,
+                      within: &[usize]|
+     -> Vec<usize> {
+        by_spec
+            .entry(spec(u))
+            .or_insert_with(|| covers(u, within))
+            .clone()
+    };
     // the actions where a request can change
     let reach: Vec<usize> = if kind_change {
         all
     } else {
-        let mut r: Vec<usize> = seeds
-            .iter()
-            .filter_map(|&s| pair.stmts.list.get(s))
-            .flat_map(|u| covers(u, &all))
-            .collect();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut r: Vec<usize> = Vec::new();
+        for u in seeds.iter().filter_map(|&s| pair.stmts.list.get(s)) {
+            if seen.insert(spec(u)) {
+                r.extend(covers(u, &all));
+            }
+        }
         r.sort_unstable();
         r.dedup();
         r
     };
+    // Where neither kind grants all, a request allowed by one version only
+    // is allowed by an `Allow` of it ((α) and (β) above): the actions that
+    // no `Allow` covers cannot change. Leaving them out keeps a `Deny` with
+    // `NotAction` (which covers nearly the whole catalog) from making every
+    // action a group to look at, with every such `Deny` in its list.
+    let reach: Vec<usize> = if grants_all(old.kind) || grants_all(new.kind) {
+        reach
+    } else {
+        let mut by_spec = HashMap::new();
+        let mut allowed: Vec<usize> = pair
+            .stmts
+            .list
+            .iter()
+            .filter(|u| {
+                u.effect == Effect::Allow && (pair.counts(u, false) || pair.counts(u, true))
+            })
+            .flat_map(|u| covered_by(&mut by_spec, u, &reach))
+            .collect();
+        allowed.sort_unstable();
+        allowed.dedup();
+        allowed
+    };
     // per action, the statements that cover it (actions alike in this are
     // treated once)
     let mut covering: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut by_spec: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_spec = HashMap::new();
     for (i, u) in pair.stmts.list.iter().enumerate() {
         if !pair.counts(u, false) && !pair.counts(u, true) {
             continue;
         }
-        let spec = format!("{}{:?}", u.erroneous, u.statement.actions);
-        let covered = by_spec
-            .entry(spec)
-            .or_insert_with(|| covers(u, &reach))
-            .clone();
+        let covered = covered_by(&mut by_spec, u, &reach);
         for a in covered {
             covering.entry(a).or_default().push(i);
         }
