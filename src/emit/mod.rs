@@ -481,20 +481,33 @@ fn render_all(
     inputs: &[Input<'_>],
     options: &Options,
 ) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
-    // Rendering is per document: on every core, gathered in input order.
-    let per_input: Vec<(Vec<Planned<'_>>, Vec<Diagnostic>)> = inputs
+    // Rendering and hashing are per document: on every core (the digest
+    // while the text is fresh in the cache, not in a pass of its own),
+    // gathered in input order.
+    type Hashed<'a> = Vec<(Planned<'a>, String)>;
+    let per_input: Vec<(Hashed<'_>, Vec<Diagnostic>)> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, input)| {
             let mut local = Vec::new();
-            let planned = plan(index, input, options, &mut local);
+            let planned = plan(index, input, options, &mut local)
+                .into_iter()
+                .map(|p| {
+                    let digest = sha256_hex(p.text.as_bytes());
+                    (p, digest)
+                })
+                .collect();
             (planned, local)
         })
         .collect();
     let mut diags = Vec::new();
     let mut planned = Vec::new();
-    for (mut p, mut d) in per_input {
-        planned.append(&mut p);
+    let mut digests = Vec::new();
+    for (p, mut d) in per_input {
+        for (p, digest) in p {
+            planned.push(p);
+            digests.push(digest);
+        }
         diags.append(&mut d);
     }
     collisions(inputs, &planned, &mut diags);
@@ -503,10 +516,6 @@ fn render_all(
         return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
     }
 
-    let digests: Vec<String> = planned
-        .par_iter()
-        .map(|p| sha256_hex(p.text.as_bytes()))
-        .collect();
     let mut entries = Vec::with_capacity(planned.len());
     let mut files = Vec::with_capacity(planned.len() + 1);
     for (p, sha256) in planned.into_iter().zip(digests) {
