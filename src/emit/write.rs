@@ -209,6 +209,8 @@ enum Place {
     Beside(tempfile::NamedTempFile, PathBuf),
     /// Its final name inside the staging folder's copy of its kind folder.
     Staging,
+    /// Nowhere: its target already holds exactly its bytes.
+    Unchanged,
 }
 
 /// Fails with the path and the reason (small, unlike a [`BuildError`]).
@@ -315,12 +317,46 @@ fn place(file: &FileOut, out: &Path, staged: Option<PathBuf>) -> Result<Place, (
             .map(|()| Place::Staging)
             .map_err(|e| (target, reason(&e)));
     }
+    // A rebuild with little changed (in CI, or `gov watch` after each edit)
+    // would otherwise replace every file: a rename over a file costs the
+    // file system several times the read that shows it is the same.
+    if holds_already(&target, &file.bytes) {
+        return Ok(Place::Unchanged);
+    }
     let mut tmp =
         crate::fsutil::temp_file_in(&file.dir(out)).map_err(|e| (target.clone(), reason(&e)))?;
     tmp.write_all(&file.bytes)
         .and_then(|()| tmp.flush())
         .map_err(|e| (target.clone(), reason(&e)))?;
     Ok(Place::Beside(tmp, target))
+}
+
+/// Whether `target` is a regular file (not a link) holding exactly `bytes`:
+/// then it is left as it is (its mode and time included). Any doubt is `false`
+/// and the file is replaced as usual.
+fn holds_already(target: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(meta) = fs::symlink_metadata(target) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(handle) = fs::File::open(target) else {
+        return false;
+    };
+    // The file opened is still a regular file (not swapped for something
+    // else since the look), and is read no further than one byte past the
+    // length expected.
+    if !handle.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut held = Vec::with_capacity(bytes.len() + 1);
+    handle
+        .take(bytes.len() as u64 + 1)
+        .read_to_end(&mut held)
+        .is_ok()
+        && held == bytes
 }
 
 #[cfg(test)]
@@ -452,6 +488,49 @@ mod tests {
         let (path, _) = stage_and_commit(&out, &files).unwrap_err();
         assert_eq!(path, out.join("scp").join("n".repeat(300)));
         assert_eq!(names(&out), vec!["keep.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_leaves_unchanged_files_alone_and_replaces_the_others() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let with = |name: &str, bytes: &[u8]| FileOut {
+            folder: Some("scp"),
+            file: name.to_string(),
+            bytes: bytes.to_vec(),
+        };
+        write_all(
+            &out,
+            &[
+                with("A.json", b"{}"),
+                with("B.json", b"{}"),
+                with("C.json", b"{}"),
+            ],
+        )
+        .unwrap();
+        let inode = |name: &str| fs::metadata(out.join("scp").join(name)).unwrap().ino();
+        let (a, b) = (inode("A.json"), inode("B.json"));
+        // B changes (same length), C is now a link to an identical file.
+        fs::write(tmp.path().join("same"), b"{}").unwrap();
+        fs::remove_file(out.join("scp/C.json")).unwrap();
+        std::os::unix::fs::symlink(tmp.path().join("same"), out.join("scp/C.json")).unwrap();
+        write_all(
+            &out,
+            &[
+                with("A.json", b"{}"),
+                with("B.json", b"[]"),
+                with("C.json", b"{}"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(inode("A.json"), a, "an unchanged file is not touched");
+        assert_ne!(inode("B.json"), b);
+        assert_eq!(fs::read(out.join("scp/B.json")).unwrap(), b"[]");
+        let c_now = fs::symlink_metadata(out.join("scp/C.json")).unwrap();
+        assert!(c_now.is_file(), "a link is replaced by a file, never kept");
+        assert_eq!(names(&out.join("scp")), vec!["A.json", "B.json", "C.json"]);
     }
 
     #[test]
