@@ -163,6 +163,11 @@ pub fn import_with(
     }
     let (text_out, ranges) =
         render_policy(&rules, name, kind, catalog, &notes, source.is_decoded());
+    // What the JSON was read into is not needed past the text: dropped before
+    // the proof compiles that text and reads the JSON again, so the two do
+    // not add up (a policy of 10,000 statements peaked at 77 MB of heap).
+    drop(rules);
+    drop(doc);
     let rebuilt =
         verify(file, &text_out, &ranges, catalog).map_err(|e| finish(&source, file, e))?;
     let original = crate::iam::PolicyDocument::from_json(&source.text).map_err(|e| {
