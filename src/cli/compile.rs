@@ -131,6 +131,8 @@ pub(crate) fn run_build(
                 plural(written),
                 shown(out)
             );
+            // As the compilation (see `exiting`): thousands of entries.
+            std::mem::forget(manifest);
             exiting(compilation);
             ExitCode::SUCCESS
         }

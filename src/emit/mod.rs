@@ -296,12 +296,13 @@ fn plan<'a>(
 /// (macOS and Windows file systems do). Policies that failed still claim their
 /// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
 /// one, in input order.
-fn collisions(inputs: &[Input<'_>], planned: &[Planned<'_>], diags: &mut Vec<Diagnostic>) {
-    // `planned` is in input order: each input's documents are the run at the
-    // front of what is left (a scan of all of them per input was quadratic).
-    debug_assert!(planned.windows(2).all(|w| w[0].index <= w[1].index));
-    let mut claims: Vec<(String, usize)> = Vec::with_capacity(planned.len());
-    let mut rest = planned;
+fn collisions(inputs: &[Input<'_>], rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
+    // `rendered` is in input order: each input's documents are the run at
+    // the front of what is left (a scan of all of them per input was
+    // quadratic).
+    debug_assert!(rendered.windows(2).all(|w| w[0].index <= w[1].index));
+    let mut claims: Vec<(String, usize)> = Vec::with_capacity(rendered.len());
+    let mut rest = rendered;
     for (index, input) in inputs.iter().enumerate() {
         let count = rest.iter().take_while(|p| p.index == index).count();
         let (mine, after) = rest.split_at(count);
@@ -315,7 +316,7 @@ fn collisions(inputs: &[Input<'_>], planned: &[Planned<'_>], diags: &mut Vec<Dia
                 ));
             }
         } else {
-            claims.extend(mine.iter().map(|p| (p.path(), index)));
+            claims.extend(mine.iter().map(|r| (r.entry.path.clone(), index)));
         }
     }
     // Lowercased path → (path, input index) of its first claimant.
@@ -374,8 +375,12 @@ pub fn build(
     options: &Options,
 ) -> Result<Manifest, Vec<BuildError>> {
     refuse_inside_sources(out, options)?;
-    let (manifest, files) = render_all(inputs, options)?;
-    write::write_all(out, &files)?;
+    let (manifest, files) = render_documents(inputs, options)?;
+    let last = write::Last {
+        file: MANIFEST,
+        bytes: || manifest_json(&manifest).into_bytes(),
+    };
+    write::write_all_then(out, &files, Some(last))?;
     Ok(manifest)
 }
 
@@ -438,7 +443,7 @@ pub fn check_current(
         }
     }
     // What the build in `out` says it wrote, and this build no longer does.
-    if let Ok((bytes, _)) = crate::load::read_limited(&out.join("manifest.json"), MAX_READ_BACK)
+    if let Ok((bytes, _)) = crate::load::read_limited(&out.join(MANIFEST), MAX_READ_BACK)
         && let Ok(old) = serde_json::from_slice::<serde_json::Value>(&bytes)
     {
         let mut now: std::collections::HashSet<String> =
@@ -481,65 +486,94 @@ fn render_all(
     inputs: &[Input<'_>],
     options: &Options,
 ) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
-    // Rendering and hashing are per document: on every core (the digest
-    // while the text is fresh in the cache, not in a pass of its own),
-    // gathered in input order.
-    type Hashed<'a> = Vec<(Planned<'a>, String)>;
-    let per_input: Vec<(Hashed<'_>, Vec<Diagnostic>)> = inputs
+    let (manifest, mut files) = render_documents(inputs, options)?;
+    files.push(FileOut {
+        folder: None,
+        file: MANIFEST.to_string(),
+        bytes: manifest_json(&manifest).into_bytes(),
+    });
+    Ok((manifest, files))
+}
+
+/// The manifest's file name, at the top of the output folder.
+const MANIFEST: &str = "manifest.json";
+
+/// One document of the build: its input's position, its manifest entry and
+/// its file.
+struct Rendered {
+    index: usize,
+    entry: ManifestEntry,
+    file: FileOut,
+}
+
+impl Planned<'_> {
+    /// Its manifest entry (with the text's digest) and its file.
+    fn rendered(self) -> Rendered {
+        let kind = self.input.policy.kind;
+        let sha256 = sha256_hex(self.text.as_bytes());
+        Rendered {
+            index: self.index,
+            entry: ManifestEntry {
+                path: self.path(),
+                kind,
+                source: SourceRef {
+                    path: self.input.source_path.clone(),
+                    line: self.input.line,
+                },
+                controls: self.input.policy.controls.clone(),
+                docs: self.input.policy.docs.clone(),
+                size: self.size,
+                limit: kind.limit().max,
+                sha256,
+                part: self.part,
+                name: self.name.clone(),
+            },
+            file: FileOut {
+                folder: Some(folder(kind)),
+                file: format!("{}.json", self.name),
+                bytes: self.text.into_bytes(),
+            },
+        }
+    }
+}
+
+/// Every document of the build, rendered and checked, and the manifest that
+/// lists them (sorted; its own file is not among the files).
+fn render_documents(
+    inputs: &[Input<'_>],
+    options: &Options,
+) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
+    // Rendering, hashing and the manifest entry are per document: on every
+    // core (the digest while the text is fresh in the cache), gathered in
+    // input order.
+    let per_input: Vec<(Vec<Rendered>, Vec<Diagnostic>)> = inputs
         .par_iter()
         .enumerate()
         .map(|(index, input)| {
             let mut local = Vec::new();
-            let planned = plan(index, input, options, &mut local)
+            let rendered = plan(index, input, options, &mut local)
                 .into_iter()
-                .map(|p| {
-                    let digest = sha256_hex(p.text.as_bytes());
-                    (p, digest)
-                })
+                .map(Planned::rendered)
                 .collect();
-            (planned, local)
+            (rendered, local)
         })
         .collect();
     let mut diags = Vec::new();
-    let mut planned = Vec::new();
-    let mut digests = Vec::new();
-    for (p, mut d) in per_input {
-        for (p, digest) in p {
-            planned.push(p);
-            digests.push(digest);
-        }
+    let mut rendered = Vec::new();
+    for (mut r, mut d) in per_input {
+        rendered.append(&mut r);
         diags.append(&mut d);
     }
-    collisions(inputs, &planned, &mut diags);
+    collisions(inputs, &rendered, &mut diags);
     if !diags.is_empty() {
         crate::diag::sort(&mut diags);
         return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
     }
-
-    let mut entries = Vec::with_capacity(planned.len());
-    let mut files = Vec::with_capacity(planned.len() + 1);
-    for (p, sha256) in planned.into_iter().zip(digests) {
-        let kind = p.input.policy.kind;
-        entries.push(ManifestEntry {
-            path: p.path(),
-            name: p.name.clone(),
-            kind,
-            source: SourceRef {
-                path: p.input.source_path.clone(),
-                line: p.input.line,
-            },
-            controls: p.input.policy.controls.clone(),
-            docs: p.input.policy.docs.clone(),
-            size: p.size,
-            limit: kind.limit().max,
-            sha256,
-            part: p.part,
-        });
-        files.push(FileOut {
-            folder: Some(folder(kind)),
-            file: format!("{}.json", p.name),
-            bytes: p.text.into_bytes(),
-        });
+    let mut entries = Vec::with_capacity(rendered.len());
+    let mut files = Vec::with_capacity(rendered.len() + 1);
+    for r in rendered {
+        entries.push(r.entry);
+        files.push(r.file);
     }
     if let Some(org) = &options.org {
         for (stem, text) in &org.files {
@@ -558,10 +592,5 @@ fn render_all(
     manifest
         .policies
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    files.push(FileOut {
-        folder: None,
-        file: "manifest.json".to_string(),
-        bytes: manifest_json(&manifest).into_bytes(),
-    });
     Ok((manifest, files))
 }
