@@ -390,6 +390,15 @@ fn holds_already(target: &Path, bytes: &[u8]) -> bool {
     if !meta.is_file() || meta.len() != bytes.len() as u64 {
         return false;
     }
+    // A file linked from elsewhere as well is replaced, as it always was:
+    // kept, it would change whenever its other name is written to.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() != 1 {
+            return false;
+        }
+    }
     let Ok(handle) = fs::File::open(target) else {
         return false;
     };
@@ -579,6 +588,11 @@ mod tests {
         assert_eq!(fs::read(out.join("scp/B.json")).unwrap(), b"[]");
         let c_now = fs::symlink_metadata(out.join("scp/C.json")).unwrap();
         assert!(c_now.is_file(), "a link is replaced by a file, never kept");
+        // A hard link to an identical file elsewhere is replaced too.
+        fs::hard_link(out.join("scp/A.json"), tmp.path().join("elsewhere")).unwrap();
+        write_all(&out, &[with("A.json", b"{}")]).unwrap();
+        assert_ne!(inode("A.json"), a);
+        assert_eq!(fs::read(tmp.path().join("elsewhere")).unwrap(), b"{}");
         assert_eq!(names(&out.join("scp")), vec!["A.json", "B.json", "C.json"]);
     }
 
