@@ -383,7 +383,6 @@ fn place(file: &FileOut, out: &Path, staged: Option<PathBuf>) -> Result<Place, (
 /// then it is left as it is (its mode and time included). Any doubt is `false`
 /// and the file is replaced as usual.
 fn holds_already(target: &Path, bytes: &[u8]) -> bool {
-    use std::io::Read;
     let Ok(meta) = fs::symlink_metadata(target) else {
         return false;
     };
@@ -399,21 +398,9 @@ fn holds_already(target: &Path, bytes: &[u8]) -> bool {
             return false;
         }
     }
-    let Ok(handle) = fs::File::open(target) else {
-        return false;
-    };
-    // The file opened is still a regular file (not swapped for something
-    // else since the look), and is read no further than one byte past the
-    // length expected.
-    if !handle.metadata().is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let mut held = Vec::with_capacity(bytes.len() + 1);
-    handle
-        .take(bytes.len() as u64 + 1)
-        .read_to_end(&mut held)
-        .is_ok()
-        && held == bytes
+    // The project's bounded read: a regular file, read at most one byte past
+    // the length expected.
+    crate::load::read_limited(target, bytes.len()).is_ok_and(|(held, _)| held == bytes)
 }
 
 #[cfg(test)]
