@@ -117,14 +117,21 @@ fn load_with(paths: &[PathBuf], defer: bool) -> Result<Loaded, LoadError> {
         defer,
         ..Loader::default()
     };
-    let mut files = Vec::with_capacity(roots.len());
-    for root in roots {
-        let (bytes, size) = read_source(&root).map_err(|reason| LoadError::Unreadable {
-            path: root.clone(),
-            reason,
-        })?;
-        files.push((root, bytes, size));
-    }
+    // Read and decoded on every core; the first unreadable file in the
+    // order given is the error, as in a sequential read.
+    let files = roots
+        .par_iter()
+        .map(|root| {
+            read_source(root)
+                .map(|(bytes, size)| Decoded::new(root, bytes, size))
+                .map_err(|reason| LoadError::Unreadable {
+                    path: root.clone(),
+                    reason,
+                })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
     loader.add_all(files);
     loader.resolve_imports();
     loader.find_cycles();
@@ -278,6 +285,48 @@ fn normalize(path: &Path) -> PathBuf {
     })
 }
 
+/// A file's bytes as text, with what else about it does not depend on the
+/// other files (found on any core before it is registered).
+struct Decoded {
+    /// Its path made absolute: a file named twice is loaded once.
+    key: PathBuf,
+    /// Its name as shown to users.
+    name: String,
+    text: String,
+    line_starts: Vec<usize>,
+    /// Where the bytes stop being UTF-8 (the text has U+FFFD from there).
+    encoding_error: Option<usize>,
+    /// Its full size on disk.
+    size: usize,
+}
+
+impl Decoded {
+    fn new(path: &Path, bytes: Vec<u8>, size: usize) -> Decoded {
+        // A byte-order mark is not part of the text: dropping it keeps
+        // columns and rendered lines right.
+        let bytes = match bytes.strip_prefix("\u{FEFF}".as_bytes()) {
+            Some(rest) => rest.to_vec(),
+            None => bytes,
+        };
+        let (text, encoding_error) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                (text, Some(offset))
+            }
+        };
+        Decoded {
+            key: normalize(path),
+            name: display_name(path),
+            line_starts: crate::source::line_starts(&text),
+            text,
+            encoding_error,
+            size,
+        }
+    }
+}
+
 /// A file registered with its source, to be read: its id, where it is, and
 /// why it cannot be read (not UTF-8 at an offset, or its size over the
 /// limit).
@@ -296,7 +345,7 @@ impl Loader {
     /// Adds a file; `size` is its full size on disk (only its first bytes may
     /// have been read when it is over the limit).
     fn add(&mut self, path: &Path, bytes: Vec<u8>, size: usize) -> FileId {
-        match self.register(path, bytes, size) {
+        match self.register(Decoded::new(path, bytes, size)) {
             Ok(file) => {
                 let read = self.read(&file);
                 let id = file.id;
@@ -309,10 +358,10 @@ impl Loader {
 
     /// Adds the files named, in order, each read on any core (a folder of
     /// many small files is read in parallel, not one after another).
-    fn add_all(&mut self, files: Vec<(PathBuf, Vec<u8>, usize)>) {
+    fn add_all(&mut self, files: Vec<Decoded>) {
         let registered: Vec<Registered> = files
             .into_iter()
-            .filter_map(|(path, bytes, size)| self.register(&path, bytes, size).ok())
+            .filter_map(|file| self.register(file).ok())
             .collect();
         let this = &*self;
         let read: Vec<Read> = registered.par_iter().map(|file| this.read(file)).collect();
@@ -322,33 +371,20 @@ impl Loader {
     }
 
     /// Adds the source of a file: `Err` with its id when it is loaded already.
-    fn register(&mut self, path: &Path, bytes: Vec<u8>, size: usize) -> Result<Registered, FileId> {
-        let key = normalize(path);
-        if let Some(&id) = self.by_path.get(&key) {
+    fn register(&mut self, file: Decoded) -> Result<Registered, FileId> {
+        if let Some(&id) = self.by_path.get(&file.key) {
             return Err(id);
         }
-        let name = display_name(path);
-        // A byte-order mark is not part of the text: dropping it keeps
-        // columns and rendered lines right.
-        let bytes = match bytes.strip_prefix("\u{FEFF}".as_bytes()) {
-            Some(rest) => rest.to_vec(),
-            None => bytes,
-        };
-        let (text, encoding_error) = match String::from_utf8(bytes) {
-            Ok(text) => (text, None),
-            Err(e) => {
-                let offset = e.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                (text, Some(offset))
-            }
-        };
-        let id = self.loaded.sources.add(name, text);
-        self.by_path.insert(key.clone(), id);
+        let id = self
+            .loaded
+            .sources
+            .add_with_line_starts(file.name, file.text, file.line_starts);
+        self.by_path.insert(file.key.clone(), id);
         Ok(Registered {
             id,
-            path: key,
-            encoding_error,
-            size,
+            path: file.key,
+            encoding_error: file.encoding_error,
+            size: file.size,
         })
     }
 

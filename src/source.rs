@@ -114,9 +114,19 @@ struct SourceFile {
 
 impl SourceFiles {
     pub(crate) fn add(&mut self, name: String, text: String) -> FileId {
-        let line_starts = std::iter::once(0)
-            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
+        self.add_with_line_starts(name, text, line_starts)
+    }
+
+    /// [`SourceFiles::add`] with the line starts found already (by
+    /// [`line_starts`], on another core).
+    fn add_with_line_starts(
+        &mut self,
+        name: String,
+        text: String,
+        line_starts: Vec<usize>,
+    ) -> FileId {
+        debug_assert_eq!(line_starts, self::line_starts(&text));
         self.files.push(SourceFile {
             name,
             text,
@@ -166,6 +176,13 @@ impl<'a> Files<'a> for SourceFiles {
     }
 }
 
+/// The byte offset where each line of `text` starts.
+pub(crate) fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 impl SourceMap {
     pub fn new() -> Self {
         SourceMap::default()
@@ -173,6 +190,17 @@ impl SourceMap {
 
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         self.files.add(name.into(), text.into())
+    }
+
+    /// [`SourceMap::add`] with the line starts found already by
+    /// [`line_starts`] (on the core that read the file).
+    pub(crate) fn add_with_line_starts(
+        &mut self,
+        name: String,
+        text: String,
+        line_starts: Vec<usize>,
+    ) -> FileId {
+        self.files.add_with_line_starts(name, text, line_starts)
     }
 
     pub fn name(&self, id: FileId) -> &str {

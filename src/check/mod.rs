@@ -23,6 +23,9 @@ use crate::syntax::ast;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
+/// Every policy declared, by its name folded to lowercase, with its kind.
+pub type DeclaredPolicies = HashMap<String, PolicyKind, foldhash::fast::RandomState>;
+
 /// The result of checking: the IR of every policy that checked without
 /// errors, and every diagnostic.
 pub struct Checked {
@@ -32,7 +35,7 @@ pub struct Checked {
     pub allows: suppress::Allows,
     /// Every policy declared, checked or not, by its name folded to
     /// lowercase (the first of a name): its kind.
-    pub declared: HashMap<String, PolicyKind>,
+    pub declared: DeclaredPolicies,
     /// Whether a file whose policies were left unread
     /// ([`crate::load::load_deferring`]) reached the limit of syntax errors,
     /// which drops the items after it: then this result is not that of the
@@ -197,7 +200,7 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
     let patterns = PatternCache::default();
 
     // Policy names become file names: they must differ, ignoring case.
-    let mut policy_names: tests_blocks::PolicyNames = HashMap::new();
+    let mut policy_names = tests_blocks::PolicyNames::default();
     let mut allows = suppress::Allows::default();
     // The syntax errors of the policies read here, reported as the loader
     // reports those of the other items (not within the cap per file below).
@@ -221,6 +224,7 @@ fn check_all(loaded: &Loaded, catalog: &Catalog) -> Checked {
         .enumerate()
         .flat_map(|(index, file)| policy_sources(file).map(move |source| (index, source)))
         .collect();
+    policy_names.reserve(sources.len());
     let mut checked_policies = sources
         .par_iter()
         .map(|(index, source)| {

@@ -13,7 +13,9 @@ use std::collections::HashMap;
 
 /// Every policy of the program by its name folded to lowercase: where it is
 /// declared, its name as written, its kind.
-pub(crate) type PolicyNames = HashMap<String, (FileId, Span, String, PolicyKind)>;
+/// (foldhash: every policy's name goes through it; seeded per process.)
+pub(crate) type PolicyNames =
+    HashMap<String, (FileId, Span, String, PolicyKind), foldhash::fast::RandomState>;
 
 /// The policies a test names: each must exist (E0111), the boundary must be
 /// an identity policy (E0323), and a request reaches one resource, so at

@@ -27,7 +27,7 @@ use crate::iam::PolicyDocument;
 use crate::ir::{self, PolicyKind};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use write::FileOut;
@@ -320,7 +320,8 @@ fn collisions(inputs: &[Input<'_>], rendered: &[Rendered], diags: &mut Vec<Diagn
         }
     }
     // Lowercased path → (path, input index) of its first claimant.
-    let mut seen: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut seen: HashMap<String, (String, usize), foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(claims.len(), Default::default());
     let mut reported: Vec<(usize, usize)> = Vec::new();
     for (path, index) in claims {
         let key = path.to_lowercase();
@@ -559,7 +560,7 @@ fn render_documents(
         })
         .collect();
     let mut diags = Vec::new();
-    let mut rendered = Vec::new();
+    let mut rendered = Vec::with_capacity(per_input.iter().map(|(r, _)| r.len()).sum());
     for (mut r, mut d) in per_input {
         rendered.append(&mut r);
         diags.append(&mut d);
@@ -569,12 +570,26 @@ fn render_documents(
         crate::diag::sort(&mut diags);
         return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
     }
-    let mut entries = Vec::with_capacity(rendered.len());
-    let mut files = Vec::with_capacity(rendered.len() + 1);
-    for r in rendered {
-        entries.push(r.entry);
+    // The manifest's order, found on indices: sorting the entries
+    // themselves moved each one many times.
+    let mut order: Vec<usize> = (0..rendered.len()).collect();
+    // Ties keep input order, as a stable sort would.
+    order.sort_unstable_by(|&a, &b| {
+        (rendered[a].entry.sort_key(), a).cmp(&(rendered[b].entry.sort_key(), b))
+    });
+    let mut rank = vec![0; rendered.len()];
+    for (position, &index) in order.iter().enumerate() {
+        rank[index] = position;
+    }
+    let mut entries: Vec<Option<ManifestEntry>> = Vec::new();
+    entries.resize_with(rendered.len(), || None);
+    let mut files =
+        Vec::with_capacity(rendered.len() + options.org.as_ref().map_or(0, |o| o.files.len()));
+    for (r, &position) in rendered.into_iter().zip(&rank) {
+        entries[position] = Some(r.entry);
         files.push(r.file);
     }
+    let entries: Vec<ManifestEntry> = entries.into_iter().flatten().collect();
     if let Some(org) = &options.org {
         for (stem, text) in &org.files {
             files.push(FileOut {
@@ -584,13 +599,10 @@ fn render_documents(
             });
         }
     }
-    let mut manifest = Manifest {
+    let manifest = Manifest {
         catalog: options.catalog.clone(),
         policies: entries,
         org: options.org.as_ref().map(|o| o.manifest.clone()),
     };
-    manifest
-        .policies
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok((manifest, files))
 }

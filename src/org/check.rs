@@ -22,7 +22,7 @@ use std::collections::HashMap;
 pub fn check(
     loaded: &Loaded,
     program: &ir::Program,
-    declared: &HashMap<String, PolicyKind>,
+    declared: &crate::check::DeclaredPolicies,
 ) -> (Option<Org>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut first: Option<(FileId, &ast::OrgDecl)> = None;
@@ -119,7 +119,7 @@ pub fn check(
 struct Walker<'a> {
     file: FileId,
     program: &'a ir::Program,
-    declared: &'a HashMap<String, PolicyKind>,
+    declared: &'a crate::check::DeclaredPolicies,
     org: Org,
     /// Account id → where it was first declared.
     accounts: HashMap<String, Span>,
