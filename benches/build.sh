@@ -4,12 +4,19 @@
 #
 #   bash benches/build.sh            (RULES=10000 FILES=100 RUNS=5 by default)
 #
-# Every run builds into a folder of its own (out-1, out-2, …), removed at the
-# end: removing the output just before the next run makes ext4 look at each
-# freed inode again while it picks inodes for the new files (3–5 s of system
-# time for 4,000 files on the development machine), which measures the file
-# system, not gov. A last run builds again into out-1, replacing every file
-# (a rebuild with nothing changed; the replaced files' inodes are freed).
+# Every run builds into a folder of its own (out-1, out-2, …), all removed
+# at the end; a last run builds again into out-1 (a rebuild with nothing
+# changed: every file already holds its bytes and is left alone).
+#
+# Where: under OUT_BASE, by default /dev/shm (a tmpfs) when it exists, else
+# target/bench. On ext4 without a journal (the development machine's disk),
+# creating files within 1 to 6 minutes of removing thousands of others in
+# the same block group is 5–10× slower, in any program: for each new inode
+# the kernel skips every inode freed in that window, reading the inode table
+# to find out (`recently_deleted` in fs/ext4/ialloc.c; seen with perf at
+# 1.5–4 s of system time for 4,000 files). A tmpfs measures gov, not that
+# window; `OUT_BASE=target/bench` measures the disk too (run it after the
+# disk has been quiet for some minutes). The file system is printed.
 # Reported: the median and the best of the runs, wall and CPU (user + system).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +25,13 @@ FILES=${FILES:-100}
 RUNS=${RUNS:-5}
 cargo build --release --quiet
 cargo build --release --quiet --example json_floor
-work=target/bench/build
-rm -rf "$work" && mkdir -p "$work"
+if [ -z "${OUT_BASE:-}" ]; then
+  if [ -d /dev/shm ] && [ -w /dev/shm ]; then OUT_BASE=/dev/shm; else OUT_BASE=target/bench; fi
+fi
+mkdir -p "$OUT_BASE"
+work=$(mktemp -d "$OUT_BASE/gov-build-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+echo "output under $work ($(stat -f -c %T "$work"))"
 python3 benches/gen_corpus.py --rules "$RULES" --files "$FILES" --out "$work/src" >/dev/null
 src_bytes=$(du -sb "$work/src" | cut -f1)
 
@@ -37,7 +49,6 @@ read -r secs user sys rss < "$work/t"
 again="$secs:$user:$sys"
 out_bytes=$(du -sb "$work/out-1" | cut -f1)
 docs=$(find "$work/out-1" -name '*.json' | wc -l)
-for i in $(seq "$RUNS"); do rm -rf "$work/out-$i"; done
 python3 - "$RULES" "$src_bytes" "$out_bytes" "$docs" "$rss_build" "$rss_floor" "$again" "${builds[*]}" "${floors[*]}" <<'PY'
 import statistics, sys
 rules, src, out, docs, rb, rf = (int(x) for x in sys.argv[1:7])
