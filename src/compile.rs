@@ -38,6 +38,9 @@ pub struct Compilation {
     /// The files and folders named by the caller (empty for texts): a build
     /// never writes inside them.
     roots: Vec<PathBuf>,
+    /// What [`build_paths_with_params`] rendered, one per policy of
+    /// `program` in order (`documents` is then empty); `None` otherwise.
+    rendered: Option<Vec<emit::RenderedPolicy>>,
 }
 
 /// Loads the named files and folders (and what they import), checks and
@@ -119,11 +122,45 @@ pub fn check_paths_with_params(
     compile_paths_keeping(paths, values, catalog, Documents::Dropped)
 }
 
+/// What `gov build` runs: [`compile_paths_with_params`], then, without
+/// errors, [`Compilation::build`] into `out`. Each policy's documents are
+/// rendered, hashed and checked as soon as it is lowered and its lowered
+/// document dropped ([`emit::render_policy`]), so the documents of a large
+/// compilation never live together and no second pass over them is made;
+/// with an organization the documents are kept, as its packed documents
+/// need them. Writes the same files, and refuses the same inputs, as
+/// [`Compilation::build`]. The compilation comes back with `documents`
+/// empty unless there is an organization.
+pub fn build_paths_with_params(
+    paths: &[PathBuf],
+    values: &ParamValues,
+    catalog: &Catalog,
+    out: &Path,
+    options: &emit::Options,
+) -> Result<(Compilation, Result<Manifest, Vec<BuildError>>), LoadError> {
+    let mut compilation =
+        compile_paths_keeping(paths, values, catalog, Documents::Rendered(options))?;
+    let built = match compilation.rendered.take() {
+        Some(rendered) if !compilation.has_errors() => {
+            let options = emit::Options {
+                sources: compilation.roots.clone(),
+                org: None,
+                ..options.clone()
+            };
+            let policies: Vec<&ir::Policy> =
+                compilation.program.policies.iter().map(|p| &**p).collect();
+            emit::build_rendered(&policies, rendered, out, &options)
+        }
+        _ => compilation.build(out, options),
+    };
+    Ok((compilation, built))
+}
+
 fn compile_paths_keeping(
     paths: &[PathBuf],
     values: &ParamValues,
     catalog: &Catalog,
-    keep: Documents,
+    keep: Documents<'_>,
 ) -> Result<Compilation, LoadError> {
     let loaded = load::load_deferring(paths)?;
     Ok(compile_loaded_keeping(
@@ -135,11 +172,22 @@ fn compile_paths_keeping(
     ))
 }
 
-/// Whether a compilation keeps the document of each policy it lowers.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Documents {
+/// What a compilation does with the document of each policy it lowers.
+#[derive(Clone, Copy)]
+enum Documents<'o> {
     Kept,
     Dropped,
+    /// Rendered for a build with these options as soon as it is lowered,
+    /// then dropped ([`Compilation::rendered`]); kept as with `Kept` when
+    /// there is an organization, whose packed documents need them.
+    Rendered(&'o emit::Options),
+}
+
+/// One policy's lowering, as [`Documents`] asks.
+enum Lowered {
+    Dropped,
+    Kept(std::sync::Arc<ir::Policy>, PolicyDocument),
+    Rendered(emit::RenderedPolicy),
 }
 
 /// [`compile_paths_with_params`] with one more source given as text (named
@@ -304,7 +352,7 @@ fn compile_loaded_keeping(
     roots: Vec<PathBuf>,
     catalog: &Catalog,
     values: &ParamValues,
-    keep: Documents,
+    keep: Documents<'_>,
 ) -> Compilation {
     let given = given_values(&mut loaded, values);
     // Params and values from outside are applied to the syntax trees and
@@ -391,33 +439,57 @@ fn compile_loaded_keeping(
     if !variants_wanted {
         loaded.forget_trees();
     }
+    // An organization's packed documents are made from the lowered ones.
+    let keep = match keep {
+        Documents::Rendered(_) if org.is_some() => Documents::Kept,
+        keep => keep,
+    };
     // Policies lower independently: on every core (each document beside its
     // policy, shared with the program), gathered in order.
     let lowered: Vec<_> = checked
         .program
         .policies
         .par_iter()
-        .map(|policy| {
-            crate::lower::lower_policy(policy).map(|mut doc| {
-                if keep == Documents::Dropped {
-                    return None;
+        .enumerate()
+        .map(|(index, policy)| {
+            crate::lower::lower_policy(policy).map(|mut doc| match keep {
+                Documents::Dropped => Lowered::Dropped,
+                Documents::Kept => {
+                    // Kept for the whole run: only what it holds.
+                    doc.statements.shrink_to_fit();
+                    Lowered::Kept(std::sync::Arc::clone(policy), doc)
                 }
-                // Kept for the whole run: only what it holds.
-                doc.statements.shrink_to_fit();
-                Some((std::sync::Arc::clone(policy), doc))
+                Documents::Rendered(options) => {
+                    let input = emit::Input {
+                        policy,
+                        doc: &doc,
+                        source_path: loaded.sources.name(policy.file).to_string(),
+                        line: loaded.sources.line_col(policy.file, policy.span.start).0,
+                    };
+                    Lowered::Rendered(emit::render_policy(index, &input, options))
+                }
             })
         })
         .collect();
     let mut documents = Vec::new();
-    if keep == Documents::Kept {
-        documents.reserve_exact(lowered.len());
+    let mut rendered = Vec::new();
+    match keep {
+        Documents::Kept => documents.reserve_exact(lowered.len()),
+        Documents::Rendered(_) => rendered.reserve_exact(lowered.len()),
+        Documents::Dropped => {}
     }
+    let policies = lowered.len();
     for result in lowered {
         match result {
-            Ok(pair) => documents.extend(pair),
+            Ok(Lowered::Dropped) => {}
+            Ok(Lowered::Kept(policy, doc)) => documents.push((policy, doc)),
+            Ok(Lowered::Rendered(one)) => rendered.push(one),
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }
+    // One per policy, or none: indices are positions in the program.
+    let rendered =
+        (matches!(keep, Documents::Rendered(_)) && rendered.len() == policies).then_some(rendered);
     // The guardrails of nodes with values of their own, compiled with them.
     let mut variants = Vec::new();
     if variants_wanted
@@ -440,6 +512,7 @@ fn compile_loaded_keeping(
         org,
         variants,
         roots,
+        rendered,
     }
 }
 

@@ -73,6 +73,22 @@ fn exiting(compilation: gov::Compilation) {
     std::mem::forget(compilation);
 }
 
+/// A build refused for the compilation's errors: they are printed, nothing
+/// was written.
+fn build_refused(compilation: &gov::Compilation, color: bool) -> ExitCode {
+    let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
+    err!(
+        "{}",
+        diag::render_human(&compilation.loaded.sources, &errors, color)
+    );
+    errln!(
+        "build failed: {} error{}, nothing written",
+        errors.len(),
+        plural(errors.len())
+    );
+    ExitCode::from(EXIT_FINDINGS)
+}
+
 pub(crate) fn run_build(
     paths: Vec<PathBuf>,
     sets: &gov::compile::ParamValues,
@@ -83,32 +99,35 @@ pub(crate) fn run_build(
     catalog: &Catalog,
 ) -> ExitCode {
     let paths = default_paths(paths);
-    let compilation = match compile_or_report(&paths, sets, catalog) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if compilation.has_errors() {
-        let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
-        err!(
-            "{}",
-            diag::render_human(&compilation.loaded.sources, &errors, color)
-        );
-        errln!(
-            "build failed: {} error{}, nothing written",
-            errors.len(),
-            plural(errors.len())
-        );
-        return ExitCode::from(EXIT_FINDINGS);
-    }
     let options = gov::emit::Options {
         split,
         catalog: Some(catalog.info().clone()),
         ..Default::default()
     };
     if check {
+        let compilation = match compile_or_report(&paths, sets, catalog) {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+        if compilation.has_errors() {
+            return build_refused(&compilation, color);
+        }
         return check_build(&compilation, out, &options, color);
     }
-    match compilation.build(out, &options) {
+    // Compiled and written in one go: each policy is rendered as soon as it
+    // is lowered (nothing is written when the compilation has errors).
+    let (compilation, built) =
+        match gov::compile::build_paths_with_params(&paths, sets, catalog, out, &options) {
+            Ok(done) => done,
+            Err(e) => {
+                usage_error(e.code(), e);
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+    if compilation.has_errors() {
+        return build_refused(&compilation, color);
+    }
+    match built {
         Ok(manifest) => {
             use std::fmt::Write as _;
             // One write for the whole listing: a line-buffered write per

@@ -14,6 +14,7 @@
 mod limits;
 mod manifest;
 mod org_manifest;
+mod render;
 mod split;
 mod write;
 
@@ -21,13 +22,13 @@ use crate::diag::{Code, Diagnostic, codes};
 pub use limits::{render, size};
 pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
 pub use org_manifest::{OrgDocument, OrgManifest, OrgNode, OrgOutput};
+use render::render_documents;
+pub use render::{RenderedPolicy, render_policy};
 
 use crate::catalog::CatalogInfo;
 use crate::iam::PolicyDocument;
 use crate::ir::{self, PolicyKind};
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use write::FileOut;
@@ -292,77 +293,6 @@ fn plan<'a>(
     }
 }
 
-/// Checks two documents never share a file, comparing paths ignoring case
-/// (macOS and Windows file systems do). Policies that failed still claim their
-/// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
-/// one, in input order.
-fn collisions(inputs: &[Input<'_>], rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
-    // `rendered` is in input order: each input's documents are the run at
-    // the front of what is left (a scan of all of them per input was
-    // quadratic).
-    debug_assert!(rendered.windows(2).all(|w| w[0].index <= w[1].index));
-    let mut claims: Vec<(String, usize)> = Vec::with_capacity(rendered.len());
-    let mut rest = rendered;
-    for (index, input) in inputs.iter().enumerate() {
-        let count = rest.iter().take_while(|p| p.index == index).count();
-        let (mine, after) = rest.split_at(count);
-        rest = after;
-        if mine.is_empty() {
-            let policy = input.policy;
-            if is_safe_name(&policy.name) {
-                claims.push((
-                    format!("{}/{}.json", folder(policy.kind), policy.name),
-                    index,
-                ));
-            }
-        } else {
-            claims.extend(mine.iter().map(|r| (r.entry.path.clone(), index)));
-        }
-    }
-    // Lowercased path → (path, input index) of its first claimant.
-    let mut seen: HashMap<String, (String, usize), foldhash::fast::RandomState> =
-        HashMap::with_capacity_and_hasher(claims.len(), Default::default());
-    let mut reported: Vec<(usize, usize)> = Vec::new();
-    for (path, index) in claims {
-        let key = path.to_lowercase();
-        let Some((first_path, first_index)) = seen.get(&key) else {
-            seen.insert(key, (path, index));
-            continue;
-        };
-        let (Some(first), Some(this)) = (inputs.get(*first_index), inputs.get(index)) else {
-            continue;
-        };
-        if reported.contains(&(*first_index, index)) {
-            continue;
-        }
-        reported.push((*first_index, index));
-        let (first, this) = (first.policy, this.policy);
-        let (message, help) = if *first_path == path {
-            (
-                format!(
-                    "policies `{}` and `{}` would both be written to `{path}`",
-                    first.name, this.name
-                ),
-                "two policies of one kind need different names",
-            )
-        } else {
-            (
-                format!(
-                    "`{path}` of policy `{}` and `{first_path}` of policy `{}` differ only in case",
-                    this.name, first.name
-                ),
-                "file names are compared ignoring case, as on macOS and Windows: rename one of the policies",
-            )
-        };
-        diags.push(
-            Diagnostic::new(codes::E0503, this.file, this.span, message)
-                .with_label(format!("written to `{path}`"))
-                .with_secondary(first.file, first.span, format!("written to `{first_path}`"))
-                .with_help(help),
-        );
-    }
-}
-
 /// Writes every input under `out` and `out/manifest.json`, or nothing.
 ///
 /// Every policy is rendered and checked first (names, sizes, collisions);
@@ -377,6 +307,31 @@ pub fn build(
 ) -> Result<Manifest, Vec<BuildError>> {
     refuse_inside_sources(out, options)?;
     let (manifest, files) = render_documents(inputs, options)?;
+    write_built(out, manifest, files)
+}
+
+/// [`build`] of documents rendered already: `rendered` holds, in order, what
+/// [`render_policy`] gave for each of `policies` (its index being its
+/// position). The same checks, files and manifest as [`build`], and the same
+/// refusals; this lets a compilation render each policy as soon as it is
+/// lowered, so no lowered document outlives its policy's turn.
+pub fn build_rendered(
+    policies: &[&ir::Policy],
+    rendered: Vec<RenderedPolicy>,
+    out: &Path,
+    options: &Options,
+) -> Result<Manifest, Vec<BuildError>> {
+    refuse_inside_sources(out, options)?;
+    let (manifest, files) = render::assemble(policies, rendered, options)?;
+    write_built(out, manifest, files)
+}
+
+/// Writes the files, then the manifest (made while the files are written).
+fn write_built(
+    out: &Path,
+    manifest: Manifest,
+    files: Vec<FileOut>,
+) -> Result<Manifest, Vec<BuildError>> {
     let last = write::Last {
         file: MANIFEST,
         bytes: || manifest_json(&manifest).into_bytes(),
@@ -498,111 +453,3 @@ fn render_all(
 
 /// The manifest's file name, at the top of the output folder.
 const MANIFEST: &str = "manifest.json";
-
-/// One document of the build: its input's position, its manifest entry and
-/// its file.
-struct Rendered {
-    index: usize,
-    entry: ManifestEntry,
-    file: FileOut,
-}
-
-impl Planned<'_> {
-    /// Its manifest entry (with the text's digest) and its file.
-    fn rendered(self) -> Rendered {
-        let kind = self.input.policy.kind;
-        let sha256 = sha256_hex(self.text.as_bytes());
-        Rendered {
-            index: self.index,
-            entry: ManifestEntry {
-                path: self.path(),
-                kind,
-                source: SourceRef {
-                    path: self.input.source_path.clone(),
-                    line: self.input.line,
-                },
-                controls: self.input.policy.controls.clone(),
-                docs: self.input.policy.docs.clone(),
-                size: self.size,
-                limit: kind.limit().max,
-                sha256,
-                part: self.part,
-                name: self.name.clone(),
-            },
-            file: FileOut {
-                folder: Some(folder(kind)),
-                file: format!("{}.json", self.name),
-                bytes: self.text.into_bytes(),
-            },
-        }
-    }
-}
-
-/// Every document of the build, rendered and checked, and the manifest that
-/// lists them (sorted; its own file is not among the files).
-fn render_documents(
-    inputs: &[Input<'_>],
-    options: &Options,
-) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
-    // Rendering, hashing and the manifest entry are per document: on every
-    // core (the digest while the text is fresh in the cache), gathered in
-    // input order.
-    let per_input: Vec<(Vec<Rendered>, Vec<Diagnostic>)> = inputs
-        .par_iter()
-        .enumerate()
-        .map(|(index, input)| {
-            let mut local = Vec::new();
-            let rendered = plan(index, input, options, &mut local)
-                .into_iter()
-                .map(Planned::rendered)
-                .collect();
-            (rendered, local)
-        })
-        .collect();
-    let mut diags = Vec::new();
-    let mut rendered = Vec::with_capacity(per_input.iter().map(|(r, _)| r.len()).sum());
-    for (mut r, mut d) in per_input {
-        rendered.append(&mut r);
-        diags.append(&mut d);
-    }
-    collisions(inputs, &rendered, &mut diags);
-    if !diags.is_empty() {
-        crate::diag::sort(&mut diags);
-        return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
-    }
-    // The manifest's order, found on indices: sorting the entries
-    // themselves moved each one many times.
-    let mut order: Vec<usize> = (0..rendered.len()).collect();
-    // Ties keep input order, as a stable sort would.
-    order.sort_unstable_by(|&a, &b| {
-        (rendered[a].entry.sort_key(), a).cmp(&(rendered[b].entry.sort_key(), b))
-    });
-    let mut rank = vec![0; rendered.len()];
-    for (position, &index) in order.iter().enumerate() {
-        rank[index] = position;
-    }
-    let mut entries: Vec<Option<ManifestEntry>> = Vec::new();
-    entries.resize_with(rendered.len(), || None);
-    let mut files =
-        Vec::with_capacity(rendered.len() + options.org.as_ref().map_or(0, |o| o.files.len()));
-    for (r, &position) in rendered.into_iter().zip(&rank) {
-        entries[position] = Some(r.entry);
-        files.push(r.file);
-    }
-    let entries: Vec<ManifestEntry> = entries.into_iter().flatten().collect();
-    if let Some(org) = &options.org {
-        for (stem, text) in &org.files {
-            files.push(FileOut {
-                folder: Some("org"),
-                file: format!("{stem}.json"),
-                bytes: text.clone().into_bytes(),
-            });
-        }
-    }
-    let manifest = Manifest {
-        catalog: options.catalog.clone(),
-        policies: entries,
-        org: options.org.as_ref().map(|o| o.manifest.clone()),
-    };
-    Ok((manifest, files))
-}

@@ -1,0 +1,220 @@
+//! Rendering a build: each policy's documents as canonical JSON text, with
+//! their digests and manifest entries (per policy, on any core), then the
+//! checks across policies and the manifest (once, in input order).
+
+use super::{
+    BuildError, Input, Manifest, ManifestEntry, Options, Planned, SourceRef, folder, is_safe_name,
+    plan, sha256_hex, write::FileOut,
+};
+use crate::diag::{Diagnostic, codes};
+use crate::ir;
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// One document of the build: its input's position, its manifest entry and
+/// its file.
+struct Rendered {
+    index: usize,
+    entry: ManifestEntry,
+    file: FileOut,
+}
+
+impl Planned<'_> {
+    /// Its manifest entry (with the text's digest) and its file.
+    fn rendered(self) -> Rendered {
+        let kind = self.input.policy.kind;
+        let sha256 = sha256_hex(self.text.as_bytes());
+        Rendered {
+            index: self.index,
+            entry: ManifestEntry {
+                path: self.path(),
+                kind,
+                source: SourceRef {
+                    path: self.input.source_path.clone(),
+                    line: self.input.line,
+                },
+                controls: self.input.policy.controls.clone(),
+                docs: self.input.policy.docs.clone(),
+                size: self.size,
+                limit: kind.limit().max,
+                sha256,
+                part: self.part,
+                name: self.name.clone(),
+            },
+            file: FileOut {
+                folder: Some(folder(kind)),
+                file: format!("{}.json", self.name),
+                bytes: self.text.into_bytes(),
+            },
+        }
+    }
+}
+
+/// Every document of the build, rendered and checked, and the manifest that
+/// lists them (sorted; its own file is not among the files).
+pub(super) fn render_documents(
+    inputs: &[Input<'_>],
+    options: &Options,
+) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
+    // Rendering, hashing and the manifest entry are per document: on every
+    // core (the digest while the text is fresh in the cache), gathered in
+    // input order.
+    let rendered: Vec<RenderedPolicy> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(index, input)| render_policy(index, input, options))
+        .collect();
+    let policies: Vec<&ir::Policy> = inputs.iter().map(|input| input.policy).collect();
+    assemble(&policies, rendered, options)
+}
+
+/// The documents of one policy of a build, rendered and checked on their
+/// own ([`render_policy`]); [`super::build_rendered`] writes them.
+pub struct RenderedPolicy {
+    documents: Vec<Rendered>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Renders the documents of `input`, the `index`-th policy of a build,
+/// hashes them and makes their manifest entries, checking their names and
+/// sizes: all a build does per policy, so it can be done as soon as the
+/// policy is lowered and its document dropped.
+pub fn render_policy(index: usize, input: &Input<'_>, options: &Options) -> RenderedPolicy {
+    let mut diagnostics = Vec::new();
+    let documents = plan(index, input, options, &mut diagnostics)
+        .into_iter()
+        .map(Planned::rendered)
+        .collect();
+    RenderedPolicy {
+        documents,
+        diagnostics,
+    }
+}
+
+/// The files of a build and its manifest, from the rendered documents of
+/// `policies` (in build order: the `index` each was rendered with is its
+/// position here): every diagnostic of any policy, and the collisions
+/// between them, or the files in input order and the sorted manifest.
+pub(super) fn assemble(
+    policies: &[&ir::Policy],
+    per_policy: Vec<RenderedPolicy>,
+    options: &Options,
+) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
+    debug_assert_eq!(policies.len(), per_policy.len());
+    let mut diags = Vec::new();
+    let mut rendered = Vec::with_capacity(per_policy.iter().map(|r| r.documents.len()).sum());
+    for (index, mut one) in per_policy.into_iter().enumerate() {
+        debug_assert!(one.documents.iter().all(|r| r.index == index));
+        rendered.append(&mut one.documents);
+        diags.append(&mut one.diagnostics);
+    }
+    collisions(policies, &rendered, &mut diags);
+    if !diags.is_empty() {
+        crate::diag::sort(&mut diags);
+        return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
+    }
+    // The manifest's order, found on indices: sorting the entries
+    // themselves moved each one many times.
+    let mut order: Vec<usize> = (0..rendered.len()).collect();
+    // Ties keep input order, as a stable sort would.
+    order.sort_unstable_by(|&a, &b| {
+        (rendered[a].entry.sort_key(), a).cmp(&(rendered[b].entry.sort_key(), b))
+    });
+    let mut rank = vec![0; rendered.len()];
+    for (position, &index) in order.iter().enumerate() {
+        rank[index] = position;
+    }
+    let mut entries: Vec<Option<ManifestEntry>> = Vec::new();
+    entries.resize_with(rendered.len(), || None);
+    let mut files =
+        Vec::with_capacity(rendered.len() + options.org.as_ref().map_or(0, |o| o.files.len()));
+    for (r, &position) in rendered.into_iter().zip(&rank) {
+        entries[position] = Some(r.entry);
+        files.push(r.file);
+    }
+    let entries: Vec<ManifestEntry> = entries.into_iter().flatten().collect();
+    if let Some(org) = &options.org {
+        for (stem, text) in &org.files {
+            files.push(FileOut {
+                folder: Some("org"),
+                file: format!("{stem}.json"),
+                bytes: text.clone().into_bytes(),
+            });
+        }
+    }
+    let manifest = Manifest {
+        catalog: options.catalog.clone(),
+        policies: entries,
+        org: options.org.as_ref().map(|o| o.manifest.clone()),
+    };
+    Ok((manifest, files))
+}
+
+/// Checks two documents never share a file, comparing paths ignoring case
+/// (macOS and Windows file systems do). Policies that failed still claim their
+/// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
+/// one, in input order.
+fn collisions(policies: &[&ir::Policy], rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
+    // `rendered` is in input order: each policy's documents are the run at
+    // the front of what is left (a scan of all of them per policy was
+    // quadratic).
+    debug_assert!(rendered.windows(2).all(|w| w[0].index <= w[1].index));
+    let mut claims: Vec<(String, usize)> = Vec::with_capacity(rendered.len());
+    let mut rest = rendered;
+    for (index, &policy) in policies.iter().enumerate() {
+        let count = rest.iter().take_while(|p| p.index == index).count();
+        let (mine, after) = rest.split_at(count);
+        rest = after;
+        if mine.is_empty() {
+            if is_safe_name(&policy.name) {
+                claims.push((
+                    format!("{}/{}.json", folder(policy.kind), policy.name),
+                    index,
+                ));
+            }
+        } else {
+            claims.extend(mine.iter().map(|r| (r.entry.path.clone(), index)));
+        }
+    }
+    // Lowercased path → (path, policy index) of its first claimant.
+    let mut seen: HashMap<String, (String, usize), foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(claims.len(), Default::default());
+    let mut reported: Vec<(usize, usize)> = Vec::new();
+    for (path, index) in claims {
+        let key = path.to_lowercase();
+        let Some((first_path, first_index)) = seen.get(&key) else {
+            seen.insert(key, (path, index));
+            continue;
+        };
+        let (Some(&first), Some(&this)) = (policies.get(*first_index), policies.get(index)) else {
+            continue;
+        };
+        if reported.contains(&(*first_index, index)) {
+            continue;
+        }
+        reported.push((*first_index, index));
+        let (message, help) = if *first_path == path {
+            (
+                format!(
+                    "policies `{}` and `{}` would both be written to `{path}`",
+                    first.name, this.name
+                ),
+                "two policies of one kind need different names",
+            )
+        } else {
+            (
+                format!(
+                    "`{path}` of policy `{}` and `{first_path}` of policy `{}` differ only in case",
+                    this.name, first.name
+                ),
+                "file names are compared ignoring case, as on macOS and Windows: rename one of the policies",
+            )
+        };
+        diags.push(
+            Diagnostic::new(codes::E0503, this.file, this.span, message)
+                .with_label(format!("written to `{path}`"))
+                .with_secondary(first.file, first.span, format!("written to `{first_path}`"))
+                .with_help(help),
+        );
+    }
+}

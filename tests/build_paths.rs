@@ -1,0 +1,258 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `compile::build_paths_with_params` (what `gov build` runs: each policy
+//! rendered as soon as it is lowered) writes exactly what a compilation's
+//! `build` of its kept documents writes, and refuses the same inputs with
+//! the same errors.
+
+use gov::catalog::Catalog;
+use gov::compile::{self, ParamValues};
+use gov::emit::{self, BuildError, Options};
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+                files.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// An SCP of `rules` denies that compaction cannot merge (two keys each),
+/// about 60 characters of JSON per rule once lowered.
+fn big_scp(name: &str, rules: usize) -> String {
+    let mut text = format!("scp {name} {{\n");
+    for i in 0..rules {
+        text.push_str(&format!(
+            "    deny sagemaker:CreateApp when aws:username == \"u{i}\" and sagemaker:InstanceTypes all in [\"x{i}\"]\n"
+        ));
+    }
+    text.push_str("}\n");
+    text
+}
+
+fn sources(dir: &Path, files: &[(&str, String)]) -> PathBuf {
+    let src = dir.join("src");
+    fs::create_dir_all(&src).unwrap();
+    for (name, text) in files {
+        fs::write(src.join(name), text).unwrap();
+    }
+    src
+}
+
+/// Both ways into two new folders: their results and what each wrote.
+#[allow(clippy::type_complexity)]
+fn both(
+    dir: &Path,
+    src: &Path,
+    options: &Options,
+) -> (
+    (
+        Result<emit::Manifest, Vec<BuildError>>,
+        BTreeMap<PathBuf, Vec<u8>>,
+    ),
+    (
+        Result<emit::Manifest, Vec<BuildError>>,
+        BTreeMap<PathBuf, Vec<u8>>,
+    ),
+) {
+    let catalog = Catalog::embedded().unwrap();
+    let values = ParamValues::default();
+    let paths = vec![src.to_path_buf()];
+    let kept = dir.join("kept");
+    let compilation = compile::compile_paths_with_params(&paths, &values, catalog).unwrap();
+    let by_documents = compilation.build(&kept, options);
+    let streamed = dir.join("streamed");
+    let (_, by_policy) =
+        compile::build_paths_with_params(&paths, &values, catalog, &streamed, options).unwrap();
+    ((by_documents, tree(&kept)), (by_policy, tree(&streamed)))
+}
+
+fn options(split: bool) -> Options {
+    Options {
+        split,
+        catalog: Some(Catalog::embedded().unwrap().info().clone()),
+        ..Options::default()
+    }
+}
+
+const SMALL: &str = r#"
+use sagemaker
+
+/// Studio apps only on approved instance types.
+@control("SM-1")
+scp DenyUnapproved {
+    deny sagemaker:CreateApp unless sagemaker:InstanceTypes all in ["ml.t3.medium"]
+}
+
+rcp KeepDataInOrg {
+    deny "s3:*" on "*" unless aws:PrincipalOrgID == "o-abc123"
+}
+
+policy DataScientist {
+    allow sagemaker:CreatePresignedDomainUrl on "*"
+}
+"#;
+
+#[test]
+fn many_policies_of_every_kind_in_several_files_are_written_byte_for_byte_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut files = vec![("a.gov", SMALL.to_string())];
+    for (f, name) in ["c.gov", "d.gov", "e.gov"].into_iter().enumerate() {
+        let mut text = String::new();
+        for i in (f..40).step_by(3) {
+            text.push_str(&big_scp(&format!("Scp{i:02}"), 3 + i % 5));
+        }
+        files.push((name, text));
+    }
+    let src = sources(tmp.path(), &files);
+    let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(false));
+    let (kept, streamed) = (kept.unwrap(), streamed.unwrap());
+    assert_eq!(kept.policies.len(), 43);
+    assert_eq!(kept, streamed);
+    assert_eq!(kept_files.len(), 44, "43 documents and the manifest");
+    assert_eq!(kept_files, streamed_files);
+}
+
+#[test]
+fn split_parts_are_written_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = sources(
+        tmp.path(),
+        &[
+            ("big.gov", big_scp("Big", 400)),
+            ("small.gov", SMALL.to_string()),
+        ],
+    );
+    let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(true));
+    let (kept, streamed) = (kept.unwrap(), streamed.unwrap());
+    let parts = kept.policies.iter().filter(|e| e.part.is_some()).count();
+    assert!(parts >= 2, "the big SCP is split: {parts} parts");
+    assert_eq!(kept, streamed);
+    assert_eq!(kept_files, streamed_files);
+}
+
+#[test]
+fn a_policy_over_its_limit_is_refused_alike_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = sources(
+        tmp.path(),
+        &[
+            ("big.gov", big_scp("Big", 400)),
+            ("small.gov", SMALL.to_string()),
+        ],
+    );
+    let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(false));
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept, streamed);
+    assert!(
+        matches!(&kept[..], [BuildError::Diagnostic(d)] if d.code.id == "E0501"),
+        "{kept:?}"
+    );
+    assert!(kept_files.is_empty() && streamed_files.is_empty());
+    assert!(!tmp.path().join("streamed").exists());
+}
+
+#[test]
+fn a_part_colliding_with_another_policy_is_refused_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    // `Big` is split into `Big-1`, `Big-2`, …; a policy is named `big-1`.
+    let other = "scp big_1 { deny sagemaker:DeleteDomain }\n".replace("big_1", "Big-1");
+    let src = sources(
+        tmp.path(),
+        &[("big.gov", big_scp("Big", 400)), ("other.gov", other)],
+    );
+    let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(true));
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept, streamed);
+    assert!(
+        kept.iter()
+            .any(|e| matches!(e, BuildError::Diagnostic(d) if d.code.id == "E0503")),
+        "{kept:?}"
+    );
+    assert!(kept_files.is_empty() && streamed_files.is_empty());
+}
+
+#[test]
+fn a_compilation_with_errors_writes_nothing_and_reports_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = sources(
+        tmp.path(),
+        &[(
+            "bad.gov",
+            "scp Bad { deny sagemaker:CreateApp when aws:CurrentTime == \"x\" }\n".to_string(),
+        )],
+    );
+    let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(false));
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept, streamed);
+    assert!(!kept.is_empty());
+    assert!(kept_files.is_empty() && streamed_files.is_empty());
+}
+
+#[test]
+fn an_output_folder_inside_the_sources_is_refused_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = sources(tmp.path(), &[("small.gov", SMALL.to_string())]);
+    let catalog = Catalog::embedded().unwrap();
+    let values = ParamValues::default();
+    let paths = vec![src.clone()];
+    let out = src.join("out");
+    let compilation = compile::compile_paths_with_params(&paths, &values, catalog).unwrap();
+    let kept = compilation.build(&out, &options(false)).unwrap_err();
+    let (_, streamed) =
+        compile::build_paths_with_params(&paths, &values, catalog, &out, &options(false)).unwrap();
+    let streamed = streamed.unwrap_err();
+    assert_eq!(kept, streamed);
+    assert!(matches!(
+        &kept[..],
+        [BuildError::OutputInsideSources { .. }]
+    ));
+    assert!(!out.exists());
+}
+
+#[test]
+fn the_whitepaper_with_its_organization_is_written_as_golden() {
+    // `policies/` has an organization: its documents are kept for the
+    // packed ones; the result is still the pinned output.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let catalog = Catalog::embedded().unwrap();
+    let out = tmp.path().join("out");
+    let (compilation, built) = compile::build_paths_with_params(
+        &[root.join("policies")],
+        &ParamValues::default(),
+        catalog,
+        &out,
+        &options(false),
+    )
+    .unwrap();
+    assert!(!compilation.has_errors());
+    built.unwrap();
+    let golden = tree(&root.join("golden"));
+    let written = tree(&out);
+    assert_eq!(
+        written.keys().collect::<Vec<_>>(),
+        golden.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &written {
+        assert!(
+            golden[path] == *bytes,
+            "{} differs from golden",
+            path.display()
+        );
+    }
+}
