@@ -38,9 +38,11 @@ pub struct Compilation {
     /// The files and folders named by the caller (empty for texts): a build
     /// never writes inside them.
     roots: Vec<PathBuf>,
-    /// What [`build_paths_with_params`] rendered, one per policy of
-    /// `program` in order (`documents` is then empty); `None` otherwise.
-    rendered: Option<Vec<emit::RenderedPolicy>>,
+    /// What [`build_paths_with_params`] rendered, one per policy in program
+    /// order, with the policy's name; the policies themselves were dropped
+    /// (`program.policies` and `documents` are then empty). `None`
+    /// otherwise.
+    rendered: Option<(Vec<emit::PolicyName>, Vec<emit::RenderedPolicy>)>,
 }
 
 /// Loads the named files and folders (and what they import), checks and
@@ -122,38 +124,56 @@ pub fn check_paths_with_params(
     compile_paths_keeping(paths, values, catalog, Documents::Dropped)
 }
 
+/// What [`build_paths_with_params`] did.
+pub struct Built {
+    /// The sources, to render the diagnostics with.
+    pub loaded: Loaded,
+    /// The compilation's diagnostics, as in [`Compilation::diagnostics`].
+    pub diagnostics: Vec<Diagnostic>,
+    /// The manifest of what was written, or why nothing was: the
+    /// compilation's errors, else those of [`Compilation::build`].
+    pub result: Result<Manifest, Vec<BuildError>>,
+}
+
+impl Built {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
 /// What `gov build` runs: [`compile_paths_with_params`], then, without
-/// errors, [`Compilation::build`] into `out`. Each policy's documents are
-/// rendered, hashed and checked as soon as it is lowered and its lowered
-/// document dropped ([`emit::render_policy`]), so the documents of a large
-/// compilation never live together and no second pass over them is made;
-/// with an organization the documents are kept, as its packed documents
-/// need them. Writes the same files, and refuses the same inputs, as
-/// [`Compilation::build`]. The compilation comes back with `documents`
-/// empty unless there is an organization.
+/// errors, [`Compilation::build`] into `out`, in one pass over the policies:
+/// each is rendered, hashed and checked as soon as it is lowered
+/// ([`emit::render_policy`]), then it and its document are dropped, so a
+/// large compilation's documents never live together, nor its rules beside
+/// its texts; with an organization the documents are kept, as its packed
+/// documents need them. Writes the same files, and refuses the same inputs,
+/// as [`Compilation::build`] (`tests/build_paths.rs`).
 pub fn build_paths_with_params(
     paths: &[PathBuf],
     values: &ParamValues,
     catalog: &Catalog,
     out: &Path,
     options: &emit::Options,
-) -> Result<(Compilation, Result<Manifest, Vec<BuildError>>), LoadError> {
+) -> Result<Built, LoadError> {
     let mut compilation =
         compile_paths_keeping(paths, values, catalog, Documents::Rendered(options))?;
-    let built = match compilation.rendered.take() {
-        Some(rendered) if !compilation.has_errors() => {
+    let result = match compilation.rendered.take() {
+        Some((names, rendered)) if !compilation.has_errors() => {
             let options = emit::Options {
                 sources: compilation.roots.clone(),
                 org: None,
                 ..options.clone()
             };
-            let policies: Vec<&ir::Policy> =
-                compilation.program.policies.iter().map(|p| &**p).collect();
-            emit::build_rendered(&policies, rendered, out, &options)
+            emit::build_rendered(&names, rendered, out, &options)
         }
         _ => compilation.build(out, options),
     };
-    Ok((compilation, built))
+    Ok(Built {
+        loaded: compilation.loaded,
+        diagnostics: compilation.diagnostics,
+        result,
+    })
 }
 
 fn compile_paths_keeping(
@@ -187,7 +207,7 @@ enum Documents<'o> {
 enum Lowered {
     Dropped,
     Kept(std::sync::Arc<ir::Policy>, PolicyDocument),
-    Rendered(emit::RenderedPolicy),
+    Rendered(emit::PolicyName, emit::RenderedPolicy),
 }
 
 /// [`compile_paths_with_params`] with one more source given as text (named
@@ -444,38 +464,57 @@ fn compile_loaded_keeping(
         Documents::Rendered(_) if org.is_some() => Documents::Kept,
         keep => keep,
     };
-    // Policies lower independently: on every core (each document beside its
-    // policy, shared with the program), gathered in order.
-    let lowered: Vec<_> = checked
-        .program
-        .policies
-        .par_iter()
-        .enumerate()
-        .map(|(index, policy)| {
-            crate::lower::lower_policy(policy).map(|mut doc| match keep {
-                Documents::Dropped => Lowered::Dropped,
-                Documents::Kept => {
-                    // Kept for the whole run: only what it holds.
-                    doc.statements.shrink_to_fit();
-                    Lowered::Kept(std::sync::Arc::clone(policy), doc)
-                }
-                Documents::Rendered(options) => {
-                    let input = emit::Input {
-                        policy,
-                        doc: &doc,
-                        source_path: loaded.sources.name(policy.file).to_string(),
-                        line: loaded.sources.line_col(policy.file, policy.span.start).0,
-                    };
-                    Lowered::Rendered(emit::render_policy(index, &input, options))
-                }
-            })
+    // Policies lower independently: on every core, gathered in order. For a
+    // build (`Rendered`) each policy is taken from the program and dropped
+    // once rendered, so neither its rules nor its document outlive its turn
+    // (its name stays, for the checks across policies); otherwise each
+    // document sits beside its policy, shared with the program.
+    let lower_one = |index: usize, policy: &std::sync::Arc<ir::Policy>| {
+        crate::lower::lower_policy(policy).map(|mut doc| match keep {
+            Documents::Dropped => Lowered::Dropped,
+            Documents::Kept => {
+                // Kept for the whole run: only what it holds.
+                doc.statements.shrink_to_fit();
+                Lowered::Kept(std::sync::Arc::clone(policy), doc)
+            }
+            Documents::Rendered(options) => {
+                let input = emit::Input {
+                    policy,
+                    doc: &doc,
+                    source_path: loaded.sources.name(policy.file).to_string(),
+                    line: loaded.sources.line_col(policy.file, policy.span.start).0,
+                };
+                Lowered::Rendered(
+                    emit::PolicyName::of(policy),
+                    emit::render_policy(index, &input, options),
+                )
+            }
         })
-        .collect();
+    };
+    let for_build = matches!(keep, Documents::Rendered(_));
+    let lowered: Vec<_> = if for_build {
+        std::mem::take(&mut checked.program.policies)
+            .into_par_iter()
+            .enumerate()
+            .map(|(index, policy)| lower_one(index, &policy))
+            .collect()
+    } else {
+        checked
+            .program
+            .policies
+            .par_iter()
+            .enumerate()
+            .map(|(index, policy)| lower_one(index, policy))
+            .collect()
+    };
     let mut documents = Vec::new();
-    let mut rendered = Vec::new();
+    let (mut names, mut rendered) = (Vec::new(), Vec::new());
     match keep {
         Documents::Kept => documents.reserve_exact(lowered.len()),
-        Documents::Rendered(_) => rendered.reserve_exact(lowered.len()),
+        Documents::Rendered(_) => {
+            names.reserve_exact(lowered.len());
+            rendered.reserve_exact(lowered.len());
+        }
         Documents::Dropped => {}
     }
     let policies = lowered.len();
@@ -483,13 +522,15 @@ fn compile_loaded_keeping(
         match result {
             Ok(Lowered::Dropped) => {}
             Ok(Lowered::Kept(policy, doc)) => documents.push((policy, doc)),
-            Ok(Lowered::Rendered(one)) => rendered.push(one),
+            Ok(Lowered::Rendered(name, one)) => {
+                names.push(name);
+                rendered.push(one);
+            }
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }
     // One per policy, or none: indices are positions in the program.
-    let rendered =
-        (matches!(keep, Documents::Rendered(_)) && rendered.len() == policies).then_some(rendered);
+    let rendered = (for_build && rendered.len() == policies).then_some((names, rendered));
     // The guardrails of nodes with values of their own, compiled with them.
     let mut variants = Vec::new();
     if variants_wanted

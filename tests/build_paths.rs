@@ -76,8 +76,9 @@ fn both(
     let compilation = compile::compile_paths_with_params(&paths, &values, catalog).unwrap();
     let by_documents = compilation.build(&kept, options);
     let streamed = dir.join("streamed");
-    let (_, by_policy) =
-        compile::build_paths_with_params(&paths, &values, catalog, &streamed, options).unwrap();
+    let by_policy = compile::build_paths_with_params(&paths, &values, catalog, &streamed, options)
+        .unwrap()
+        .result;
     ((by_documents, tree(&kept)), (by_policy, tree(&streamed)))
 }
 
@@ -213,9 +214,11 @@ fn an_output_folder_inside_the_sources_is_refused_alike() {
     let out = src.join("out");
     let compilation = compile::compile_paths_with_params(&paths, &values, catalog).unwrap();
     let kept = compilation.build(&out, &options(false)).unwrap_err();
-    let (_, streamed) =
-        compile::build_paths_with_params(&paths, &values, catalog, &out, &options(false)).unwrap();
-    let streamed = streamed.unwrap_err();
+    let streamed =
+        compile::build_paths_with_params(&paths, &values, catalog, &out, &options(false))
+            .unwrap()
+            .result
+            .unwrap_err();
     assert_eq!(kept, streamed);
     assert!(matches!(
         &kept[..],
@@ -232,7 +235,7 @@ fn the_whitepaper_with_its_organization_is_written_as_golden() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let catalog = Catalog::embedded().unwrap();
     let out = tmp.path().join("out");
-    let (compilation, built) = compile::build_paths_with_params(
+    let built = compile::build_paths_with_params(
         &[root.join("policies")],
         &ParamValues::default(),
         catalog,
@@ -240,8 +243,8 @@ fn the_whitepaper_with_its_organization_is_written_as_golden() {
         &options(false),
     )
     .unwrap();
-    assert!(!compilation.has_errors());
-    built.unwrap();
+    assert!(!built.has_errors());
+    built.result.unwrap();
     let golden = tree(&root.join("golden"));
     let written = tree(&out);
     assert_eq!(

@@ -75,12 +75,17 @@ fn exiting(compilation: gov::Compilation) {
 
 /// A build refused for the compilation's errors: they are printed, nothing
 /// was written.
-fn build_refused(compilation: &gov::Compilation, color: bool) -> ExitCode {
-    let errors: Vec<Diagnostic> = compilation.errors().cloned().collect();
-    err!(
-        "{}",
-        diag::render_human(&compilation.loaded.sources, &errors, color)
-    );
+fn build_refused(
+    sources: &gov::source::SourceMap,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> ExitCode {
+    let errors: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    err!("{}", diag::render_human(sources, &errors, color));
     errln!(
         "build failed: {} error{}, nothing written",
         errors.len(),
@@ -110,24 +115,24 @@ pub(crate) fn run_build(
             Err(code) => return code,
         };
         if compilation.has_errors() {
-            return build_refused(&compilation, color);
+            return build_refused(&compilation.loaded.sources, &compilation.diagnostics, color);
         }
         return check_build(&compilation, out, &options, color);
     }
     // Compiled and written in one go: each policy is rendered as soon as it
     // is lowered (nothing is written when the compilation has errors).
-    let (compilation, built) =
-        match gov::compile::build_paths_with_params(&paths, sets, catalog, out, &options) {
-            Ok(done) => done,
-            Err(e) => {
-                usage_error(e.code(), e);
-                return ExitCode::from(EXIT_USAGE);
-            }
-        };
-    if compilation.has_errors() {
-        return build_refused(&compilation, color);
+    let built = match gov::compile::build_paths_with_params(&paths, sets, catalog, out, &options) {
+        Ok(done) => done,
+        Err(e) => {
+            usage_error(e.code(), e);
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    if built.has_errors() {
+        return build_refused(&built.loaded.sources, &built.diagnostics, color);
     }
-    match built {
+    let gov::compile::Built { loaded, result, .. } = built;
+    match result {
         Ok(manifest) => {
             use std::fmt::Write as _;
             // One write for the whole listing: a line-buffered write per
@@ -150,9 +155,9 @@ pub(crate) fn run_build(
                 plural(written),
                 shown(out)
             );
-            // As the compilation (see `exiting`): thousands of entries.
+            // Not freed at exit (see `exiting`): thousands of entries, every source.
             std::mem::forget(manifest);
-            exiting(compilation);
+            std::mem::forget(loaded);
             ExitCode::SUCCESS
         }
         Err(build_errors) => {
@@ -172,10 +177,7 @@ pub(crate) fn run_build(
                     }
                 }
             }
-            err!(
-                "{}",
-                diag::render_human(&compilation.loaded.sources, &diags, color)
-            );
+            err!("{}", diag::render_human(&loaded.sources, &diags, color));
             errln!("build failed, nothing written");
             ExitCode::from(if usage { EXIT_USAGE } else { EXIT_FINDINGS })
         }

@@ -76,9 +76,19 @@ impl ManifestEntry {
 struct ManifestOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     catalog: Option<CatalogOut<'a>>,
-    policies: Vec<EntryOut<'a>>,
+    policies: Entries<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     org: Option<&'a super::OrgManifest>,
+}
+
+/// The entries, each shaped as [`EntryOut`] while it is written (a list of
+/// thousands of them made first would sit beside the text).
+struct Entries<'a>(Vec<&'a ManifestEntry>);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|e| EntryOut::of(e)))
+    }
 }
 
 #[derive(Serialize)]
@@ -101,6 +111,30 @@ struct EntryOut<'a> {
     sha256: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     part: Option<PartOut<'a>>,
+}
+
+impl<'a> EntryOut<'a> {
+    fn of(e: &'a ManifestEntry) -> EntryOut<'a> {
+        EntryOut {
+            name: &e.name,
+            kind: e.kind.keyword(),
+            path: &e.path,
+            source: SourceOut {
+                path: &e.source.path,
+                line: e.source.line,
+            },
+            controls: &e.controls,
+            docs: &e.docs,
+            size: e.size,
+            limit: e.limit,
+            sha256: &e.sha256,
+            part: e.part.as_ref().map(|p| PartOut {
+                of: &p.of,
+                index: p.index,
+                count: p.count,
+            }),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -143,36 +177,38 @@ pub fn manifest_json(manifest: &Manifest) -> String {
             version: &c.version,
             date: &c.date,
         }),
-        policies: entries
-            .into_iter()
-            .map(|e| EntryOut {
-                name: &e.name,
-                kind: e.kind.keyword(),
-                path: &e.path,
-                source: SourceOut {
-                    path: &e.source.path,
-                    line: e.source.line,
-                },
-                controls: &e.controls,
-                docs: &e.docs,
-                size: e.size,
-                limit: e.limit,
-                sha256: &e.sha256,
-                part: e.part.as_ref().map(|p| PartOut {
-                    of: &p.of,
-                    index: p.index,
-                    count: p.count,
-                }),
-            })
-            .collect(),
+        policies: Entries(entries),
         org: manifest.org.as_ref(),
     };
+    // Measured first, then written once into a buffer of that size: grown
+    // by doubling, the text of thousands of entries left several megabytes
+    // of larger and larger copies behind (the build's peak memory).
+    let mut counted = Counted(0);
+    let len = serde_json::to_writer_pretty(&mut counted, &out).map_or(0, |()| counted.0);
+    let mut bytes = Vec::with_capacity(len + 1);
     // Serializing these plain structs cannot fail; fall back to an empty
     // manifest rather than panic.
-    let mut text = serde_json::to_string_pretty(&out)
-        .unwrap_or_else(|_| String::from("{\n  \"policies\": []\n}"));
-    text.push('\n');
-    text
+    const EMPTY: &str = "{\n  \"policies\": []\n}\n";
+    if serde_json::to_writer_pretty(&mut bytes, &out).is_err() {
+        return EMPTY.to_string();
+    }
+    bytes.push(b'\n');
+    // The serializer writes UTF-8 only.
+    String::from_utf8(bytes).unwrap_or_else(|_| EMPTY.to_string())
+}
+
+/// A writer that only counts what it is given.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub use limits::{render, size};
 pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
 pub use org_manifest::{OrgDocument, OrgManifest, OrgNode, OrgOutput};
 use render::render_documents;
-pub use render::{RenderedPolicy, render_policy};
+pub use render::{PolicyName, RenderedPolicy, render_policy};
 
 use crate::catalog::CatalogInfo;
 use crate::iam::PolicyDocument;
@@ -316,7 +316,7 @@ pub fn build(
 /// refusals; this lets a compilation render each policy as soon as it is
 /// lowered, so no lowered document outlives its policy's turn.
 pub fn build_rendered(
-    policies: &[&ir::Policy],
+    policies: &[PolicyName],
     rendered: Vec<RenderedPolicy>,
     out: &Path,
     options: &Options,

@@ -44,7 +44,12 @@ impl Planned<'_> {
             file: FileOut {
                 folder: Some(folder(kind)),
                 file: format!("{}.json", self.name),
-                bytes: self.text.into_bytes(),
+                // Kept until written: without the slack of its growth.
+                bytes: {
+                    let mut bytes = self.text.into_bytes();
+                    bytes.shrink_to_fit();
+                    bytes
+                },
             },
         }
     }
@@ -64,8 +69,31 @@ pub(super) fn render_documents(
         .enumerate()
         .map(|(index, input)| render_policy(index, input, options))
         .collect();
-    let policies: Vec<&ir::Policy> = inputs.iter().map(|input| input.policy).collect();
-    assemble(&policies, rendered, options)
+    let names: Vec<PolicyName> = inputs
+        .iter()
+        .map(|input| PolicyName::of(input.policy))
+        .collect();
+    assemble(&names, rendered, options)
+}
+
+/// What the checks across a build's policies need of each: its name, its
+/// kind and where it is declared (the rest may be gone by then).
+pub struct PolicyName {
+    name: String,
+    kind: ir::PolicyKind,
+    file: crate::source::FileId,
+    span: ir::Span,
+}
+
+impl PolicyName {
+    pub fn of(policy: &ir::Policy) -> PolicyName {
+        PolicyName {
+            name: policy.name.clone(),
+            kind: policy.kind,
+            file: policy.file,
+            span: policy.span,
+        }
+    }
 }
 
 /// The documents of one policy of a build, rendered and checked on their
@@ -96,7 +124,7 @@ pub fn render_policy(index: usize, input: &Input<'_>, options: &Options) -> Rend
 /// position here): every diagnostic of any policy, and the collisions
 /// between them, or the files in input order and the sorted manifest.
 pub(super) fn assemble(
-    policies: &[&ir::Policy],
+    policies: &[PolicyName],
     per_policy: Vec<RenderedPolicy>,
     options: &Options,
 ) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
@@ -154,14 +182,14 @@ pub(super) fn assemble(
 /// (macOS and Windows file systems do). Policies that failed still claim their
 /// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
 /// one, in input order.
-fn collisions(policies: &[&ir::Policy], rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
+fn collisions(policies: &[PolicyName], rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
     // `rendered` is in input order: each policy's documents are the run at
     // the front of what is left (a scan of all of them per policy was
     // quadratic).
     debug_assert!(rendered.windows(2).all(|w| w[0].index <= w[1].index));
     let mut claims: Vec<(String, usize)> = Vec::with_capacity(rendered.len());
     let mut rest = rendered;
-    for (index, &policy) in policies.iter().enumerate() {
+    for (index, policy) in policies.iter().enumerate() {
         let count = rest.iter().take_while(|p| p.index == index).count();
         let (mine, after) = rest.split_at(count);
         rest = after;
@@ -186,7 +214,7 @@ fn collisions(policies: &[&ir::Policy], rendered: &[Rendered], diags: &mut Vec<D
             seen.insert(key, (path, index));
             continue;
         };
-        let (Some(&first), Some(&this)) = (policies.get(*first_index), policies.get(index)) else {
+        let (Some(first), Some(this)) = (policies.get(*first_index), policies.get(index)) else {
             continue;
         };
         if reported.contains(&(*first_index, index)) {
