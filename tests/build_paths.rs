@@ -259,3 +259,52 @@ fn the_whitepaper_with_its_organization_is_written_as_golden() {
         );
     }
 }
+
+/// A rebuild replacing more documents than the process may hold files open
+/// (`ulimit -n`, often 256 or 1,024): each temporary file is closed once
+/// written (it kept one descriptor per document open until the renames,
+/// and failed with E0902 "too many open files").
+#[cfg(unix)]
+#[test]
+fn a_rebuild_changing_more_documents_than_open_files_allowed_succeeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..150 {
+        text.push_str(&format!(
+            "scp Deny{i:03} {{ deny sagemaker:DeleteDomain }}\n"
+        ));
+    }
+    let src = sources(tmp.path(), &[("many.gov", text)]);
+    let out = tmp.path().join("out");
+    let gov = env!("CARGO_BIN_EXE_gov");
+    let build = |limit: Option<usize>| {
+        let command = match limit {
+            Some(n) => format!("ulimit -n {n} && exec \"$0\" build \"$1\" --out \"$2\""),
+            None => "exec \"$0\" build \"$1\" --out \"$2\"".to_string(),
+        };
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .arg(gov)
+            .arg(&src)
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    assert!(build(None).status.success());
+    let first = tree(&out);
+    assert_eq!(first.len(), 151);
+    // Every document changed on disk: each is replaced by a rename.
+    for path in first.keys() {
+        let mut bytes = first[path].clone();
+        bytes.push(b' ');
+        fs::write(out.join(path), bytes).unwrap();
+    }
+    let again = build(Some(64));
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(tree(&out), first);
+}

@@ -102,10 +102,13 @@ pub(crate) fn write_all_then<F: FnOnce() -> Vec<u8> + Send>(
 
 /// What step 2 of [`write_all`] leaves for step 3.
 struct Staged {
-    /// Temporary files next to their targets in folders that exist, in order.
-    in_folders: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    /// Temporary files next to their targets in folders that exist, in order
+    /// (closed: paths only, each deleted when dropped unless renamed; one open
+    /// file per document would run out of file descriptors on a rebuild
+    /// that changes more documents than the limit, often 256 or 1,024).
+    in_folders: Vec<(tempfile::TempPath, PathBuf)>,
     /// Temporary files next to their targets at the top of `out`, in order.
-    on_top: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    on_top: Vec<(tempfile::TempPath, PathBuf)>,
     /// The staging folder and the kind folders built inside it. Dropping it
     /// deletes whatever is still inside.
     staging: Option<(tempfile::TempDir, Vec<&'static str>)>,
@@ -228,7 +231,7 @@ fn preflight(out: &Path, files: &[FileOut], last: Option<&str>) -> Vec<BuildErro
 /// Where one file is staged.
 enum Place {
     /// A temporary file next to its target.
-    Beside(tempfile::NamedTempFile, PathBuf),
+    Beside(tempfile::TempPath, PathBuf),
     /// Its final name inside the staging folder's copy of its kind folder.
     Staging,
     /// Nowhere: its target already holds exactly its bytes.
@@ -376,7 +379,8 @@ fn place(file: &FileOut, out: &Path, staged: Option<PathBuf>) -> Result<Place, (
     tmp.write_all(&file.bytes)
         .and_then(|()| tmp.flush())
         .map_err(|e| (target.clone(), reason(&e)))?;
-    Ok(Place::Beside(tmp, target))
+    // Closed now; the path still deletes the file when dropped.
+    Ok(Place::Beside(tmp.into_temp_path(), target))
 }
 
 /// Whether `target` is a regular file (not a link) holding exactly `bytes`:
