@@ -129,38 +129,34 @@ pub(super) fn assemble(
     options: &Options,
 ) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
     debug_assert_eq!(policies.len(), per_policy.len());
+    // Each document's entry and file are moved once into their lists (no
+    // list of whole documents beside them: at the build's peak memory).
+    let count: usize = per_policy.iter().map(|r| r.documents.len()).sum();
+    let org_files = options.org.as_ref().map_or(0, |o| o.files.len());
     let mut diags = Vec::new();
-    let mut rendered = Vec::with_capacity(per_policy.iter().map(|r| r.documents.len()).sum());
-    for (index, mut one) in per_policy.into_iter().enumerate() {
-        debug_assert!(one.documents.iter().all(|r| r.index == index));
-        rendered.append(&mut one.documents);
-        diags.append(&mut one.diagnostics);
+    let mut entries = Vec::with_capacity(count);
+    let mut files = Vec::with_capacity(count + org_files);
+    let mut owners = Vec::with_capacity(count);
+    for (index, one) in per_policy.into_iter().enumerate() {
+        diags.extend(one.diagnostics);
+        for document in one.documents {
+            debug_assert_eq!(document.index, index);
+            owners.push(index);
+            entries.push(document.entry);
+            files.push(document.file);
+        }
     }
-    collisions(policies, &rendered, &mut diags);
+    collisions(policies, &entries, &owners, &mut diags);
     if !diags.is_empty() {
         crate::diag::sort(&mut diags);
         return Err(diags.into_iter().map(BuildError::Diagnostic).collect());
     }
-    // The manifest's order, found on indices: sorting the entries
-    // themselves moved each one many times.
-    let mut order: Vec<usize> = (0..rendered.len()).collect();
+    // The manifest's order, found on indices and applied by moving each
+    // entry once (sorting the entries themselves moved each many times).
     // Ties keep input order, as a stable sort would.
-    order.sort_unstable_by(|&a, &b| {
-        (rendered[a].entry.sort_key(), a).cmp(&(rendered[b].entry.sort_key(), b))
-    });
-    let mut rank = vec![0; rendered.len()];
-    for (position, &index) in order.iter().enumerate() {
-        rank[index] = position;
-    }
-    let mut entries: Vec<Option<ManifestEntry>> = Vec::new();
-    entries.resize_with(rendered.len(), || None);
-    let mut files =
-        Vec::with_capacity(rendered.len() + options.org.as_ref().map_or(0, |o| o.files.len()));
-    for (r, &position) in rendered.into_iter().zip(&rank) {
-        entries[position] = Some(r.entry);
-        files.push(r.file);
-    }
-    let entries: Vec<ManifestEntry> = entries.into_iter().flatten().collect();
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_unstable_by(|&a, &b| (entries[a].sort_key(), a).cmp(&(entries[b].sort_key(), b)));
+    permute(&mut entries, &order);
     if let Some(org) = &options.org {
         for (stem, text) in &org.files {
             files.push(FileOut {
@@ -178,36 +174,62 @@ pub(super) fn assemble(
     Ok((manifest, files))
 }
 
+/// Reorders `items` in place so that `items[p]` is what was at `order[p]`
+/// (`order` a permutation of the positions), following each cycle once.
+fn permute<T>(items: &mut [T], order: &[usize]) {
+    debug_assert_eq!(items.len(), order.len());
+    let mut done = vec![false; items.len()];
+    for start in 0..items.len() {
+        let mut position = start;
+        while !done[position] {
+            done[position] = true;
+            let from = order[position];
+            if from == start {
+                break;
+            }
+            items.swap(position, from);
+            position = from;
+        }
+    }
+}
+
 /// Checks two documents never share a file, comparing paths ignoring case
 /// (macOS and Windows file systems do). Policies that failed still claim their
 /// plain `<kind>/<Name>.json`. Reported once per pair of policies, at the later
-/// one, in input order.
-fn collisions(policies: &[PolicyName], rendered: &[Rendered], diags: &mut Vec<Diagnostic>) {
-    // `rendered` is in input order: each policy's documents are the run at
-    // the front of what is left (a scan of all of them per policy was
+/// one, in input order. `owners[i]` is the policy of `entries[i]`.
+fn collisions(
+    policies: &[PolicyName],
+    entries: &[ManifestEntry],
+    owners: &[usize],
+    diags: &mut Vec<Diagnostic>,
+) {
+    // The documents are in input order: each policy's documents are the run
+    // at the front of what is left (a scan of all of them per policy was
     // quadratic).
-    debug_assert!(rendered.windows(2).all(|w| w[0].index <= w[1].index));
-    let mut claims: Vec<(String, usize)> = Vec::with_capacity(rendered.len());
-    let mut rest = rendered;
+    debug_assert!(owners.windows(2).all(|w| w[0] <= w[1]));
+    let mut claims: Vec<(std::borrow::Cow<'_, str>, usize)> = Vec::with_capacity(entries.len());
+    let mut rest = entries;
+    let mut rest_owners = owners;
     for (index, policy) in policies.iter().enumerate() {
-        let count = rest.iter().take_while(|p| p.index == index).count();
+        let count = rest_owners.iter().take_while(|&&o| o == index).count();
         let (mine, after) = rest.split_at(count);
         rest = after;
+        rest_owners = &rest_owners[count..];
         if mine.is_empty() {
             if is_safe_name(&policy.name) {
                 claims.push((
-                    format!("{}/{}.json", folder(policy.kind), policy.name),
+                    format!("{}/{}.json", folder(policy.kind), policy.name).into(),
                     index,
                 ));
             }
         } else {
-            claims.extend(mine.iter().map(|r| (r.entry.path.clone(), index)));
+            claims.extend(mine.iter().map(|e| (e.path.as_str().into(), index)));
         }
     }
     // Lowercased path → (path, policy index) of its first claimant.
-    let mut seen: HashMap<String, (String, usize), foldhash::fast::RandomState> =
+    let mut seen: HashMap<String, (std::borrow::Cow<'_, str>, usize), foldhash::fast::RandomState> =
         HashMap::with_capacity_and_hasher(claims.len(), Default::default());
-    let mut reported: Vec<(usize, usize)> = Vec::new();
+    let mut reported: std::collections::HashSet<(usize, usize)> = Default::default();
     for (path, index) in claims {
         let key = path.to_lowercase();
         let Some((first_path, first_index)) = seen.get(&key) else {
@@ -217,10 +239,9 @@ fn collisions(policies: &[PolicyName], rendered: &[Rendered], diags: &mut Vec<Di
         let (Some(first), Some(this)) = (policies.get(*first_index), policies.get(index)) else {
             continue;
         };
-        if reported.contains(&(*first_index, index)) {
+        if !reported.insert((*first_index, index)) {
             continue;
         }
-        reported.push((*first_index, index));
         let (message, help) = if *first_path == path {
             (
                 format!(
@@ -244,5 +265,38 @@ fn collisions(policies: &[PolicyName], rendered: &[Rendered], diags: &mut Vec<Di
                 .with_secondary(first.file, first.span, format!("written to `{first_path}`"))
                 .with_help(help),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::permute;
+
+    /// Every permutation of up to six positions, against the plain copy.
+    #[test]
+    fn permute_puts_at_each_position_what_the_order_names() {
+        fn all(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut out = Vec::new();
+            for rest in all(n - 1) {
+                for at in 0..=rest.len() {
+                    let mut p = rest.clone();
+                    p.insert(at, n - 1);
+                    out.push(p);
+                }
+            }
+            out
+        }
+        for n in 0..=6 {
+            for order in all(n) {
+                let items: Vec<String> = (0..n).map(|i| format!("item{i}")).collect();
+                let expected: Vec<String> = order.iter().map(|&i| items[i].clone()).collect();
+                let mut moved = items.clone();
+                permute(&mut moved, &order);
+                assert_eq!(moved, expected, "order {order:?}");
+            }
+        }
     }
 }
