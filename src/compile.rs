@@ -167,7 +167,19 @@ pub fn build_paths_with_params(
             };
             emit::build_rendered(&names, rendered, out, &options)
         }
-        _ => compilation.build(out, options),
+        // Refused for the errors; or an organization's build, which kept
+        // the program and its documents.
+        _ if compilation.has_errors() || compilation.org.is_some() => {
+            compilation.build(out, options)
+        }
+        // The policies were taken and one of them neither rendered nor gave
+        // an error (every lowering failure is an error today): refused,
+        // never a build without it.
+        _ => Err(vec![BuildError::Io {
+            path: out.to_path_buf(),
+            reason: "a policy was neither built nor refused (a bug in gov): nothing written"
+                .to_string(),
+        }]),
     };
     Ok(Built {
         loaded: compilation.loaded,
