@@ -472,8 +472,12 @@ fn compile_loaded_keeping(
         loaded.forget_trees();
     }
     // An organization's packed documents are made from the lowered ones.
+    // A build refused for the check's errors needs no rendering.
     let keep = match keep {
         Documents::Rendered(_) if org.is_some() => Documents::Kept,
+        Documents::Rendered(_) if diagnostics.iter().any(Diagnostic::is_error) => {
+            Documents::Dropped
+        }
         keep => keep,
     };
     // Policies lower independently: on every core, gathered in order. For a
