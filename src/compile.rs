@@ -494,12 +494,7 @@ fn compile_loaded_keeping(
                 Lowered::Kept(std::sync::Arc::clone(policy), doc)
             }
             Documents::Rendered(options) => {
-                let input = emit::Input {
-                    policy,
-                    doc: &doc,
-                    source_path: loaded.sources.name(policy.file).to_string(),
-                    line: loaded.sources.line_col(policy.file, policy.span.start).0,
-                };
+                let input = emit_input(&loaded.sources, policy, &doc);
                 Lowered::Rendered(
                     emit::PolicyName::of(policy),
                     emit::render_policy(index, &input, options),
@@ -641,16 +636,7 @@ impl Compilation {
         let inputs: Vec<emit::Input<'_>> = self
             .documents
             .iter()
-            .map(|(policy, doc)| emit::Input {
-                policy,
-                doc,
-                source_path: self.loaded.sources.name(policy.file).to_string(),
-                line: self
-                    .loaded
-                    .sources
-                    .line_col(policy.file, policy.span.start)
-                    .0,
-            })
+            .map(|(policy, doc)| emit_input(&self.loaded.sources, policy, doc))
             .collect();
         // The organization's packed documents and manifest object.
         let org = match &self.org {
@@ -670,5 +656,20 @@ impl Compilation {
             ..options.clone()
         };
         Ok((inputs, options))
+    }
+}
+
+/// What `emit` needs of a lowered policy: it, its document, and where it is
+/// declared (the file as shown to users, the 1-based line).
+fn emit_input<'a>(
+    sources: &crate::source::SourceMap,
+    policy: &'a ir::Policy,
+    doc: &'a PolicyDocument,
+) -> emit::Input<'a> {
+    emit::Input {
+        policy,
+        doc,
+        source_path: sources.name(policy.file).to_string(),
+        line: sources.line_col(policy.file, policy.span.start).0,
     }
 }
