@@ -4,32 +4,15 @@
 //! `build` of its kept documents writes, and refuses the same inputs with
 //! the same errors.
 
+mod common_fs;
+
+use common_fs::tree;
 use gov::catalog::Catalog;
 use gov::compile::{self, ParamValues};
 use gov::emit::{self, BuildError, Options};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    if !dir.exists() {
-        return files;
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
-                files.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
 
 /// An SCP of `rules` denies that compaction cannot merge (two keys each),
 /// about 60 characters of JSON per rule once lowered.
@@ -128,16 +111,21 @@ fn many_policies_of_every_kind_in_several_files_are_written_byte_for_byte_alike(
     assert_eq!(kept_files, streamed_files);
 }
 
-#[test]
-fn split_parts_are_written_alike() {
-    let tmp = tempfile::tempdir().unwrap();
-    let src = sources(
-        tmp.path(),
+/// An SCP far over its limit (400 rules) beside the small policies.
+fn big_and_small(dir: &Path) -> PathBuf {
+    sources(
+        dir,
         &[
             ("big.gov", big_scp("Big", 400)),
             ("small.gov", SMALL.to_string()),
         ],
-    );
+    )
+}
+
+#[test]
+fn split_parts_are_written_alike() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = big_and_small(tmp.path());
     let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(true));
     let (kept, streamed) = (kept.unwrap(), streamed.unwrap());
     let parts = kept.policies.iter().filter(|e| e.part.is_some()).count();
@@ -149,13 +137,7 @@ fn split_parts_are_written_alike() {
 #[test]
 fn a_policy_over_its_limit_is_refused_alike_and_nothing_is_written() {
     let tmp = tempfile::tempdir().unwrap();
-    let src = sources(
-        tmp.path(),
-        &[
-            ("big.gov", big_scp("Big", 400)),
-            ("small.gov", SMALL.to_string()),
-        ],
-    );
+    let src = big_and_small(tmp.path());
     let ((kept, kept_files), (streamed, streamed_files)) = both(tmp.path(), &src, &options(false));
     let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
     assert_eq!(kept, streamed);

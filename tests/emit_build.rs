@@ -2,14 +2,17 @@
 //! `gov::emit`: limits, splitting, path safety, all-or-nothing writes, the
 //! manifest.
 
+mod common_fs;
+
+use common_fs::tree;
 use gov::emit::{self, BuildError, Input, Options};
 use gov::iam::{Actions, PolicyDocument, Statement};
 use gov::ir::{Policy, PolicyKind, Span};
 use gov::policy::Effect;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn policy(name: &str, kind: PolicyKind) -> Policy {
     Policy {
@@ -89,26 +92,6 @@ fn input(policy: &Policy, doc: PolicyDocument) -> Input<'_> {
 }
 
 /// Every file below `dir`, by relative path, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    if !dir.exists() {
-        return files;
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().to_path_buf();
-                files.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
-
 fn codes(errors: &[BuildError]) -> Vec<&'static str> {
     errors.iter().map(|e| e.code().id).collect()
 }
