@@ -16,6 +16,10 @@ use crate::syntax::ast::{ParamBase, ParamType, Value};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+mod build;
+use build::Rendering;
+pub use build::{Built, build_paths_with_params};
+
 /// Everything one compilation knows: the sources, the checked program, every
 /// diagnostic, and the document of each policy that lowered.
 pub struct Compilation {
@@ -42,7 +46,7 @@ pub struct Compilation {
     /// order, with the policy's name; the policies themselves were dropped
     /// (`program.policies` and `documents` are then empty). `None`
     /// otherwise.
-    rendered: Option<(Vec<emit::PolicyName>, Vec<emit::RenderedPolicy>)>,
+    rendered: Option<Rendering>,
 }
 
 /// Loads the named files and folders (and what they import), checks and
@@ -124,70 +128,6 @@ pub fn check_paths_with_params(
     compile_paths_keeping(paths, values, catalog, Documents::Dropped)
 }
 
-/// What [`build_paths_with_params`] did.
-pub struct Built {
-    /// The sources, to render the diagnostics with.
-    pub loaded: Loaded,
-    /// The compilation's diagnostics, as in [`Compilation::diagnostics`].
-    pub diagnostics: Vec<Diagnostic>,
-    /// The manifest of what was written, or why nothing was: the
-    /// compilation's errors, else those of [`Compilation::build`].
-    pub result: Result<Manifest, Vec<BuildError>>,
-}
-
-impl Built {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
-/// What `gov build` runs: [`compile_paths_with_params`], then, without
-/// errors, [`Compilation::build`] into `out`, in one pass over the policies:
-/// each is rendered, hashed and checked as soon as it is lowered
-/// ([`emit::render_policy`]), then it and its document are dropped, so a
-/// large compilation's documents never live together, nor its rules beside
-/// its texts; with an organization the documents are kept, as its packed
-/// documents need them. Writes the same files, and refuses the same inputs,
-/// as [`Compilation::build`] (`tests/build_paths.rs`).
-pub fn build_paths_with_params(
-    paths: &[PathBuf],
-    values: &ParamValues,
-    catalog: &Catalog,
-    out: &Path,
-    options: &emit::Options,
-) -> Result<Built, LoadError> {
-    let mut compilation =
-        compile_paths_keeping(paths, values, catalog, Documents::Rendered(options))?;
-    let result = match compilation.rendered.take() {
-        Some((names, rendered)) if !compilation.has_errors() => {
-            let options = emit::Options {
-                sources: compilation.roots.clone(),
-                org: None,
-                ..options.clone()
-            };
-            emit::build_rendered(&names, rendered, out, &options)
-        }
-        // Refused for the errors; or an organization's build, which kept
-        // the program and its documents.
-        _ if compilation.has_errors() || compilation.org.is_some() => {
-            compilation.build(out, options)
-        }
-        // The policies were taken and one of them neither rendered nor gave
-        // an error (every lowering failure is an error today): refused,
-        // never a build without it.
-        _ => Err(vec![BuildError::Io {
-            path: out.to_path_buf(),
-            reason: "a policy was neither built nor refused (a bug in gov): nothing written"
-                .to_string(),
-        }]),
-    };
-    Ok(Built {
-        loaded: compilation.loaded,
-        diagnostics: compilation.diagnostics,
-        result,
-    })
-}
-
 fn compile_paths_keeping(
     paths: &[PathBuf],
     values: &ParamValues,
@@ -209,17 +149,18 @@ fn compile_paths_keeping(
 enum Documents<'o> {
     Kept,
     Dropped,
-    /// Rendered for a build with these options as soon as it is lowered,
-    /// then dropped ([`Compilation::rendered`]); kept as with `Kept` when
-    /// there is an organization, whose packed documents need them.
-    Rendered(&'o emit::Options),
+    /// Rendered for a build with these options into this output folder as
+    /// soon as it is lowered, then dropped ([`Compilation::rendered`]); kept
+    /// as with `Kept` when there is an organization, whose packed documents
+    /// need them.
+    Rendered(&'o emit::Options, &'o Path),
 }
 
 /// One policy's lowering, as [`Documents`] asks.
 enum Lowered {
     Dropped,
     Kept(std::sync::Arc<ir::Policy>, PolicyDocument),
-    Rendered(emit::PolicyName, emit::RenderedPolicy),
+    Rendered(emit::PolicyName, emit::RenderedPolicy<emit::Doc>),
 }
 
 /// [`compile_paths_with_params`] with one more source given as text (named
@@ -474,11 +415,30 @@ fn compile_loaded_keeping(
     // An organization's packed documents are made from the lowered ones.
     // A build refused for the check's errors needs no rendering.
     let keep = match keep {
-        Documents::Rendered(_) if org.is_some() => Documents::Kept,
-        Documents::Rendered(_) if diagnostics.iter().any(Diagnostic::is_error) => {
+        Documents::Rendered(..) if org.is_some() => Documents::Kept,
+        Documents::Rendered(..) if diagnostics.iter().any(Diagnostic::is_error) => {
             Documents::Dropped
         }
         keep => keep,
+    };
+    // A build writes each document into its output folder as soon as it is
+    // rendered (staged, invisible until the commit), when the folder can be
+    // opened for the kinds of the policies; else each text is held, and the
+    // build reports why the folder cannot be written after the policies'
+    // own problems, as always.
+    let staging = match keep {
+        Documents::Rendered(options, out) => {
+            let mut folders: Vec<&'static str> = checked
+                .program
+                .policies
+                .iter()
+                .map(|p| emit::folder(p.kind))
+                .collect();
+            folders.sort_unstable();
+            folders.dedup();
+            emit::open_output(out, options, &folders)
+        }
+        _ => None,
     };
     // Policies lower independently: on every core, gathered in order. For a
     // build (`Rendered`) each policy is taken from the program and dropped
@@ -493,16 +453,18 @@ fn compile_loaded_keeping(
                 doc.statements.shrink_to_fit();
                 Lowered::Kept(std::sync::Arc::clone(policy), doc)
             }
-            Documents::Rendered(options) => {
+            Documents::Rendered(options, _) => {
                 let input = emit_input(&loaded.sources, policy, &doc);
                 Lowered::Rendered(
                     emit::PolicyName::of(policy),
-                    emit::render_policy(index, &input, options),
+                    emit::render_policy(index, &input, options, &|file| {
+                        emit::stage(staging.as_ref(), file)
+                    }),
                 )
             }
         })
     };
-    let for_build = matches!(keep, Documents::Rendered(_));
+    let for_build = matches!(keep, Documents::Rendered(..));
     let lowered: Vec<_> = if for_build {
         std::mem::take(&mut checked.program.policies)
             .into_par_iter()
@@ -522,7 +484,7 @@ fn compile_loaded_keeping(
     let (mut names, mut rendered) = (Vec::new(), Vec::new());
     match keep {
         Documents::Kept => documents.reserve_exact(lowered.len()),
-        Documents::Rendered(_) => {
+        Documents::Rendered(..) => {
             names.reserve_exact(lowered.len());
             rendered.reserve_exact(lowered.len());
         }
@@ -541,7 +503,12 @@ fn compile_loaded_keeping(
         }
     }
     // One per policy, or none: indices are positions in the program.
-    let rendered = (for_build && rendered.len() == policies).then_some((names, rendered));
+    // (Otherwise the staging is dropped here: the output folder as it was.)
+    let rendered = (for_build && rendered.len() == policies).then_some(Rendering {
+        names,
+        rendered,
+        staging,
+    });
     // The guardrails of nodes with values of their own, compiled with them.
     let mut variants = Vec::new();
     if variants_wanted

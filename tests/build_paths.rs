@@ -291,6 +291,197 @@ fn a_rebuild_changing_more_documents_than_open_files_allowed_succeeds() {
     assert_eq!(tree(&out), first);
 }
 
+/// Every entry below `dir`, folders and links included (a staging folder
+/// left behind, even empty, shows), with the bytes of each file.
+fn listing(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut all = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            let rel = path.strip_prefix(dir).unwrap().to_path_buf();
+            if meta.is_dir() {
+                stack.push(path);
+                all.insert(rel, None);
+            } else if meta.is_file() {
+                all.insert(rel, Some(fs::read(&path).unwrap()));
+            } else {
+                all.insert(rel, Some(b"<link>".to_vec()));
+            }
+        }
+    }
+    all
+}
+
+/// Both ways into output folders made alike by `prepare` (given each
+/// folder's path): the results, and each folder's listing before and after.
+#[allow(clippy::type_complexity)]
+fn both_into(
+    dir: &Path,
+    src: &Path,
+    options: &Options,
+    prepare: impl Fn(&Path),
+) -> [(
+    Result<emit::Manifest, Vec<BuildError>>,
+    BTreeMap<PathBuf, Option<Vec<u8>>>,
+    BTreeMap<PathBuf, Option<Vec<u8>>>,
+); 2] {
+    let catalog = Catalog::embedded().unwrap();
+    let values = ParamValues::default();
+    let paths = vec![src.to_path_buf()];
+    let (kept, streamed) = (dir.join("kept/out"), dir.join("streamed/out"));
+    prepare(&kept);
+    prepare(&streamed);
+    let (kept_before, streamed_before) =
+        (listing(&dir.join("kept")), listing(&dir.join("streamed")));
+    let compilation = compile::compile_paths_with_params(&paths, &values, catalog).unwrap();
+    let by_documents = compilation.build(&kept, options);
+    let by_policy = compile::build_paths_with_params(&paths, &values, catalog, &streamed, options)
+        .unwrap()
+        .result;
+    [
+        (by_documents, kept_before, listing(&dir.join("kept"))),
+        (by_policy, streamed_before, listing(&dir.join("streamed"))),
+    ]
+}
+
+/// An output folder holding an earlier build and a file of the user's.
+fn earlier_build(out: &Path) {
+    fs::create_dir_all(out.join("scp")).unwrap();
+    fs::write(out.join("scp/DenyUnapproved.json"), b"{\"old\": true}\n").unwrap();
+    fs::write(out.join("scp/Kept.json"), b"{}").unwrap();
+    fs::write(out.join("notes.txt"), b"mine").unwrap();
+    fs::write(out.join("manifest.json"), b"{}").unwrap();
+}
+
+#[test]
+fn a_refused_build_leaves_an_existing_output_folder_exactly_as_it_was() {
+    // Documents are staged as they are rendered (beside their targets in
+    // `scp/`, in a staging folder for the new `rcp/` and `policy/`) before
+    // the big SCP is found over its limit: all of it goes again.
+    let tmp = tempfile::tempdir().unwrap();
+    let src = big_and_small(tmp.path());
+    let [(kept, kept_before, kept_after), (streamed, before, after)] =
+        both_into(tmp.path(), &src, &options(false), earlier_build);
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept, streamed);
+    assert!(matches!(&kept[..], [BuildError::Diagnostic(d)] if d.code.id == "E0501"));
+    assert_eq!(kept_before, kept_after);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_lowering_error_found_after_the_output_was_opened_leaves_nothing() {
+    // The check passes, so the output folder is opened (and its missing
+    // ancestors created) before the policies are lowered; one of them
+    // cannot be: every folder created goes again.
+    let tmp = tempfile::tempdir().unwrap();
+    let lowering_error = "scp Bad {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*a\"\n}\n";
+    let src = sources(
+        tmp.path(),
+        &[
+            ("a.gov", SMALL.to_string()),
+            ("b.gov", lowering_error.to_string()),
+            ("c.gov", big_scp("Many", 20)),
+        ],
+    );
+    let [(kept, _, kept_after), (streamed, _, after)] =
+        both_into(tmp.path(), &src, &options(false), |_| {});
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept, streamed);
+    assert!(
+        kept.iter()
+            .any(|e| matches!(e, BuildError::Diagnostic(d) if d.code.id == "E0401")),
+        "{kept:?}"
+    );
+    assert!(kept_after.is_empty(), "{kept_after:?}");
+    assert!(after.is_empty(), "{after:?}");
+    assert!(!tmp.path().join("streamed").exists());
+}
+
+#[test]
+fn a_target_that_is_a_folder_is_reported_alike_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = sources(tmp.path(), &[("small.gov", SMALL.to_string())]);
+    let [(kept, kept_before, kept_after), (streamed, before, after)] =
+        both_into(tmp.path(), &src, &options(false), |out| {
+            earlier_build(out);
+            fs::remove_file(out.join("scp/DenyUnapproved.json")).unwrap();
+            fs::create_dir_all(out.join("scp/DenyUnapproved.json/inside")).unwrap();
+        });
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert!(
+        matches!(&kept[..], [BuildError::Io { path, reason }]
+            if path.ends_with("scp/DenyUnapproved.json") && reason == "it is a folder, not a file"),
+        "{kept:?}"
+    );
+    // The same error, but for the folder it names.
+    let renamed: Vec<String> = streamed
+        .iter()
+        .map(|e| e.to_string().replace("streamed", "kept"))
+        .collect();
+    assert_eq!(
+        kept.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+        renamed
+    );
+    assert_eq!(kept_before, kept_after);
+    assert_eq!(before, after);
+}
+
+#[cfg(unix)]
+#[test]
+fn problems_with_the_output_folder_are_reported_alike() {
+    // A kind folder that is a link (never written through), the output
+    // folder a file, the manifest's target a folder; with another target
+    // a folder beside them, which is reported too.
+    type Prepare = fn(&Path);
+    let cases: [(&str, Prepare); 3] = [
+        ("scp link", |out: &Path| {
+            earlier_build(out);
+            fs::remove_dir_all(out.join("scp")).unwrap();
+            fs::create_dir_all(out.join("policy/DataScientist.json")).unwrap();
+            std::os::unix::fs::symlink(out.parent().unwrap(), out.join("scp")).unwrap();
+        }),
+        ("out a file", |out: &Path| {
+            fs::create_dir_all(out.parent().unwrap()).unwrap();
+            fs::write(out, b"x").unwrap();
+        }),
+        ("manifest a folder", |out: &Path| {
+            earlier_build(out);
+            fs::remove_file(out.join("manifest.json")).unwrap();
+            fs::create_dir_all(out.join("manifest.json")).unwrap();
+            fs::create_dir_all(out.join("rcp/KeepDataInOrg.json")).unwrap();
+        }),
+    ];
+    for (name, prepare) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = sources(tmp.path(), &[("small.gov", SMALL.to_string())]);
+        let [(kept, kept_before, kept_after), (streamed, before, after)] =
+            both_into(tmp.path(), &src, &options(false), prepare);
+        let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+        let texts = |errors: &[BuildError], folder: &str| -> Vec<String> {
+            errors
+                .iter()
+                .map(|e| {
+                    assert_eq!(e.code().id, "E0902", "{name}: {e}");
+                    e.to_string().replace(folder, "<out>")
+                })
+                .collect()
+        };
+        assert_eq!(texts(&kept, "kept"), texts(&streamed, "streamed"), "{name}");
+        assert!(!kept.is_empty(), "{name}");
+        if name != "out a file" {
+            assert_eq!(kept.len(), 2, "{name}: {kept:?}");
+        }
+        assert_eq!(kept_before, kept_after, "{name}");
+        assert_eq!(before, after, "{name}");
+    }
+}
+
 mod random {
     use super::*;
     use proptest::prelude::*;

@@ -20,10 +20,11 @@ mod write;
 
 use crate::diag::{Code, Diagnostic, codes};
 pub use limits::{render, size};
-pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json};
+pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json, write_manifest_json};
 pub use org_manifest::{OrgDocument, OrgManifest, OrgNode, OrgOutput};
 use render::render_documents;
-pub use render::{PolicyName, RenderedPolicy, render_policy};
+pub(crate) use render::{PolicyName, RenderedPolicy, render_policy};
+pub(crate) use write::{Doc, Staging, stage};
 
 use crate::catalog::CatalogInfo;
 use crate::iam::PolicyDocument;
@@ -311,36 +312,57 @@ pub fn build(
 ) -> Result<Manifest, Vec<BuildError>> {
     refuse_inside_sources(out, options)?;
     let (manifest, files) = render_documents(inputs, options)?;
-    write_built(out, manifest, files)
+    write_built(None, out, manifest, files)
+}
+
+/// The output folder of a build whose documents are written as they are
+/// rendered ([`stage`] given to [`render_policy`]): `out` checked for
+/// `folders` (the kind folders of the build's policies) and opened. `None`
+/// when it cannot be, or the build is refused for where `out` is: the
+/// documents are then held and [`build_rendered`] reports why, in the order
+/// [`build`] does (the policies' own problems first).
+pub(crate) fn open_output(
+    out: &Path,
+    options: &Options,
+    folders: &[&'static str],
+) -> Option<Staging> {
+    if options.org.is_some() || refuse_inside_sources(out, options).is_err() {
+        return None;
+    }
+    Staging::open(out, folders, Some(MANIFEST)).ok()
 }
 
 /// [`build`] of documents rendered already: `rendered` holds, in order, what
 /// [`render_policy`] gave for each of `policies` (its index being its
-/// position). The same checks, files and manifest as [`build`], and the same
-/// refusals; this lets a compilation render each policy as soon as it is
-/// lowered, so no lowered document outlives its policy's turn.
-pub fn build_rendered(
+/// position), written already into `staging` when there is one. The same
+/// checks, files and manifest as [`build`], and the same refusals; this lets
+/// a compilation render each policy as soon as it is lowered (and write it),
+/// so no lowered document outlives its policy's turn, nor its text.
+pub(crate) fn build_rendered(
     policies: &[PolicyName],
-    rendered: Vec<RenderedPolicy>,
+    rendered: Vec<RenderedPolicy<Doc>>,
+    staging: Option<Staging>,
     out: &Path,
     options: &Options,
 ) -> Result<Manifest, Vec<BuildError>> {
     refuse_inside_sources(out, options)?;
     let (manifest, files) = render::assemble(policies, rendered, options)?;
-    write_built(out, manifest, files)
+    write_built(staging, out, manifest, files)
 }
 
-/// Writes the files, then the manifest (made while the files are written).
-fn write_built(
+/// Writes the files, then the manifest (written straight into its file
+/// while the files are written).
+fn write_built<D: Into<Doc> + Send>(
+    staging: Option<Staging>,
     out: &Path,
     manifest: Manifest,
-    files: Vec<FileOut>,
+    files: Vec<D>,
 ) -> Result<Manifest, Vec<BuildError>> {
     let last = write::Last {
         file: MANIFEST,
-        bytes: || manifest_json(&manifest).into_bytes(),
+        write: |to: &mut dyn std::io::Write| write_manifest_json(&manifest, to),
     };
-    write::write_all_then(out, &files, Some(last))?;
+    write::finish(staging, out, files, Some(last))?;
     Ok(manifest)
 }
 

@@ -12,16 +12,17 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// One document of the build: its input's position, its manifest entry and
-/// its file.
-struct Rendered {
+/// its file (a [`FileOut`], or a [`super::write::Doc`] once staged).
+struct Rendered<F> {
     index: usize,
     entry: ManifestEntry,
-    file: FileOut,
+    file: F,
 }
 
 impl Planned<'_> {
-    /// Its manifest entry (with the text's digest) and its file.
-    fn rendered(self) -> Rendered {
+    /// Its manifest entry (with the text's digest) and its file, made into
+    /// an `F` by `file` (staged at once by a streaming build).
+    fn rendered<F>(self, file: impl Fn(FileOut) -> F) -> Rendered<F> {
         let kind = self.input.policy.kind;
         let sha256 = sha256_hex(self.text.as_bytes());
         Rendered {
@@ -41,16 +42,16 @@ impl Planned<'_> {
                 part: self.part,
                 name: self.name.clone(),
             },
-            file: FileOut {
+            file: file(FileOut {
                 folder: Some(folder(kind)),
                 file: format!("{}.json", self.name),
-                // Kept until written: without the slack of its growth.
+                // Maybe kept until written: without the slack of its growth.
                 bytes: {
                     let mut bytes = self.text.into_bytes();
                     bytes.shrink_to_fit();
                     bytes
                 },
-            },
+            }),
         }
     }
 }
@@ -64,10 +65,10 @@ pub(super) fn render_documents(
     // Rendering, hashing and the manifest entry are per document: on every
     // core (the digest while the text is fresh in the cache), gathered in
     // input order.
-    let rendered: Vec<RenderedPolicy> = inputs
+    let rendered: Vec<RenderedPolicy<FileOut>> = inputs
         .par_iter()
         .enumerate()
-        .map(|(index, input)| render_policy(index, input, options))
+        .map(|(index, input)| render_policy(index, input, options, &|file| file))
         .collect();
     let names: Vec<PolicyName> = inputs
         .iter()
@@ -78,7 +79,7 @@ pub(super) fn render_documents(
 
 /// What the checks across a build's policies need of each: its name, its
 /// kind and where it is declared (the rest may be gone by then).
-pub struct PolicyName {
+pub(crate) struct PolicyName {
     name: String,
     kind: ir::PolicyKind,
     file: crate::source::FileId,
@@ -86,7 +87,7 @@ pub struct PolicyName {
 }
 
 impl PolicyName {
-    pub fn of(policy: &ir::Policy) -> PolicyName {
+    pub(crate) fn of(policy: &ir::Policy) -> PolicyName {
         PolicyName {
             name: policy.name.clone(),
             kind: policy.kind,
@@ -98,20 +99,26 @@ impl PolicyName {
 
 /// The documents of one policy of a build, rendered and checked on their
 /// own ([`render_policy`]); [`super::build_rendered`] writes them.
-pub struct RenderedPolicy {
-    documents: Vec<Rendered>,
+pub(crate) struct RenderedPolicy<F> {
+    documents: Vec<Rendered<F>>,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Renders the documents of `input`, the `index`-th policy of a build,
 /// hashes them and makes their manifest entries, checking their names and
 /// sizes: all a build does per policy, so it can be done as soon as the
-/// policy is lowered and its document dropped.
-pub fn render_policy(index: usize, input: &Input<'_>, options: &Options) -> RenderedPolicy {
+/// policy is lowered and its document dropped. Each file is made into an `F`
+/// by `file` (written at once by a streaming build, so its bytes go too).
+pub(crate) fn render_policy<F>(
+    index: usize,
+    input: &Input<'_>,
+    options: &Options,
+    file: &impl Fn(FileOut) -> F,
+) -> RenderedPolicy<F> {
     let mut diagnostics = Vec::new();
     let documents = plan(index, input, options, &mut diagnostics)
         .into_iter()
-        .map(Planned::rendered)
+        .map(|planned| planned.rendered(file))
         .collect();
     RenderedPolicy {
         documents,
@@ -123,11 +130,11 @@ pub fn render_policy(index: usize, input: &Input<'_>, options: &Options) -> Rend
 /// `policies` (in build order: the `index` each was rendered with is its
 /// position here): every diagnostic of any policy, and the collisions
 /// between them, or the files in input order and the sorted manifest.
-pub(super) fn assemble(
+pub(super) fn assemble<F: From<FileOut>>(
     policies: &[PolicyName],
-    per_policy: Vec<RenderedPolicy>,
+    per_policy: Vec<RenderedPolicy<F>>,
     options: &Options,
-) -> Result<(Manifest, Vec<FileOut>), Vec<BuildError>> {
+) -> Result<(Manifest, Vec<F>), Vec<BuildError>> {
     debug_assert_eq!(policies.len(), per_policy.len());
     // Each document's entry and file are moved once into their lists (no
     // list of whole documents beside them: at the build's peak memory).
@@ -159,11 +166,11 @@ pub(super) fn assemble(
     permute(&mut entries, &order);
     if let Some(org) = &options.org {
         for (stem, text) in &org.files {
-            files.push(FileOut {
+            files.push(F::from(FileOut {
                 folder: Some("org"),
                 file: format!("{stem}.json"),
                 bytes: text.clone().into_bytes(),
-            });
+            }));
         }
     }
     let manifest = Manifest {
