@@ -35,11 +35,11 @@ echo "output under $work ($(stat -f -c %T "$work"))"
 python3 benches/gen_corpus.py --rules "$RULES" --files "$FILES" --out "$work/src" >/dev/null
 src_bytes=$(du -sb "$work/src" | cut -f1)
 
-builds=(); floors=(); rss_build=0; rss_floor=0
+builds=(); floors=(); rss_builds=(); rss_floor=0
 for i in $(seq "$RUNS"); do
   /usr/bin/time -f "%e %U %S %M" -o "$work/t" ./target/release/gov build "$work/src" --out "$work/out-$i" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
   read -r secs user sys rss < "$work/t"
-  builds+=("$secs:$user:$sys"); rss_build=$rss
+  builds+=("$secs:$user:$sys"); rss_builds+=("$rss")
   /usr/bin/time -f "%e %U %S %M" -o "$work/t" ./target/release/examples/json_floor "$work/out-$i" >/dev/null
   read -r secs user sys rss < "$work/t"
   floors+=("$secs:$user:$sys"); rss_floor=$rss
@@ -48,13 +48,24 @@ done
 read -r secs user sys rss < "$work/t"
 again="$secs:$user:$sys"
 out_bytes=$(du -sb "$work/out-1" | cut -f1)
+# The fixed cost: the peak of a build of one tiny policy (the catalog, the
+# program), the median of five runs.
+printf 'scp Tiny {\n  deny s3:DeleteBucket\n}\n' > "$work/tiny.gov"
+rss_tiny=()
+for i in 1 2 3 4 5; do
+  /usr/bin/time -f "%M" -o "$work/t" ./target/release/gov build "$work/tiny.gov" --out "$work/tiny-$i" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
+  rss_tiny+=("$(cat "$work/t")")
+done
 docs=$(find "$work/out-1" -name '*.json' | wc -l)
-python3 - "$RULES" "$src_bytes" "$out_bytes" "$docs" "$rss_build" "$rss_floor" "$again" "${builds[*]}" "${floors[*]}" <<'PY'
+python3 - "$RULES" "$src_bytes" "$out_bytes" "$docs" "${rss_builds[*]}" "$rss_floor" "$again" "${builds[*]}" "${floors[*]}" "${rss_tiny[*]}" <<'PY'
 import statistics, sys
-rules, src, out, docs, rb, rf = (int(x) for x in sys.argv[1:7])
+rules, src, out, docs = (int(x) for x in sys.argv[1:5])
+rss_runs = [int(x) for x in sys.argv[5].split()]
+rb, rf = max(rss_runs), int(sys.argv[6])
 again = [float(x) for x in sys.argv[7].split(":")]
 runs = lambda arg: [[float(x) for x in r.split(":")] for r in arg.split()]
 builds, floors = runs(sys.argv[8]), runs(sys.argv[9])
+tiny = statistics.median(int(x) for x in sys.argv[10].split())
 
 def summary(rs):
     wall = [r[0] for r in rs]
@@ -70,4 +81,10 @@ print(f"gov build again into the same folder: {again[0]:.3f} s wall, CPU {again[
 fw, fb, fc, _ = summary(floors)
 print(f"serde_json floor median {fw:.3f} s wall, best {fb:.3f} s; CPU {fc:.3f} s; peak {rf / 1024:.1f} MiB")
 print(f"build / floor (median wall): {mw / max(fw, 1e-9):.1f}x   peak / source: {rb * 1024 / src:.1f}x")
+over = (rb - tiny) * 1024 / src
+print(f"peak memory: highest of the runs {rb / 1024:.1f} MiB (median {statistics.median(rss_runs) / 1024:.1f}), "
+      f"a tiny build (fixed cost) {tiny / 1024:.1f} MiB: (peak - fixed) / source {over:.1f}x")
+for ok, what in [(rules / max(mw, 1e-9) >= 50_000, f"rules/s (median wall): {rules / max(mw, 1e-9):,.0f} (budget >= 50,000)"),
+                 (over <= 10, f"(peak - fixed) / source bytes: {over:.1f}x (budget <= 10x)")]:
+    print(("ok      " if ok else "MISSED  ") + what)
 PY

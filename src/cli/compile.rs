@@ -135,10 +135,12 @@ pub(crate) fn run_build(
     match result {
         Ok(manifest) => {
             use std::fmt::Write as _;
-            // One write for the whole listing: a line-buffered write per
-            // document was a system call per document.
+            // Written in blocks of 64 KiB: a line-buffered write per document
+            // was a system call per document, and the whole listing of 4,000
+            // documents (360 KB) in one string added to the build's peak.
+            const BLOCK: usize = 1 << 16;
             let org_docs = manifest.org.as_ref().map_or(&[][..], |o| &o.documents[..]);
-            let mut listing = String::new();
+            let mut listing = String::with_capacity(BLOCK + 256);
             let rows = manifest
                 .policies
                 .iter()
@@ -146,6 +148,10 @@ pub(crate) fn run_build(
                 .chain(org_docs.iter().map(|d| (&d.path, d.size, d.limit)));
             for (path, size, limit) in rows {
                 let _ = writeln!(listing, "{path:<60} {size:>6} of {limit:>6} characters");
+                if listing.len() >= BLOCK {
+                    crate::cli::write_stdout(&listing);
+                    listing.clear();
+                }
             }
             crate::cli::write_stdout(&listing);
             let written = manifest.policies.len() + org_docs.len();
