@@ -257,3 +257,44 @@ fn io_reasons_start_lowercase() {
     let e = io::Error::new(io::ErrorKind::PermissionDenied, "Permission denied");
     assert_eq!(reason(&e), "permission denied");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_unchanged_last_file_is_left_alone_and_a_changed_one_replaced() {
+    use std::os::unix::fs::MetadataExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let build = |text: &'static [u8]| {
+        let last = Last {
+            file: "manifest.json",
+            write: move |to: &mut dyn Write| to.write_all(text),
+        };
+        finish(None, &out, vec![file("scp", "A.json")], Some(last)).unwrap();
+    };
+    let inode = || fs::metadata(out.join("manifest.json")).unwrap().ino();
+    // Longer than one block of the comparison, to compare several.
+    let big: &'static [u8] = Box::leak(vec![b'x'; 200_000].into_boxed_slice());
+    build(big);
+    let first = inode();
+    build(big);
+    assert_eq!(inode(), first, "the same bytes: not touched");
+    assert_eq!(
+        names(&out),
+        vec!["manifest.json", "scp"],
+        "no temporary file left"
+    );
+    // Same length, last byte different: replaced.
+    let mut changed = big.to_vec();
+    *changed.last_mut().unwrap() = b'y';
+    let changed: &'static [u8] = Box::leak(changed.into_boxed_slice());
+    build(changed);
+    assert_ne!(inode(), first);
+    assert_eq!(fs::read(out.join("manifest.json")).unwrap(), changed);
+    // Linked from elsewhere: replaced even when the same, the other name kept.
+    let now = inode();
+    fs::hard_link(out.join("manifest.json"), tmp.path().join("elsewhere")).unwrap();
+    build(changed);
+    assert_ne!(inode(), now);
+    assert_eq!(fs::read(tmp.path().join("elsewhere")).unwrap(), changed);
+    assert_eq!(names(&out), vec!["manifest.json", "scp"]);
+}
