@@ -404,19 +404,43 @@ fn a_lowering_error_found_after_the_output_was_opened_leaves_nothing() {
 }
 
 #[test]
+fn a_lowering_error_leaves_an_existing_output_folder_as_it_was() {
+    // The documents of `scp/` are staged beside their targets there: they
+    // go again, and the files of the earlier build stay as they were.
+    let tmp = tempfile::tempdir().unwrap();
+    let lowering_error = "scp Bad {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*a\"\n}\n";
+    let src = sources(
+        tmp.path(),
+        &[
+            ("a.gov", SMALL.to_string()),
+            ("b.gov", lowering_error.to_string()),
+            ("c.gov", big_scp("Many", 20)),
+        ],
+    );
+    let [(kept, kept_before, kept_after), (streamed, before, after)] =
+        both_into(tmp.path(), &src, &options(false), earlier_build);
+    assert_eq!(kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept_before, kept_after);
+    assert_eq!(before, after);
+}
+
+#[test]
 fn a_target_that_is_a_folder_is_reported_alike_and_nothing_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let src = sources(tmp.path(), &[("small.gov", SMALL.to_string())]);
+    // Two of them, in two kind folders that exist: both reported, in order.
     let [(kept, kept_before, kept_after), (streamed, before, after)] =
         both_into(tmp.path(), &src, &options(false), |out| {
             earlier_build(out);
             fs::remove_file(out.join("scp/DenyUnapproved.json")).unwrap();
             fs::create_dir_all(out.join("scp/DenyUnapproved.json/inside")).unwrap();
+            fs::create_dir_all(out.join("policy/DataScientist.json")).unwrap();
         });
     let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
     assert!(
-        matches!(&kept[..], [BuildError::Io { path, reason }]
-            if path.ends_with("scp/DenyUnapproved.json") && reason == "it is a folder, not a file"),
+        matches!(&kept[..], [BuildError::Io { path, reason }, BuildError::Io { path: second, .. }]
+            if path.ends_with("scp/DenyUnapproved.json") && reason == "it is a folder, not a file"
+                && second.ends_with("policy/DataScientist.json")),
         "{kept:?}"
     );
     // The same error, but for the folder it names.
@@ -428,6 +452,23 @@ fn a_target_that_is_a_folder_is_reported_alike_and_nothing_is_written() {
         kept.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
         renamed
     );
+    assert_eq!(kept_before, kept_after);
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_policy_over_its_limit_is_reported_before_a_target_that_is_a_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = big_and_small(tmp.path());
+    let [(kept, kept_before, kept_after), (streamed, before, after)] =
+        both_into(tmp.path(), &src, &options(false), |out| {
+            earlier_build(out);
+            fs::remove_file(out.join("scp/DenyUnapproved.json")).unwrap();
+            fs::create_dir_all(out.join("scp/DenyUnapproved.json")).unwrap();
+        });
+    let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
+    assert_eq!(kept, streamed);
+    assert!(matches!(&kept[..], [BuildError::Diagnostic(d)] if d.code.id == "E0501"));
     assert_eq!(kept_before, kept_after);
     assert_eq!(before, after);
 }

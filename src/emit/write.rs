@@ -299,6 +299,14 @@ impl Staging {
                     .to_string(),
             ));
         }
+        // Looked at again before each write: the build writes while it
+        // lowers, and a kind folder replaced by a link since it was opened
+        // must not lead a file out of the output folder.
+        if let Some(folder) = file.folder
+            && let Err(why) = still_a_folder(&self.out.join(folder))
+        {
+            return Err(PutError::Refused(self.out.join(folder), why));
+        }
         let held = match fs::symlink_metadata(&target) {
             Ok(meta) if meta.is_dir() => {
                 return Err(PutError::Refused(
@@ -376,9 +384,13 @@ impl Staging {
     /// their targets, each new kind folder renamed into `out`, then the files
     /// at the top of `out`. Fails with the path and the reason.
     pub(crate) fn commit(mut self, places: Vec<Place>) -> Result<(), (PathBuf, String)> {
-        // From the first rename on, what was renamed stays.
-        self.committed = true;
         let out = self.out.clone();
+        // The kind folders the renames go into, once more right before them
+        // (nothing renamed yet: a refusal here still leaves `out` as it was).
+        for folder in &self.existing {
+            let dir = out.join(folder);
+            still_a_folder(&dir).map_err(|why| (dir, why))?;
+        }
         let mut synced: Vec<PathBuf> = Vec::new();
         let mut note = |dir: &Path| {
             if !synced.iter().any(|f| f == dir) {
@@ -397,6 +409,9 @@ impl Staging {
                     if let Err(e) = tmp.persist(&target) {
                         return Err((target, reason(&e.error)));
                     }
+                    // From the first rename on, what was renamed stays (and
+                    // so do the folders this build created).
+                    self.committed = true;
                     if let Some(dir) = target.parent() {
                         note(dir);
                     }
@@ -419,6 +434,7 @@ impl Staging {
                 // (unless it is empty), never merge: nothing of it is touched.
                 fs::rename(staging.path().join(folder), &target)
                     .map_err(|e| (target.clone(), reason(&e)))?;
+                self.committed = true;
                 note(&target);
                 note(&out);
             }
@@ -427,8 +443,10 @@ impl Staging {
             if let Err(e) = tmp.persist(&target) {
                 return Err((target, reason(&e.error)));
             }
+            self.committed = true;
             note(&out);
         }
+        self.committed = true;
         // Make the new names durable: one sync per folder, not per file. A
         // failure here changes nothing already renamed, so it is not an error.
         for dir in synced {
@@ -437,6 +455,18 @@ impl Staging {
             }
         }
         Ok(())
+    }
+}
+
+/// `Ok` when `dir` is a folder, not a link to one; else why it is not.
+fn still_a_folder(dir: &Path) -> Result<(), String> {
+    match fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            Err("it is a symbolic link; gov writes only inside the output folder".to_string())
+        }
+        Ok(meta) if !meta.is_dir() => Err("it is a file, not a folder".to_string()),
+        Ok(_) => Ok(()),
+        Err(e) => Err(reason(&e)),
     }
 }
 

@@ -52,8 +52,8 @@ fn a_failure_while_staging_leaves_the_folder_as_it_was() {
     let Err(PutError::Refused(path, why)) = staging.put(&files[1]) else {
         panic!("staged through a file")
     };
-    assert_eq!(path, out.join("scp/B.json"));
-    assert!(why.starts_with("not a directory"), "{why}");
+    assert_eq!(path, out.join("scp"));
+    assert_eq!(why, "it is a file, not a folder");
     drop(a);
     drop(staging);
     assert_eq!(
@@ -297,4 +297,45 @@ fn an_unchanged_last_file_is_left_alone_and_a_changed_one_replaced() {
     assert_ne!(inode(), now);
     assert_eq!(fs::read(tmp.path().join("elsewhere")).unwrap(), changed);
     assert_eq!(names(&out), vec!["manifest.json", "scp"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_kind_folder_replaced_by_a_link_after_opening_is_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let elsewhere = tmp.path().join("elsewhere");
+    fs::create_dir_all(out.join("scp")).unwrap();
+    fs::create_dir_all(&elsewhere).unwrap();
+    let staging = Staging::open(&out, &["scp"], None).unwrap();
+    let a = staging.put(&file("scp", "A.json"));
+    assert!(matches!(a, Ok(Place::Beside { .. })));
+    // Between the writes, and between the writes and the renames.
+    fs::remove_dir_all(out.join("scp")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("scp")).unwrap();
+    let Err(PutError::Refused(path, why)) = staging.put(&file("scp", "B.json")) else {
+        panic!("written through a link")
+    };
+    assert_eq!(path, out.join("scp"));
+    assert!(why.contains("symbolic link"), "{why}");
+    let (path, why) = staging.commit(vec![a.ok().unwrap()]).unwrap_err();
+    assert_eq!(path, out.join("scp"));
+    assert!(why.contains("symbolic link"), "{why}");
+    assert!(names(&elsewhere).is_empty(), "nothing landed outside");
+    assert_eq!(names(&out), vec!["scp"]);
+}
+
+#[test]
+fn a_failure_before_any_rename_removes_the_folders_created() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("new/out");
+    let staging = Staging::open(&out, &["scp"], None).unwrap();
+    let a = staging.put(&file("scp", "A.json")).ok().unwrap();
+    // The staged kind folder taken away: its rename fails before anything
+    // was renamed, so the build is undone whole, the folders it created too.
+    let hidden = names(&out);
+    assert_eq!(hidden.len(), 1, "the staging folder");
+    fs::remove_dir_all(out.join(&hidden[0]).join("scp")).unwrap();
+    assert!(staging.commit(vec![a]).is_err());
+    assert!(!tmp.path().join("new").exists(), "created folders removed");
 }
