@@ -374,21 +374,27 @@ fn a_refused_build_leaves_an_existing_output_folder_exactly_as_it_was() {
     assert_eq!(before, after);
 }
 
+/// Sources that pass the check but one of whose policies cannot be lowered
+/// (E0401), among others that can.
+fn with_a_lowering_error(dir: &Path) -> PathBuf {
+    let lowering_error = "scp Bad {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*a\"\n}\n";
+    sources(
+        dir,
+        &[
+            ("a.gov", SMALL.to_string()),
+            ("b.gov", lowering_error.to_string()),
+            ("c.gov", big_scp("Many", 20)),
+        ],
+    )
+}
+
 #[test]
 fn a_lowering_error_found_after_the_output_was_opened_leaves_nothing() {
     // The check passes, so the output folder is opened (and its missing
     // ancestors created) before the policies are lowered; one of them
     // cannot be: every folder created goes again.
     let tmp = tempfile::tempdir().unwrap();
-    let lowering_error = "scp Bad {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*a\"\n}\n";
-    let src = sources(
-        tmp.path(),
-        &[
-            ("a.gov", SMALL.to_string()),
-            ("b.gov", lowering_error.to_string()),
-            ("c.gov", big_scp("Many", 20)),
-        ],
-    );
+    let src = with_a_lowering_error(tmp.path());
     let [(kept, _, kept_after), (streamed, _, after)] =
         both_into(tmp.path(), &src, &options(false), |_| {});
     let (kept, streamed) = (kept.unwrap_err(), streamed.unwrap_err());
@@ -408,15 +414,7 @@ fn a_lowering_error_leaves_an_existing_output_folder_as_it_was() {
     // The documents of `scp/` are staged beside their targets there: they
     // go again, and the files of the earlier build stay as they were.
     let tmp = tempfile::tempdir().unwrap();
-    let lowering_error = "scp Bad {\n    deny sagemaker:CreateApp when aws:PrincipalTag/team like \"a*\" and aws:PrincipalTag/team like \"*a\"\n}\n";
-    let src = sources(
-        tmp.path(),
-        &[
-            ("a.gov", SMALL.to_string()),
-            ("b.gov", lowering_error.to_string()),
-            ("c.gov", big_scp("Many", 20)),
-        ],
-    );
+    let src = with_a_lowering_error(tmp.path());
     let [(kept, kept_before, kept_after), (streamed, before, after)] =
         both_into(tmp.path(), &src, &options(false), earlier_build);
     assert_eq!(kept.unwrap_err(), streamed.unwrap_err());

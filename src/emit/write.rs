@@ -307,17 +307,7 @@ impl Staging {
         {
             return Err(PutError::Refused(self.out.join(folder), why));
         }
-        let held = match fs::symlink_metadata(&target) {
-            Ok(meta) if meta.is_dir() => {
-                return Err(PutError::Refused(
-                    target,
-                    "it is a folder, not a file".to_string(),
-                ));
-            }
-            Ok(meta) => Some(meta),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(PutError::Refused(target, reason(&e))),
-        };
+        let held = what_is_at(&target)?;
         // A rebuild with little changed (in CI, or `gov watch` after each
         // edit) would otherwise replace every file: a rename over a file
         // costs the file system several times the read that shows it is the
@@ -348,17 +338,7 @@ impl Staging {
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Put {
         let target = self.out.join(name);
-        let held = match fs::symlink_metadata(&target) {
-            Ok(meta) if meta.is_dir() => {
-                return Err(PutError::Refused(
-                    target,
-                    "it is a folder, not a file".to_string(),
-                ));
-            }
-            Ok(meta) => Some(meta),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(PutError::Refused(target, reason(&e))),
-        };
+        let held = what_is_at(&target)?;
         let failed = |e: io::Error| PutError::Failed(target.clone(), reason(&e));
         let tmp = crate::fsutil::temp_file_in(&self.out).map_err(failed)?;
         let mut buffered = io::BufWriter::with_capacity(1 << 16, tmp);
@@ -455,6 +435,21 @@ impl Staging {
             }
         }
         Ok(())
+    }
+}
+
+/// What is at a target (not following a link): nothing, or the metadata
+/// of what is there; a folder (or a path that cannot be looked at) is
+/// refused.
+fn what_is_at(target: &Path) -> Result<Option<fs::Metadata>, PutError> {
+    match fs::symlink_metadata(target) {
+        Ok(meta) if meta.is_dir() => Err(PutError::Refused(
+            target.to_path_buf(),
+            "it is a folder, not a file".to_string(),
+        )),
+        Ok(meta) => Ok(Some(meta)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(PutError::Refused(target.to_path_buf(), reason(&e))),
     }
 }
 
