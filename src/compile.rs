@@ -160,7 +160,7 @@ enum Documents<'o> {
 enum Lowered {
     Dropped,
     Kept(std::sync::Arc<ir::Policy>, PolicyDocument),
-    Rendered(emit::PolicyName, emit::RenderedPolicy<emit::Doc>),
+    Rendered(emit::RenderedPolicy<emit::Doc>),
 }
 
 /// [`compile_paths_with_params`] with one more source given as text (named
@@ -428,14 +428,12 @@ fn compile_loaded_keeping(
     // own problems, as always.
     let staging = match keep {
         Documents::Rendered(options, out) => {
-            let mut folders: Vec<&'static str> = checked
+            let folders: Vec<&'static str> = checked
                 .program
                 .policies
                 .iter()
                 .map(|p| emit::folder(p.kind))
                 .collect();
-            folders.sort_unstable();
-            folders.dedup();
             emit::open_output(out, options, &folders)
         }
         _ => None,
@@ -445,7 +443,7 @@ fn compile_loaded_keeping(
     // once rendered, so neither its rules nor its document outlive its turn
     // (its name stays, for the checks across policies); otherwise each
     // document sits beside its policy, shared with the program.
-    let lower_one = |index: usize, policy: &std::sync::Arc<ir::Policy>| {
+    let lower_one = |policy: &std::sync::Arc<ir::Policy>| {
         crate::lower::lower_policy(policy).map(|mut doc| match keep {
             Documents::Dropped => Lowered::Dropped,
             Documents::Kept => {
@@ -455,12 +453,9 @@ fn compile_loaded_keeping(
             }
             Documents::Rendered(options, _) => {
                 let input = emit_input(&loaded.sources, policy, &doc);
-                Lowered::Rendered(
-                    emit::PolicyName::of(policy),
-                    emit::render_policy(index, &input, options, &|file| {
-                        emit::stage(staging.as_ref(), file)
-                    }),
-                )
+                Lowered::Rendered(emit::render_policy(&input, options, &|file| {
+                    emit::stage(staging.as_ref(), file)
+                }))
             }
         })
     };
@@ -468,26 +463,16 @@ fn compile_loaded_keeping(
     let lowered: Vec<_> = if for_build {
         std::mem::take(&mut checked.program.policies)
             .into_par_iter()
-            .enumerate()
-            .map(|(index, policy)| lower_one(index, &policy))
+            .map(|policy| lower_one(&policy))
             .collect()
     } else {
-        checked
-            .program
-            .policies
-            .par_iter()
-            .enumerate()
-            .map(|(index, policy)| lower_one(index, policy))
-            .collect()
+        checked.program.policies.par_iter().map(lower_one).collect()
     };
     let mut documents = Vec::new();
-    let (mut names, mut rendered) = (Vec::new(), Vec::new());
+    let mut rendered = Vec::new();
     match keep {
         Documents::Kept => documents.reserve_exact(lowered.len()),
-        Documents::Rendered(..) => {
-            names.reserve_exact(lowered.len());
-            rendered.reserve_exact(lowered.len());
-        }
+        Documents::Rendered(..) => rendered.reserve_exact(lowered.len()),
         Documents::Dropped => {}
     }
     let policies = lowered.len();
@@ -495,20 +480,14 @@ fn compile_loaded_keeping(
         match result {
             Ok(Lowered::Dropped) => {}
             Ok(Lowered::Kept(policy, doc)) => documents.push((policy, doc)),
-            Ok(Lowered::Rendered(name, one)) => {
-                names.push(name);
-                rendered.push(one);
-            }
+            Ok(Lowered::Rendered(one)) => rendered.push(one),
             Err(mut errors) => diagnostics.append(&mut errors),
         }
     }
-    // One per policy, or none: indices are positions in the program.
-    // (Otherwise the staging is dropped here: the output folder as it was.)
-    let rendered = (for_build && rendered.len() == policies).then_some(Rendering {
-        names,
-        rendered,
-        staging,
-    });
+    // One per policy, in program order, or none (then the staging is
+    // dropped here: the output folder as it was).
+    let rendered =
+        (for_build && rendered.len() == policies).then_some(Rendering { rendered, staging });
     // The guardrails of nodes with values of their own, compiled with them.
     let mut variants = Vec::new();
     if variants_wanted

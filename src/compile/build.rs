@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 /// The policies of a build, rendered (and written, when the output folder
 /// could be opened) as each was lowered.
 pub(super) struct Rendering {
-    pub(super) names: Vec<emit::PolicyName>,
     pub(super) rendered: Vec<emit::RenderedPolicy<emit::Doc>>,
     /// The output folder, holding the staged documents until the commit.
     pub(super) staging: Option<emit::Staging>,
@@ -65,12 +64,8 @@ pub fn build_paths_with_params(
         Documents::Rendered(&build_options, out),
     )?;
     let result = match compilation.rendered.take() {
-        Some(Rendering {
-            names,
-            rendered,
-            staging,
-        }) if !compilation.has_errors() => {
-            emit::build_rendered(&names, rendered, staging, out, &build_options)
+        Some(Rendering { rendered, staging }) if !compilation.has_errors() => {
+            emit::build_rendered(rendered, staging, out, &build_options)
         }
         // Refused for the errors; or an organization's build, which kept
         // the program and its documents.

@@ -169,16 +169,17 @@ struct PartOut<'a> {
 /// }
 /// ```
 pub fn manifest_json(manifest: &Manifest) -> String {
+    let shaped = shaped(manifest);
     // Measured first, then written once into a buffer of that size: grown
     // by doubling, the text of thousands of entries left several megabytes
     // of larger and larger copies behind.
     let mut counted = Counted(0);
-    let len = write_manifest_json(manifest, &mut counted).map_or(0, |()| counted.0);
+    let len = write_shaped(&shaped, &mut counted).map_or(0, |()| counted.0);
     let mut bytes = Vec::with_capacity(len);
     // Serializing these plain structs into memory cannot fail; fall back to
     // an empty manifest rather than panic.
     const EMPTY: &str = "{\n  \"policies\": []\n}\n";
-    if write_manifest_json(manifest, &mut bytes).is_err() {
+    if write_shaped(&shaped, &mut bytes).is_err() {
         return EMPTY.to_string();
     }
     // The serializer writes UTF-8 only.
@@ -192,9 +193,14 @@ pub fn write_manifest_json(
     manifest: &Manifest,
     to: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_shaped(&shaped(manifest), to)
+}
+
+/// The manifest in its serialized shape, its entries in manifest order.
+fn shaped(manifest: &Manifest) -> ManifestOut<'_> {
     let mut entries: Vec<&ManifestEntry> = manifest.policies.iter().collect();
     entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let out = ManifestOut {
+    ManifestOut {
         catalog: manifest.catalog.as_ref().map(|c| CatalogOut {
             source: &c.source,
             version: &c.version,
@@ -202,8 +208,12 @@ pub fn write_manifest_json(
         }),
         policies: Entries(entries),
         org: manifest.org.as_ref(),
-    };
-    serde_json::to_writer_pretty(&mut *to, &out).map_err(std::io::Error::other)?;
+    }
+}
+
+/// The text of the manifest, then a newline.
+fn write_shaped(shaped: &ManifestOut<'_>, to: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *to, shaped).map_err(std::io::Error::other)?;
     to.write_all(b"\n")
 }
 

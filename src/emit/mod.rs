@@ -23,7 +23,7 @@ pub use limits::{render, size};
 pub use manifest::{Manifest, ManifestEntry, Part, SourceRef, manifest_json, write_manifest_json};
 pub use org_manifest::{OrgDocument, OrgManifest, OrgNode, OrgOutput};
 use render::render_documents;
-pub(crate) use render::{PolicyName, RenderedPolicy, render_policy};
+pub(crate) use render::{RenderedPolicy, render_policy};
 pub(crate) use write::{Doc, Staging, stage};
 
 use crate::catalog::CatalogInfo;
@@ -126,8 +126,6 @@ pub fn is_safe_name(name: &str) -> bool {
 
 /// One document to write, before the file system is touched.
 struct Planned<'a> {
-    /// The input's position in `inputs`.
-    index: usize,
     input: &'a Input<'a>,
     name: String,
     text: String,
@@ -183,7 +181,6 @@ fn statement_span(input: &Input<'_>, index: usize) -> ir::Span {
 
 /// Renders one policy, checks its size and splits it when allowed.
 fn plan<'a>(
-    index: usize,
     input: &'a Input<'a>,
     options: &Options,
     diags: &mut Vec<Diagnostic>,
@@ -210,7 +207,6 @@ fn plan<'a>(
     let whole = size(kind, &text);
     if whole <= lim.max {
         return vec![Planned {
-            index,
             input,
             name: name.clone(),
             text,
@@ -255,7 +251,6 @@ fn plan<'a>(
                 .map(|(i, doc)| {
                     let text = render(kind, doc);
                     Planned {
-                        index,
                         input,
                         name: format!("{name}-{}", i + 1),
                         size: size(kind, &text),
@@ -326,27 +321,26 @@ pub(crate) fn open_output(
     options: &Options,
     folders: &[&'static str],
 ) -> Option<Staging> {
-    if options.org.is_some() || refuse_inside_sources(out, options).is_err() {
+    if refuse_inside_sources(out, options).is_err() {
         return None;
     }
     Staging::open(out, folders, Some(MANIFEST)).ok()
 }
 
 /// [`build`] of documents rendered already: `rendered` holds, in order, what
-/// [`render_policy`] gave for each of `policies` (its index being its
-/// position), written already into `staging` when there is one. The same
+/// [`render_policy`] gave for each policy, written already into `staging`
+/// when there is one. The same
 /// checks, files and manifest as [`build`], and the same refusals; this lets
 /// a compilation render each policy as soon as it is lowered (and write it),
 /// so no lowered document outlives its policy's turn, nor its text.
 pub(crate) fn build_rendered(
-    policies: &[PolicyName],
     rendered: Vec<RenderedPolicy<Doc>>,
     staging: Option<Staging>,
     out: &Path,
     options: &Options,
 ) -> Result<Manifest, Vec<BuildError>> {
     refuse_inside_sources(out, options)?;
-    let (manifest, files) = render::assemble(policies, rendered, options)?;
+    let (manifest, files) = render::assemble(rendered, options)?;
     write_built(staging, out, manifest, files)
 }
 

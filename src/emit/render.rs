@@ -11,10 +11,9 @@ use crate::ir;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// One document of the build: its input's position, its manifest entry and
-/// its file (a [`FileOut`], or a [`super::write::Doc`] once staged).
+/// One document of the build: its manifest entry and its file (a
+/// [`FileOut`], or a [`super::write::Doc`] once staged).
 struct Rendered<F> {
-    index: usize,
     entry: ManifestEntry,
     file: F,
 }
@@ -26,7 +25,6 @@ impl Planned<'_> {
         let kind = self.input.policy.kind;
         let sha256 = sha256_hex(self.text.as_bytes());
         Rendered {
-            index: self.index,
             entry: ManifestEntry {
                 path: self.path(),
                 kind,
@@ -67,19 +65,14 @@ pub(super) fn render_documents(
     // input order.
     let rendered: Vec<RenderedPolicy<FileOut>> = inputs
         .par_iter()
-        .enumerate()
-        .map(|(index, input)| render_policy(index, input, options, &|file| file))
+        .map(|input| render_policy(input, options, &|file| file))
         .collect();
-    let names: Vec<PolicyName> = inputs
-        .iter()
-        .map(|input| PolicyName::of(input.policy))
-        .collect();
-    assemble(&names, rendered, options)
+    assemble(rendered, options)
 }
 
 /// What the checks across a build's policies need of each: its name, its
 /// kind and where it is declared (the rest may be gone by then).
-pub(crate) struct PolicyName {
+struct PolicyName {
     name: String,
     kind: ir::PolicyKind,
     file: crate::source::FileId,
@@ -87,7 +80,7 @@ pub(crate) struct PolicyName {
 }
 
 impl PolicyName {
-    pub(crate) fn of(policy: &ir::Policy) -> PolicyName {
+    fn of(policy: &ir::Policy) -> PolicyName {
         PolicyName {
             name: policy.name.clone(),
             kind: policy.kind,
@@ -98,44 +91,42 @@ impl PolicyName {
 }
 
 /// The documents of one policy of a build, rendered and checked on their
-/// own ([`render_policy`]); [`super::build_rendered`] writes them.
+/// own ([`render_policy`]), with what the checks across policies need of
+/// it; [`super::build_rendered`] writes them.
 pub(crate) struct RenderedPolicy<F> {
+    name: PolicyName,
     documents: Vec<Rendered<F>>,
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Renders the documents of `input`, the `index`-th policy of a build,
-/// hashes them and makes their manifest entries, checking their names and
+/// Renders the documents of `input`, one policy of a build, hashes them and makes their manifest entries, checking their names and
 /// sizes: all a build does per policy, so it can be done as soon as the
 /// policy is lowered and its document dropped. Each file is made into an `F`
 /// by `file` (written at once by a streaming build, so its bytes go too).
 pub(crate) fn render_policy<F>(
-    index: usize,
     input: &Input<'_>,
     options: &Options,
     file: &impl Fn(FileOut) -> F,
 ) -> RenderedPolicy<F> {
     let mut diagnostics = Vec::new();
-    let documents = plan(index, input, options, &mut diagnostics)
+    let documents = plan(input, options, &mut diagnostics)
         .into_iter()
         .map(|planned| planned.rendered(file))
         .collect();
     RenderedPolicy {
+        name: PolicyName::of(input.policy),
         documents,
         diagnostics,
     }
 }
 
-/// The files of a build and its manifest, from the rendered documents of
-/// `policies` (in build order: the `index` each was rendered with is its
-/// position here): every diagnostic of any policy, and the collisions
-/// between them, or the files in input order and the sorted manifest.
+/// The files of a build and its manifest, from the rendered policies (in
+/// build order): every diagnostic of any policy, and the collisions between
+/// them, or the files in input order and the sorted manifest.
 pub(super) fn assemble<F: From<FileOut>>(
-    policies: &[PolicyName],
     per_policy: Vec<RenderedPolicy<F>>,
     options: &Options,
 ) -> Result<(Manifest, Vec<F>), Vec<BuildError>> {
-    debug_assert_eq!(policies.len(), per_policy.len());
     // Each document's entry and file are moved once into their lists (no
     // list of whole documents beside them: at the build's peak memory).
     let count: usize = per_policy.iter().map(|r| r.documents.len()).sum();
@@ -144,16 +135,17 @@ pub(super) fn assemble<F: From<FileOut>>(
     let mut entries = Vec::with_capacity(count);
     let mut files = Vec::with_capacity(count + org_files);
     let mut owners = Vec::with_capacity(count);
+    let mut policies = Vec::with_capacity(per_policy.len());
     for (index, one) in per_policy.into_iter().enumerate() {
+        policies.push(one.name);
         diags.extend(one.diagnostics);
         for document in one.documents {
-            debug_assert_eq!(document.index, index);
             owners.push(index);
             entries.push(document.entry);
             files.push(document.file);
         }
     }
-    collisions(policies, &entries, &owners, &mut diags);
+    collisions(&policies, &entries, &owners, &mut diags);
     if !diags.is_empty() {
         crate::diag::sort(&mut diags);
         return Err(diags.into_iter().map(BuildError::Diagnostic).collect());

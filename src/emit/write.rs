@@ -3,7 +3,10 @@
 //! its bytes are known, then the renames, or nothing at all.
 
 use super::BuildError;
-use checks::{check_folders, check_target, holds_already, holds_the_file, preflight};
+use checks::{
+    check_folders, check_target, holds_already, holds_the_file, preflight, still_a_folder,
+    what_is_at,
+};
 use rayon::prelude::*;
 use std::fs;
 use std::io::{self, Write};
@@ -272,7 +275,6 @@ impl Staging {
     /// beside its target, unless the target holds its bytes already. Callable
     /// from any core.
     pub(crate) fn put(&self, file: &FileOut) -> Put {
-        let target = file.target(&self.out);
         // No fsync per file: it cost ~9 ms a file here (a build of 2,000
         // policies took 18 s). Atomicity comes from the renames; the folders
         // are synced once after them (see `commit`).
@@ -286,7 +288,7 @@ impl Staging {
                 .open(dir.path().join(folder).join(&file.file))
                 .and_then(|mut handle| handle.write_all(&file.bytes))
                 .map(|()| Place::Staging(folder))
-                .map_err(|e| PutError::Failed(target, reason(&e)));
+                .map_err(|e| PutError::Failed(file.target(&self.out), reason(&e)));
         }
         if let Some(folder) = file.folder
             && !self.existing.contains(&folder)
@@ -307,7 +309,8 @@ impl Staging {
         {
             return Err(PutError::Refused(self.out.join(folder), why));
         }
-        let held = what_is_at(&target)?;
+        let target = file.target(&self.out);
+        let held = what_is_at(&target).map_err(|why| PutError::Refused(target.clone(), why))?;
         // A rebuild with little changed (in CI, or `gov watch` after each
         // edit) would otherwise replace every file: a rename over a file
         // costs the file system several times the read that shows it is the
@@ -338,7 +341,7 @@ impl Staging {
         write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     ) -> Put {
         let target = self.out.join(name);
-        let held = what_is_at(&target)?;
+        let held = what_is_at(&target).map_err(|why| PutError::Refused(target.clone(), why))?;
         let failed = |e: io::Error| PutError::Failed(target.clone(), reason(&e));
         let tmp = crate::fsutil::temp_file_in(&self.out).map_err(failed)?;
         let mut buffered = io::BufWriter::with_capacity(1 << 16, tmp);
@@ -435,33 +438,6 @@ impl Staging {
             }
         }
         Ok(())
-    }
-}
-
-/// What is at a target (not following a link): nothing, or the metadata
-/// of what is there; a folder (or a path that cannot be looked at) is
-/// refused.
-fn what_is_at(target: &Path) -> Result<Option<fs::Metadata>, PutError> {
-    match fs::symlink_metadata(target) {
-        Ok(meta) if meta.is_dir() => Err(PutError::Refused(
-            target.to_path_buf(),
-            "it is a folder, not a file".to_string(),
-        )),
-        Ok(meta) => Ok(Some(meta)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(PutError::Refused(target.to_path_buf(), reason(&e))),
-    }
-}
-
-/// `Ok` when `dir` is a folder, not a link to one; else why it is not.
-fn still_a_folder(dir: &Path) -> Result<(), String> {
-    match fs::symlink_metadata(dir) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            Err("it is a symbolic link; gov writes only inside the output folder".to_string())
-        }
-        Ok(meta) if !meta.is_dir() => Err("it is a file, not a folder".to_string()),
-        Ok(_) => Ok(()),
-        Err(e) => Err(reason(&e)),
     }
 }
 

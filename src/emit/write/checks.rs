@@ -30,12 +30,9 @@ pub(super) fn check_folders(
     }
     for &folder in folders {
         let dir = out.join(folder);
-        let problem = match fs::symlink_metadata(&dir) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                Some("it is a symbolic link; gov writes only inside the output folder".to_string())
-            }
-            Ok(meta) if !meta.is_dir() => Some("it is a file, not a folder".to_string()),
-            Ok(_) => None,
+        let problem = match folder_at(&dir) {
+            Ok(Ok(())) => None,
+            Ok(Err(why)) => Some(why.to_string()),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 skip.push(folder);
                 None
@@ -53,11 +50,42 @@ pub(super) fn check_folders(
 /// A target that cannot be written: a folder, or a path that cannot be
 /// looked at.
 pub(super) fn check_target(target: &Path) -> Option<BuildError> {
+    what_is_at(target).err().map(|why| io_error(target, why))
+}
+
+/// What is at a target (not following a link): nothing, or the metadata of
+/// what is there; else why it cannot be written: a folder, or a path that
+/// cannot be looked at.
+pub(super) fn what_is_at(target: &Path) -> Result<Option<fs::Metadata>, String> {
     match fs::symlink_metadata(target) {
-        Ok(meta) if meta.is_dir() => Some(io_error(target, "it is a folder, not a file")),
-        Ok(_) => None,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => Some(io_error(target, reason(&e))),
+        Ok(meta) if meta.is_dir() => Err("it is a folder, not a file".to_string()),
+        Ok(meta) => Ok(Some(meta)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(reason(&e)),
+    }
+}
+
+/// Whether a kind folder can hold the build's files: `Ok(Ok(()))` a folder,
+/// `Ok(Err(why))` a link or a file; `Err` when it cannot be looked at (or is
+/// not there).
+fn folder_at(dir: &Path) -> io::Result<Result<(), &'static str>> {
+    let meta = fs::symlink_metadata(dir)?;
+    Ok(if meta.file_type().is_symlink() {
+        Err("it is a symbolic link; gov writes only inside the output folder")
+    } else if !meta.is_dir() {
+        Err("it is a file, not a folder")
+    } else {
+        Ok(())
+    })
+}
+
+/// `Ok` when `dir` is a folder, not a link to one; else why it is not
+/// (looked at again before each write of a build: see `Staging::put`).
+pub(super) fn still_a_folder(dir: &Path) -> Result<(), String> {
+    match folder_at(dir) {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(why)) => Err(why.to_string()),
+        Err(e) => Err(reason(&e)),
     }
 }
 

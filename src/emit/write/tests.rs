@@ -339,3 +339,23 @@ fn a_failure_before_any_rename_removes_the_folders_created() {
     assert!(staging.commit(vec![a]).is_err());
     assert!(!tmp.path().join("new").exists(), "created folders removed");
 }
+
+#[test]
+fn a_last_file_that_cannot_be_written_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("new/out");
+    let last = Last {
+        file: "manifest.json",
+        write: |to: &mut dyn Write| {
+            to.write_all(b"{")?;
+            Err(io::Error::other("the writer gave up"))
+        },
+    };
+    let errors = finish(None, &out, vec![file("scp", "A.json")], Some(last)).unwrap_err();
+    assert!(
+        matches!(&errors[..], [BuildError::Io { path, reason }]
+            if path.ends_with("manifest.json") && reason == "the writer gave up"),
+        "{errors:?}"
+    );
+    assert!(!tmp.path().join("new").exists(), "created folders removed");
+}
